@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libusbnet-host: find USB network peers on the host, classify them, configure and undo.
+ *
+ * Conventions: every fallible function returns an int, >= 0 on success, -errno on failure.
+ * Out-parameters are named ret_* and written only on success. The library never prints: it
+ * reports through the log callback of its context, and a failure's human-readable explanation
+ * is kept in the context (usbnet_ctx_error()). Destructors take NULL and return NULL.
+ */
+#ifndef USBNET_HOST_USBNET_H
+#define USBNET_HOST_USBNET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define USBNET_IFNAMSIZ 16
+#define USBNET_STR_MAX 128 /* USB strings: 126 UTF-16 units at most, stored as UTF-8 */
+#define USBNET_NAME_MAX 64 /* profile and [peer NAME] names */
+#define USBNET_MAX_ADDRS 16
+
+struct usbnet_ctx;
+
+enum usbnet_protocol {
+	USBNET_PROTO_UNKNOWN = 0,
+	USBNET_PROTO_ECM,
+	USBNET_PROTO_EEM,
+	USBNET_PROTO_NCM,
+	USBNET_PROTO_RNDIS,
+	USBNET_PROTO_SUBSET,
+	USBNET_PROTO_ZAURUS,
+};
+
+enum usbnet_mode {
+	USBNET_MODE_IGNORE = 0, /* no plan: the device is left to whoever manages it */
+	USBNET_MODE_STATIC,
+	USBNET_MODE_GATEWAY,
+	USBNET_MODE_BRIDGE,
+	USBNET_MODE_DHCP, /* the peer serves DHCP: left to NetworkManager */
+	USBNET_MODE_AUTO, /* discover the peer's address, then static */
+};
+
+enum usbnet_state {
+	USBNET_STATE_UNCONFIGURED = 0,
+	USBNET_STATE_CONFIGURED,
+	USBNET_STATE_DEGRADED, /* configured, but the peer did not answer */
+	USBNET_STATE_FAILED,
+	USBNET_STATE_CONFLICT, /* another peer already owns the same subnet */
+};
+
+/* How the host-side driver binding looks: a peer bound in a way that cannot work is listed. */
+enum usbnet_binding {
+	USBNET_BINDING_OK = 0,
+	USBNET_BINDING_RNDIS_AS_SUBSET, /* cdc_subset claimed an RNDIS-only gadget (0525:a4a2) */
+};
+
+/* An IPv4 address with its prefix length. */
+struct usbnet_ip4 {
+	struct in_addr addr;
+	uint8_t prefix; /* 0..32; 32 for a plain address */
+};
+
+/* What discovery finds: one host-side USB network interface. Strings are as the device gave
+ * them (decoded from udev's *_ENC form), so they may hold any byte: escape them when shown. */
+struct usbnet_peer {
+	char ifname[USBNET_IFNAMSIZ];
+	int ifindex;
+	char driver[32];
+	enum usbnet_protocol protocol;
+	enum usbnet_binding binding;
+	uint16_t vendor_id;
+	uint16_t product_id;
+	char manufacturer[USBNET_STR_MAX];
+	char product[USBNET_STR_MAX];
+	char serial[USBNET_STR_MAX];
+	char usb_path[64];   /* the USB device's sysfs name: "2-1", "1-1.4" */
+	char syspath[256];   /* /sys/devices/... of the net device */
+	unsigned speed_mbps; /* 0 when unknown */
+	char mac[18];	     /* "aa:bb:cc:dd:ee:ff" */
+	bool carrier;
+	bool up;	/* IFF_UP */
+	int nm_managed; /* 1, 0, or -1 when NetworkManager is not running */
+	struct usbnet_ip4 addrs[USBNET_MAX_ADDRS]; /* IPv4 addresses on the interface now */
+	size_t n_addrs;
+};
+
+/* What classification decides for a peer. */
+struct usbnet_plan {
+	enum usbnet_mode mode;
+	char profile[USBNET_NAME_MAX]; /* built-in profile id, or "" */
+	char config_peer[USBNET_NAME_MAX]; /* the matching [peer NAME] group, or "" */
+	bool has_host;
+	struct usbnet_ip4 host; /* the host's address on the link */
+	bool has_peer;
+	struct in_addr peer; /* the device's address */
+	bool peer_serves_dhcp;
+	bool trusted; /* accept a default route and DNS from the peer (configuration only) */
+	bool dns;     /* gateway mode: run a DNS forwarder for the peer */
+	char uplink[USBNET_IFNAMSIZ]; /* "" or "auto": the default route's interface */
+	char bridge[USBNET_IFNAMSIZ];
+	unsigned wait_s; /* how long `up` waits for the peer to answer; 0: don't */
+};
+
+/* What is recorded about a peer that `up` configured (read from its state file). */
+struct usbnet_status {
+	enum usbnet_state state;
+	bool has_host;
+	struct usbnet_ip4 host;
+	bool has_peer;
+	struct in_addr peer;
+	int64_t rtt_us; /* last measured round-trip time, -1 when none */
+	char message[256]; /* why the state is degraded, failed or conflict; "" otherwise */
+};
+
+/* A peer, its plan and its state, as `list` and `show` report it. */
+struct usbnet_report {
+	struct usbnet_peer peer;
+	struct usbnet_plan plan;
+	struct usbnet_status status;
+};
+
+/* ---- context ---------------------------------------------------------------------------- */
+
+enum usbnet_log_level {
+	USBNET_LOG_ERR = 3,
+	USBNET_LOG_WARNING = 4,
+	USBNET_LOG_NOTICE = 5,
+	USBNET_LOG_INFO = 6,
+	USBNET_LOG_DEBUG = 7,
+};
+
+typedef void (*usbnet_log_fn)(void *userdata, enum usbnet_log_level level, const char *msg);
+
+#define USBNET_DEFAULT_CONFIG "/etc/usbnet-host/usbnet-host.conf"
+#define USBNET_DEFAULT_RUN_DIR "/run/usbnet-host"
+
+/* A context holds the configuration, the run directory and the backends. config_path NULL:
+ * the default file, which may be absent; a path the caller names must exist. */
+int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_ctx **ret);
+struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx);
+void usbnet_ctx_set_log(struct usbnet_ctx *ctx, usbnet_log_fn fn, void *userdata);
+/* The explanation of the last failure, "" when none. */
+const char *usbnet_ctx_error(const struct usbnet_ctx *ctx);
+
+/* ---- discovery -------------------------------------------------------------------------- */
+
+/* Every USB network peer present now, sorted by interface name. Free with free(). */
+int usbnet_discover(struct usbnet_ctx *ctx, struct usbnet_peer **ret_peers, size_t *ret_n);
+/* One interface: -ENODEV when there is no such interface, -EMEDIUMTYPE when it exists but is
+ * not a USB network peer (ret is still filled with what is known: ifname, ifindex, driver). */
+int usbnet_find_peer(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_peer *ret);
+/* From udev's environment (udev-probe): NULL-terminated "KEY=VALUE" strings. No I/O.
+ * -EMEDIUMTYPE when the environment is not a USB network peer's. */
+int usbnet_peer_from_env(char *const *envp, struct usbnet_peer *ret);
+
+/* ---- classification --------------------------------------------------------------------- */
+
+/* Configuration first, then the built-in profiles; no match: mode ignore. Pure. */
+void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
+		     struct usbnet_plan *ret);
+/* Whether usbnet-host owns the device in this mode (udev then sets NM_UNMANAGED=1). */
+bool usbnet_mode_is_owned(enum usbnet_mode mode);
+/* A peer that usbnet-host must not configure by default: tethering phones, modems. */
+bool usbnet_peer_is_upstream(const struct usbnet_peer *peer);
+
+/* ---- configure and undo ----------------------------------------------------------------- */
+
+struct usbnet_up_opts {
+	bool has_host; /* --address */
+	struct usbnet_ip4 host;
+	bool has_peer; /* --peer */
+	struct in_addr peer;
+	int wait_s; /* --wait; -1: the plan's */
+	bool force; /* configure an interface that is not a USB network peer */
+	enum usbnet_mode mode; /* USBNET_MODE_IGNORE: the plan's */
+	char uplink[USBNET_IFNAMSIZ];
+	char bridge[USBNET_IFNAMSIZ];
+	bool dns;
+};
+
+enum usbnet_up_result {
+	USBNET_UP_CONFIGURED = 0,
+	USBNET_UP_UNCHANGED, /* already configured as planned: nothing was done */
+	USBNET_UP_DEGRADED,  /* configured, the peer did not answer within the wait */
+	USBNET_UP_NOTHING,   /* the plan says ignore or dhcp: nothing to do */
+};
+
+void usbnet_up_opts_init(struct usbnet_up_opts *opts);
+/* Configure one interface. On failure everything this call changed is rolled back, and
+ * usbnet_ctx_error() says what failed and what was rolled back. -EINVAL and -EMEDIUMTYPE,
+ * -EADDRINUSE (a clashing subnet) and -ENODEV are returned before anything is changed. */
+int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up_opts *opts,
+	      struct usbnet_report *ret_report, enum usbnet_up_result *ret_result);
+/* Undo what up recorded for ifname, in reverse; a vanished interface still gets its state
+ * cleaned. Returns 0 when undone, 1 when there was nothing recorded. */
+int usbnet_down(struct usbnet_ctx *ctx, const char *ifname);
+/* The recorded status of an interface (UNCONFIGURED when there is no state). */
+int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_status *ret);
+/* Interfaces that have a state record, free with usbnet_strv_free(). */
+int usbnet_state_list(struct usbnet_ctx *ctx, char ***ret_ifnames);
+char **usbnet_strv_free(char **strv);
+
+/* ---- reports ---------------------------------------------------------------------------- */
+
+/* Discover + classify + status: what list shows. Free with free(). */
+int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t *ret_n);
+int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_report *ret);
+
+/* JSON text of reports (an array for list, an object for show); malloc'd, NUL-terminated.
+ * Any byte a device gave is escaped so that the result is always valid JSON (UTF-8). */
+char *usbnet_reports_to_json(const struct usbnet_report *reports, size_t n);
+char *usbnet_report_to_json(const struct usbnet_report *report);
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+const char *usbnet_protocol_name(enum usbnet_protocol p); /* "ecm"...; NULL for unknown */
+const char *usbnet_mode_name(enum usbnet_mode m);
+int usbnet_mode_from_name(const char *s, enum usbnet_mode *ret);
+const char *usbnet_state_name(enum usbnet_state s);
+/* "A.B.C.D/N" (or "A.B.C.D" when prefix_required is false: /32). */
+int usbnet_ip4_parse(const char *s, bool prefix_required, struct usbnet_ip4 *ret);
+/* Writes "A.B.C.D/N" into buf (at least 19 bytes). */
+const char *usbnet_ip4_format(const struct usbnet_ip4 *ip, char *buf, size_t len);
+
+const char *usbnet_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The side effects of up/down, behind small ops structs: rtnetlink (libnl-route-3),
+ * NetworkManager (libnm), reachability (ICMP/ARP). Unit tests pass fakes that record calls;
+ * the real backends are tested in network namespaces and in the VM testbed.
+ */
+#ifndef USBNET_BACKEND_H
+#define USBNET_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "usbnet-host/usbnet.h"
+
+struct nl_link_info {
+	int ifindex;
+	char ifname[USBNET_IFNAMSIZ];
+	bool up;      /* IFF_UP */
+	bool carrier; /* IFF_LOWER_UP */
+};
+
+struct nl_addr_entry {
+	int ifindex;
+	struct usbnet_ip4 ip;
+};
+
+struct usbnet_netlink_ops {
+	/* -ENODEV when there is no such interface. */
+	int (*link_get)(void *h, const char *ifname, struct nl_link_info *ret);
+	int (*link_set_up)(void *h, int ifindex, bool up);
+	/* IPv4 addresses of one interface (ifindex > 0) or of all (0); free() the array. */
+	int (*addr_list)(void *h, int ifindex, struct nl_addr_entry **ret, size_t *ret_n);
+	/* -EEXIST when the address is already there. */
+	int (*addr_add)(void *h, int ifindex, const struct usbnet_ip4 *ip);
+	/* -EADDRNOTAVAIL when it is not there. */
+	int (*addr_del)(void *h, int ifindex, const struct usbnet_ip4 *ip);
+	/* A link-scoped route in the main table; -EEXIST / -ESRCH as the kernel says. */
+	int (*route_add)(void *h, int ifindex, const struct usbnet_ip4 *dst);
+	int (*route_del)(void *h, int ifindex, const struct usbnet_ip4 *dst);
+};
+
+struct usbnet_nm_ops {
+	/* *ret: 1 managed, 0 not; -ENOTCONN when NetworkManager is not running, -ENODEV when it
+	 * does not know the device. */
+	int (*get_managed)(void *h, const char *ifname, int *ret);
+	int (*set_managed)(void *h, const char *ifname, bool managed);
+};
+
+struct usbnet_reach_ops {
+	/* Wait up to timeout_ms for the peer to answer (ICMP echo, or ARP); *ret_rtt_us on
+	 * success; -ETIMEDOUT when it did not answer. */
+	int (*probe)(void *h, int ifindex, struct in_addr peer, unsigned timeout_ms,
+		     int64_t *ret_rtt_us);
+};
+
+struct usbnet_backends {
+	const struct usbnet_netlink_ops *nl;
+	void *nl_h;
+	const struct usbnet_nm_ops *nm;
+	void *nm_h;
+	const struct usbnet_reach_ops *reach;
+	void *reach_h;
+};
+
+/* The real backends (netlink.c, nm.c, reach.c). open returns -errno; close takes NULL. */
+extern const struct usbnet_netlink_ops nl_real_ops;
+int nl_real_open(void **ret);
+void *nl_real_close(void *h);
+extern const struct usbnet_nm_ops nm_real_ops;
+int nm_real_open(void **ret); /* succeeds without NetworkManager: get_managed says -ENOTCONN */
+void *nm_real_close(void *h);
+extern const struct usbnet_reach_ops reach_real_ops;
+
+#endif

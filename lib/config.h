@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The configuration file: [general] and [peer NAME] groups (GKeyFile). */
+#ifndef USBNET_CONFIG_H
+#define USBNET_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "usbnet-host/usbnet.h"
+
+enum config_auto {
+	CONFIG_AUTO_PROFILES = 0, /* the watcher acts on built-in profiles and [peer] groups */
+	CONFIG_AUTO_NONE,	  /* only on [peer] groups */
+};
+
+struct config_peer {
+	char name[USBNET_NAME_MAX];
+	unsigned line; /* where the group starts, for messages */
+	/* match: every key given must match */
+	bool has_usb;
+	uint16_t vendor_id, product_id;
+	char *serial, *mac, *driver, *product; /* NULL: not matched on */
+	/* settings: has_* false = not set */
+	bool has_mode;
+	enum usbnet_mode mode;
+	bool has_host;
+	struct usbnet_ip4 host;
+	bool has_peer;
+	struct in_addr peer;
+	char uplink[USBNET_IFNAMSIZ];
+	char bridge[USBNET_IFNAMSIZ];
+	int wait_s;  /* -1: not set */
+	int dns;     /* -1 not set, 0, 1 */
+	int trusted; /* -1 not set, 0, 1 */
+};
+
+struct usbnet_config {
+	enum config_auto auto_mode;
+	struct config_peer *peers;
+	size_t n_peers;
+};
+
+/* Parse a configuration text; name is the file name used in messages. On error, errbuf holds
+ * "FILE:LINE: [group] key: problem" and the return is -EINVAL. */
+int config_parse(const char *data, size_t len, const char *name, struct usbnet_config **ret,
+		 char *errbuf, size_t errlen);
+/* Load a file: -ENOENT when it does not exist (errbuf says so), other -errno otherwise. */
+int config_load(const char *path, struct usbnet_config **ret, char *errbuf, size_t errlen);
+struct usbnet_config *config_free(struct usbnet_config *config);
+/* The first [peer] group that matches, or NULL. */
+const struct config_peer *config_match(const struct usbnet_config *config,
+				       const struct usbnet_peer *peer);
+
+#endif

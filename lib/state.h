@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The state record of a configured peer, RUN_DIR/IFNAME.state: written ahead of every change
+ * (a step is recorded before it is made), read back by down, show and list. Text, one
+ * "key value" per line; a reader rejects what it does not understand with -EBADMSG.
+ */
+#ifndef USBNET_STATE_H
+#define USBNET_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "usbnet-host/usbnet.h"
+
+enum state_step_kind {
+	STEP_NM_UNMANAGED = 1, /* NetworkManager managed the device; we set it unmanaged */
+	STEP_LINK_UP,	       /* the link was down; we set it up */
+	STEP_ADDR,	       /* we added this address */
+	STEP_ROUTE,	       /* we added this route */
+};
+
+struct state_step {
+	enum state_step_kind kind;
+	struct usbnet_ip4 ip; /* ADDR, ROUTE */
+};
+
+#define STATE_MAX_STEPS 32
+
+struct state_record {
+	char ifname[USBNET_IFNAMSIZ];
+	int ifindex; /* to tell a replugged interface of the same name */
+	char usb_path[64];
+	char serial[USBNET_STR_MAX];
+	enum usbnet_mode mode;
+	struct usbnet_status status;
+	struct state_step steps[STATE_MAX_STEPS];
+	size_t n_steps;
+};
+
+int state_serialize(const struct state_record *rec, char **ret_text);
+int state_parse(const char *text, size_t len, struct state_record *ret);
+int state_read(const char *run_dir, const char *ifname, struct state_record *ret);
+/* Atomic replace (write temp, fsync, rename). */
+int state_write(const char *run_dir, const struct state_record *rec);
+int state_remove(const char *run_dir, const char *ifname);
+
+#endif
