@@ -109,3 +109,7 @@ WEAK char *usbnet_report_to_json(const struct usbnet_report *report)
 {
 	return strdup("{}");
 }
+WEAK int state_read(const char *run_dir, const char *ifname, struct state_record *ret)
+{
+	return -ENOENT;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The usbnet-host command: a table of subcommands over libusbnet-host. */
+#ifndef USBNET_CLI_H
+#define USBNET_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "usbnet-host/usbnet.h"
+
+/* Exit statuses (a contract: see DESIGN.md). */
+enum {
+	EXIT_DONE = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2, /* bad usage or bad input: nothing was changed */
+	EXIT_NO_PEER = 3,
+};
+
+/* Options every subcommand takes. */
+struct cli_common {
+	const char *config;
+	const char *run_dir;
+	int verbose;
+	bool json;
+};
+
+extern const char *program_name;
+
+/* getopt_long values of the common options; subcommands pass unknown ones here. */
+enum {
+	OPT_CONFIG = 0x100,
+	OPT_RUN_DIR,
+	OPT_VERBOSE,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_JSON,
+	OPT_COMMON_END,
+};
+
+#define CLI_COMMON_LONGOPTS                                                                        \
+	{ "config", required_argument, NULL, OPT_CONFIG },                                         \
+		{ "run-dir", required_argument, NULL, OPT_RUN_DIR },                               \
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },                                     \
+		{ "help", no_argument, NULL, OPT_HELP },                                           \
+		{ "version", no_argument, NULL, OPT_VERSION }
+
+/* Handles a common option; returns -1 when opt is not one, or an exit status to return now
+ * (--help, --version, a bad option) as >= 0, or -2 when it was handled and parsing goes on. */
+int cli_common_option(struct cli_common *c, int opt, const char *arg, const char *usage);
+
+/* Opens the library context with the common options; prints the error and returns NULL (with
+ * *ret_status set) on failure. */
+struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status);
+/* Prints "usbnet-host: MESSAGE" for a library failure and returns the exit status for err. */
+int cli_fail(struct usbnet_ctx *ctx, int err, const char *what);
+int cli_status_for(int err);
+/* Complains about usage and returns EXIT_USAGE. */
+int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes s with every byte that is not printable ASCII as \xNN (device strings may hold
+ * anything: newlines, escape sequences, invalid UTF-8), at most width columns (0: all). */
+void cli_print_escaped(FILE *f, const char *s, int width);
+
+int list_main(int argc, char *argv[]);
+int show_main(int argc, char *argv[]);
+int up_main(int argc, char *argv[]);
+int down_main(int argc, char *argv[]);
+int udev_probe_main(int argc, char *argv[]);
+
+#endif

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What every subcommand shares: common options, the library context, errors and exit codes. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const level_prefix[] = {
+	[USBNET_LOG_ERR] = "error: ",	   [USBNET_LOG_WARNING] = "warning: ",
+	[USBNET_LOG_NOTICE] = "",	   [USBNET_LOG_INFO] = "",
+	[USBNET_LOG_DEBUG] = "debug: ",
+};
+
+static int log_threshold = USBNET_LOG_NOTICE;
+
+static void log_to_stderr(void *userdata, enum usbnet_log_level level, const char *msg)
+{
+	if ((int)level > log_threshold)
+		return;
+	fprintf(stderr, "%s: %s", program_name,
+		level <= USBNET_LOG_DEBUG ? level_prefix[level] : "");
+	cli_print_escaped(stderr, msg, 0);
+	fputc('\n', stderr);
+}
+
+int cli_common_option(struct cli_common *c, int opt, const char *arg, const char *usage)
+{
+	switch (opt) {
+	case OPT_CONFIG:
+		c->config = arg;
+		return -2;
+	case OPT_RUN_DIR:
+		c->run_dir = arg;
+		return -2;
+	case OPT_VERBOSE:
+		c->verbose++;
+		return -2;
+	case OPT_JSON:
+		c->json = true;
+		return -2;
+	case OPT_HELP:
+		fputs(usage, stdout);
+		return EXIT_DONE;
+	case OPT_VERSION:
+		printf("usbnet-host %s\n", usbnet_version());
+		return EXIT_DONE;
+	case '?':
+		/* getopt has said what was wrong. */
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	default:
+		return -1;
+	}
+}
+
+int cli_status_for(int err)
+{
+	switch (err) {
+	case -ENODEV:
+		return EXIT_NO_PEER;
+	case -EINVAL:
+	case -EMEDIUMTYPE:
+	case -EADDRINUSE:
+	case -EBADMSG:
+	case -ENAMETOOLONG:
+		return EXIT_USAGE;
+	default:
+		return EXIT_FAILED;
+	}
+}
+
+int cli_fail(struct usbnet_ctx *ctx, int err, const char *what)
+{
+	const char *msg = ctx ? usbnet_ctx_error(ctx) : "";
+
+	fprintf(stderr, "%s: ", program_name);
+	if (*msg)
+		cli_print_escaped(stderr, msg, 0);
+	else
+		fprintf(stderr, "%s: %s", what, strerror(-err));
+	fputc('\n', stderr);
+	return cli_status_for(err);
+}
+
+struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status)
+{
+	struct usbnet_ctx *ctx = NULL;
+	int r;
+
+	log_threshold = USBNET_LOG_NOTICE + c->verbose;
+	r = usbnet_ctx_new(c->config, c->run_dir, &ctx);
+	if (r < 0) {
+		/* A configuration the user wrote is wrong, or cannot be read: bad input. */
+		*ret_status = cli_fail(ctx, r, "cannot load the configuration");
+		if (r != -ENOMEM)
+			*ret_status = EXIT_USAGE;
+		usbnet_ctx_free(ctx);
+		return NULL;
+	}
+	usbnet_ctx_set_log(ctx, log_to_stderr, NULL);
+	return ctx;
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	/* The first line of the usage names the command: point to its --help. */
+	fprintf(stderr, "\n%.*s", (int)strcspn(usage, "\n") + 1, usage);
+	return EXIT_USAGE;
+}
+
+void cli_print_escaped(FILE *f, const char *s, int width)
+{
+	int col = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		int w = (*p >= 0x20 && *p < 0x7f && *p != '\\') ? 1 : 4;
+
+		if (width > 0 && col + w > width)
+			break;
+		if (w == 1)
+			fputc(*p, f);
+		else
+			fprintf(f, "\\x%02x", *p);
+		col += w;
+	}
+	for (; width > 0 && col < width; col++)
+		fputc(' ', f);
+}

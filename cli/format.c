@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "format.h"
+
+const char *report_host_address(const struct usbnet_report *rep, char *buf, size_t len)
+{
+	if (rep->status.state != USBNET_STATE_UNCONFIGURED && rep->status.has_host)
+		return usbnet_ip4_format(&rep->status.host, buf, len);
+	if (rep->plan.has_host)
+		return usbnet_ip4_format(&rep->plan.host, buf, len);
+	return NULL;
+}
+
+const char *report_peer_address(const struct usbnet_report *rep, char *buf, size_t len)
+{
+	struct usbnet_ip4 ip = { .prefix = 32 };
+
+	if (rep->status.state != USBNET_STATE_UNCONFIGURED && rep->status.has_peer)
+		ip.addr = rep->status.peer;
+	else if (rep->plan.has_peer)
+		ip.addr = rep->plan.peer;
+	else
+		return NULL;
+	inet_ntop(AF_INET, &ip.addr, buf, (socklen_t)len);
+	return buf;
+}
+
+static int print_json_text(char *text)
+{
+	if (!text)
+		return -ENOMEM;
+	puts(text);
+	free(text);
+	return fflush(stdout) == 0 ? 0 : -errno;
+}
+
+int print_reports_json(const struct usbnet_report *reps, size_t n)
+{
+	return print_json_text(usbnet_reports_to_json(reps, n));
+}
+
+int print_report_json(const struct usbnet_report *rep)
+{
+	return print_json_text(usbnet_report_to_json(rep));
+}
+
+static void usb_id(const struct usbnet_peer *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%04x", p->vendor_id, p->product_id);
+}
+
+int print_reports_table(const struct usbnet_report *reps, size_t n)
+{
+	if (n == 0) {
+		printf("No USB network peers found.\n");
+		return 0;
+	}
+	printf("%-16s %-10s %-6s %-9s %-20s %-12s %-9s %-12s %-18s %s\n", "IFACE", "DRIVER",
+	       "PROTO", "USB-ID", "PRODUCT", "PROFILE", "MODE", "STATE", "HOST", "PEER");
+	for (size_t i = 0; i < n; i++) {
+		const struct usbnet_report *r = &reps[i];
+		const char *proto = usbnet_protocol_name(r->peer.protocol);
+		char id[10], host[20], peer[INET_ADDRSTRLEN];
+
+		usb_id(&r->peer, id, sizeof(id));
+		printf("%-16s %-10s %-6s %-9s ", r->peer.ifname, r->peer.driver, proto ? proto : "-",
+		       id);
+		cli_print_escaped(stdout, r->peer.product[0] ? r->peer.product : "-", 20);
+		printf(" %-12s %-9s %-12s %-18s %s\n", r->plan.profile[0] ? r->plan.profile : "-",
+		       usbnet_mode_name(r->plan.mode), usbnet_state_name(r->status.state),
+		       report_host_address(r, host, sizeof(host)) ?: "-",
+		       report_peer_address(r, peer, sizeof(peer)) ?: "-");
+	}
+	return fflush(stdout) == 0 ? 0 : -errno;
+}
+
+static void field(const char *name, const char *value)
+{
+	printf("  %-14s ", name);
+	cli_print_escaped(stdout, value && *value ? value : "-", 0);
+	putchar('\n');
+}
+
+int print_report_details(const struct usbnet_report *r)
+{
+	const char *proto = usbnet_protocol_name(r->peer.protocol);
+	char buf[64], host[20], peer[INET_ADDRSTRLEN];
+
+	printf("%s\n", r->peer.ifname);
+	field("driver", r->peer.driver);
+	field("protocol", proto);
+	usb_id(&r->peer, buf, sizeof(buf));
+	field("usb id", buf);
+	field("manufacturer", r->peer.manufacturer);
+	field("product", r->peer.product);
+	field("serial", r->peer.serial);
+	field("usb path", r->peer.usb_path);
+	snprintf(buf, sizeof(buf), "%u Mbit/s", r->peer.speed_mbps);
+	field("speed", r->peer.speed_mbps ? buf : NULL);
+	field("mac", r->peer.mac);
+	field("carrier", r->peer.carrier ? "yes" : "no");
+	field("networkmanager", r->peer.nm_managed < 0 ? "not running"
+				: r->peer.nm_managed ? "managed"
+						     : "unmanaged");
+	for (size_t i = 0; i < r->peer.n_addrs; i++)
+		field(i == 0 ? "addresses" : "", usbnet_ip4_format(&r->peer.addrs[i], buf, sizeof(buf)));
+	if (r->peer.binding == USBNET_BINDING_RNDIS_AS_SUBSET)
+		field("warning", "cdc_subset claimed this RNDIS-only gadget: the link cannot carry "
+				 "traffic; give the gadget an ECM or NCM function");
+	printf("plan\n");
+	field("profile", r->plan.profile);
+	field("config", r->plan.config_peer[0] ? r->plan.config_peer : NULL);
+	field("mode", usbnet_mode_name(r->plan.mode));
+	field("host address", report_host_address(r, host, sizeof(host)));
+	field("peer address", report_peer_address(r, peer, sizeof(peer)));
+	field("peer dhcp", r->plan.peer_serves_dhcp ? "serves DHCP" : "no");
+	printf("state\n");
+	field("state", usbnet_state_name(r->status.state));
+	if (r->status.rtt_us >= 0) {
+		snprintf(buf, sizeof(buf), "%.3f ms", (double)r->status.rtt_us / 1000.0);
+		field("round trip", buf);
+	}
+	field("message", r->status.message[0] ? r->status.message : NULL);
+	return fflush(stdout) == 0 ? 0 : -errno;
+}

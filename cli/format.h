@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* How list and show print reports: a table, details, or JSON. */
+#ifndef USBNET_CLI_FORMAT_H
+#define USBNET_CLI_FORMAT_H
+
+#include <stddef.h>
+#include "usbnet-host/usbnet.h"
+
+int print_reports_table(const struct usbnet_report *reps, size_t n);
+int print_reports_json(const struct usbnet_report *reps, size_t n);
+int print_report_details(const struct usbnet_report *rep);
+int print_report_json(const struct usbnet_report *rep);
+/* "A.B.C.D/N" of the address a report shows for the host, or NULL. */
+const char *report_host_address(const struct usbnet_report *rep, char *buf, size_t len);
+const char *report_peer_address(const struct usbnet_report *rep, char *buf, size_t len);
+
+#endif

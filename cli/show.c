@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <getopt.h>
+
+#include "cli.h"
+#include "format.h"
+
+static const char usage[] = "Usage: usbnet-host show IFACE [--json] [--config FILE] [--run-dir DIR]\n"
+			    "Show one peer: the device, its plan and its state.\n";
+
+int show_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "json", no_argument, NULL, OPT_JSON },
+		{},
+	};
+	struct cli_common c = {};
+	struct usbnet_report rep;
+	struct usbnet_ctx *ctx;
+	int opt, r, status;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		r = cli_common_option(&c, opt, optarg, usage);
+		if (r >= 0)
+			return r;
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(usage, "show takes one interface name");
+
+	ctx = cli_open(&c, &status);
+	if (!ctx)
+		return status;
+	r = usbnet_report_one(ctx, argv[optind], &rep);
+	if (r < 0)
+		status = cli_fail(ctx, r, argv[optind]);
+	else
+		status = (c.json ? print_report_json(&rep) : print_report_details(&rep)) < 0
+				 ? EXIT_FAILED
+				 : EXIT_DONE;
+	usbnet_ctx_free(ctx);
+	return status;
+}

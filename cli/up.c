@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "format.h"
+
+static const char usage[] =
+	"Usage: usbnet-host up [IFACE|--all] [OPTIONS]\n"
+	"Configure a USB network peer: NetworkManager off it, the host's address, a check that\n"
+	"the peer answers. Running it again changes nothing.\n\n"
+	"  --address A.B.C.D/N   the host's address (default: the profile's or [peer] group's)\n"
+	"  --peer A.B.C.D        the peer's address\n"
+	"  --wait SECONDS        wait for the peer to answer (0: don't)\n"
+	"  --force               configure an interface that is not a USB network peer\n"
+	"  --all                 every peer that has a plan\n"
+	"  --config FILE, --run-dir DIR, --verbose\n";
+
+enum {
+	OPT_ADDRESS = OPT_COMMON_END,
+	OPT_PEER,
+	OPT_WAIT,
+	OPT_FORCE,
+	OPT_ALL,
+	OPT_GATEWAY,
+	OPT_BRIDGE,
+	OPT_UPLINK,
+	OPT_BRIDGE_NAME,
+};
+
+static int parse_wait(const char *s, int *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 600)
+		return -EINVAL;
+	*ret = (int)v;
+	return 0;
+}
+
+static void say_result(const struct usbnet_report *rep, enum usbnet_up_result result)
+{
+	char host[20], peer[INET_ADDRSTRLEN];
+	const char *h = report_host_address(rep, host, sizeof(host));
+	const char *p = report_peer_address(rep, peer, sizeof(peer));
+
+	switch (result) {
+	case USBNET_UP_UNCHANGED:
+		printf("%s: already configured (%s), nothing changed\n", rep->peer.ifname, h ?: "-");
+		break;
+	case USBNET_UP_NOTHING:
+		printf("%s: nothing to do: mode %s%s\n", rep->peer.ifname,
+		       usbnet_mode_name(rep->plan.mode),
+		       rep->plan.mode == USBNET_MODE_DHCP
+			       ? " (the peer serves DHCP: NetworkManager configures it)"
+			       : " (no profile or [peer] group knows it; pass --address)");
+		break;
+	case USBNET_UP_DEGRADED:
+		printf("%s: configured %s, but %s (degraded)\n", rep->peer.ifname, h ?: "-",
+		       rep->status.message[0] ? rep->status.message : "the peer did not answer");
+		break;
+	case USBNET_UP_CONFIGURED:
+		printf("%s: configured %s", rep->peer.ifname, h ?: "-");
+		if (p && rep->status.rtt_us >= 0)
+			printf(", peer %s answered in %.3f ms", p, (double)rep->status.rtt_us / 1000.0);
+		else if (p)
+			printf(", peer %s", p);
+		putchar('\n');
+		break;
+	}
+}
+
+static int up_one(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up_opts *o)
+{
+	struct usbnet_report rep;
+	enum usbnet_up_result result;
+	int r;
+
+	r = usbnet_up(ctx, ifname, o, &rep, &result);
+	if (r < 0)
+		return cli_fail(ctx, r, ifname);
+	say_result(&rep, result);
+	return EXIT_DONE;
+}
+
+static int up_all(struct usbnet_ctx *ctx, const struct usbnet_up_opts *o)
+{
+	struct usbnet_report *reps = NULL;
+	size_t n = 0;
+	int r, status = EXIT_DONE;
+
+	r = usbnet_report_all(ctx, &reps, &n);
+	if (r < 0)
+		return cli_fail(ctx, r, "cannot list the peers");
+	for (size_t i = 0; i < n; i++) {
+		int s;
+
+		if (!usbnet_mode_is_owned(reps[i].plan.mode))
+			continue;
+		s = up_one(ctx, reps[i].peer.ifname, o);
+		if (s != EXIT_DONE && status == EXIT_DONE)
+			status = s;
+	}
+	free(reps);
+	return status;
+}
+
+int up_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "address", required_argument, NULL, OPT_ADDRESS },
+		{ "peer", required_argument, NULL, OPT_PEER },
+		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "gateway", no_argument, NULL, OPT_GATEWAY },
+		{ "bridge", no_argument, NULL, OPT_BRIDGE },
+		{ "uplink", required_argument, NULL, OPT_UPLINK },
+		{ "bridge-name", required_argument, NULL, OPT_BRIDGE_NAME },
+		{},
+	};
+	struct cli_common c = {};
+	struct usbnet_up_opts o;
+	struct usbnet_ip4 ip;
+	struct usbnet_ctx *ctx;
+	bool all = false;
+	int opt, r, status;
+
+	usbnet_up_opts_init(&o);
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		r = cli_common_option(&c, opt, optarg, usage);
+		if (r >= 0)
+			return r;
+		if (r == -2)
+			continue;
+		switch (opt) {
+		case OPT_ADDRESS:
+			if (usbnet_ip4_parse(optarg, true, &o.host) < 0)
+				return cli_usage_error(usage,
+						       "--address: '%s' is not an IPv4 address with a "
+						       "prefix (A.B.C.D/N)",
+						       optarg);
+			o.has_host = true;
+			break;
+		case OPT_PEER:
+			if (usbnet_ip4_parse(optarg, false, &ip) < 0 || ip.prefix != 32)
+				return cli_usage_error(usage,
+						       "--peer: '%s' is not an IPv4 address (A.B.C.D)",
+						       optarg);
+			o.peer = ip.addr;
+			o.has_peer = true;
+			break;
+		case OPT_WAIT:
+			if (parse_wait(optarg, &o.wait_s) < 0)
+				return cli_usage_error(usage,
+						       "--wait: '%s' is not a number of seconds "
+						       "(0 to 600)",
+						       optarg);
+			break;
+		case OPT_FORCE:
+			o.force = true;
+			break;
+		case OPT_ALL:
+			all = true;
+			break;
+		case OPT_GATEWAY:
+		case OPT_BRIDGE:
+		case OPT_UPLINK:
+		case OPT_BRIDGE_NAME:
+			return cli_usage_error(usage, "%s is not available yet in this version",
+					       argv[optind - 1]);
+		default:
+			return cli_usage_error(usage, "unexpected option");
+		}
+	}
+	if (all && optind != argc)
+		return cli_usage_error(usage, "give an interface or --all, not both");
+	if (!all && optind + 1 != argc)
+		return cli_usage_error(usage, "up takes one interface name (or --all)");
+	if (all && (o.has_host || o.has_peer || o.force))
+		return cli_usage_error(usage,
+				       "--address, --peer and --force name one peer: not with --all");
+
+	ctx = cli_open(&c, &status);
+	if (!ctx)
+		return status;
+	status = all ? up_all(ctx, &o) : up_one(ctx, argv[optind], &o);
+	usbnet_ctx_free(ctx);
+	return status;
+}

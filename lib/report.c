@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What list and show report: discovery + classification + recorded state. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "state.h"
+
+static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
+		       struct usbnet_report *ret)
+{
+	struct usbnet_report rep = { .peer = *peer };
+	int r;
+
+	usbnet_classify(ctx, peer, &rep.plan);
+	r = usbnet_status_read(ctx, peer->ifname, &rep.status);
+	if (r < 0) {
+		/* An unreadable record must not hide the peer: report it as failed. */
+		memset(&rep.status, 0, sizeof(rep.status));
+		rep.status.state = USBNET_STATE_FAILED;
+		rep.status.rtt_us = -1;
+		strncpy(rep.status.message, usbnet_ctx_error(ctx), sizeof(rep.status.message) - 1);
+	}
+	*ret = rep;
+	return 0;
+}
+
+/* Records of interfaces that are gone (unplugged, or replugged under a new index) are cleaned
+ * here, so that list never shows stale state. Interfaces still present are left alone, peer
+ * or not: a record made with --force on another interface is the user's business. */
+static void prune_vanished(struct usbnet_ctx *ctx)
+{
+	char **names = NULL;
+
+	if (usbnet_state_list(ctx, &names) < 0)
+		return;
+	for (char **p = names; *p; p++) {
+		struct state_record rec;
+
+		if (state_read(ctx->run_dir, *p, &rec) < 0)
+			continue;
+		if (rec.ifindex > 0 && (int)if_nametoindex(*p) == rec.ifindex)
+			continue;
+		if (usbnet_down(ctx, *p) == 0)
+			ctx_log(ctx, USBNET_LOG_INFO, "%s: gone, its state was cleaned", *p);
+	}
+	usbnet_strv_free(names);
+	ctx_clear_error(ctx);
+}
+
+int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t *ret_n)
+{
+	struct usbnet_peer *peers = NULL;
+	struct usbnet_report *reps;
+	size_t n = 0;
+	int r;
+
+	r = usbnet_discover(ctx, &peers, &n);
+	if (r < 0)
+		return r;
+	prune_vanished(ctx);
+	reps = calloc(n ? n : 1, sizeof(*reps));
+	if (!reps) {
+		free(peers);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		report_fill(ctx, &peers[i], &reps[i]);
+	free(peers);
+	*ret = reps;
+	*ret_n = n;
+	return 0;
+}
+
+int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_report *ret)
+{
+	struct usbnet_peer peer;
+	int r;
+
+	r = usbnet_find_peer(ctx, ifname, &peer);
+	if (r == -ENODEV)
+		return ctx_fail(ctx, r, "%s: no such interface", ifname);
+	if (r == -EMEDIUMTYPE)
+		return ctx_fail(ctx, r, "%s: not a USB network peer", ifname);
+	if (r < 0)
+		return ctx_fail(ctx, r, "%s: cannot read the device: %s", ifname, strerror(-r));
+	return report_fill(ctx, &peer, ret);
+}
