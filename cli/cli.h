@@ -65,5 +65,6 @@ int show_main(int argc, char *argv[]);
 int up_main(int argc, char *argv[]);
 int down_main(int argc, char *argv[]);
 int udev_probe_main(int argc, char *argv[]);
+int watch_main(int argc, char *argv[]);
 
 #endif

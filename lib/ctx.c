@@ -127,6 +127,27 @@ void ctx_log(const struct usbnet_ctx *ctx, enum usbnet_log_level level, const ch
 	ctx->log_fn(ctx->log_data, level, buf);
 }
 
+void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use)
+{
+	ctx->no_nm = !use;
+}
+
+static int nm_off_get_managed(void *h, const char *ifname, int *ret)
+{
+	return -ENOTCONN;
+}
+
+static int nm_off_set_managed(void *h, const char *ifname, bool managed)
+{
+	return -ENOTCONN;
+}
+
+/* NetworkManager left alone: as if it were not running. */
+static const struct usbnet_nm_ops nm_off_ops = {
+	.get_managed = nm_off_get_managed,
+	.set_managed = nm_off_set_managed,
+};
+
 const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
 {
 	int r;
@@ -137,13 +158,15 @@ const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
 	r = nl_real_open(&ctx->be.nl_h);
 	if (r < 0)
 		return NULL;
-	r = nm_real_open(&ctx->be.nm_h);
-	if (r < 0) {
-		ctx->be.nl_h = nl_real_close(ctx->be.nl_h);
-		return NULL;
+	if (!ctx->no_nm) {
+		r = nm_real_open(&ctx->be.nm_h);
+		if (r < 0) {
+			ctx->be.nl_h = nl_real_close(ctx->be.nl_h);
+			return NULL;
+		}
 	}
 	ctx->be.nl = &nl_real_ops;
-	ctx->be.nm = &nm_real_ops;
+	ctx->be.nm = ctx->no_nm ? &nm_off_ops : &nm_real_ops;
 	ctx->be.reach = &reach_real_ops;
 	ctx->be.reach_h = NULL;
 	ctx->be_owned = true;

@@ -20,6 +20,7 @@ struct usbnet_ctx {
 	/* Side effects go through these; the real ones are set up lazily by ctx_backends(). */
 	struct usbnet_backends be;
 	bool be_owned; /* the real backends: ctx_free() closes them */
+	bool no_nm;    /* usbnet_ctx_set_networkmanager(ctx, false) */
 };
 
 /* Formats the explanation of a failure into ctx->error and returns err (a -errno). */

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What list and show report: discovery + classification + recorded state. */
 #include <errno.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctx.h"
-#include "state.h"
+#include "prune.h"
 
 static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 		       struct usbnet_report *ret)
@@ -25,29 +24,6 @@ static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 	}
 	*ret = rep;
 	return 0;
-}
-
-/* Records of interfaces that are gone (unplugged, or replugged under a new index) are cleaned
- * here, so that list never shows stale state. Interfaces still present are left alone, peer
- * or not: a record made with --force on another interface is the user's business. */
-static void prune_vanished(struct usbnet_ctx *ctx)
-{
-	char **names = NULL;
-
-	if (usbnet_state_list(ctx, &names) < 0)
-		return;
-	for (char **p = names; *p; p++) {
-		struct state_record rec;
-
-		if (state_read(ctx->run_dir, *p, &rec) < 0)
-			continue;
-		if (rec.ifindex > 0 && (int)if_nametoindex(*p) == rec.ifindex)
-			continue;
-		if (usbnet_down(ctx, *p) == 0)
-			ctx_log(ctx, USBNET_LOG_INFO, "%s: gone, its state was cleaned", *p);
-	}
-	usbnet_strv_free(names);
-	ctx_clear_error(ctx);
 }
 
 int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t *ret_n)

@@ -146,6 +146,9 @@ struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx);
 void usbnet_ctx_set_log(struct usbnet_ctx *ctx, usbnet_log_fn fn, void *userdata);
 /* The explanation of the last failure, "" when none. */
 const char *usbnet_ctx_error(const struct usbnet_ctx *ctx);
+/* Whether to talk to NetworkManager at all (default true). The watcher turns it off: the udev
+ * rule's NM_UNMANAGED=1 already keeps NetworkManager away, and libnm stays off its hot path. */
+void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use);
 
 /* ---- discovery -------------------------------------------------------------------------- */
 
@@ -204,6 +207,21 @@ int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet
 /* Interfaces that have a state record, free with usbnet_strv_free(). */
 int usbnet_state_list(struct usbnet_ctx *ctx, char ***ret_ifnames);
 char **usbnet_strv_free(char **strv);
+
+/* ---- hotplug watcher ------------------------------------------------------------------- */
+
+/* A udev monitor for peers the udev rule tagged. The caller owns the loop: it polls the fd
+ * and calls dispatch when it is readable. Each action is logged through the context. */
+struct usbnet_watch;
+
+int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret);
+struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w);
+int usbnet_watch_get_fd(const struct usbnet_watch *w);
+/* At start: configure tagged peers that are present and unconfigured, clean the state of
+ * peers that are gone. Returns the number of peers configured. */
+int usbnet_watch_reconcile(struct usbnet_watch *w);
+/* Handle the events that are pending: add → up by the plan, remove → clean the state. */
+int usbnet_watch_dispatch(struct usbnet_watch *w);
 
 /* ---- reports ---------------------------------------------------------------------------- */
 

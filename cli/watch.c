@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The hotplug watcher's loop (systemd runs it): poll the library's udev monitor and a signalfd.
+ * SIGTERM leaves configured peers as they are, so that a restart does not drop links;
+ * --down-on-exit undoes them instead.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"Usage: usbnet-host watch [--down-on-exit] [--config FILE] [--run-dir DIR] [--verbose]\n"
+	"The hotplug watcher: configure tagged peers as they are plugged, clean their state when\n"
+	"they go. Runs in the foreground; logs one line per action to stderr.\n";
+
+enum { OPT_DOWN_ON_EXIT = OPT_COMMON_END };
+
+static int down_all(struct usbnet_ctx *ctx)
+{
+	char **names = NULL;
+	int r = usbnet_state_list(ctx, &names);
+
+	if (r < 0)
+		return r;
+	for (char **p = names; *p; p++) {
+		if (usbnet_down(ctx, *p) < 0)
+			fprintf(stderr, "%s: %s\n", program_name, usbnet_ctx_error(ctx));
+		else
+			fprintf(stderr, "%s: %s: undone on exit\n", program_name, *p);
+	}
+	usbnet_strv_free(names);
+	return 0;
+}
+
+int watch_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "down-on-exit", no_argument, NULL, OPT_DOWN_ON_EXIT },
+		{},
+	};
+	struct cli_common c = {};
+	struct usbnet_watch *w = NULL;
+	struct usbnet_ctx *ctx;
+	bool down_on_exit = false;
+	sigset_t mask;
+	int opt, r, status, sfd = -1;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		r = cli_common_option(&c, opt, optarg, usage);
+		if (r >= 0)
+			return r;
+		if (r == -2)
+			continue;
+		if (opt == OPT_DOWN_ON_EXIT)
+			down_on_exit = true;
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "watch takes no argument");
+
+	ctx = cli_open(&c, &status);
+	if (!ctx)
+		return status;
+	/* The rule's NM_UNMANAGED=1 keeps NetworkManager off the peers the watcher acts on. */
+	usbnet_ctx_set_networkmanager(ctx, false);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "%s: signalfd: %s\n", program_name, strerror(errno));
+		status = EXIT_FAILED;
+		goto out;
+	}
+
+	r = usbnet_watch_new(ctx, &w);
+	if (r < 0) {
+		status = cli_fail(ctx, r, "cannot watch udev");
+		goto out;
+	}
+	fprintf(stderr, "%s: watching for USB network peers\n", program_name);
+	usbnet_watch_reconcile(w);
+
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = usbnet_watch_get_fd(w), .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+		};
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: poll: %s\n", program_name, strerror(errno));
+			status = EXIT_FAILED;
+			break;
+		}
+		if (fds[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si))
+				fprintf(stderr, "%s: %s, stopping%s\n", program_name,
+					strsignal((int)si.ssi_signo),
+					down_on_exit ? " and undoing" : " (peers stay configured)");
+			if (down_on_exit)
+				down_all(ctx);
+			status = EXIT_DONE;
+			break;
+		}
+		if (fds[0].revents)
+			usbnet_watch_dispatch(w);
+	}
+out:
+	if (sfd >= 0)
+		close(sfd);
+	usbnet_watch_free(w);
+	usbnet_ctx_free(ctx);
+	return status;
+}

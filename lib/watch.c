@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The hotplug watcher: a udev monitor for the net devices the udev rule tagged "usbnet-host".
+ * The event itself carries what classification needs (the rule's USBNET_HOST_MODE), so an add
+ * costs one up and no enumeration, whatever the number of peers present. The caller owns the
+ * loop (usbnet_watch_get_fd + usbnet_watch_dispatch).
+ */
+#include <errno.h>
+#include <libudev.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "prune.h"
+
+#define WATCH_TAG "usbnet-host"
+
+struct usbnet_watch {
+	struct usbnet_ctx *ctx;
+	struct udev *udev;
+	struct udev_monitor *mon;
+};
+
+int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
+{
+	struct usbnet_watch *w;
+	int r;
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->ctx = ctx;
+	w->udev = udev_new();
+	if (!w->udev) {
+		r = ctx_fail(ctx, -ENOMEM, "cannot create a udev context");
+		goto fail;
+	}
+	/* "udev" events come after the rules ran: the interface has its final name and the
+	 * rule's properties. */
+	w->mon = udev_monitor_new_from_netlink(w->udev, "udev");
+	if (!w->mon) {
+		r = ctx_fail(ctx, -EPERM, "cannot listen to udev events (netlink): %s",
+			     strerror(errno));
+		goto fail;
+	}
+	r = udev_monitor_filter_add_match_subsystem_devtype(w->mon, "net", NULL);
+	if (r >= 0)
+		r = udev_monitor_filter_add_match_tag(w->mon, WATCH_TAG);
+	if (r >= 0)
+		r = udev_monitor_enable_receiving(w->mon);
+	if (r < 0) {
+		r = ctx_fail(ctx, r, "cannot listen to udev events: %s", strerror(-r));
+		goto fail;
+	}
+	*ret = w;
+	return 0;
+fail:
+	usbnet_watch_free(w);
+	return r;
+}
+
+struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w)
+{
+	if (!w)
+		return NULL;
+	udev_monitor_unref(w->mon);
+	udev_unref(w->udev);
+	free(w);
+	return NULL;
+}
+
+int usbnet_watch_get_fd(const struct usbnet_watch *w)
+{
+	return udev_monitor_get_fd(w->mon);
+}
+
+static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why)
+{
+	struct usbnet_up_opts opts;
+	struct usbnet_report rep;
+	enum usbnet_up_result result;
+	char host[20];
+	int r;
+
+	usbnet_up_opts_init(&opts);
+	r = usbnet_up(w->ctx, ifname, &opts, &rep, &result);
+	if (r < 0) {
+		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: %s", ifname, why, usbnet_ctx_error(w->ctx));
+		return;
+	}
+	switch (result) {
+	case USBNET_UP_CONFIGURED:
+		if (rep.status.rtt_us >= 0)
+			ctx_log(w->ctx, USBNET_LOG_NOTICE,
+				"%s: %s: configured %s (%s), peer answered in %.3f ms", ifname, why,
+				usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
+				rep.plan.profile[0] ? rep.plan.profile : rep.plan.config_peer,
+				(double)rep.status.rtt_us / 1000.0);
+		else
+			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: %s: configured %s (%s)", ifname, why,
+				usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
+				rep.plan.profile[0] ? rep.plan.profile : rep.plan.config_peer);
+		break;
+	case USBNET_UP_DEGRADED:
+		ctx_log(w->ctx, USBNET_LOG_WARNING, "%s: %s: configured %s, degraded: %s", ifname,
+			why, usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
+			rep.status.message);
+		break;
+	case USBNET_UP_UNCHANGED:
+		ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: already configured", ifname, why);
+		break;
+	case USBNET_UP_NOTHING:
+		ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: nothing to do (mode %s)", ifname, why,
+			usbnet_mode_name(rep.plan.mode));
+		break;
+	}
+}
+
+/* Whether the rule's classification says usbnet-host owns the device. */
+static bool device_is_owned(struct udev_device *dev)
+{
+	const char *mode = udev_device_get_property_value(dev, "USBNET_HOST_MODE");
+	enum usbnet_mode m;
+
+	return mode && usbnet_mode_from_name(mode, &m) >= 0 && usbnet_mode_is_owned(m);
+}
+
+int usbnet_watch_reconcile(struct usbnet_watch *w)
+{
+	struct udev_enumerate *e;
+	struct udev_list_entry *entry;
+	int n = 0, r;
+
+	prune_vanished(w->ctx);
+
+	e = udev_enumerate_new(w->udev);
+	if (!e)
+		return -ENOMEM;
+	r = udev_enumerate_add_match_subsystem(e, "net");
+	if (r >= 0)
+		r = udev_enumerate_add_match_tag(e, WATCH_TAG);
+	if (r >= 0)
+		r = udev_enumerate_scan_devices(e);
+	if (r < 0) {
+		udev_enumerate_unref(e);
+		return ctx_fail(w->ctx, r, "cannot enumerate the tagged peers: %s", strerror(-r));
+	}
+	udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e))
+	{
+		struct udev_device *dev = udev_device_new_from_syspath(
+			w->udev, udev_list_entry_get_name(entry));
+		struct usbnet_status st;
+
+		if (!dev)
+			continue;
+		if (device_is_owned(dev) &&
+		    usbnet_status_read(w->ctx, udev_device_get_sysname(dev), &st) >= 0 &&
+		    st.state != USBNET_STATE_CONFIGURED && st.state != USBNET_STATE_DEGRADED) {
+			watch_up(w, udev_device_get_sysname(dev), "present at start");
+			n++;
+		}
+		udev_device_unref(dev);
+	}
+	udev_enumerate_unref(e);
+	return n;
+}
+
+static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
+{
+	const char *action = udev_device_get_action(dev);
+	const char *ifname = udev_device_get_sysname(dev);
+	int r;
+
+	if (!action || !ifname)
+		return;
+	if (strcmp(action, "add") == 0) {
+		if (device_is_owned(dev))
+			watch_up(w, ifname, "plugged");
+	} else if (strcmp(action, "remove") == 0) {
+		r = usbnet_down(w->ctx, ifname);
+		if (r == 0)
+			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: unplugged, its state was cleaned",
+				ifname);
+		else if (r < 0)
+			ctx_log(w->ctx, USBNET_LOG_ERR, "%s: unplugged: %s", ifname,
+				usbnet_ctx_error(w->ctx));
+	}
+}
+
+int usbnet_watch_dispatch(struct usbnet_watch *w)
+{
+	struct udev_device *dev;
+	int n = 0;
+
+	/* The monitor's socket is non-blocking: drain what is there. */
+	while ((dev = udev_monitor_receive_device(w->mon))) {
+		watch_handle(w, dev);
+		udev_device_unref(dev);
+		n++;
+	}
+	return n;
+}
