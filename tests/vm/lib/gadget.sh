@@ -1,0 +1,249 @@
+# The testbed's USB network peers: configfs gadgets on dummy_hcd's virtual ports, built from
+# the reference table at the end of shared/GADGETS.md. The gadget-side netdev of each peer goes
+# into its own network namespace, named after the peer, holding the device's address: that
+# namespace *is* the device (the tablet, the token). Sourced by lib/testbed.sh.
+#
+#   peer_plug KIND [NAME]     create (if needed) and plug peer KIND as NAME (default: KIND);
+#                             waits, bounded, for the host-side interface; sets PEER_IF
+#   peer_if NAME              the host-side interface of NAME now (found by its USB port)
+#   peer_unplug NAME          empty UDC; waits until the host-side interface is gone
+#   peer_replug NAME          plug NAME again on the same port; sets PEER_IF
+#   peer_remove NAME          unplug, stop its services, remove the gadget and the namespace
+#   peer_remove_all
+#   in_peer NAME CMD...       run CMD in the peer's namespace (the device side)
+#
+# KINDs: n810 n900 fobnail rndis dhcp-peer. PEER_SERIAL=… and PEER_ADDR=… (CIDR) in the
+# environment of peer_plug override the table (two identical peers, many peers).
+# shellcheck shell=bash
+
+GADGETS=/sys/kernel/config/usb_gadget
+PEERS_RUN=/run/testbed/peers
+
+# peer_spec KIND: sets P_FUNC P_VID P_PID P_MFR P_PRODUCT P_SERIAL P_ADDR P_HOST_ADDR
+# P_DRIVER P_PROTO (what the host side must show) for a KIND of the reference table.
+peer_spec() {
+	P_HOST_ADDR=
+	case "$1" in
+	n810)
+		P_FUNC=ecm P_VID=0525 P_PID=a4a1 P_MFR="Nokia" P_PRODUCT="N810 Internet Tablet"
+		P_SERIAL=SNN810 P_ADDR=192.168.2.15/24 P_HOST_ADDR=192.168.2.14/24
+		P_DRIVER=cdc_ether P_PROTO=ecm
+		;;
+	n900)
+		P_FUNC=ecm P_VID=0421 P_PID=01c8 P_MFR="Nokia" P_PRODUCT="N900 (PC-Suite Mode)"
+		P_SERIAL=SNN900 P_ADDR=192.168.2.15/24 P_HOST_ADDR=192.168.2.14/24
+		P_DRIVER=cdc_ether P_PROTO=ecm
+		;;
+	fobnail)
+		P_FUNC=eem P_VID=1234 P_PID=4321 P_MFR="3mdeb" P_PRODUCT="Fobnail"
+		P_SERIAL=TEST P_ADDR=169.254.0.1/16 P_HOST_ADDR=169.254.0.8/16
+		P_DRIVER=cdc_eem P_PROTO=eem
+		;;
+	rndis)
+		# 1d6b:0104: 0525:a4a2 alone is claimed by cdc_subset (GADGETS.md).
+		P_FUNC=rndis P_VID=1d6b P_PID=0104 P_MFR="Linux" P_PRODUCT="RNDIS Gadget"
+		P_SERIAL=RNDIS0001 P_ADDR=192.168.2.15/24
+		P_DRIVER=rndis_host P_PROTO=rndis
+		;;
+	dhcp-peer)
+		P_FUNC=ncm P_VID=1d6b P_PID=0104 P_MFR="postmarketOS" P_PRODUCT="NCM Gadget"
+		P_SERIAL=PMOS0001 P_ADDR=172.16.42.1/24
+		P_DRIVER=cdc_ncm P_PROTO=ncm
+		;;
+	*)
+		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer)" >&2
+		return 2
+		;;
+	esac
+	P_SERIAL=${PEER_SERIAL:-$P_SERIAL}
+	P_ADDR=${PEER_ADDR:-$P_ADDR}
+}
+
+in_peer() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+_peer_get() { cat "$PEERS_RUN/$1/$2" 2>/dev/null; }
+
+# The dummy_hcd host port wired to UDC dummy_udc.N is the platform device dummy_hcd.N.
+_udc_port() { echo "dummy_hcd.${1#dummy_udc.}"; }
+
+_free_udc() {
+	local u used
+	used=$(cat "$GADGETS"/*/UDC 2>/dev/null || true)
+	for u in $(ls /sys/class/udc | sort -V); do
+		grep -qx "$u" <<<"$used" || {
+			echo "$u"
+			return 0
+		}
+	done
+	return 1
+}
+
+# _host_if_on PORT: the host-side netdev whose USB device hangs off PORT (dummy_hcd.N), once
+# udev has finished with it (renamed, database written) when udevd runs.
+_host_if_on() {
+	local n dev idx
+	for n in /sys/class/net/*; do
+		dev=$(readlink -f "$n/device" 2>/dev/null) || continue
+		[[ "$dev" == */"$1"/* ]] || continue
+		if [ -S /run/udev/control ]; then
+			idx=$(cat "$n/ifindex" 2>/dev/null) || continue
+			[ -e "/run/udev/data/n$idx" ] || continue
+		fi
+		basename "$n"
+		return 0
+	done
+	return 1
+}
+
+peer_if() {
+	local udc
+	udc=$(_peer_get "$1" udc) || return 1
+	_host_if_on "$(_udc_port "$udc")"
+}
+
+_gadget_create() { # NAME
+	local g=$GADGETS/$1
+	[ -d "$g" ] && return 0
+	mkdir "$g"
+	echo "0x$P_VID" >"$g/idVendor"
+	echo "0x$P_PID" >"$g/idProduct"
+	echo 0x0200 >"$g/bcdUSB"
+	mkdir "$g/strings/0x409"
+	echo "$P_MFR" >"$g/strings/0x409/manufacturer"
+	echo "$P_PRODUCT" >"$g/strings/0x409/product"
+	echo "$P_SERIAL" >"$g/strings/0x409/serialnumber"
+	mkdir "$g/functions/$P_FUNC.usb0"
+	mkdir "$g/configs/c.1"
+	mkdir "$g/configs/c.1/strings/0x409"
+	echo "$P_FUNC" >"$g/configs/c.1/strings/0x409/configuration"
+	echo 250 >"$g/configs/c.1/MaxPower"
+	ln -s "$g/functions/$P_FUNC.usb0" "$g/configs/c.1/"
+}
+
+# _gadget_netdev_moved NAME FUNC: once the gadget is bound, moves its netdev into the
+# namespace NAME as usb0 (only the first time: it stays there across unplug/replug).
+_gadget_netdev_moved() {
+	local gif
+	in_peer "$1" ip link show usb0 >/dev/null 2>&1 && return 0
+	gif=$(cat "$GADGETS/$1/functions/$2.usb0/ifname" 2>/dev/null) || return 1
+	[ -e "/sys/class/net/$gif" ] || return 1
+	ip link set "$gif" netns "$1" && ip -n "$1" link set "$gif" name usb0
+}
+
+_peer_services_start() { # NAME KIND
+	local d=$PEERS_RUN/$1
+	case "$2" in
+	fobnail)
+		# The Fobnail proof of concept's UDP echo on port 9400.
+		ip netns exec "$1" socat UDP4-RECVFROM:9400,fork PIPE >"$d/echo.log" 2>&1 &
+		echo $! >>"$d/pids"
+		;;
+	dhcp-peer)
+		# A postmarketOS-like device: serves DHCP with a router and a DNS server option.
+		ip netns exec "$1" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+			--interface=usb0 --bind-interfaces --except-interface=lo --port=0 \
+			--dhcp-range=172.16.42.2,172.16.42.2,255.255.255.0,1h \
+			--dhcp-option=option:router,172.16.42.1 \
+			--dhcp-option=option:dns-server,172.16.42.1 \
+			--dhcp-leasefile="$d/leases" --dhcp-authoritative --log-dhcp \
+			--pid-file="$d/dnsmasq.pid" --user=root >"$d/dnsmasq.log" 2>&1 &
+		echo $! >>"$d/pids"
+		;;
+	esac
+	return 0
+}
+
+_peer_services_ready() { # NAME KIND
+	case "$2" in
+	fobnail) in_peer "$1" ss -Hlun 'sport = :9400' | grep -q 9400 ;;
+	dhcp-peer) in_peer "$1" ss -Hlun 'sport = :67' | grep -q 67 ;;
+	*) return 0 ;;
+	esac
+}
+
+peer_plug() { # KIND [NAME]
+	local kind=$1 name=${2:-$1} udc d
+	peer_spec "$kind"
+	d=$PEERS_RUN/$name
+	mkdir -p "$d"
+	echo "$kind" >"$d/kind"
+	_gadget_create "$name"
+	[ -e "/run/netns/$name" ] || {
+		ip netns add "$name"
+		ip -n "$name" link set lo up
+		if [ "$kind" = fobnail ]; then # IPv6 is off on the token
+			in_peer "$name" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+			in_peer "$name" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		fi
+	}
+	udc=$(_peer_get "$name" udc) || udc=$(_free_udc) || {
+		echo "peer_plug: no free UDC for $name (dummy_hcd num= too small?)" >&2
+		return 1
+	}
+	echo "$udc" >"$d/udc"
+	log "plug $name ($kind: $P_FUNC $P_VID:$P_PID, serial $P_SERIAL, $P_ADDR) on $udc"
+	echo "$udc" >"$GADGETS/$name/UDC"
+	wait_until 10 _gadget_netdev_moved "$name" "$P_FUNC" ||
+		fail "$name: the gadget-side netdev did not appear after binding to $udc"
+	if [ ! -f "$d/addressed" ]; then
+		ip -n "$name" addr add "$P_ADDR" dev usb0
+		[ "$kind" = fobnail ] && in_peer "$name" sysctl -qw net.ipv6.conf.usb0.disable_ipv6=1
+		touch "$d/addressed"
+	fi
+	ip -n "$name" link set usb0 up
+	if [ ! -f "$d/pids" ]; then
+		_peer_services_start "$name" "$kind"
+		wait_until 10 _peer_services_ready "$name" "$kind" ||
+			fail "$name: its service did not start: $(cat "$d"/*.log 2>/dev/null)"
+	fi
+	wait_until 20 peer_if "$name" ||
+		fail "$name: no host-side interface on $(_udc_port "$udc") within 20s"
+	PEER_IF=$(peer_if "$name")
+	echo "$PEER_IF" >"$d/host_if"
+	log "$name is up: host side $PEER_IF ($(cat "/sys/class/net/$PEER_IF/device/../idVendor" 2>/dev/null):$(cat "/sys/class/net/$PEER_IF/device/../idProduct" 2>/dev/null), driver $(basename "$(readlink -f "/sys/class/net/$PEER_IF/device/driver")"))"
+}
+
+peer_replug() { peer_plug "$(_peer_get "$1" kind)" "$1"; }
+
+peer_unplug() { # NAME
+	local name=$1 hif
+	[ -f "$GADGETS/$name/UDC" ] || return 0
+	[ -n "$(cat "$GADGETS/$name/UDC")" ] || return 0
+	hif=$(peer_if "$name" || true)
+	log "unplug $name${hif:+ (host side $hif)}"
+	echo "" >"$GADGETS/$name/UDC"
+	wait_until 15 sh -c "! ls -d /sys/class/net/*/device 2>/dev/null | xargs -r readlink -f | grep -q '/$(_udc_port "$(_peer_get "$name" udc)")/'" ||
+		fail "$name: the host-side interface is still there 15s after unplug"
+}
+
+peer_remove() { # NAME
+	local name=$1 g=$GADGETS/$1 d=$PEERS_RUN/$1 p f
+	[ -d "$g" ] && peer_unplug "$name"
+	if [ -f "$d/pids" ]; then
+		for p in $(cat "$d/pids"); do kill "$p" 2>/dev/null || true; done
+	fi
+	if [ -d "$g" ]; then
+		for f in "$g"/configs/c.1/*.usb0; do [ -L "$f" ] && rm -f "$f"; done
+		rmdir "$g/configs/c.1/strings/0x409" "$g/configs/c.1" 2>/dev/null || true
+		for f in "$g"/functions/*; do [ -d "$f" ] && rmdir "$f"; done
+		rmdir "$g/strings/0x409" "$g"
+	fi
+	ip netns del "$name" 2>/dev/null || true
+	rm -rf "$d"
+}
+
+peer_remove_all() {
+	local g
+	for g in "$GADGETS"/*/; do
+		[ -d "$g" ] && peer_remove "$(basename "$g")"
+	done
+	# Namespaces of peers whose gadget is already gone.
+	for g in "$PEERS_RUN"/*/; do
+		[ -d "$g" ] && peer_remove "$(basename "$g")"
+	done
+	return 0
+}

@@ -1,0 +1,288 @@
+# Guest-side helpers for the testbed's scenarios: bounded waits, assertions that say what they
+# expected and what they saw, NetworkManager and usbnet-host helpers. Source it first:
+#
+#   . "$TESTBED_VM_DIR/lib/testbed.sh"
+#
+# It also sources lib/gadget.sh (the peers). A scenario runs under `set -euo pipefail`: an
+# assertion that fails prints FAIL and exits 1; an unexpected error prints where it happened.
+# shellcheck shell=bash
+
+set -euo pipefail
+TESTBED_VM_DIR=${TESTBED_VM_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+TESTBED_RUN=/run/testbed
+NM_LOG=$TESTBED_RUN/nm.log
+USBNET_RUN_DIR=${USBNET_HOST_RUN_DIR:-/run/usbnet-host}
+mkdir -p "$TESTBED_RUN"
+
+_t0=$(date +%s.%N)
+_ts() { awk -v a="$_t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%6.2f", b - a }'; }
+log() { printf '[%s] %s\n' "$(_ts)" "$*"; }
+step() { printf '\n[%s] --- %s\n' "$(_ts)" "$*"; }
+ok() { printf '[%s] ok: %s\n' "$(_ts)" "$*"; }
+
+fail() {
+	printf '[%s] FAIL: %s\n' "$(_ts)" "$*"
+	# Context for whoever reads the log: what the host side looks like now.
+	{
+		echo "--- ip -br addr"
+		ip -br addr 2>&1
+		echo "--- ip route"
+		ip route 2>&1
+		if nm_running; then
+			echo "--- nmcli device"
+			nmcli device 2>&1
+			echo "--- NetworkManager log (last 15 lines)"
+			tail -n 15 "$NM_LOG" 2>&1
+		fi
+		if [ -d "$USBNET_RUN_DIR" ]; then
+			echo "--- $USBNET_RUN_DIR"
+			ls -la "$USBNET_RUN_DIR" 2>&1
+		fi
+	} | sed 's/^/    /'
+	exit 1
+}
+trap 'rc=$?; printf "[%s] ERROR: \"%s\" failed with status %s (%s line %s)\n" "$(_ts)" "$BASH_COMMAND" "$rc" "${BASH_SOURCE[0]##*/}" "$LINENO"' ERR
+
+# wait_until TIMEOUT CMD...: runs CMD every 0.1 s until it succeeds (0) or TIMEOUT seconds
+# (decimals allowed) have passed (1). Never waits longer than TIMEOUT plus one CMD run.
+wait_until() {
+	local timeout=$1
+	shift
+	local deadline
+	deadline=$(awk -v t="$timeout" -v n="$(date +%s.%N)" 'BEGIN { printf "%.3f", n + t }')
+	while :; do
+		if "$@" >/dev/null 2>&1; then return 0; fi
+		awk -v d="$deadline" -v n="$(date +%s.%N)" 'BEGIN { exit !(n >= d) }' && return 1
+		sleep 0.1
+	done
+}
+
+# holds_for WINDOW CMD...: CMD keeps succeeding for WINDOW seconds (checked every 0.2 s).
+# Returns 1 at the first time it does not.
+holds_for() {
+	local window=$1
+	shift
+	local deadline
+	deadline=$(awk -v t="$window" -v n="$(date +%s.%N)" 'BEGIN { printf "%.3f", n + t }')
+	while :; do
+		"$@" >/dev/null 2>&1 || return 1
+		awk -v d="$deadline" -v n="$(date +%s.%N)" 'BEGIN { exit !(n >= d) }' && return 0
+		sleep 0.2
+	done
+}
+
+# expect_within TIMEOUT WHAT CMD...: wait_until, or fail saying WHAT was expected and what CMD
+# printed the last time.
+expect_within() {
+	local timeout=$1 what=$2
+	shift 2
+	local t0
+	t0=$(date +%s.%N)
+	if wait_until "$timeout" "$@"; then
+		ok "$what ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')s)"
+		return 0
+	fi
+	fail "$what: not within ${timeout}s; last: $("$@" 2>&1 | tail -n 5 | tr '\n' ' ')"
+}
+
+# expect_steady WINDOW WHAT CMD...: CMD keeps succeeding over the whole WINDOW.
+expect_steady() {
+	local window=$1 what=$2
+	shift 2
+	if holds_for "$window" "$@"; then
+		ok "$what (held for ${window}s)"
+		return 0
+	fi
+	fail "$what: stopped holding within ${window}s; saw: $("$@" 2>&1 | tail -n 5 | tr '\n' ' ')"
+}
+
+assert_eq() { # WHAT EXPECTED ACTUAL
+	if [ "$2" == "$3" ]; then
+		ok "$1 = '$3'"
+	else
+		fail "$1: expected '$2', saw '$3'"
+	fi
+}
+
+assert_match() { # WHAT REGEX ACTUAL
+	if [[ "$3" =~ $2 ]]; then
+		ok "$1 ~ /$2/"
+	else
+		fail "$1: expected to match /$2/, saw '$3'"
+	fi
+}
+
+assert_no_match() { # WHAT REGEX ACTUAL
+	if [[ "$3" =~ $2 ]]; then
+		fail "$1: expected no /$2/, saw '$3'"
+	else
+		ok "$1: no /$2/"
+	fi
+}
+
+assert_cmd() { # WHAT CMD...: CMD succeeds
+	local what=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$what"
+	else
+		fail "$what: '$*' failed: $(echo "$out" | tail -n 5 | tr '\n' ' ')"
+	fi
+}
+
+assert_not_cmd() { # WHAT CMD...: CMD fails
+	local what=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		fail "$what: '$*' succeeded: $(echo "$out" | tail -n 5 | tr '\n' ' ')"
+	else
+		ok "$what"
+	fi
+}
+
+# --- host-side addresses and links -----------------------------------------------------------
+has_addr() { ip -4 -o addr show dev "$1" 2>/dev/null | grep -qw "inet $2"; }
+has_no_addr() { ! ip -4 -o addr show dev "$1" 2>/dev/null | grep -qw "inet $2"; }
+link_exists() { [ -e "/sys/class/net/$1" ]; }
+link_gone() { [ ! -e "/sys/class/net/$1" ]; }
+pings() { ping -c 1 -W 1 "$@"; } # ADDR [-I IF]
+
+# udp_echo ADDR PORT: sends a line, succeeds when the same line comes back within 2 s.
+udp_echo() {
+	local want reply
+	want="testbed-$$-$RANDOM"
+	reply=$(echo "$want" | timeout 3 socat -T 2 - "UDP4:$1:$2" 2>/dev/null) || true
+	[ "$reply" = "$want" ]
+}
+
+# --- NetworkManager ---------------------------------------------------------------------------
+nm_running() { [ -f "$TESTBED_RUN/nm.pid" ] && kill -0 "$(cat "$TESTBED_RUN/nm.pid")" 2>/dev/null; }
+
+# nm_start: NetworkManager in the foreground of a background job, its log in $NM_LOG.
+# Idempotent; waits (bounded) until nmcli answers.
+nm_start() {
+	nm_running && return 0
+	mkdir -p /var/lib/NetworkManager /run/NetworkManager
+	NetworkManager --no-daemon --log-level=INFO >>"$NM_LOG" 2>&1 &
+	echo $! >"$TESTBED_RUN/nm.pid"
+	disown
+	expect_within 30 "NetworkManager answers on D-Bus" nmcli -t general status
+	expect_within 30 "NetworkManager finished starting up" nm_started
+}
+nm_started() { nmcli -t -f STARTUP general status 2>/dev/null | grep -q '^started$'; }
+
+nm_stop() {
+	nm_running || return 0
+	local pid
+	pid=$(cat "$TESTBED_RUN/nm.pid")
+	kill "$pid"
+	wait_until 20 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+	rm -f "$TESTBED_RUN/nm.pid"
+}
+
+# nm_state IF: NetworkManager's state of IF, e.g. "10 (unmanaged)", "70 (connecting (getting
+# IP configuration))", "100 (connected)"; empty when NetworkManager does not know IF.
+nm_state() { nmcli -g GENERAL.STATE device show "$1" 2>/dev/null || true; }
+nm_unmanaged() { [[ "$(nm_state "$1")" == "10 (unmanaged)" ]]; }
+nm_managed() {
+	local s
+	s=$(nm_state "$1")
+	[ -n "$s" ] && [[ "$s" != "10 (unmanaged)" ]]
+}
+nm_getting_ip() { [[ "$(nm_state "$1")" == *"getting IP configuration"* ]]; }
+# NetworkManager's DHCPv4 transactions started on IF so far (its log).
+nm_dhcp_count() { grep -cE "dhcp4 \($1\).*beginning transaction" "$NM_LOG" 2>/dev/null || true; }
+nm_dhcp_began() { [ "$(nm_dhcp_count "$1")" -gt 0 ]; }
+nm_dhcp_count_is() { [ "$(nm_dhcp_count "$1")" -eq "$2" ]; }
+
+# --- usbnet-host ------------------------------------------------------------------------------
+have_usbnet_host() { command -v usbnet-host >/dev/null; }
+need_usbnet_host() {
+	have_usbnet_host ||
+		fail "usbnet-host is not installed in the guest (was the testbed given --build-dir with a built tree?)"
+}
+
+# uh ARGS...: runs usbnet-host, shows the command, its output and status; sets UH_RC, UH_OUT.
+uh() {
+	log "\$ usbnet-host $*"
+	UH_RC=0
+	UH_OUT=$(usbnet-host "$@" 2>&1) || UH_RC=$?
+	if [ -n "$UH_OUT" ]; then echo "$UH_OUT" | sed 's/^/    /'; fi
+	log "  (exit status $UH_RC)"
+}
+# uh_ok ARGS...: usbnet-host ARGS must exit 0.
+uh_ok() {
+	uh "$@"
+	[ "$UH_RC" = 0 ] || fail "usbnet-host $*: exit status $UH_RC, expected 0"
+}
+
+# peer_field IF FIELD: FIELD of IF's object in `usbnet-host list --json` (JSON null → "null",
+# true/false → "true"/"false"); status 3 when IF is not listed.
+peer_field() {
+	usbnet-host list --json | python3 -c '
+import json, sys
+peers = json.load(sys.stdin)
+for p in peers:
+    if p.get("ifname") == sys.argv[1]:
+        v = p.get(sys.argv[2], "<absent>")
+        print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)
+        sys.exit(0)
+sys.exit(3)' "$1" "$2"
+}
+
+# state_files IF: the files in the run directory named after IF (usbnet-host's state records).
+state_files() { find "$USBNET_RUN_DIR" -name "*$1*" 2>/dev/null; }
+no_state_for() { [ -z "$(state_files "$1")" ]; }
+
+# --- the installed udev rule ------------------------------------------------------------------
+# The rule files usbnet-host installed (any udev rules directory).
+usbnet_udev_rules() {
+	find /etc/udev/rules.d /usr/local/lib/udev/rules.d /usr/lib/udev/rules.d /lib/udev/rules.d \
+		-maxdepth 1 -name '*usbnet-host*' ! -lname /dev/null 2>/dev/null | sort -u
+}
+
+# mask_usbnet_udev_rule: udev's own masking (a /etc/udev/rules.d link of the same name to
+# /dev/null), as an administrator would; undone by unmask_usbnet_udev_rule or testbed_reset.
+mask_usbnet_udev_rule() {
+	local r
+	for r in $(usbnet_udev_rules); do
+		case "$r" in
+		/etc/udev/rules.d/*) mv "$r" "$TESTBED_RUN/$(basename "$r").moved" ;;
+		*) ln -sf /dev/null "/etc/udev/rules.d/$(basename "$r")" ;;
+		esac
+		echo "$r" >>"$TESTBED_RUN/masked-rules"
+		log "masked udev rule $r"
+	done
+	udevadm control --reload
+}
+unmask_usbnet_udev_rule() {
+	local r
+	[ -f "$TESTBED_RUN/masked-rules" ] || return 0
+	while read -r r; do
+		case "$r" in
+		/etc/udev/rules.d/*) mv "$TESTBED_RUN/$(basename "$r").moved" "$r" ;;
+		*) rm -f "/etc/udev/rules.d/$(basename "$r")" ;;
+		esac
+	done <"$TESTBED_RUN/masked-rules"
+	rm -f "$TESTBED_RUN/masked-rules"
+	udevadm control --reload
+}
+
+# testbed_reset: back to the state the guest init left: no peers, no test links, the udev rule
+# in place, no usbnet-host state. NetworkManager keeps running if it was.
+testbed_reset() {
+	trap - ERR
+	set +e
+	have_usbnet_host && usbnet-host down --all >/dev/null 2>&1
+	peer_remove_all
+	local l
+	for l in $(ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | cut -d@ -f1); do
+		case "$l" in tb-*) ip link del "$l" 2>/dev/null ;; esac
+	done
+	unmask_usbnet_udev_rule
+	rm -rf "${USBNET_RUN_DIR:?}"/* 2>/dev/null
+	return 0
+}
+
+# shellcheck source=gadget.sh
+. "$TESTBED_VM_DIR/lib/gadget.sh"
