@@ -22,6 +22,7 @@ struct nl_link_info {
 struct nl_addr_entry {
 	int ifindex;
 	struct usbnet_ip4 ip;
+	char ifname[USBNET_IFNAMSIZ]; /* for messages ("" when unknown) */
 };
 
 struct usbnet_netlink_ops {
@@ -44,6 +45,9 @@ struct usbnet_nm_ops {
 	 * does not know the device. */
 	int (*get_managed)(void *h, const char *ifname, int *ret);
 	int (*set_managed)(void *h, const char *ifname, bool managed);
+	/* Optional (may be NULL): NetworkManager's own words for the last failure (a GError
+	 * message), "" when none. */
+	const char *(*last_error)(void *h);
 };
 
 struct usbnet_reach_ops {
