@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The state record: a small text file, written whole and atomically, read strictly.
+ *
+ *	usbnet-host-state 1
+ *	ifname usb0
+ *	ifindex 7
+ *	usb_path 1-1
+ *	serial 0123
+ *	mode static
+ *	state configured
+ *	host 192.168.2.14/24
+ *	peer 192.168.2.15
+ *	rtt_us 412
+ *	message
+ *	step nm-unmanaged
+ *	step link-up
+ *	step addr 192.168.2.14/24
+ *	end
+ *
+ * Keys come in this order, each once; "-" stands for no host or peer address. Strings are
+ * printable ASCII with "\\" and "\xHH" escapes, since a device's serial may hold any byte. The
+ * record ends with "end": a truncated file is told from a complete one. Anything else is
+ * -EBADMSG: down acts on this record as root, so it must never guess.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "state.h"
+
+#define STATE_MAGIC "usbnet-host-state 1"
+#define STATE_FILE_MAX (64 * 1024)
+
+static const char *const step_names[] = {
+	[STEP_NM_UNMANAGED] = "nm-unmanaged",
+	[STEP_LINK_UP] = "link-up",
+	[STEP_ADDR] = "addr",
+	[STEP_ROUTE] = "route",
+};
+
+/* The name becomes part of a path: no "/", no "..", nothing a kernel name cannot be. */
+static bool ifname_ok(const char *s)
+{
+	size_t n = strnlen(s, USBNET_IFNAMSIZ);
+
+	if (n == 0 || n >= USBNET_IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c >= 0x7f || c == '/' || c == ':')
+			return false;
+	}
+	return true;
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 512;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	char tmp[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		b->oom = true; /* only short fixed-form lines go through here */
+		return;
+	}
+	buf_add(b, tmp, (size_t)n);
+}
+
+static void buf_escaped(struct buf *b, const char *key, const char *s)
+{
+	buf_add(b, key, strlen(key));
+	buf_add(b, " ", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\')
+			buf_add(b, "\\\\", 2);
+		else if (*p >= 0x20 && *p < 0x7f)
+			buf_add(b, (const char *)p, 1);
+		else
+			buf_printf(b, "\\x%02x", *p);
+	}
+	buf_add(b, "\n", 1);
+}
+
+static void buf_ip4(struct buf *b, const char *key, bool has, const struct usbnet_ip4 *ip,
+		    bool with_prefix)
+{
+	char a[INET_ADDRSTRLEN];
+
+	if (!has) {
+		buf_printf(b, "%s -\n", key);
+		return;
+	}
+	inet_ntop(AF_INET, &ip->addr, a, sizeof(a));
+	if (with_prefix)
+		buf_printf(b, "%s %s/%u\n", key, a, ip->prefix);
+	else
+		buf_printf(b, "%s %s\n", key, a);
+}
+
+int state_serialize(const struct state_record *rec, char **ret_text)
+{
+	struct buf b = {};
+	struct usbnet_ip4 peer = { .addr = rec->status.peer, .prefix = 32 };
+
+	if (!ifname_ok(rec->ifname) || rec->ifindex <= 0 || rec->n_steps > STATE_MAX_STEPS)
+		return -EINVAL;
+
+	buf_printf(&b, "%s\n", STATE_MAGIC);
+	buf_printf(&b, "ifname %s\n", rec->ifname);
+	buf_printf(&b, "ifindex %d\n", rec->ifindex);
+	buf_escaped(&b, "usb_path", rec->usb_path);
+	buf_escaped(&b, "serial", rec->serial);
+	buf_printf(&b, "mode %s\n", usbnet_mode_name(rec->mode));
+	buf_printf(&b, "state %s\n", usbnet_state_name(rec->status.state));
+	buf_ip4(&b, "host", rec->status.has_host, &rec->status.host, true);
+	buf_ip4(&b, "peer", rec->status.has_peer, &peer, false);
+	buf_printf(&b, "rtt_us %" PRId64 "\n", rec->status.rtt_us < 0 ? -1 : rec->status.rtt_us);
+	buf_escaped(&b, "message", rec->status.message);
+	for (size_t i = 0; i < rec->n_steps; i++) {
+		const struct state_step *s = &rec->steps[i];
+
+		switch (s->kind) {
+		case STEP_NM_UNMANAGED:
+		case STEP_LINK_UP:
+			buf_printf(&b, "step %s\n", step_names[s->kind]);
+			break;
+		case STEP_ADDR:
+		case STEP_ROUTE:
+			buf_ip4(&b, s->kind == STEP_ADDR ? "step addr" : "step route", true, &s->ip,
+				true);
+			break;
+		default:
+			free(b.p);
+			return -EINVAL;
+		}
+	}
+	buf_printf(&b, "end\n");
+	if (b.oom) {
+		free(b.p);
+		return -ENOMEM;
+	}
+	*ret_text = b.p;
+	return 0;
+}
+
+/* ---- parsing ---------------------------------------------------------------------------- */
+
+/* The next line, without its "\n"; a last line without "\n" is a truncated file. */
+static int next_line(const char **pos, const char *end, char *line, size_t size)
+{
+	const char *nl = memchr(*pos, '\n', (size_t)(end - *pos));
+	size_t n;
+
+	if (!nl)
+		return -EBADMSG;
+	n = (size_t)(nl - *pos);
+	if (n >= size || memchr(*pos, '\0', n))
+		return -EBADMSG;
+	memcpy(line, *pos, n);
+	line[n] = '\0';
+	*pos = nl + 1;
+	return 0;
+}
+
+/* "key value": returns the value, or NULL when the key is not the expected one. */
+static const char *value_of(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(line, key, n) != 0 || line[n] != ' ')
+		return NULL;
+	return line + n + 1;
+}
+
+/* A decimal without sign, leading zeros or overflow (or "-1" when allowed). */
+static int parse_int64(const char *s, bool minus_one, int64_t max, int64_t *ret)
+{
+	int64_t v = 0;
+
+	if (minus_one && strcmp(s, "-1") == 0) {
+		*ret = -1;
+		return 0;
+	}
+	if (*s == '\0' || (s[0] == '0' && s[1] != '\0'))
+		return -EBADMSG;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EBADMSG;
+		if (v > (max - (*s - '0')) / 10)
+			return -EBADMSG;
+		v = v * 10 + (*s - '0');
+	}
+	*ret = v;
+	return 0;
+}
+
+static int unhex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int parse_escaped(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f)
+			return -EBADMSG;
+		if (c == '\\') {
+			int hi, lo;
+
+			if (s[1] == '\\') {
+				s++;
+			} else if (s[1] == 'x' && (hi = unhex(s[2])) >= 0 && (lo = unhex(s[3])) >= 0) {
+				c = (unsigned char)(hi << 4 | lo);
+				/* Only what the writer escapes: a canonical form, and no NUL. */
+				if (c == 0 || (c >= 0x20 && c < 0x7f))
+					return -EBADMSG;
+				s += 3;
+			} else {
+				return -EBADMSG;
+			}
+		}
+		if (n + 1 >= size)
+			return -EBADMSG;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static int parse_ip4(const char *s, bool with_prefix, bool *ret_has, struct usbnet_ip4 *ret)
+{
+	struct usbnet_ip4 ip;
+	char back[32];
+
+	if (ret_has && strcmp(s, "-") == 0) {
+		*ret_has = false;
+		memset(ret, 0, sizeof(*ret));
+		return 0;
+	}
+	if (usbnet_ip4_parse(s, with_prefix, &ip) < 0)
+		return -EBADMSG;
+	if (!with_prefix && strchr(s, '/'))
+		return -EBADMSG;
+	/* Only the canonical form the writer produces. */
+	usbnet_ip4_format(&ip, back, sizeof(back));
+	if (with_prefix && strcmp(back, s) != 0)
+		return -EBADMSG;
+	if (ret_has)
+		*ret_has = true;
+	*ret = ip;
+	return 0;
+}
+
+int state_parse(const char *text, size_t len, struct state_record *ret)
+{
+	const char *pos = text, *end = text + len, *v;
+	struct state_record rec = {};
+	struct usbnet_ip4 peer;
+	char line[1024];
+	int64_t n;
+	int i;
+
+	if (len > STATE_FILE_MAX)
+		return -EBADMSG;
+	if (next_line(&pos, end, line, sizeof(line)) < 0 || strcmp(line, STATE_MAGIC) != 0)
+		return -EBADMSG;
+
+#define NEXT(key)                                                                                  \
+	do {                                                                                       \
+		if (next_line(&pos, end, line, sizeof(line)) < 0 || !(v = value_of(line, key)))    \
+			return -EBADMSG;                                                           \
+	} while (0)
+
+	NEXT("ifname");
+	if (!ifname_ok(v))
+		return -EBADMSG;
+	strcpy(rec.ifname, v);
+	NEXT("ifindex");
+	if (parse_int64(v, false, INT_MAX, &n) < 0 || n == 0)
+		return -EBADMSG;
+	rec.ifindex = (int)n;
+	NEXT("usb_path");
+	if (parse_escaped(v, rec.usb_path, sizeof(rec.usb_path)) < 0)
+		return -EBADMSG;
+	NEXT("serial");
+	if (parse_escaped(v, rec.serial, sizeof(rec.serial)) < 0)
+		return -EBADMSG;
+	NEXT("mode");
+	if (usbnet_mode_from_name(v, &rec.mode) < 0)
+		return -EBADMSG;
+	NEXT("state");
+	for (i = USBNET_STATE_UNCONFIGURED; i <= USBNET_STATE_CONFLICT; i++)
+		if (strcmp(v, usbnet_state_name((enum usbnet_state)i)) == 0)
+			break;
+	if (i > USBNET_STATE_CONFLICT)
+		return -EBADMSG;
+	rec.status.state = (enum usbnet_state)i;
+	NEXT("host");
+	if (parse_ip4(v, true, &rec.status.has_host, &rec.status.host) < 0)
+		return -EBADMSG;
+	NEXT("peer");
+	if (parse_ip4(v, false, &rec.status.has_peer, &peer) < 0)
+		return -EBADMSG;
+	rec.status.peer = peer.addr;
+	NEXT("rtt_us");
+	if (parse_int64(v, true, INT64_MAX, &rec.status.rtt_us) < 0)
+		return -EBADMSG;
+	/* "message" with an empty value is written as "message " */
+	NEXT("message");
+	if (parse_escaped(v, rec.status.message, sizeof(rec.status.message)) < 0)
+		return -EBADMSG;
+#undef NEXT
+
+	for (;;) {
+		struct state_step *s;
+
+		if (next_line(&pos, end, line, sizeof(line)) < 0)
+			return -EBADMSG;
+		if (strcmp(line, "end") == 0)
+			break;
+		if (!(v = value_of(line, "step")) || rec.n_steps >= STATE_MAX_STEPS)
+			return -EBADMSG;
+		s = &rec.steps[rec.n_steps];
+		if (strcmp(v, step_names[STEP_NM_UNMANAGED]) == 0) {
+			s->kind = STEP_NM_UNMANAGED;
+		} else if (strcmp(v, step_names[STEP_LINK_UP]) == 0) {
+			s->kind = STEP_LINK_UP;
+		} else if (value_of(v, "addr")) {
+			s->kind = STEP_ADDR;
+			if (parse_ip4(value_of(v, "addr"), true, NULL, &s->ip) < 0)
+				return -EBADMSG;
+		} else if (value_of(v, "route")) {
+			s->kind = STEP_ROUTE;
+			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0)
+				return -EBADMSG;
+		} else {
+			return -EBADMSG;
+		}
+		rec.n_steps++;
+	}
+	if (pos != end)
+		return -EBADMSG;
+	*ret = rec;
+	return 0;
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+static int state_path(const char *run_dir, const char *ifname, char *buf, size_t size)
+{
+	int n;
+
+	if (!ifname_ok(ifname))
+		return -EINVAL;
+	n = snprintf(buf, size, "%s/%s.state", run_dir, ifname);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int state_read(const char *run_dir, const char *ifname, struct state_record *ret)
+{
+	char path[PATH_MAX], *data;
+	struct state_record rec;
+	ssize_t n;
+	size_t len = 0;
+	int fd, r;
+
+	r = state_path(run_dir, ifname, path, sizeof(path));
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	data = malloc(STATE_FILE_MAX + 1);
+	if (!data) {
+		close(fd);
+		return -ENOMEM;
+	}
+	/* One byte more than a record may have: a longer file is rejected, not cut. */
+	while (len <= STATE_FILE_MAX) {
+		n = read(fd, data + len, STATE_FILE_MAX + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	r = state_parse(data, len, &rec);
+	/* A record stored under another interface's name was moved by hand. */
+	if (r >= 0 && strcmp(rec.ifname, ifname) != 0)
+		r = -EBADMSG;
+	if (r >= 0)
+		*ret = rec;
+out:
+	free(data);
+	close(fd);
+	return r;
+}
+
+static int run_dir_ensure(const char *run_dir)
+{
+	if (mkdir(run_dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int state_write(const char *run_dir, const struct state_record *rec)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8], *text = NULL;
+	int fd = -1, dfd, r;
+
+	r = state_path(run_dir, rec->ifname, path, sizeof(path));
+	if (r < 0)
+		return r;
+	r = state_serialize(rec, &text);
+	if (r < 0)
+		return r;
+	r = run_dir_ensure(run_dir);
+	if (r < 0)
+		goto out;
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = write_all(fd, text, strlen(text));
+	if (r >= 0 && fchmod(fd, 0644) < 0)
+		r = -errno;
+	if (r >= 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r >= 0)
+		r = -errno;
+	fd = -1;
+	if (r >= 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		goto out;
+	}
+	/* The rename itself is durable once the directory is. */
+	dfd = open(run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	free(text);
+	return r;
+}
+
+int state_remove(const char *run_dir, const char *ifname)
+{
+	char path[PATH_MAX];
+	int r;
+
+	r = state_path(run_dir, ifname, path, sizeof(path));
+	if (r < 0)
+		return r;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
