@@ -50,6 +50,8 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg, const char
 /* Opens the library context with the common options; prints the error and returns NULL (with
  * *ret_status set) on failure. */
 struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status);
+/* The library's notices go to stderr without --verbose (the watcher's one line per action). */
+void cli_log_notices(void);
 /* Prints "usbnet-host: MESSAGE" for a library failure and returns the exit status for err. */
 int cli_fail(struct usbnet_ctx *ctx, int err, const char *what);
 int cli_status_for(int err);

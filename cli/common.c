@@ -14,7 +14,15 @@ static const char *const level_prefix[] = {
 	[USBNET_LOG_DEBUG] = "debug: ",
 };
 
-static int log_threshold = USBNET_LOG_NOTICE;
+/* Commands say what they did on stdout; the library's notices are for --verbose. The watcher
+ * has no other output: it shows them (cli_log_notices). */
+static int log_base = USBNET_LOG_WARNING;
+static int log_threshold = USBNET_LOG_WARNING;
+
+void cli_log_notices(void)
+{
+	log_base = USBNET_LOG_NOTICE;
+}
 
 static void log_to_stderr(void *userdata, enum usbnet_log_level level, const char *msg)
 {
@@ -90,7 +98,7 @@ struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status)
 	struct usbnet_ctx *ctx = NULL;
 	int r;
 
-	log_threshold = USBNET_LOG_NOTICE + c->verbose;
+	log_threshold = log_base + c->verbose;
 	r = usbnet_ctx_new(c->config, c->run_dir, &ctx);
 	if (r < 0) {
 		/* A configuration the user wrote is wrong, or cannot be read: bad input. */

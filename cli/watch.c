@@ -65,6 +65,7 @@ int watch_main(int argc, char *argv[])
 	if (optind < argc)
 		return cli_usage_error(usage, "watch takes no argument");
 
+	cli_log_notices();
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
