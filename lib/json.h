@@ -20,6 +20,9 @@ void json_key(struct json_writer *w, const char *key);
 /* Bytes are escaped; invalid UTF-8 becomes U+FFFD. NULL writes null. */
 void json_string(struct json_writer *w, const char *s);
 void json_int(struct json_writer *w, int64_t v);
+/* v / 10^decimals as a decimal number (decimals <= 9): json_fixed(w, 412, 3) writes 0.412.
+ * Integer arithmetic, so the locale's decimal point never leaks into the text. */
+void json_fixed(struct json_writer *w, int64_t v, unsigned decimals);
 void json_bool(struct json_writer *w, bool v);
 void json_null(struct json_writer *w);
 
