@@ -5,13 +5,16 @@
  * costs one up and no enumeration, whatever the number of peers present. The caller owns the
  * loop (usbnet_watch_get_fd + usbnet_watch_dispatch).
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <libudev.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctx.h"
 #include "prune.h"
+#include "state.h"
 
 #define WATCH_TAG "usbnet-host"
 
@@ -74,6 +77,63 @@ int usbnet_watch_get_fd(const struct usbnet_watch *w)
 	return udev_monitor_get_fd(w->mon);
 }
 
+/* The setting that would separate a second peer from the first: a [peer] group that matches
+ * this device alone and gives it a subnet of its own. */
+static void conflict_advice(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
+			    const struct usbnet_plan *plan, char *buf, size_t len)
+{
+	uint32_t host = ntohl(plan->host.addr.s_addr), step, mask;
+	struct in_addr h, p;
+	char hs[INET_ADDRSTRLEN] = "A.B.C.D", ps[INET_ADDRSTRLEN] = "A.B.C.E";
+	const char *key = peer->serial[0] ? "serial" : "mac";
+	const char *val = peer->serial[0] ? peer->serial : peer->mac;
+	unsigned prefix = plan->has_host ? plan->host.prefix : 24;
+
+	/* The next subnet of the same size, when that is still a private one. */
+	if (plan->has_host && prefix >= 16 && prefix <= 30 && (host >> 16) != 0xa9fe) {
+		step = 1u << (32 - prefix);
+		mask = ~(step - 1);
+		h.s_addr = htonl(host + step);
+		inet_ntop(AF_INET, &h, hs, sizeof(hs));
+		if (plan->has_peer) {
+			p.s_addr = htonl((ntohl(plan->peer.s_addr) & ~mask) | ((host + step) & mask));
+			inet_ntop(AF_INET, &p, ps, sizeof(ps));
+		}
+	}
+	snprintf(buf, len,
+		 "another peer already uses this subnet; to use both, give this one its own: "
+		 "[peer %s-2] %s=%s address=%s/%u peer=%s in %s, and set the device to %s",
+		 plan->profile[0] ? plan->profile : "device", key, val, hs, prefix, ps,
+		 ctx->config_path, ps);
+}
+
+/* up refused the peer because another interface holds its subnet (two identical gadgets):
+ * say so in its state, so list shows "conflict" and why. Nothing was changed on the host. */
+static void record_conflict(struct usbnet_watch *w, const char *ifname)
+{
+	struct state_record rec = {};
+	struct usbnet_peer peer;
+	struct usbnet_plan plan;
+
+	if (usbnet_find_peer(w->ctx, ifname, &peer) < 0)
+		return;
+	usbnet_classify(w->ctx, &peer, &plan);
+	snprintf(rec.ifname, sizeof(rec.ifname), "%s", ifname);
+	rec.ifindex = peer.ifindex;
+	snprintf(rec.usb_path, sizeof(rec.usb_path), "%s", peer.usb_path);
+	snprintf(rec.serial, sizeof(rec.serial), "%s", peer.serial);
+	rec.mode = plan.mode;
+	rec.status.state = USBNET_STATE_CONFLICT;
+	rec.status.has_host = plan.has_host;
+	rec.status.host = plan.host;
+	rec.status.has_peer = plan.has_peer;
+	rec.status.peer = plan.peer;
+	rec.status.rtt_us = -1;
+	conflict_advice(w->ctx, &peer, &plan, rec.status.message, sizeof(rec.status.message));
+	if (state_write(w->ctx->run_dir, &rec) >= 0)
+		ctx_log(w->ctx, USBNET_LOG_WARNING, "%s: conflict: %s", ifname, rec.status.message);
+}
+
 static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why)
 {
 	struct usbnet_up_opts opts;
@@ -86,6 +146,8 @@ static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why
 	r = usbnet_up(w->ctx, ifname, &opts, &rep, &result);
 	if (r < 0) {
 		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: %s", ifname, why, usbnet_ctx_error(w->ctx));
+		if (r == -EADDRINUSE)
+			record_conflict(w, ifname);
 		return;
 	}
 	switch (result) {

@@ -114,7 +114,7 @@ struct usbnet_status {
 	bool has_peer;
 	struct in_addr peer;
 	int64_t rtt_us; /* last measured round-trip time, -1 when none */
-	char message[256]; /* why the state is degraded, failed or conflict; "" otherwise */
+	char message[512]; /* why the state is degraded, failed or conflict; "" otherwise */
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */
