@@ -143,18 +143,25 @@ static int find_peer(struct up_run *u, const struct usbnet_up_opts *opts)
 		return ctx_fail(u->ctx, -ENODEV, "there is no interface %s", u->ifname);
 	if (rl < 0)
 		return ctx_fail(u->ctx, rl, "cannot look up %s: %s", u->ifname, strerror(-rl));
-	if (r == -ENODEV)
-		r = -EMEDIUMTYPE; /* it exists, but discovery does not know it as a peer */
-	if (r == -EMEDIUMTYPE && !opts->force)
-		return ctx_fail(u->ctx, r,
-				"%s is not a USB network peer; nothing was changed (name it with "
-				"--force to configure it anyway)",
-				u->ifname);
-	if (r == -EMEDIUMTYPE) {
-		/* Forced: what netlink knows is the whole record. */
+	if (r == -ENODEV) {
+		/* It exists, but discovery does not know it as a peer. */
+		ctx_clear_error(u->ctx);
 		memset(&u->peer, 0, sizeof(u->peer));
 		strcpy(u->peer.ifname, u->ifname);
 		u->peer.nm_managed = -1;
+		r = -EMEDIUMTYPE;
+	}
+	if (r == -EMEDIUMTYPE && !opts->force) {
+		/* Discovery's words say why (an upstream phone, a PCI card...), when it has some. */
+		if (!usbnet_ctx_error(u->ctx)[0])
+			ctx_fail(u->ctx, r, "%s is not a USB network peer", u->ifname);
+		ctx_fail_append(u->ctx, "nothing was changed (name it with --force to configure "
+					"it anyway)");
+		return r;
+	}
+	if (r == -EMEDIUMTYPE) {
+		/* Forced: what discovery knows (the name, perhaps the driver) and netlink. */
+		ctx_clear_error(u->ctx);
 	} else if (r < 0) {
 		return ctx_fail(u->ctx, r, "cannot look at %s: %s", u->ifname, strerror(-r));
 	}
