@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The state record: what is written reads back the same; anything else is -EBADMSG. */
+#include <errno.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "state.h"
+
+static const char good[] = "usbnet-host-state 1\n"
+			   "ifname usb0\n"
+			   "ifindex 7\n"
+			   "usb_path 1-1.4\n"
+			   "serial 0123\n"
+			   "mode static\n"
+			   "state configured\n"
+			   "host 192.168.2.14/24\n"
+			   "peer 192.168.9.1\n"
+			   "rtt_us 412\n"
+			   "message \n"
+			   "step nm-unmanaged\n"
+			   "step link-up\n"
+			   "step addr 192.168.2.14/24\n"
+			   "step route 192.168.9.1/32\n"
+			   "end\n";
+
+static struct state_record full_record(void)
+{
+	struct state_record rec = {};
+
+	strcpy(rec.ifname, "enx0123456789ab");
+	rec.ifindex = 2147483647;
+	strcpy(rec.usb_path, "3-1.2");
+	/* a device's serial may hold anything: escapes, newlines, invalid UTF-8 */
+	strcpy(rec.serial, "a b\\c\n$(reboot)\xff\xfe;../x");
+	rec.mode = USBNET_MODE_STATIC;
+	rec.status.state = USBNET_STATE_DEGRADED;
+	rec.status.has_host = true;
+	usbnet_ip4_parse("169.254.0.8/16", true, &rec.status.host);
+	rec.status.has_peer = true;
+	inet_pton(AF_INET, "169.254.0.1", &rec.status.peer);
+	rec.status.rtt_us = -1;
+	strcpy(rec.status.message, "peer 169.254.0.1 did not answer within 3 s");
+	rec.steps[0].kind = STEP_NM_UNMANAGED;
+	rec.steps[1].kind = STEP_LINK_UP;
+	rec.steps[2].kind = STEP_ADDR;
+	rec.steps[2].ip = rec.status.host;
+	rec.steps[3].kind = STEP_ROUTE;
+	usbnet_ip4_parse("10.9.8.7/32", true, &rec.steps[3].ip);
+	rec.n_steps = 4;
+	return rec;
+}
+
+static void test_round_trip_keeps_every_field(void **state)
+{
+	struct state_record rec = full_record(), back;
+	char *text = NULL, *again = NULL;
+
+	assert_int_equal(state_serialize(&rec, &text), 0);
+	assert_int_equal(state_parse(text, strlen(text), &back), 0);
+	assert_memory_equal(&rec.status, &back.status, sizeof(rec.status));
+	assert_string_equal(back.serial, rec.serial);
+	assert_string_equal(back.ifname, rec.ifname);
+	assert_int_equal(back.ifindex, rec.ifindex);
+	assert_int_equal(back.n_steps, 4);
+	assert_memory_equal(back.steps, rec.steps, sizeof(rec.steps[0]) * 4);
+	/* and the text of the parsed record is the same text */
+	assert_int_equal(state_serialize(&back, &again), 0);
+	assert_string_equal(text, again);
+	/* no raw control bytes or non-ASCII in the file */
+	for (const char *p = text; *p; p++)
+		assert_true(*p == '\n' || (*p >= 0x20 && *p < 0x7f));
+	free(text);
+	free(again);
+}
+
+static void test_the_documented_example_parses(void **state)
+{
+	struct state_record rec;
+
+	assert_int_equal(state_parse(good, strlen(good), &rec), 0);
+	assert_int_equal(rec.n_steps, 4);
+	assert_false(rec.status.message[0]);
+	assert_int_equal(rec.status.rtt_us, 412);
+}
+
+static void test_truncated_records_are_rejected_at_every_length(void **state)
+{
+	struct state_record rec;
+
+	for (size_t n = 0; n < strlen(good); n++)
+		assert_int_equal(state_parse(good, n, &rec), -EBADMSG);
+}
+
+/* Replace the first occurrence of from with to in good. */
+static void check_edit_rejected(const char *from, const char *to)
+{
+	char text[2048];
+	const char *at = strstr(good, from);
+	struct state_record rec;
+	int r;
+
+	assert_non_null(at);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+	r = state_parse(text, strlen(text), &rec);
+	if (r != -EBADMSG)
+		print_error("accepted: \"%s\" -> \"%s\"\n", from, to);
+	assert_int_equal(r, -EBADMSG);
+}
+
+static void test_hand_edited_records_are_rejected(void **state)
+{
+	check_edit_rejected("usbnet-host-state 1", "usbnet-host-state 2");
+	check_edit_rejected("ifname usb0", "ifname ../etc");
+	check_edit_rejected("ifname usb0", "ifname usb0 ");
+	check_edit_rejected("ifname usb0", "ifname  usb0");
+	check_edit_rejected("ifindex 7", "ifindex 07");
+	check_edit_rejected("ifindex 7", "ifindex -7");
+	check_edit_rejected("ifindex 7", "ifindex 0");
+	check_edit_rejected("ifindex 7", "ifindex 99999999999");
+	check_edit_rejected("ifindex 7", "ifindex 7x");
+	check_edit_rejected("serial 0123", "serial 01\\x4123");		  /* 'A' need not be escaped */
+	check_edit_rejected("serial 0123", "serial 01\\xFF");		  /* upper-case hex */
+	check_edit_rejected("serial 0123", "serial 01\\x00");		  /* NUL */
+	check_edit_rejected("serial 0123", "serial 01\\q");
+	check_edit_rejected("serial 0123", "serial 01\t23");
+	check_edit_rejected("mode static", "mode turbo");
+	check_edit_rejected("state configured", "state happy");
+	check_edit_rejected("host 192.168.2.14/24", "host 192.168.2.14");
+	check_edit_rejected("host 192.168.2.14/24", "host 192.168.2.14/33");
+	check_edit_rejected("host 192.168.2.14/24", "host 192.168.002.14/24");
+	check_edit_rejected("peer 192.168.9.1", "peer 192.168.9.1/32");
+	check_edit_rejected("peer 192.168.9.1", "peer example.com");
+	check_edit_rejected("rtt_us 412", "rtt_us -2");
+	check_edit_rejected("rtt_us 412", "rtt_us 1e3");
+	check_edit_rejected("step link-up", "step link-down");
+	check_edit_rejected("step addr 192.168.2.14/24", "step addr 192.168.2.14");
+	check_edit_rejected("step route 192.168.9.1/32", "step route");
+	check_edit_rejected("step route", "step  route");
+	/* order, duplicates, unknown keys, trailing text, line ends */
+	check_edit_rejected("ifname usb0\nifindex 7\n", "ifindex 7\nifname usb0\n");
+	check_edit_rejected("mode static\n", "mode static\nmode static\n");
+	check_edit_rejected("mode static\n", "mode static\ncolour blue\n");
+	check_edit_rejected("end\n", "end\n\n");
+	check_edit_rejected("end\n", "end\nstep link-up\n");
+	check_edit_rejected("end\n", "end");
+	check_edit_rejected("end\n", "");
+	check_edit_rejected("mode static\n", "mode static\r\n");
+	check_edit_rejected("serial 0123", "serial 01\xc3\xa9" "23"); /* raw non-ASCII */
+}
+
+static void test_garbage_is_rejected(void **state)
+{
+	static const char *const cases[] = {
+		"",
+		"\n",
+		"{\"ifname\": \"usb0\"}\n",
+		"usbnet-host-state 1\n",
+		"usbnet-host-state 1\nend\n",
+	};
+	struct state_record rec;
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(state_parse(cases[i], strlen(cases[i]), &rec), -EBADMSG);
+	/* NUL bytes inside a line */
+	memcpy(buf, good, sizeof(good));
+	buf[25] = '\0';
+	assert_int_equal(state_parse(buf, strlen(good), &rec), -EBADMSG);
+	/* a deterministic pseudo-random spray */
+	srand(4);
+	for (int round = 0; round < 2000; round++) {
+		size_t n = (size_t)rand() % sizeof(buf);
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (char)(rand() & 0xff);
+		assert_int_equal(state_parse(buf, n, &rec), -EBADMSG);
+	}
+}
+
+static void test_too_many_steps_are_rejected(void **state)
+{
+	char text[4096];
+	size_t used;
+	struct state_record rec;
+
+	used = (size_t)snprintf(text, sizeof(text), "%.*s", (int)(strlen(good) - 4), good);
+	for (int i = 0; i < STATE_MAX_STEPS; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "step link-up\n");
+	snprintf(text + used, sizeof(text) - used, "end\n");
+	assert_int_equal(state_parse(text, strlen(text), &rec), -EBADMSG);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void test_files_write_read_remove(void **state)
+{
+	char dir[64] = "/tmp/usbnet-test-state-XXXXXX", run[96], path[160];
+	struct state_record rec = full_record(), back;
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(run, sizeof(run), "%s/run", dir);
+	assert_int_equal(state_read(run, rec.ifname, &back), -ENOENT);
+	assert_int_equal(state_write(run, &rec), 0);
+	assert_int_equal(stat(run, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	snprintf(path, sizeof(path), "%s/%s.state", run, rec.ifname);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(state_read(run, rec.ifname, &back), 0);
+	assert_string_equal(back.serial, rec.serial);
+
+	/* a record renamed by hand names another interface */
+	snprintf(path, sizeof(path), "%s/usb9.state", run);
+	{
+		char orig[200];
+
+		snprintf(orig, sizeof(orig), "%s/%s.state", run, rec.ifname);
+		assert_int_equal(link(orig, path), 0);
+	}
+	assert_int_equal(state_read(run, "usb9", &back), -EBADMSG);
+
+	/* names that would leave the run directory */
+	assert_int_equal(state_read(run, "../x", &back), -EINVAL);
+	assert_int_equal(state_read(run, "..", &back), -EINVAL);
+
+	assert_int_equal(state_remove(run, rec.ifname), 0);
+	assert_int_equal(state_read(run, rec.ifname, &back), -ENOENT);
+	assert_int_equal(state_remove(run, rec.ifname), 0);
+	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_keeps_every_field),
+		cmocka_unit_test(test_the_documented_example_parses),
+		cmocka_unit_test(test_truncated_records_are_rejected_at_every_length),
+		cmocka_unit_test(test_hand_edited_records_are_rejected),
+		cmocka_unit_test(test_garbage_is_rejected),
+		cmocka_unit_test(test_too_many_steps_are_rejected),
+		cmocka_unit_test(test_files_write_read_remove),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
