@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <linux/if.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
 #include <netlink/handlers.h>
@@ -20,6 +21,7 @@
 #include <netlink/socket.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet.h>
 #include <netlink/route/route.h>
 
 #include "backend.h"
@@ -337,16 +339,87 @@ static int nl_addr_add(void *p, int ifindex, const struct usbnet_ip4 *ip)
 	return r;
 }
 
+/* Whether another address of ip's subnet on the link would go with ip: the kernel deletes a
+ * primary address's secondaries unless promote_secondaries is set. */
+static int has_subnet_sibling(struct nl_handle *h, int ifindex, const struct usbnet_ip4 *ip)
+{
+	uint32_t mask = ip->prefix ? htonl(~0u << (32 - ip->prefix)) : 0;
+	struct nl_cache *cache = NULL;
+	bool found = false;
+	int r;
+
+	nl_begin(h);
+	r = rtnl_addr_alloc_cache(h->sk, &cache);
+	if (r < 0)
+		return nl_errno(h, r);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		struct in_addr v;
+
+		if (rtnl_addr_get_family(a) != AF_INET || rtnl_addr_get_ifindex(a) != ifindex ||
+		    !local || nl_addr_get_len(local) != sizeof(v) ||
+		    rtnl_addr_get_prefixlen(a) != ip->prefix)
+			continue;
+		memcpy(&v, nl_addr_get_binary_addr(local), sizeof(v));
+		if (v.s_addr != ip->addr.s_addr && (v.s_addr & mask) == (ip->addr.s_addr & mask))
+			found = true;
+	}
+	nl_cache_free(cache);
+	return found;
+}
+
+static int set_promote_secondaries(struct nl_handle *h, struct rtnl_link *orig, uint32_t v)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	int r;
+
+	if (!change)
+		return -ENOMEM;
+	r = rtnl_link_inet_set_conf(change, IPV4_DEVCONF_PROMOTE_SECONDARIES, v);
+	if (r >= 0) {
+		nl_begin(h);
+		r = rtnl_link_change(h->sk, orig, change, 0);
+	}
+	r = nl_errno(h, r);
+	rtnl_link_put(change);
+	return r;
+}
+
+/* Delete exactly this address. When the user put another address of the same subnet on the
+ * link, it is a secondary of ours and the kernel would delete it too: for that one request
+ * the link promotes secondaries, and then gets its setting back. */
 static int nl_addr_del(void *p, int ifindex, const struct usbnet_ip4 *ip)
 {
 	struct nl_handle *h = p;
 	struct rtnl_addr *a = build_addr(ifindex, ip);
+	struct rtnl_link *link = NULL;
+	uint32_t promote = 1;
 	int r;
 
 	if (!a)
 		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
+	r = has_subnet_sibling(h, ifindex, ip);
+	if (r > 0) {
+		r = link_fetch(h, ifindex, NULL, &link);
+		if (r >= 0 &&
+		    rtnl_link_inet_get_conf(link, IPV4_DEVCONF_PROMOTE_SECONDARIES, &promote) < 0)
+			promote = 0;
+		if (r >= 0 && !promote)
+			r = set_promote_secondaries(h, link, 1);
+	}
+	if (r >= 0) {
+		nl_begin(h);
+		r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
+	}
+	if (link && !promote) {
+		int k = set_promote_secondaries(h, link, 0);
+
+		if (r >= 0)
+			r = k;
+	}
+	if (link)
+		rtnl_link_put(link);
 	rtnl_addr_put(a);
 	return r;
 }
