@@ -48,6 +48,10 @@ struct usbnet_nm_ops {
 	/* Optional (may be NULL): NetworkManager's own words for the last failure (a GError
 	 * message), "" when none. */
 	const char *(*last_error)(void *h);
+	/* Optional (NULL: -ENOTCONN): hand a DHCP-serving peer to NetworkManager with a volatile
+	 * profile of ours, with this UUID (see nm-dhcp.h), and delete it again (0 when gone). */
+	int (*dhcp_profile_add)(void *h, const char *ifname, bool trusted, const char *uuid);
+	int (*dhcp_profile_del)(void *h, const char *uuid);
 };
 
 struct usbnet_reach_ops {

@@ -127,8 +127,8 @@ static const char *quote(const char *s, size_t len, char *buf, size_t buflen)
 
 static bool is_hspace(char c)
 {
-	/* What GKeyFile skips (g_ascii_isspace). */
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	/* What GKeyFile skips (g_ascii_isspace): not '\v', which makes a line GKeyFile rejects. */
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 static bool name_eq(const char *a, size_t alen, const char *b, size_t blen)
@@ -249,7 +249,8 @@ static int scan(struct parser *p, const char *data, size_t len)
 
 		pos += n + (nl ? 1 : 0);
 		line++;
-		if (n > 0 && s[n - 1] == '\r')
+		/* GKeyFile drops a '\r' only before a '\n', not at the end of the text. */
+		if (nl && n > 0 && s[n - 1] == '\r')
 			n--;
 		if (memchr(s, '\0', n))
 			return fail(p, line, NULL, NULL, "the line holds a NUL byte");

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "ctx.h"
+#include "nm-dhcp.h"
 
 static int copy_path(char *dst, size_t len, const char *src)
 {
@@ -65,7 +66,8 @@ struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx)
 		return NULL;
 	if (ctx->be_owned) {
 		nl_real_close(ctx->be.nl_h);
-		nm_real_close(ctx->be.nm_h);
+		if (!ctx->no_nm)
+			nm_real_close(ctx->be.nm_h);
 	}
 	config_free(ctx->config);
 	free(ctx);
@@ -142,10 +144,30 @@ static int nm_off_set_managed(void *h, const char *ifname, bool managed)
 	return -ENOTCONN;
 }
 
-/* NetworkManager left alone: as if it were not running. */
+static int nm_off_dhcp_add(void *h, const char *ifname, bool trusted, const char *uuid)
+{
+	return nm_dhcp_activate(ifname, trusted, uuid, h, sizeof(((struct usbnet_ctx *)0)->nm_error));
+}
+
+static int nm_off_dhcp_del(void *h, const char *uuid)
+{
+	return nm_dhcp_remove(uuid, h, sizeof(((struct usbnet_ctx *)0)->nm_error));
+}
+
+static const char *nm_off_last_error(void *h)
+{
+	return h;
+}
+
+/* The managed flag is left alone (the udev rule's NM_UNMANAGED=1 keeps NetworkManager away,
+ * and libnm off the watcher's hot path); only a DHCP-serving peer, which NetworkManager keeps,
+ * still gets its profile. */
 static const struct usbnet_nm_ops nm_off_ops = {
 	.get_managed = nm_off_get_managed,
 	.set_managed = nm_off_set_managed,
+	.last_error = nm_off_last_error,
+	.dhcp_profile_add = nm_off_dhcp_add,
+	.dhcp_profile_del = nm_off_dhcp_del,
 };
 
 const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
@@ -167,6 +189,8 @@ const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
 	}
 	ctx->be.nl = &nl_real_ops;
 	ctx->be.nm = ctx->no_nm ? &nm_off_ops : &nm_real_ops;
+	if (ctx->no_nm)
+		ctx->be.nm_h = ctx->nm_error;
 	ctx->be.reach = &reach_real_ops;
 	ctx->be.reach_h = NULL;
 	ctx->be_owned = true;

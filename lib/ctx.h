@@ -21,6 +21,7 @@ struct usbnet_ctx {
 	struct usbnet_backends be;
 	bool be_owned; /* the real backends: ctx_free() closes them */
 	bool no_nm;    /* usbnet_ctx_set_networkmanager(ctx, false) */
+	char nm_error[512]; /* NetworkManager's words when no_nm (the DHCP profile) */
 };
 
 /* Formats the explanation of a failure into ctx->error and returns err (a -errno). */

@@ -96,6 +96,19 @@ int updown_undo(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct
 						ifname, nm_words(be, r));
 			snprintf(phrase, sizeof(phrase), "NetworkManager manages %s again", ifname);
 			break;
+		case STEP_NM_PROFILE:
+			r = be->nm->dhcp_profile_del ? be->nm->dhcp_profile_del(be->nm_h, s->uuid)
+						     : 0;
+			/* NetworkManager gone: it forgot the volatile profile with it. */
+			if (r == -ENOTCONN)
+				r = 0;
+			if (r < 0)
+				return ctx_fail(ctx, r,
+						"could not delete NetworkManager's profile %s for %s: %s",
+						s->uuid, ifname, nm_words(be, r));
+			snprintf(phrase, sizeof(phrase), "NetworkManager's profile for %s deleted",
+				 ifname);
+			break;
 		default:
 			return ctx_fail(ctx, -EBADMSG, "unknown step in the record of %s", ifname);
 		}

@@ -82,14 +82,12 @@ static void activate_done(GObject *src, GAsyncResult *res, gpointer data)
 	call->done = true;
 }
 
-static NMConnection *profile_new(const char *ifname, bool trusted, char uuid[NM_DHCP_UUID_LEN])
+static NMConnection *profile_new(const char *ifname, bool trusted, const char *u)
 {
 	NMConnection *c = nm_simple_connection_new();
 	NMSetting *s;
-	char *u = nm_utils_uuid_generate();
 	char id[64];
 
-	snprintf(uuid, NM_DHCP_UUID_LEN, "%s", u);
 	snprintf(id, sizeof(id), "usbnet-host %s", ifname);
 	s = nm_setting_connection_new();
 	g_object_set(s, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, u,
@@ -111,12 +109,11 @@ static NMConnection *profile_new(const char *ifname, bool trusted, char uuid[NM_
 			     : NM_SETTING_IP6_CONFIG_METHOD_LINK_LOCAL,
 		     NULL);
 	nm_connection_add_setting(c, s);
-	g_free(u);
 	return c;
 }
 
-int nm_dhcp_activate(const char *ifname, bool trusted, char ret_uuid[NM_DHCP_UUID_LEN],
-		     char *errbuf, size_t errlen)
+int nm_dhcp_activate(const char *ifname, bool trusted, const char *uuid, char *errbuf,
+		     size_t errlen)
 {
 	GMainContext *mc = g_main_context_new();
 	struct nm_call call = { .mc = mc };
@@ -124,7 +121,6 @@ int nm_dhcp_activate(const char *ifname, bool trusted, char ret_uuid[NM_DHCP_UUI
 	NMConnection *profile = NULL;
 	NMDevice *dev;
 	GVariantBuilder opts;
-	char uuid[NM_DHCP_UUID_LEN];
 	int r;
 
 	r = client_open(mc, &client, errbuf, errlen);
@@ -157,7 +153,6 @@ int nm_dhcp_activate(const char *ifname, bool trusted, char ret_uuid[NM_DHCP_UUI
 		r = error_to_errno(call.error);
 		goto out;
 	}
-	memcpy(ret_uuid, uuid, sizeof(uuid));
 	r = 0;
 out:
 	if (call.active)

@@ -13,9 +13,10 @@
 
 #define NM_DHCP_UUID_LEN 37
 
-/* -ENOTCONN when NetworkManager is not running, -ENODEV when it does not know ifname. */
-int nm_dhcp_activate(const char *ifname, bool trusted, char ret_uuid[NM_DHCP_UUID_LEN],
-		     char *errbuf, size_t errlen);
+/* Adds and activates the profile with the caller's uuid (recorded before the change is made).
+ * -ENOTCONN when NetworkManager is not running, -ENODEV when it does not know ifname. */
+int nm_dhcp_activate(const char *ifname, bool trusted, const char *uuid, char *errbuf,
+		     size_t errlen);
 /* Deletes the profile; 0 when it is already gone. */
 int nm_dhcp_remove(const char *uuid, char *errbuf, size_t errlen);
 

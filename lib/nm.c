@@ -18,6 +18,7 @@
 #include <NetworkManager.h>
 
 #include "backend.h"
+#include "nm-dhcp.h"
 
 #define NM_SYSTEM_BUS_SOCKET "/run/dbus/system_bus_socket"
 #define NM_CONNECT_TIMEOUT_MS 3000
@@ -297,8 +298,24 @@ static const char *nm_last_error(void *p)
 	return h ? h->error : "";
 }
 
+static int nm_dhcp_add(void *p, const char *ifname, bool trusted, const char *uuid)
+{
+	struct nm_handle *h = p;
+
+	return nm_dhcp_activate(ifname, trusted, uuid, h->error, sizeof(h->error));
+}
+
+static int nm_dhcp_del(void *p, const char *uuid)
+{
+	struct nm_handle *h = p;
+
+	return nm_dhcp_remove(uuid, h->error, sizeof(h->error));
+}
+
 const struct usbnet_nm_ops nm_real_ops = {
 	.get_managed = nm_get_managed,
 	.set_managed = nm_set_managed,
 	.last_error = nm_last_error,
+	.dhcp_profile_add = nm_dhcp_add,
+	.dhcp_profile_del = nm_dhcp_del,
 };

@@ -8,6 +8,7 @@
  *	usb_path 1-1
  *	serial 0123
  *	mode static
+ *	trusted no
  *	state configured
  *	host 192.168.2.14/24
  *	peer 192.168.2.15
@@ -17,6 +18,8 @@
  *	step link-up
  *	step addr 192.168.2.14/24
  *	end
+ *
+ * A DHCP-serving peer's record has "step nm-profile UUID" (the profile NetworkManager got).
  *
  * Keys come in this order, each once; "-" stands for no host or peer address. Strings are
  * printable ASCII with "\\" and "\xHH" escapes, since a device's serial may hold any byte. The
@@ -46,6 +49,7 @@ static const char *const step_names[] = {
 	[STEP_LINK_UP] = "link-up",
 	[STEP_ADDR] = "addr",
 	[STEP_ROUTE] = "route",
+	[STEP_NM_PROFILE] = "nm-profile",
 };
 
 /* The name becomes part of a path: no "/", no "..", nothing a kernel name cannot be. */
@@ -143,6 +147,18 @@ static void buf_ip4(struct buf *b, const char *key, bool has, const struct usbne
 		buf_printf(b, "%s %s\n", key, a);
 }
 
+/* A UUID as NetworkManager writes it: 8-4-4-4-12 lower-case hex digits. */
+static bool uuid_ok(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	}
+	return s[36] == '\0';
+}
+
 int state_serialize(const struct state_record *rec, char **ret_text)
 {
 	struct buf b = {};
@@ -157,6 +173,7 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 	buf_escaped(&b, "usb_path", rec->usb_path);
 	buf_escaped(&b, "serial", rec->serial);
 	buf_printf(&b, "mode %s\n", usbnet_mode_name(rec->mode));
+	buf_printf(&b, "trusted %s\n", rec->trusted ? "yes" : "no");
 	buf_printf(&b, "state %s\n", usbnet_state_name(rec->status.state));
 	buf_ip4(&b, "host", rec->status.has_host, &rec->status.host, true);
 	buf_ip4(&b, "peer", rec->status.has_peer, &peer, false);
@@ -174,6 +191,13 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 		case STEP_ROUTE:
 			buf_ip4(&b, s->kind == STEP_ADDR ? "step addr" : "step route", true, &s->ip,
 				true);
+			break;
+		case STEP_NM_PROFILE:
+			if (!uuid_ok(s->uuid)) {
+				free(b.p);
+				return -EINVAL;
+			}
+			buf_printf(&b, "step nm-profile %s\n", s->uuid);
 			break;
 		default:
 			free(b.p);
@@ -342,6 +366,11 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 	NEXT("mode");
 	if (usbnet_mode_from_name(v, &rec.mode) < 0)
 		return -EBADMSG;
+	NEXT("trusted");
+	if (strcmp(v, "yes") == 0)
+		rec.trusted = true;
+	else if (strcmp(v, "no") != 0)
+		return -EBADMSG;
 	NEXT("state");
 	for (i = USBNET_STATE_UNCONFIGURED; i <= USBNET_STATE_CONFLICT; i++)
 		if (strcmp(v, usbnet_state_name((enum usbnet_state)i)) == 0)
@@ -383,6 +412,11 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			s->kind = STEP_ADDR;
 			if (parse_ip4(value_of(v, "addr"), true, NULL, &s->ip) < 0)
 				return -EBADMSG;
+		} else if (value_of(v, "nm-profile")) {
+			s->kind = STEP_NM_PROFILE;
+			if (!uuid_ok(value_of(v, "nm-profile")))
+				return -EBADMSG;
+			memcpy(s->uuid, value_of(v, "nm-profile"), sizeof(s->uuid));
 		} else if (value_of(v, "route")) {
 			s->kind = STEP_ROUTE;
 			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0)

@@ -17,11 +17,13 @@ enum state_step_kind {
 	STEP_LINK_UP,	       /* the link was down; we set it up */
 	STEP_ADDR,	       /* we added this address */
 	STEP_ROUTE,	       /* we added this route */
+	STEP_NM_PROFILE,       /* we gave NetworkManager this profile (a DHCP-serving peer) */
 };
 
 struct state_step {
 	enum state_step_kind kind;
 	struct usbnet_ip4 ip; /* ADDR, ROUTE */
+	char uuid[37];	      /* NM_PROFILE */
 };
 
 #define STATE_MAX_STEPS 32
@@ -32,6 +34,7 @@ struct state_record {
 	char usb_path[64];
 	char serial[USBNET_STR_MAX];
 	enum usbnet_mode mode;
+	bool trusted; /* the plan trusted the peer (its DHCP profile takes routes and DNS) */
 	struct usbnet_status status;
 	struct state_step steps[STATE_MAX_STEPS];
 	size_t n_steps;

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,59 @@ static int apply_nm(struct up_run *u)
 	return 0;
 }
 
+/* A version 4 UUID for the profile, made here so that it is recorded before the change. */
+static int uuid_new(char buf[37])
+{
+	uint8_t b[16];
+	ssize_t n = getrandom(b, sizeof(b), 0);
+
+	if (n != (ssize_t)sizeof(b))
+		return n < 0 ? -errno : -EIO;
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(buf, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
+	return 0;
+}
+
+/* A DHCP-serving peer stays with NetworkManager, under a profile of ours that takes the lease
+ * but, unless the configuration trusts the peer, no default route, routes or DNS from it. */
+static int apply_dhcp_profile(struct up_run *u)
+{
+	const struct usbnet_backends *be = u->be;
+	struct state_step s = { .kind = STEP_NM_PROFILE };
+	int r;
+
+	for (size_t i = 0; i < u->rec.n_steps; i++)
+		if (u->rec.steps[i].kind == STEP_NM_PROFILE)
+			return 0; /* an earlier up gave it */
+	if (!be->nm->dhcp_profile_add)
+		return -ENOTCONN;
+	if (u->rec.n_steps >= STATE_MAX_STEPS)
+		return ctx_fail(u->ctx, -E2BIG, "too many steps recorded for %s", u->ifname);
+	r = uuid_new(s.uuid);
+	if (r < 0)
+		return ctx_fail(u->ctx, r, "cannot make a UUID: %s", strerror(-r));
+	u->rec.steps[u->rec.n_steps++] = s;
+	r = write_record(u);
+	if (r < 0) {
+		u->rec.n_steps--;
+		return r;
+	}
+	r = be->nm->dhcp_profile_add(be->nm_h, u->ifname, u->plan.trusted, s.uuid);
+	if (r < 0) {
+		if (r != -ENOTCONN)
+			ctx_fail(u->ctx, r, "NetworkManager did not take %s: %s", u->ifname,
+				 nm_words(be, r));
+		drop_step(u, 0);
+		return r;
+	}
+	ctx_log(u->ctx, USBNET_LOG_INFO, "%s: NetworkManager takes the lease under profile %s",
+		u->ifname, s.uuid);
+	return 0;
+}
+
 static int apply_link(struct up_run *u)
 {
 	const struct usbnet_backends *be = u->be;
@@ -458,6 +512,8 @@ static bool in_place(struct up_run *u)
 
 	if (st->state != USBNET_STATE_CONFIGURED && st->state != USBNET_STATE_DEGRADED)
 		return false;
+	if (u->plan.mode == USBNET_MODE_DHCP || u->rec.mode == USBNET_MODE_DHCP)
+		return u->plan.mode == u->rec.mode && u->plan.trusted == u->rec.trusted;
 	if (!st->has_host || !ip4_equal(&st->host, &u->plan.host) ||
 	    st->has_peer != u->plan.has_peer ||
 	    (st->has_peer && st->peer.s_addr != u->plan.peer.s_addr))
@@ -479,6 +535,8 @@ static bool same_plan(const struct up_run *u)
 {
 	const struct usbnet_status *st = &u->rec.status;
 
+	if (u->plan.mode == USBNET_MODE_DHCP || u->rec.mode == USBNET_MODE_DHCP)
+		return u->plan.mode == u->rec.mode && u->plan.trusted == u->rec.trusted;
 	return st->has_host && ip4_equal(&st->host, &u->plan.host) &&
 	       st->has_peer == u->plan.has_peer &&
 	       (!st->has_peer || st->peer.s_addr == u->plan.peer.s_addr);
@@ -574,11 +632,13 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	if (r < 0)
 		goto out;
 	make_plan(u, opts);
-	if (u->plan.mode == USBNET_MODE_IGNORE || u->plan.mode == USBNET_MODE_DHCP) {
+	if (u->plan.mode == USBNET_MODE_IGNORE) {
 		u->rec.status.rtt_us = -1;
 		result = USBNET_UP_NOTHING;
 		goto done;
 	}
+	if (u->plan.mode == USBNET_MODE_DHCP)
+		goto lock; /* no address of ours to check */
 	if (u->plan.mode == USBNET_MODE_BRIDGE || u->plan.mode == USBNET_MODE_AUTO) {
 		r = ctx_fail(ctx, -EOPNOTSUPP, "%s: mode %s is not supported by up yet", ifname,
 			     usbnet_mode_name(u->plan.mode));
@@ -608,6 +668,7 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 			u->peer.addrs[u->peer.n_addrs++] = addrs[i].ip;
 
 	/* 2. One up or down per interface at a time. */
+lock:
 	r = lock_acquire(ctx->run_dir, ifname, LOCK_TIMEOUT_MS, &lock);
 	if (r == -EWOULDBLOCK) {
 		r = ctx_fail(ctx, r, "another usbnet-host is busy with %s (%s/%s.lock); try again",
@@ -638,8 +699,9 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 		snprintf(u->rec.serial, sizeof(u->rec.serial), "%s", u->peer.serial);
 	}
 	u->rec.mode = u->plan.mode;
+	u->rec.trusted = u->plan.trusted;
 	u->rec.status.state = USBNET_STATE_UNCONFIGURED; /* until the steps are done */
-	u->rec.status.has_host = true;
+	u->rec.status.has_host = u->plan.mode != USBNET_MODE_DHCP;
 	u->rec.status.host = u->plan.host;
 	u->rec.status.has_peer = u->plan.has_peer;
 	u->rec.status.peer = u->plan.peer;
@@ -649,6 +711,35 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	if (r < 0) {
 		ctx_fail_append(ctx, "nothing was changed");
 		goto out;
+	}
+	if (u->plan.mode == USBNET_MODE_DHCP) {
+		r = apply_dhcp_profile(u);
+		if (r == -ENOTCONN) {
+			/* Nobody to hand it to: nothing was changed. */
+			roll_back(u, r);
+			ctx_clear_error(ctx);
+			u->rec.status.state = USBNET_STATE_UNCONFIGURED;
+			set_message(&u->rec.status, "the peer serves DHCP, and NetworkManager is not "
+						    "running to take the lease");
+			result = USBNET_UP_NOTHING;
+			goto done;
+		}
+		if (r < 0) {
+			r = roll_back(u, r);
+			goto out;
+		}
+		u->rec.status.state = USBNET_STATE_CONFIGURED;
+		set_message(&u->rec.status,
+			    u->plan.trusted ? "NetworkManager takes the lease (trusted peer)"
+					    : "NetworkManager takes the lease, without default "
+					      "route, routes or DNS from the peer (not trusted)");
+		r = write_record(u);
+		if (r < 0) {
+			r = roll_back(u, r);
+			goto out;
+		}
+		result = USBNET_UP_CONFIGURED;
+		goto done;
 	}
 	r = apply_nm(u);
 	if (r >= 0)

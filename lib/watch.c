@@ -178,13 +178,15 @@ static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why
 	}
 }
 
-/* Whether the rule's classification says usbnet-host owns the device. */
-static bool device_is_owned(struct udev_device *dev)
+/* Whether the rule's classification asks for up: the modes usbnet-host owns, and dhcp (the
+ * peer stays with NetworkManager, under a profile that distrusts it). */
+static bool device_wants_up(struct udev_device *dev)
 {
 	const char *mode = udev_device_get_property_value(dev, "USBNET_HOST_MODE");
 	enum usbnet_mode m;
 
-	return mode && usbnet_mode_from_name(mode, &m) >= 0 && usbnet_mode_is_owned(m);
+	return mode && usbnet_mode_from_name(mode, &m) >= 0 &&
+	       (usbnet_mode_is_owned(m) || m == USBNET_MODE_DHCP);
 }
 
 int usbnet_watch_reconcile(struct usbnet_watch *w)
@@ -215,7 +217,7 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 
 		if (!dev)
 			continue;
-		if (device_is_owned(dev) &&
+		if (device_wants_up(dev) &&
 		    usbnet_status_read(w->ctx, udev_device_get_sysname(dev), &st) >= 0 &&
 		    st.state != USBNET_STATE_CONFIGURED && st.state != USBNET_STATE_DEGRADED) {
 			watch_up(w, udev_device_get_sysname(dev), "present at start");
@@ -236,7 +238,7 @@ static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
 	if (!action || !ifname)
 		return;
 	if (strcmp(action, "add") == 0) {
-		if (device_is_owned(dev))
+		if (device_wants_up(dev))
 			watch_up(w, ifname, "plugged");
 	} else if (strcmp(action, "remove") == 0) {
 		r = usbnet_down(w->ctx, ifname);

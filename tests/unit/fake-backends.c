@@ -19,6 +19,8 @@ enum fake_op {
 	OP_NM_GET,
 	OP_NM_SET,
 	OP_PROBE,
+	OP_NM_DHCP_ADD,
+	OP_NM_DHCP_DEL,
 	OP_COUNT,
 };
 
@@ -28,12 +30,14 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_ADDR_DEL] = "nl.addr_del",	 [OP_ROUTE_ADD] = "nl.route_add",
 	[OP_ROUTE_DEL] = "nl.route_del", [OP_NM_GET] = "nm.get_managed",
 	[OP_NM_SET] = "nm.set_managed",	 [OP_PROBE] = "reach.probe",
+	[OP_NM_DHCP_ADD] = "nm.dhcp_profile_add", [OP_NM_DHCP_DEL] = "nm.dhcp_profile_del",
 };
 
 static bool op_mutates(enum fake_op op)
 {
 	return op == OP_LINK_SET_UP || op == OP_ADDR_ADD || op == OP_ADDR_DEL ||
-	       op == OP_ROUTE_ADD || op == OP_ROUTE_DEL || op == OP_NM_SET;
+	       op == OP_ROUTE_ADD || op == OP_ROUTE_DEL || op == OP_NM_SET ||
+	       op == OP_NM_DHCP_ADD || op == OP_NM_DHCP_DEL;
 }
 
 static struct usbnet_ip4 cidr(const char *s)
@@ -310,6 +314,43 @@ static int f_nm_set(void *h, const char *ifname, bool managed)
 	return 0;
 }
 
+static int f_nm_dhcp_add(void *h, const char *ifname, bool trusted, const char *uuid)
+{
+	struct fake *f = h;
+	int r = call(f, OP_NM_DHCP_ADD, "%s %s", ifname, trusted ? "trusted" : "untrusted");
+
+	if (r < 0)
+		return r;
+	if (!f->s.nm_running)
+		return -ENOTCONN;
+	if (!nm_device(f, ifname))
+		return -ENODEV;
+	if (f->s.n_nm_profiles >= FAKE_MAX)
+		abort();
+	snprintf(f->s.nm_profiles[f->s.n_nm_profiles++], sizeof(f->s.nm_profiles[0]), "%s %s %s",
+		 uuid, ifname, trusted ? "trusted" : "untrusted");
+	return 0;
+}
+
+static int f_nm_dhcp_del(void *h, const char *uuid)
+{
+	struct fake *f = h;
+	int r = call(f, OP_NM_DHCP_DEL, "%s", uuid);
+
+	if (r < 0)
+		return r;
+	if (!f->s.nm_running)
+		return -ENOTCONN;
+	for (size_t i = 0; i < f->s.n_nm_profiles; i++)
+		if (strncmp(f->s.nm_profiles[i], uuid, 36) == 0) {
+			memmove(f->s.nm_profiles[i], f->s.nm_profiles[i + 1],
+				(f->s.n_nm_profiles - i - 1) * sizeof(f->s.nm_profiles[0]));
+			f->s.n_nm_profiles--;
+			return 0;
+		}
+	return 0; /* gone already: volatile profiles go with their device */
+}
+
 static const char *f_nm_last_error(void *h)
 {
 	return "";
@@ -345,6 +386,8 @@ static const struct usbnet_nm_ops fake_nm_ops = {
 	.get_managed = f_nm_get,
 	.set_managed = f_nm_set,
 	.last_error = f_nm_last_error,
+	.dhcp_profile_add = f_nm_dhcp_add,
+	.dhcp_profile_del = f_nm_dhcp_del,
 };
 
 static const struct usbnet_reach_ops fake_reach_ops = {
@@ -383,8 +426,12 @@ static bool route_in(const struct fake_state *s, const struct fake_route *r)
 bool fake_state_equal(const struct fake_state *a, const struct fake_state *b)
 {
 	if (a->n_links != b->n_links || a->n_addrs != b->n_addrs || a->n_routes != b->n_routes ||
-	    a->nm_running != b->nm_running || a->n_nm_devices != b->n_nm_devices)
+	    a->nm_running != b->nm_running || a->n_nm_devices != b->n_nm_devices ||
+	    a->n_nm_profiles != b->n_nm_profiles)
 		return false;
+	for (size_t i = 0; i < a->n_nm_profiles; i++)
+		if (strcmp(a->nm_profiles[i], b->nm_profiles[i]) != 0)
+			return false;
 	for (size_t i = 0; i < a->n_links; i++)
 		if (memcmp(&a->links[i], &b->links[i], sizeof(a->links[i])) != 0)
 			return false;

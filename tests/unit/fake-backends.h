@@ -41,6 +41,9 @@ struct fake_state {
 	bool nm_running;
 	struct fake_nm_device nm_devices[FAKE_MAX];
 	size_t n_nm_devices;
+	/* DHCP profiles NetworkManager was given: "UUID IFNAME trusted|untrusted" */
+	char nm_profiles[FAKE_MAX][64];
+	size_t n_nm_profiles;
 };
 
 struct fake_fault {

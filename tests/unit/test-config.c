@@ -326,6 +326,10 @@ static void test_syntax_errors_name_their_line(void **state)
 	assert_bad("[peer a] x\nusb=1234:4321\n", 1, "syntax error: text after the group");
 	assert_bad("[peer a]\n=1234:4321\n", 2, "a key name is missing");
 	assert_bad("# first\nusb=1234:4321\n[peer a]\n", 2, "key=value before the first [group]");
+	/* Found by fuzz-config: GKeyFile does not skip a vertical tab as whitespace. */
+	assert_bad("[peer a]\nusb=1234:4321\n\v\n", 3, "syntax error: expected [group]");
+	/* Found by fuzz-config: a '\r' at the very end is not a line ending to GKeyFile. */
+	assert_bad("[peer b]\nusb=1234:4321\n\r\r[peer a]\r", 3, "text after the group header");
 }
 
 static void test_invalid_escape_names_its_line(void **state)

@@ -21,6 +21,7 @@ static const char good[] = "usbnet-host-state 1\n"
 			   "usb_path 1-1.4\n"
 			   "serial 0123\n"
 			   "mode static\n"
+			   "trusted no\n"
 			   "state configured\n"
 			   "host 192.168.2.14/24\n"
 			   "peer 192.168.9.1\n"
@@ -101,19 +102,24 @@ static void test_truncated_records_are_rejected_at_every_length(void **state)
 }
 
 /* Replace the first occurrence of from with to in good. */
-static void check_edit_rejected(const char *from, const char *to)
+static void check_edit_rejected_in(const char *base, const char *from, const char *to)
 {
 	char text[2048];
-	const char *at = strstr(good, from);
+	const char *at = strstr(base, from);
 	struct state_record rec;
 	int r;
 
 	assert_non_null(at);
-	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - base), base, to, at + strlen(from));
 	r = state_parse(text, strlen(text), &rec);
 	if (r != -EBADMSG)
 		print_error("accepted: \"%s\" -> \"%s\"\n", from, to);
 	assert_int_equal(r, -EBADMSG);
+}
+
+static void check_edit_rejected(const char *from, const char *to)
+{
+	check_edit_rejected_in(good, from, to);
 }
 
 static void test_hand_edited_records_are_rejected(void **state)
@@ -242,11 +248,47 @@ static void test_files_write_read_remove(void **state)
 	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+static void test_dhcp_profile_step_round_trips_and_bad_uuids_are_rejected(void **state)
+{
+	static const char dhcp[] = "usbnet-host-state 1\n"
+				   "ifname usb1\n"
+				   "ifindex 9\n"
+				   "usb_path 2-1\n"
+				   "serial \n"
+				   "mode dhcp\n"
+				   "trusted yes\n"
+				   "state configured\n"
+				   "host -\n"
+				   "peer -\n"
+				   "rtt_us -1\n"
+				   "message \n"
+				   "step nm-profile 0f0e0d0c-0b0a-4908-8706-050403020100\n"
+				   "end\n";
+	struct state_record rec;
+	char *text = NULL;
+
+	assert_int_equal(state_parse(dhcp, strlen(dhcp), &rec), 0);
+	assert_int_equal(rec.mode, USBNET_MODE_DHCP);
+	assert_true(rec.trusted);
+	assert_int_equal(rec.n_steps, 1);
+	assert_int_equal(rec.steps[0].kind, STEP_NM_PROFILE);
+	assert_string_equal(rec.steps[0].uuid, "0f0e0d0c-0b0a-4908-8706-050403020100");
+	assert_int_equal(state_serialize(&rec, &text), 0);
+	assert_string_equal(text, dhcp);
+	free(text);
+
+	check_edit_rejected_in(dhcp, "4908", "49G8");
+	check_edit_rejected_in(dhcp, "050403020100\n", "0504030201\n");
+	check_edit_rejected_in(dhcp, "050403020100\n", "050403020100; rm -rf /\n");
+	check_edit_rejected_in(dhcp, "trusted yes", "trusted maybe");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_keeps_every_field),
 		cmocka_unit_test(test_the_documented_example_parses),
+		cmocka_unit_test(test_dhcp_profile_step_round_trips_and_bad_uuids_are_rejected),
 		cmocka_unit_test(test_truncated_records_are_rejected_at_every_length),
 		cmocka_unit_test(test_hand_edited_records_are_rejected),
 		cmocka_unit_test(test_garbage_is_rejected),

@@ -474,6 +474,67 @@ static void test_unwritable_run_dir_changes_nothing(void **state)
 	unlink(run_dir);
 }
 
+/* A DHCP-serving peer stays with NetworkManager, under a profile of ours that distrusts it. */
+static struct usbnet_up_opts dhcp_opts(void)
+{
+	struct usbnet_up_opts o = opts(NULL, NULL, 0);
+
+	o.mode = USBNET_MODE_DHCP;
+	return o;
+}
+
+static void test_dhcp_peer_gets_an_untrusted_networkmanager_profile(void **state)
+{
+	struct usbnet_up_opts o = dhcp_opts();
+	struct fake_state before = f.s;
+	enum usbnet_up_result res;
+
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	assert_int_equal(f.s.n_nm_profiles, 1);
+	assert_non_null(strstr(f.s.nm_profiles[0], " " IF " untrusted"));
+	/* nothing else: no address, no managed flag, no route */
+	assert_int_equal(f.s.n_addrs, before.n_addrs);
+	assert_int_equal(f.s.n_routes, before.n_routes);
+	assert_true(record_exists());
+
+	fake_clear_log(&f);
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_UNCHANGED);
+	assert_int_equal(f.n_mutating, 0);
+
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_true(fake_state_equal(&before, &f.s));
+	assert_false(record_exists());
+}
+
+static void test_dhcp_peer_without_networkmanager_is_nothing_to_do(void **state)
+{
+	struct usbnet_up_opts o = dhcp_opts();
+	struct fake_state before;
+	enum usbnet_up_result res;
+
+	f.s.nm_running = false;
+	before = f.s;
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_NOTHING);
+	assert_true(fake_state_equal(&before, &f.s));
+	assert_false(record_exists());
+}
+
+static void test_dhcp_profile_refused_leaves_nothing(void **state)
+{
+	struct usbnet_up_opts o = dhcp_opts();
+	struct fake_state before = f.s;
+	enum usbnet_up_result res;
+
+	fake_fail(&f, "nm.dhcp_profile_add", 1, -EPERM);
+	assert_int_equal(up(&o, &res), -EPERM);
+	assert_true(fake_state_equal(&before, &f.s));
+	assert_false(record_exists());
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "NetworkManager did not take"));
+}
+
 static void test_ret_params_untouched_on_failure(void **state)
 {
 	struct usbnet_up_opts o = opts("10.0.0.9/24", NULL, 0);
@@ -508,6 +569,9 @@ int main(void)
 		T(test_validation_errors_change_nothing),
 		T(test_subnet_of_another_interface_is_eaddrinuse_naming_it),
 		T(test_interface_that_is_not_a_peer_needs_force),
+		T(test_dhcp_peer_gets_an_untrusted_networkmanager_profile),
+		T(test_dhcp_peer_without_networkmanager_is_nothing_to_do),
+		T(test_dhcp_profile_refused_leaves_nothing),
 		T(test_missing_interface_is_enodev),
 		T(test_no_plan_and_no_address_is_nothing_to_do),
 		T(test_unwritable_run_dir_changes_nothing),
