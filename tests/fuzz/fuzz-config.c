@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer: the configuration parser on arbitrary bytes. It must return 0 or -EINVAL (with a
- * message that names the file), never crash, leak or read out of bounds; what it accepts must
- * survive config_match. */
+ * message that names the file and the line), never crash, leak or read out of bounds; what it
+ * accepts must survive config_match. A message without a line means the parser's own scan let
+ * through something GKeyFile rejects: the scan must learn GKeyFile's rule. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = config_parse((const char *)data, size, "fuzz.conf", &c, err, sizeof(err));
 	if (r < 0) {
 		if (r != -EINVAL || c || strncmp(err, "fuzz.conf:", 10) != 0)
+			abort();
+		if (!isdigit((unsigned char)err[10]))
 			abort();
 		return 0;
 	}
