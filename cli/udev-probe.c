@@ -23,6 +23,7 @@ int udev_probe_main(int argc, char *argv[])
 	struct usbnet_peer peer;
 	struct usbnet_plan plan;
 	struct usbnet_ctx *ctx = NULL;
+	bool automatic;
 	int r;
 
 	for (int i = 1; i < argc; i++) {
@@ -51,17 +52,20 @@ int udev_probe_main(int argc, char *argv[])
 		fprintf(stderr, "%s: %s; using the built-in profiles only\n", program_name,
 			usbnet_ctx_error(ctx));
 		ctx = usbnet_ctx_free(ctx);
-		r = usbnet_ctx_new("/dev/null", NULL, &ctx);
+		r = usbnet_ctx_new("", NULL, &ctx);
 		if (r < 0) {
 			usbnet_ctx_free(ctx);
 			return EXIT_FAILED;
 		}
 	}
 	usbnet_classify(ctx, &peer, &plan);
+	automatic = usbnet_plan_is_automatic(ctx, &plan);
 	printf("USBNET_HOST_MODE=%s\n", usbnet_mode_name(plan.mode));
 	if (plan.profile[0])
 		printf("USBNET_HOST_PROFILE=%s\n", plan.profile);
-	if (usbnet_mode_is_owned(plan.mode))
+	/* The watcher acts on it (the rule tags it): usbnet-host owns it from the first event. */
+	printf("USBNET_HOST_AUTO=%d\n", automatic ? 1 : 0);
+	if (automatic && usbnet_mode_is_owned(plan.mode))
 		printf("NM_UNMANAGED=1\n");
 	usbnet_ctx_free(ctx);
 	return EXIT_DONE;

@@ -126,3 +126,12 @@ bool usbnet_mode_is_owned(enum usbnet_mode mode)
 		return false;
 	}
 }
+
+bool usbnet_plan_is_automatic(const struct usbnet_ctx *ctx, const struct usbnet_plan *plan)
+{
+	if (plan->mode == USBNET_MODE_IGNORE)
+		return false;
+	if (plan->config_peer[0])
+		return true;
+	return !(ctx && ctx->config && ctx->config->auto_mode == CONFIG_AUTO_NONE);
+}

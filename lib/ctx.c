@@ -19,7 +19,7 @@ static int copy_path(char *dst, size_t len, const char *src)
 int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_ctx **ret)
 {
 	struct usbnet_ctx *ctx;
-	bool named = config_path != NULL;
+	bool none = config_path && !*config_path, named = false;
 	int r;
 
 	ctx = calloc(1, sizeof(*ctx));
@@ -44,7 +44,8 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 		return r;
 	}
 
-	r = config_load(ctx->config_path, &ctx->config, ctx->error, sizeof(ctx->error));
+	r = none ? -ENOENT
+		 : config_load(ctx->config_path, &ctx->config, ctx->error, sizeof(ctx->error));
 	if (r == -ENOENT && !named) {
 		/* The default file is optional: no file, no [peer] groups. */
 		r = config_parse("", 0, ctx->config_path, &ctx->config, ctx->error,

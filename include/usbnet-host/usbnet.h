@@ -140,7 +140,9 @@ typedef void (*usbnet_log_fn)(void *userdata, enum usbnet_log_level level, const
 #define USBNET_DEFAULT_RUN_DIR "/run/usbnet-host"
 
 /* A context holds the configuration, the run directory and the backends. config_path NULL:
- * the default file, which may be absent; a path the caller names must exist. */
+ * $USBNET_HOST_CONFIG, else the default file, which may be absent; a path the caller or the
+ * environment names must exist; "": no configuration, the built-in profiles only. run_dir
+ * NULL: $USBNET_HOST_RUN_DIR, else the default. */
 int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_ctx **ret);
 struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx);
 void usbnet_ctx_set_log(struct usbnet_ctx *ctx, usbnet_log_fn fn, void *userdata);
@@ -168,6 +170,9 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 		     struct usbnet_plan *ret);
 /* Whether usbnet-host owns the device in this mode (udev then sets NM_UNMANAGED=1). */
 bool usbnet_mode_is_owned(enum usbnet_mode mode);
+/* Whether the watcher acts on this plan without being asked: a [peer] group's, or a built-in
+ * profile's unless the configuration says [general] auto=none. */
+bool usbnet_plan_is_automatic(const struct usbnet_ctx *ctx, const struct usbnet_plan *plan);
 /* A peer that usbnet-host must not configure by default: tethering phones, modems. */
 bool usbnet_peer_is_upstream(const struct usbnet_peer *peer);
 

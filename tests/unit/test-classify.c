@@ -400,11 +400,34 @@ static void test_plan_is_fully_written(void **state)
 	assert_int_equal(plan.wait_s, 0);
 }
 
+static void test_auto_none_leaves_profile_peers_to_the_user_but_not_groups(void **state)
+{
+	struct usbnet_peer p = fobnail();
+	struct usbnet_plan plan;
+
+	usbnet_classify(&ctx, &p, &plan);
+	assert_true(usbnet_plan_is_automatic(&ctx, &plan));
+
+	use_config("[general]\nauto=none\n");
+	usbnet_classify(&ctx, &p, &plan);
+	assert_string_equal(plan.profile, "fobnail");
+	assert_false(usbnet_plan_is_automatic(&ctx, &plan));
+
+	use_config("[general]\nauto=none\n[peer token]\nproduct=Fobnail\n");
+	usbnet_classify(&ctx, &p, &plan);
+	assert_true(usbnet_plan_is_automatic(&ctx, &plan));
+
+	p = composite_gadget();
+	usbnet_classify(&ctx, &p, &plan);
+	assert_false(usbnet_plan_is_automatic(&ctx, &plan));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_plan_fobnail_gets_static_169_254_0_8),
+		T(test_auto_none_leaves_profile_peers_to_the_user_but_not_groups),
 		T(test_plan_n900_gets_static_192_168_2_14),
 		T(test_fake_fobnail_without_product_is_ignored),
 		T(test_unknown_peer_is_ignored),
