@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -116,7 +117,7 @@ static void open_arp(struct probe *p, const char *ifname)
 	struct ifreq ifr = {};
 
 	p->arp_fd = -1;
-	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	if (ioctl(p->icmp_fd, SIOCGIFFLAGS, &ifr) < 0 || (ifr.ifr_flags & IFF_NOARP))
 		return;
 	if (ioctl(p->icmp_fd, SIOCGIFHWADDR, &ifr) < 0 ||

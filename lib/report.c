@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What list and show report: discovery + classification + recorded state. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 		memset(&rep.status, 0, sizeof(rep.status));
 		rep.status.state = USBNET_STATE_FAILED;
 		rep.status.rtt_us = -1;
-		strncpy(rep.status.message, usbnet_ctx_error(ctx), sizeof(rep.status.message) - 1);
+		snprintf(rep.status.message, sizeof(rep.status.message), "%s", usbnet_ctx_error(ctx));
 	}
 	*ret = rep;
 	return 0;

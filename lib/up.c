@@ -413,8 +413,10 @@ static int apply_route(struct up_run *u)
 /* Cut to what the record keeps. */
 static void set_message(struct usbnet_status *st, const char *s)
 {
-	size_t n = strnlen(s, sizeof(st->message) - 1);
+	size_t n = strlen(s);
 
+	if (n >= sizeof(st->message))
+		n = sizeof(st->message) - 1;
 	memcpy(st->message, s, n);
 	st->message[n] = '\0';
 }

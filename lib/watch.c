@@ -100,11 +100,13 @@ static void conflict_advice(const struct usbnet_ctx *ctx, const struct usbnet_pe
 			inet_ntop(AF_INET, &p, ps, sizeof(ps));
 		}
 	}
-	snprintf(buf, len,
+	/* A long configuration path may cut the advice short; the group comes first. */
+	if (snprintf(buf, len,
 		 "another peer already uses this subnet; to use both, give this one its own: "
 		 "[peer %s-2] %s=%s address=%s/%u peer=%s in %s, and set the device to %s",
 		 plan->profile[0] ? plan->profile : "device", key, val, hs, prefix, ps,
-		 ctx->config_path, ps);
+		 ctx->config_path, ps) >= (int)len)
+		buf[len - 1] = '\0';
 }
 
 /* up refused the peer because another interface holds its subnet (two identical gadgets):
