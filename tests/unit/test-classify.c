@@ -29,8 +29,10 @@ static int teardown(void **state)
 static void use_config(const char *text)
 {
 	char err[512];
-	int r = config_parse(text, strlen(text), "test.conf", &ctx.config, err, sizeof(err));
+	int r;
 
+	ctx.config = config_free(ctx.config);
+	r = config_parse(text, strlen(text), "test.conf", &ctx.config, err, sizeof(err));
 	if (r < 0)
 		print_error("%s\n", err);
 	assert_int_equal(r, 0);
