@@ -134,8 +134,47 @@ _gadget_netdev_moved() {
 	ip link set "$gif" netns "$1" && ip -n "$1" link set "$gif" name usb0
 }
 
+# _carrier_keeper NAME PORT: for the peers whose link state travels in a CDC notification
+# (ECM, NCM). Under dummy_hcd, a NETWORK_CONNECTION notification the gadget queued before the
+# host side was opened is now and then lost (about 1 plug in 5 here: the host interface comes
+# up with NO-CARRIER for good, though the gadget side is up). A real device's link goes up long
+# after the host enumerated it; this plays that part: when the host side has been
+# administratively up without a carrier for a second, it takes the gadget side down and up
+# once, which sends a fresh notification to the now listening host. Each kick is logged in
+# the peer's run directory ("kicks") and shown by peer_remove.
+_carrier_keeper() {
+	local name=$1 port=$2 n dev flags carrier polls=0
+	set +e
+	trap - ERR
+	while [ -d "$PEERS_RUN/$name" ]; do
+		for n in /sys/class/net/*; do
+			dev=$(readlink -f "$n/device" 2>/dev/null) || continue
+			[[ "$dev" == */"$port"/* ]] || continue
+			read -r flags <"$n/flags" 2>/dev/null || break
+			if (((flags & 1) == 0)); then polls=0 && break; fi
+			read -r carrier <"$n/carrier" 2>/dev/null || carrier=0
+			if [ "$carrier" = 1 ]; then polls=0 && break; fi
+			polls=$((polls + 1))
+			if ((polls >= 3)); then
+				echo "$(date +%T) ${n##*/}: up without carrier: gadget side down/up" >>"$PEERS_RUN/$name/kicks"
+				ip -n "$name" link set usb0 down 2>/dev/null
+				ip -n "$name" link set usb0 up 2>/dev/null
+				polls=0
+			fi
+			break
+		done
+		sleep 0.5
+	done
+}
+
 _peer_services_start() { # NAME KIND
 	local d=$PEERS_RUN/$1
+	case "$P_FUNC" in
+	ecm | ncm)
+		_carrier_keeper "$1" "$(_udc_port "$(_peer_get "$1" udc)")" >/dev/null 2>&1 &
+		echo $! >>"$d/pids"
+		;;
+	esac
 	case "$2" in
 	fobnail)
 		# The Fobnail proof of concept's UDP echo on port 9400.
@@ -225,6 +264,9 @@ peer_remove() { # NAME
 	[ -d "$g" ] && peer_unplug "$name"
 	if [ -f "$d/pids" ]; then
 		for p in $(cat "$d/pids"); do kill "$p" 2>/dev/null || true; done
+	fi
+	if [ -f "$d/kicks" ]; then
+		log "$name: carrier kicks (see _carrier_keeper): $(wc -l <"$d/kicks")"
 	fi
 	if [ -d "$g" ]; then
 		for f in "$g"/configs/c.1/*.usb0; do [ -L "$f" ] && rm -f "$f"; done

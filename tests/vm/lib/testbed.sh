@@ -14,14 +14,31 @@ NM_LOG=$TESTBED_RUN/nm.log
 USBNET_RUN_DIR=${USBNET_HOST_RUN_DIR:-/run/usbnet-host}
 mkdir -p "$TESTBED_RUN"
 
-_t0=$(date +%s.%N)
-_ts() { awk -v a="$_t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%6.2f", b - a }'; }
-log() { printf '[%s] %s\n' "$(_ts)" "$*"; }
-step() { printf '\n[%s] --- %s\n' "$(_ts)" "$*"; }
-ok() { printf '[%s] ok: %s\n' "$(_ts)" "$*"; }
+# Time without forking (every fork costs under emulation): bash's EPOCHREALTIME, in µs.
+_now() { # sets NOW (µs)
+	NOW=${EPOCHREALTIME/./}
+	NOW=$((10#$NOW))
+}
+_now
+_t0=$NOW
+_fmt() { printf -v "$1" '%d.%02d' $(($2 / 1000000)) $(($2 % 1000000 / 10000)); } # VAR µs
+_us() {                                                                          # SECONDS → US (µs)
+	local i=${1%.*} f=
+	[[ "$1" == *.* ]] && f=${1#*.}
+	f=${f}000000
+	US=$((10#${i:-0} * 1000000 + 10#${f:0:6}))
+}
+_ts() { # sets TS: the time since the scenario started
+	_now
+	_fmt TS $((NOW - _t0))
+}
+log() { _ts && printf '[%6s] %s\n' "$TS" "$*"; }
+step() { _ts && printf '\n[%6s] --- %s\n' "$TS" "$*"; }
+ok() { _ts && printf '[%6s] ok: %s\n' "$TS" "$*"; }
 
 fail() {
-	printf '[%s] FAIL: %s\n' "$(_ts)" "$*"
+	_ts
+	printf '[%6s] FAIL: %s\n' "$TS" "$*"
 	# Context for whoever reads the log: what the host side looks like now.
 	{
 		echo "--- ip -br addr"
@@ -41,18 +58,20 @@ fail() {
 	} | sed 's/^/    /'
 	exit 1
 }
-trap 'rc=$?; printf "[%s] ERROR: \"%s\" failed with status %s (%s line %s)\n" "$(_ts)" "$BASH_COMMAND" "$rc" "${BASH_SOURCE[0]##*/}" "$LINENO"' ERR
+trap 'rc=$?; _ts; printf "[%6s] ERROR: \"%s\" failed with status %s (%s line %s)\n" "$TS" "$BASH_COMMAND" "$rc" "${BASH_SOURCE[0]##*/}" "$LINENO"' ERR
 
 # wait_until TIMEOUT CMD...: runs CMD every 0.1 s until it succeeds (0) or TIMEOUT seconds
 # (decimals allowed) have passed (1). Never waits longer than TIMEOUT plus one CMD run.
 wait_until() {
-	local timeout=$1
-	shift
 	local deadline
-	deadline=$(awk -v t="$timeout" -v n="$(date +%s.%N)" 'BEGIN { printf "%.3f", n + t }')
+	_us "$1"
+	_now
+	deadline=$((NOW + US))
+	shift
 	while :; do
 		if "$@" >/dev/null 2>&1; then return 0; fi
-		awk -v d="$deadline" -v n="$(date +%s.%N)" 'BEGIN { exit !(n >= d) }' && return 1
+		_now
+		((NOW >= deadline)) && return 1
 		sleep 0.1
 	done
 }
@@ -60,13 +79,15 @@ wait_until() {
 # holds_for WINDOW CMD...: CMD keeps succeeding for WINDOW seconds (checked every 0.2 s).
 # Returns 1 at the first time it does not.
 holds_for() {
-	local window=$1
-	shift
 	local deadline
-	deadline=$(awk -v t="$window" -v n="$(date +%s.%N)" 'BEGIN { printf "%.3f", n + t }')
+	_us "$1"
+	_now
+	deadline=$((NOW + US))
+	shift
 	while :; do
 		"$@" >/dev/null 2>&1 || return 1
-		awk -v d="$deadline" -v n="$(date +%s.%N)" 'BEGIN { exit !(n >= d) }' && return 0
+		_now
+		((NOW >= deadline)) && return 0
 		sleep 0.2
 	done
 }
@@ -76,10 +97,13 @@ holds_for() {
 expect_within() {
 	local timeout=$1 what=$2
 	shift 2
-	local t0
-	t0=$(date +%s.%N)
+	local t0 took
+	_now
+	t0=$NOW
 	if wait_until "$timeout" "$@"; then
-		ok "$what ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')s)"
+		_now
+		_fmt took $((NOW - t0))
+		ok "$what (${took}s)"
 		return 0
 	fi
 	fail "$what: not within ${timeout}s; last: $("$@" 2>&1 | tail -n 5 | tr '\n' ' ')"
@@ -163,7 +187,8 @@ nm_running() { [ -f "$TESTBED_RUN/nm.pid" ] && kill -0 "$(cat "$TESTBED_RUN/nm.p
 nm_start() {
 	nm_running && return 0
 	mkdir -p /var/lib/NetworkManager /run/NetworkManager
-	NetworkManager --no-daemon --log-level=INFO >>"$NM_LOG" 2>&1 &
+	# --debug: stay in the foreground and log to stderr (not syslog, which the guest has not).
+	NetworkManager --debug --log-level=INFO >>"$NM_LOG" 2>&1 &
 	echo $! >"$TESTBED_RUN/nm.pid"
 	disown
 	expect_within 30 "NetworkManager answers on D-Bus" nmcli -t general status
@@ -230,15 +255,17 @@ for p in peers:
 sys.exit(3)' "$1" "$2"
 }
 
-# state_files IF: the files in the run directory named after IF (usbnet-host's state records).
-state_files() { find "$USBNET_RUN_DIR" -name "*$1*" 2>/dev/null; }
+# state_files IF: the files in the run directory named after IF (usbnet-host's state records),
+# not counting its lock file (IF.lock: a lock, not state).
+state_files() { find "$USBNET_RUN_DIR" -name "$1.*" ! -name "$1.lock" 2>/dev/null; }
 no_state_for() { [ -z "$(state_files "$1")" ]; }
 
 # --- the installed udev rule ------------------------------------------------------------------
 # The rule files usbnet-host installed (any udev rules directory).
 usbnet_udev_rules() {
 	find /etc/udev/rules.d /usr/local/lib/udev/rules.d /usr/lib/udev/rules.d /lib/udev/rules.d \
-		-maxdepth 1 -name '*usbnet-host*' ! -lname /dev/null 2>/dev/null | sort -u
+		-maxdepth 1 -name '*usbnet-host*' ! -lname /dev/null 2>/dev/null |
+		awk -F/ '!seen[$NF]++' # /lib is /usr/lib: one file, one name
 }
 
 # mask_usbnet_udev_rule: udev's own masking (a /etc/udev/rules.d link of the same name to

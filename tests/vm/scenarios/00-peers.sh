@@ -54,6 +54,7 @@ for kind in n810 n900 fobnail rndis dhcp-peer; do
 		assert_cmd "$kind: no host-side interface after unplug" link_gone "$hif"
 		peer_replug "$kind"
 		ok "$kind: replugged as $PEER_IF"
+		ip link set "$PEER_IF" up
 		ip addr add "$P_HOST_ADDR" dev "$PEER_IF"
 		expect_within 15 "$kind: the peer answers ping again" pings "${P_ADDR%/*}"
 	fi
