@@ -295,8 +295,34 @@ unmask_usbnet_udev_rule() {
 	udevadm control --reload
 }
 
+# The NetworkManager profiles usbnet-host installed (keyfiles), and their masking: moved
+# aside while masked (NetworkManager has no mask for a read-only profile), then reloaded.
+usbnet_nm_profiles() {
+	find /usr/lib/NetworkManager/system-connections /etc/NetworkManager/system-connections \
+		-maxdepth 1 -name '*usbnet-host*' 2>/dev/null
+}
+mask_usbnet_nm_profiles() {
+	local p
+	mkdir -p "$TESTBED_RUN/masked-profiles.d"
+	for p in $(usbnet_nm_profiles); do
+		mv "$p" "$TESTBED_RUN/masked-profiles.d/"
+		echo "$p" >>"$TESTBED_RUN/masked-profiles"
+		log "masked NetworkManager profile $p"
+	done
+	if nm_running; then nmcli connection reload; fi
+}
+unmask_usbnet_nm_profiles() {
+	local p
+	[ -f "$TESTBED_RUN/masked-profiles" ] || return 0
+	while read -r p; do
+		mv "$TESTBED_RUN/masked-profiles.d/$(basename "$p")" "$p"
+	done <"$TESTBED_RUN/masked-profiles"
+	rm -f "$TESTBED_RUN/masked-profiles"
+	if nm_running; then nmcli connection reload; fi
+}
+
 # testbed_reset: back to the state the guest init left: no peers, no test links, the udev rule
-# in place, no usbnet-host state. NetworkManager keeps running if it was.
+# and NetworkManager profiles in place, no usbnet-host state. NetworkManager keeps running if it was.
 testbed_reset() {
 	trap - ERR
 	set +e
@@ -307,6 +333,7 @@ testbed_reset() {
 		case "$l" in tb-*) ip link del "$l" 2>/dev/null ;; esac
 	done
 	unmask_usbnet_udev_rule
+	unmask_usbnet_nm_profiles
 	rm -rf "${USBNET_RUN_DIR:?}"/* 2>/dev/null
 	return 0
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Scenario 1: the problem, reproduced. NetworkManager runs, usbnet-host is installed but not
-# used (its udev rule and NetworkManager profile masked), and a static-only peer is plugged in: NetworkManager makes a "Wired connection" for it
-# and starts its DHCP loop (DHCP that nobody answers, 45 s, then again).
+# Scenario 1: the problem, reproduced. NetworkManager runs, usbnet-host is installed but plays
+# no part (its udev rule and NetworkManager profile masked), and a static-only peer is plugged
+# in: NetworkManager makes a "Wired connection" for it and starts its DHCP loop (DHCP that
+# nobody answers, 45 s, then again).
 #
 # The peer is the N810 (Maemo g_ether, ECM 0525:a4a1), the classic case. usbnet-host's
 # installed udev rule knows that profile and would tag it NM_UNMANAGED=1: that is the fix, so
@@ -19,9 +20,9 @@ else
 	log "note: usbnet-host is not installed (no --build-dir): the problem shows all the same"
 fi
 mask_usbnet_udev_rule
-# Its NetworkManager profile for peers it leaves to NetworkManager (no default route or DNS
-# from them) would take the place of "Wired connection N": out too (the overlay is the guest's).
-rm -f /usr/lib/NetworkManager/system-connections/usbnet-host-untrusted-peer.nmconnection
+# Its NetworkManager profile for the peers it leaves to NetworkManager (no default route or DNS
+# from them) would take the place of "Wired connection N": masked too, until the next scenario.
+mask_usbnet_nm_profiles
 nm_start
 
 step "plug the static-only peer (n810 at 192.168.2.15, no DHCP server)"
