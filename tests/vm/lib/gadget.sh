@@ -8,6 +8,8 @@
 #   peer_if NAME              the host-side interface of NAME now (found by its USB port)
 #   peer_unplug NAME          empty UDC; waits until the host-side interface is gone
 #   peer_replug NAME          plug NAME again on the same port; sets PEER_IF
+#   peer_reauthorize NAME     host-side replug without touching the gadget: the host's USB
+#                             device authorized 0 then 1; waits for the new interface; PEER_IF
 #   peer_remove NAME          unplug, stop its services, remove the gadget and the namespace
 #   peer_remove_all
 #   in_peer NAME CMD...       run CMD in the peer's namespace (the device side)
@@ -21,6 +23,7 @@ PEERS_RUN=/run/testbed/peers
 
 # peer_spec KIND: sets P_FUNC P_VID P_PID P_MFR P_PRODUCT P_SERIAL P_ADDR P_HOST_ADDR
 # P_DRIVER P_PROTO (what the host side must show) for a KIND of the reference table.
+# shellcheck disable=SC2034 # the P_* are for the scenarios
 peer_spec() {
 	P_HOST_ADDR=
 	case "$1" in
@@ -248,6 +251,28 @@ peer_plug() { # KIND [NAME]
 
 peer_replug() { peer_plug "$(_peer_get "$1" kind)" "$1"; }
 
+# peer_usb_dev NAME: the host side's USB device in sysfs (/sys/bus/usb/devices/B-1).
+peer_usb_dev() {
+	local hif
+	hif=$(peer_if "$1") || return 1
+	readlink -f "/sys/class/net/$hif/device/.."
+}
+
+peer_reauthorize() { # NAME
+	local name=$1 usb port
+	usb=$(peer_usb_dev "$name") || fail "$name: no host-side USB device to reauthorize"
+	port=$(_udc_port "$(_peer_get "$name" udc)")
+	log "reauthorize $name ($usb): authorized 0, then 1"
+	echo 0 >"$usb/authorized"
+	wait_until 15 sh -c "! ls -d /sys/class/net/*/device 2>/dev/null | xargs -r readlink -f | grep -q '/$port/'" ||
+		fail "$name: the host-side interface is still there 15s after authorized=0"
+	echo 1 >"$usb/authorized"
+	wait_until 20 peer_if "$name" || fail "$name: no host-side interface within 20s of authorized=1"
+	PEER_IF=$(peer_if "$name")
+	echo "$PEER_IF" >"$PEERS_RUN/$name/host_if"
+	log "$name is back: host side $PEER_IF"
+}
+
 peer_unplug() { # NAME
 	local name=$1 hif
 	[ -f "$GADGETS/$name/UDC" ] || return 0
@@ -267,6 +292,7 @@ peer_remove() { # NAME
 	fi
 	if [ -f "$d/kicks" ]; then
 		log "$name: carrier kicks (see _carrier_keeper): $(wc -l <"$d/kicks")"
+		sed 's/^/    /' "$d/kicks"
 	fi
 	if [ -d "$g" ]; then
 		for f in "$g"/configs/c.1/*.usb0; do [ -L "$f" ] && rm -f "$f"; done

@@ -58,6 +58,7 @@ fail() {
 	} | sed 's/^/    /'
 	exit 1
 }
+# shellcheck disable=SC2154 # rc is set in the trap itself
 trap 'rc=$?; _ts; printf "[%6s] ERROR: \"%s\" failed with status %s (%s line %s)\n" "$TS" "$BASH_COMMAND" "$rc" "${BASH_SOURCE[0]##*/}" "$LINENO"' ERR
 
 # wait_until TIMEOUT CMD...: runs CMD every 0.1 s until it succeeds (0) or TIMEOUT seconds
