@@ -59,8 +59,16 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 	r = usbnet_find_peer(ctx, ifname, &peer);
 	if (r == -ENODEV)
 		return ctx_fail(ctx, r, "%s: no such interface", ifname);
-	if (r == -EMEDIUMTYPE)
+	if (r == -EMEDIUMTYPE) {
+		struct usbnet_status st;
+
+		/* Not a peer, but configured with --force: what was done is still shown. */
+		if (usbnet_status_read(ctx, ifname, &st) >= 0 && st.state != USBNET_STATE_UNCONFIGURED) {
+			ctx_clear_error(ctx);
+			return report_fill(ctx, &peer, ret);
+		}
 		return ctx_fail(ctx, r, "%s: not a USB network peer", ifname);
+	}
 	if (r < 0)
 		return ctx_fail(ctx, r, "%s: cannot read the device: %s", ifname, strerror(-r));
 	return report_fill(ctx, &peer, ret);

@@ -99,6 +99,12 @@ ip -n "$H" -j link show veth0 | grep -q '"UP"' || fail "veth0 is not up"
 ip netns exec "$H" ping -c1 -W2 192.168.2.15 >/dev/null || fail "no ping to the peer"
 grep -qx "state configured" "$RUN/veth0.state" || fail "not recorded as configured"
 grep -q "^rtt_us [0-9]" "$RUN/veth0.state" || fail "no round-trip time recorded"
+# show reports a --force interface that has a record: state, address, round-trip time
+uh show veth0 --json
+[ "$RC" = 0 ] || fail "show: exit $RC: $OUT"
+echo "$OUT" | grep -q '"state":"configured"' || fail "show does not say configured: $OUT"
+echo "$OUT" | grep -q '"host_address":"192.168.2.14/24"' || fail "show lacks the address: $OUT"
+echo "$OUT" | grep -q '"rtt_ms":[0-9]' || fail "show lacks the round-trip time: $OUT"
 uh down veth0
 [ "$RC" = 0 ] || fail "down: exit $RC: $OUT"
 snapshot after
