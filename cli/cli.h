@@ -62,6 +62,9 @@ int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
  * anything: newlines, escape sequences, invalid UTF-8), at most width columns (0: all). */
 void cli_print_escaped(FILE *f, const char *s, int width);
 
+/* Undo every recorded interface, one line each to out; the exit status of the first failure. */
+int down_all(struct usbnet_ctx *ctx, FILE *out);
+
 int list_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int up_main(int argc, char *argv[]);

@@ -9,17 +9,35 @@ static const char usage[] = "Usage: usbnet-host down [IFACE|--all] [--config FIL
 
 enum { OPT_ALL = OPT_COMMON_END };
 
-static int down_one(struct usbnet_ctx *ctx, const char *ifname)
+static int down_one(struct usbnet_ctx *ctx, const char *ifname, FILE *out)
 {
 	int r = usbnet_down(ctx, ifname);
 
 	if (r < 0)
 		return cli_fail(ctx, r, ifname);
 	if (r == 1)
-		printf("%s: nothing recorded, nothing to undo\n", ifname);
+		fprintf(out, "%s: nothing recorded, nothing to undo\n", ifname);
 	else
-		printf("%s: undone\n", ifname);
+		fprintf(out, "%s: undone\n", ifname);
 	return EXIT_DONE;
+}
+
+int down_all(struct usbnet_ctx *ctx, FILE *out)
+{
+	char **names = NULL;
+	int r, status = EXIT_DONE;
+
+	r = usbnet_state_list(ctx, &names);
+	if (r < 0)
+		return cli_fail(ctx, r, "cannot read the run directory");
+	for (char **p = names; *p; p++) {
+		int s = down_one(ctx, *p, out);
+
+		if (s != EXIT_DONE && status == EXIT_DONE)
+			status = s;
+	}
+	usbnet_strv_free(names);
+	return status;
 }
 
 int down_main(int argc, char *argv[])
@@ -49,25 +67,7 @@ int down_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
-	if (all) {
-		char **names = NULL;
-
-		r = usbnet_state_list(ctx, &names);
-		if (r < 0) {
-			status = cli_fail(ctx, r, "cannot read the run directory");
-		} else {
-			status = EXIT_DONE;
-			for (char **p = names; *p; p++) {
-				int s = down_one(ctx, *p);
-
-				if (s != EXIT_DONE && status == EXIT_DONE)
-					status = s;
-			}
-			usbnet_strv_free(names);
-		}
-	} else {
-		status = down_one(ctx, argv[optind]);
-	}
+	status = all ? down_all(ctx, stdout) : down_one(ctx, argv[optind], stdout);
 	usbnet_ctx_free(ctx);
 	return status;
 }

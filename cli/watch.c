@@ -22,23 +22,6 @@ static const char usage[] =
 
 enum { OPT_DOWN_ON_EXIT = OPT_COMMON_END };
 
-static int down_all(struct usbnet_ctx *ctx)
-{
-	char **names = NULL;
-	int r = usbnet_state_list(ctx, &names);
-
-	if (r < 0)
-		return r;
-	for (char **p = names; *p; p++) {
-		if (usbnet_down(ctx, *p) < 0)
-			fprintf(stderr, "%s: %s\n", program_name, usbnet_ctx_error(ctx));
-		else
-			fprintf(stderr, "%s: %s: undone on exit\n", program_name, *p);
-	}
-	usbnet_strv_free(names);
-	return 0;
-}
-
 int watch_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -112,7 +95,7 @@ int watch_main(int argc, char *argv[])
 					strsignal((int)si.ssi_signo),
 					down_on_exit ? " and undoing" : " (peers stay configured)");
 			if (down_on_exit)
-				down_all(ctx);
+				down_all(ctx, stderr);
 			status = EXIT_DONE;
 			break;
 		}
