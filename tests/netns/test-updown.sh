@@ -226,6 +226,16 @@ uh down veth0
 snapshot after
 same_as before after
 
+T=unplugged
+make_pair 192.168.2.15/24
+uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 0
+[ -e "$RUN/veth0.lock" ] || fail "up left no lock file (the check below would prove nothing)"
+ip -n "$H" link del veth0 # unplugged for good
+uh list
+[ "$RC" = 0 ] || fail "list: exit $RC: $OUT"
+[ -e "$RUN/veth0.state" ] && fail "list left the record of an interface that is gone"
+[ -e "$RUN/veth0.lock" ] && fail "list left the lock file of an interface that is gone"
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)"
 	exit 1
