@@ -74,6 +74,7 @@ int cli_status_for(int err)
 	case -EADDRINUSE:
 	case -EBADMSG:
 	case -ENAMETOOLONG:
+	case -EOPNOTSUPP: /* a mode this version does not carry out: refused before any change */
 		return EXIT_USAGE;
 	default:
 		return EXIT_FAILED;

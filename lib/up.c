@@ -641,9 +641,13 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	}
 	if (u->plan.mode == USBNET_MODE_DHCP)
 		goto lock; /* no address of ours to check */
-	if (u->plan.mode == USBNET_MODE_BRIDGE || u->plan.mode == USBNET_MODE_AUTO) {
-		r = ctx_fail(ctx, -EOPNOTSUPP, "%s: mode %s is not supported by up yet", ifname,
-			     usbnet_mode_name(u->plan.mode));
+	if (u->plan.mode == USBNET_MODE_GATEWAY || u->plan.mode == USBNET_MODE_BRIDGE ||
+	    u->plan.mode == USBNET_MODE_AUTO) {
+		/* Half of a gateway (the address without the sharing) would look like success. */
+		r = ctx_fail(ctx, -EOPNOTSUPP,
+			     "%s: mode %s is not supported by this version yet; nothing was changed "
+			     "(mode=static in its [peer] group configures the link alone)",
+			     ifname, usbnet_mode_name(u->plan.mode));
 		goto out;
 	}
 	if (!u->plan.has_host) {
