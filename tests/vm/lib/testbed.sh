@@ -55,6 +55,10 @@ fail() {
 			echo "--- $USBNET_RUN_DIR"
 			ls -la "$USBNET_RUN_DIR" 2>&1
 		fi
+		if [ -f "$(watch_log)" ]; then
+			echo "--- the watcher's log (last 15 lines of $(watch_log))"
+			tail -n 15 "$(watch_log)" 2>&1
+		fi
 	} | sed 's/^/    /'
 	exit 1
 }
@@ -261,6 +265,61 @@ sys.exit(3)' "$1" "$2"
 state_files() { find "$USBNET_RUN_DIR" -name "$1.*" ! -name "$1.lock" 2>/dev/null; }
 no_state_for() { [ -z "$(state_files "$1")" ]; }
 
+# --- the hotplug watcher ----------------------------------------------------------------------
+# The guest has no systemd: watch_start runs `usbnet-host watch ARGS...` in the background as
+# the unit runs it, its stderr (one line per action) appended to watch-SCENARIO.log in the
+# results directory (its stdout too: a job left holding the scenario's stdout would keep the
+# guest's tee of the scenario log open); waits (bounded) for its "watching" line.
+# testbed_reset stops it (SIGTERM).
+WATCH_PIDFILE=$TESTBED_RUN/watch.pid
+watch_log() { echo "${TESTBED_OUT:-$TESTBED_RUN}/watch-$(basename "$0" .sh).log"; }
+watch_pid() { cat "$WATCH_PIDFILE" 2>/dev/null; }
+watch_running() { [ -f "$WATCH_PIDFILE" ] && kill -0 "$(watch_pid)" 2>/dev/null; }
+_watch_starts() {
+	local n
+	n=$(grep -c 'watching for USB network peers' "$1" 2>/dev/null) || true
+	echo "${n:-0}"
+}
+_watch_started() { [ "$(_watch_starts "$1")" -gt "$2" ]; }
+watch_start() {
+	local log n
+	log=$(watch_log)
+	n=$(_watch_starts "$log")
+	echo "--- $(date +%T.%N) usbnet-host watch $*" >>"$log"
+	usbnet-host watch "$@" >>"$log" 2>&1 &
+	echo $! >"$WATCH_PIDFILE"
+	disown
+	expect_within 10 "the watcher (pid $(watch_pid)) is watching" _watch_started "$log" "$n"
+}
+# watch_stop [SIGNAL]: SIGTERM (default) or e.g. KILL; waits (bounded) until it is gone.
+# shellcheck disable=SC2120 # the scenarios pass a signal, testbed_reset does not
+watch_stop() {
+	local pid sig=${1:-TERM}
+	[ -f "$WATCH_PIDFILE" ] || return 0
+	pid=$(watch_pid)
+	kill -"$sig" "$pid" 2>/dev/null || true
+	wait_until 10 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+	rm -f "$WATCH_PIDFILE"
+}
+# watch_rss_kb: the watcher's resident memory (VmRSS, kB).
+watch_rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$(watch_pid)/status"; }
+# watch_logged REGEX: the watcher's log (this scenario's) has a line matching REGEX (grep -E).
+watch_logged() { grep -qE "$1" "$(watch_log)"; }
+
+# record_state IF: the "state" line of IF's state record ("configured", "conflict", ...).
+record_state() { sed -n 's/^state //p' "$USBNET_RUN_DIR/$1.state" 2>/dev/null; }
+record_state_is() { [ "$(record_state "$1")" = "$2" ]; }
+# ipv4_count IF: how many IPv4 addresses IF has.
+ipv4_count() { ip -4 -o addr show dev "$1" 2>/dev/null | grep -c ' inet ' || true; }
+# hosts_with ADDR: how many interfaces of the host have the address ADDR (no prefix).
+hosts_with() { ip -4 -o addr show 2>/dev/null | grep -c " inet ${1//./\\.}/" || true; }
+
+# NetworkManager's log from a mark on (the log spans the whole boot, interface names recur).
+nm_log_mark() { NM_LOG_MARK=$(wc -l <"$NM_LOG" 2>/dev/null || echo 0); }
+nm_log_since_mark() { tail -n +"$((${NM_LOG_MARK:-0} + 1))" "$NM_LOG" 2>/dev/null; }
+# nm_dhcp4_lines IF: NetworkManager's "dhcp4 (IF)" lines since the mark.
+nm_dhcp4_lines() { nm_log_since_mark | grep -cF "dhcp4 ($1)" || true; }
+
 # --- the installed udev rule ------------------------------------------------------------------
 # The rule files usbnet-host installed (any udev rules directory).
 usbnet_udev_rules() {
@@ -322,11 +381,13 @@ unmask_usbnet_nm_profiles() {
 	if nm_running; then nmcli connection reload; fi
 }
 
-# testbed_reset: back to the state the guest init left: no peers, no test links, the udev rule
-# and NetworkManager profiles in place, no usbnet-host state. NetworkManager keeps running if it was.
+# testbed_reset: back to the state the guest init left: no watcher, no peers, no test links, the
+# udev rule and NetworkManager profiles in place, no usbnet-host state. NetworkManager keeps
+# running if it was.
 testbed_reset() {
 	trap - ERR
 	set +e
+	watch_stop
 	have_usbnet_host && usbnet-host down --all >/dev/null 2>&1
 	peer_remove_all
 	local l
