@@ -70,13 +70,25 @@ struct usbnet_backends {
 	void *reach_h;
 };
 
-/* The real backends (netlink.c, nm.c, reach.c). open returns -errno; close takes NULL. */
+/* The real backends (netlink.c, reach.c). open returns -errno; close takes NULL. */
 extern const struct usbnet_netlink_ops nl_real_ops;
 int nl_real_open(void **ret);
 void *nl_real_close(void *h);
-extern const struct usbnet_nm_ops nm_real_ops;
-int nm_real_open(void **ret); /* succeeds without NetworkManager: get_managed says -ENOTCONN */
-void *nm_real_close(void *h);
 extern const struct usbnet_reach_ops reach_real_ops;
+
+/*
+ * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm
+ * brings GIO, GnuTLS and some 25 shared objects, which udev-probe and the watcher's hot path
+ * must not pay for. The module exports this one symbol.
+ */
+struct nm_module_entry {
+	const struct usbnet_nm_ops *ops;
+	int (*open)(void **ret); /* succeeds without NetworkManager: get_managed says -ENOTCONN */
+	void *(*close)(void *h);
+};
+#define NM_MODULE_SYMBOL "usbnet_nm_module"
+
+/* The loaded module, or -ENOENT (its message in errbuf) when it cannot be loaded. */
+int nm_module_get(const struct nm_module_entry **ret, char *errbuf, size_t errlen);
 
 #endif

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "ctx.h"
-#include "nm-dhcp.h"
 
 static int copy_path(char *dst, size_t len, const char *src)
 {
@@ -65,11 +65,10 @@ struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx)
 {
 	if (!ctx)
 		return NULL;
-	if (ctx->be_owned) {
+	if (ctx->be_owned)
 		nl_real_close(ctx->be.nl_h);
-		if (!ctx->no_nm)
-			nm_real_close(ctx->be.nm_h);
-	}
+	if (ctx->nm_mod_h)
+		ctx->nm_mod->close(ctx->nm_mod_h);
 	config_free(ctx->config);
 	free(ctx);
 	return NULL;
@@ -135,40 +134,92 @@ void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use)
 	ctx->no_nm = !use;
 }
 
-static int nm_off_get_managed(void *h, const char *ifname, int *ret)
+/*
+ * NetworkManager, asked through the module (backend.h) that is loaded the first time it is
+ * needed. Without the module, or with NetworkManager stopped, every question says -ENOTCONN:
+ * "not running" is normal. With no_nm, the managed flag is not asked about at all; a
+ * DHCP-serving peer, which NetworkManager keeps, still gets its profile.
+ */
+static int nm_ensure(struct usbnet_ctx *ctx)
 {
-	return -ENOTCONN;
+	const struct nm_module_entry *m;
+	int r;
+
+	if (ctx->nm_mod_h)
+		return 0;
+	if (ctx->nm_tried)
+		return -ENOTCONN;
+	ctx->nm_tried = true;
+	r = nm_module_get(&m, ctx->nm_error, sizeof(ctx->nm_error));
+	if (r < 0) {
+		/* Only worth a word when NetworkManager may be running. */
+		ctx_log(ctx,
+			access("/run/dbus/system_bus_socket", F_OK) == 0 ? USBNET_LOG_WARNING
+									: USBNET_LOG_DEBUG,
+			"%s; NetworkManager is not asked", ctx->nm_error);
+		return -ENOTCONN;
+	}
+	r = m->open(&ctx->nm_mod_h);
+	if (r < 0) {
+		snprintf(ctx->nm_error, sizeof(ctx->nm_error), "cannot open NetworkManager: %s",
+			 strerror(-r));
+		return -ENOTCONN;
+	}
+	ctx->nm_mod = m;
+	return 0;
 }
 
-static int nm_off_set_managed(void *h, const char *ifname, bool managed)
+static int nm_lazy_get_managed(void *h, const char *ifname, int *ret)
 {
-	return -ENOTCONN;
+	struct usbnet_ctx *ctx = h;
+
+	if (ctx->no_nm || nm_ensure(ctx) < 0)
+		return -ENOTCONN;
+	return ctx->nm_mod->ops->get_managed(ctx->nm_mod_h, ifname, ret);
 }
 
-static int nm_off_dhcp_add(void *h, const char *ifname, bool trusted, const char *uuid)
+static int nm_lazy_set_managed(void *h, const char *ifname, bool managed)
 {
-	return nm_dhcp_activate(ifname, trusted, uuid, h, sizeof(((struct usbnet_ctx *)0)->nm_error));
+	struct usbnet_ctx *ctx = h;
+
+	if (ctx->no_nm || nm_ensure(ctx) < 0)
+		return -ENOTCONN;
+	return ctx->nm_mod->ops->set_managed(ctx->nm_mod_h, ifname, managed);
 }
 
-static int nm_off_dhcp_del(void *h, const char *uuid)
+static int nm_lazy_dhcp_add(void *h, const char *ifname, bool trusted, const char *uuid)
 {
-	return nm_dhcp_remove(uuid, h, sizeof(((struct usbnet_ctx *)0)->nm_error));
+	struct usbnet_ctx *ctx = h;
+
+	if (nm_ensure(ctx) < 0 || !ctx->nm_mod->ops->dhcp_profile_add)
+		return -ENOTCONN;
+	return ctx->nm_mod->ops->dhcp_profile_add(ctx->nm_mod_h, ifname, trusted, uuid);
 }
 
-static const char *nm_off_last_error(void *h)
+static int nm_lazy_dhcp_del(void *h, const char *uuid)
 {
-	return h;
+	struct usbnet_ctx *ctx = h;
+
+	if (nm_ensure(ctx) < 0 || !ctx->nm_mod->ops->dhcp_profile_del)
+		return -ENOTCONN;
+	return ctx->nm_mod->ops->dhcp_profile_del(ctx->nm_mod_h, uuid);
 }
 
-/* The managed flag is left alone (the udev rule's NM_UNMANAGED=1 keeps NetworkManager away,
- * and libnm off the watcher's hot path); only a DHCP-serving peer, which NetworkManager keeps,
- * still gets its profile. */
-static const struct usbnet_nm_ops nm_off_ops = {
-	.get_managed = nm_off_get_managed,
-	.set_managed = nm_off_set_managed,
-	.last_error = nm_off_last_error,
-	.dhcp_profile_add = nm_off_dhcp_add,
-	.dhcp_profile_del = nm_off_dhcp_del,
+static const char *nm_lazy_last_error(void *h)
+{
+	struct usbnet_ctx *ctx = h;
+
+	if (ctx->nm_mod_h && ctx->nm_mod->ops->last_error)
+		return ctx->nm_mod->ops->last_error(ctx->nm_mod_h);
+	return ctx->nm_error;
+}
+
+static const struct usbnet_nm_ops nm_lazy_ops = {
+	.get_managed = nm_lazy_get_managed,
+	.set_managed = nm_lazy_set_managed,
+	.last_error = nm_lazy_last_error,
+	.dhcp_profile_add = nm_lazy_dhcp_add,
+	.dhcp_profile_del = nm_lazy_dhcp_del,
 };
 
 const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
@@ -177,21 +228,13 @@ const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
 
 	if (ctx->be.nl)
 		return &ctx->be;
-	/* The real backends. NetworkManager is optional: its open does not fail without it. */
+	/* The real backends; NetworkManager's is loaded when it is first asked. */
 	r = nl_real_open(&ctx->be.nl_h);
 	if (r < 0)
 		return NULL;
-	if (!ctx->no_nm) {
-		r = nm_real_open(&ctx->be.nm_h);
-		if (r < 0) {
-			ctx->be.nl_h = nl_real_close(ctx->be.nl_h);
-			return NULL;
-		}
-	}
 	ctx->be.nl = &nl_real_ops;
-	ctx->be.nm = ctx->no_nm ? &nm_off_ops : &nm_real_ops;
-	if (ctx->no_nm)
-		ctx->be.nm_h = ctx->nm_error;
+	ctx->be.nm = &nm_lazy_ops;
+	ctx->be.nm_h = ctx;
 	ctx->be.reach = &reach_real_ops;
 	ctx->be.reach_h = NULL;
 	ctx->be_owned = true;

@@ -20,8 +20,12 @@ struct usbnet_ctx {
 	/* Side effects go through these; the real ones are set up lazily by ctx_backends(). */
 	struct usbnet_backends be;
 	bool be_owned; /* the real backends: ctx_free() closes them */
-	bool no_nm;    /* usbnet_ctx_set_networkmanager(ctx, false) */
-	char nm_error[512]; /* NetworkManager's words when no_nm (the DHCP profile) */
+	bool no_nm;    /* usbnet_ctx_set_networkmanager(ctx, false): the managed flag is left alone */
+	/* NetworkManager's module, loaded and opened the first time it is asked (ctx.c) */
+	const struct nm_module_entry *nm_mod;
+	void *nm_mod_h;
+	bool nm_tried;
+	char nm_error[512];
 };
 
 /* Formats the explanation of a failure into ctx->error and returns err (a -errno). */

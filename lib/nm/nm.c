@@ -122,7 +122,7 @@ static bool system_bus_present(void)
 	return access(NM_SYSTEM_BUS_SOCKET, F_OK) == 0;
 }
 
-int nm_real_open(void **ret)
+static int nm_real_open(void **ret)
 {
 	struct nm_handle *h;
 	struct nm_wait w = {};
@@ -167,7 +167,7 @@ int nm_real_open(void **ret)
 	return 0;
 }
 
-void *nm_real_close(void *p)
+static void *nm_real_close(void *p)
 {
 	struct nm_handle *h = p;
 
@@ -312,10 +312,17 @@ static int nm_dhcp_del(void *p, const char *uuid)
 	return nm_dhcp_remove(uuid, h->error, sizeof(h->error));
 }
 
-const struct usbnet_nm_ops nm_real_ops = {
+static const struct usbnet_nm_ops nm_real_ops = {
 	.get_managed = nm_get_managed,
 	.set_managed = nm_set_managed,
 	.last_error = nm_last_error,
 	.dhcp_profile_add = nm_dhcp_add,
 	.dhcp_profile_del = nm_dhcp_del,
+};
+
+/* What the library looks up after dlopen (backend.h). */
+__attribute__((visibility("default"))) const struct nm_module_entry usbnet_nm_module = {
+	.ops = &nm_real_ops,
+	.open = nm_real_open,
+	.close = nm_real_close,
 };
