@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * usbnet-host's nftables table, `ip usbnet_host`, through libmnl + libnftnl.
+ *
+ * Per gateway peer IF (named after its interface):
+ *   chain forward-IF      type filter hook forward priority filter; policy accept;
+ *       iifname IF oifname UPLINK ip saddr SUBNET accept
+ *       iifname UPLINK oifname IF ct state established,related accept
+ *       iifname IF drop
+ *       oifname IF drop
+ *   chain postrouting-IF  type nat hook postrouting priority srcnat; policy accept;
+ *       oifname UPLINK ip saddr SUBNET masquerade
+ * and, only while usbnet-host is the one that turned IPv4 forwarding on:
+ *   chain guard           type filter hook forward priority filter; policy drop;
+ *       the two accept rules of every gateway peer, nothing else
+ * so that turning forwarding on opens nothing between other interfaces.
+ *
+ * A change is one batch: the kernel applies all of it or none. Builders are pure (a unit test
+ * reads the batch back); nft_commit() looks at what exists, builds and sends.
+ */
+#ifndef USBNET_NFT_H
+#define USBNET_NFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "usbnet-host/usbnet.h"
+
+#define NFT_TABLE "usbnet_host"
+#define NFT_GUARD_CHAIN "guard"
+#define NFT_MAX_PEERS 32
+#define NFT_CHAIN_NAME_MAX 32
+
+struct nft_peer {
+	char ifname[USBNET_IFNAMSIZ];
+	char uplink[USBNET_IFNAMSIZ];
+	struct usbnet_ip4 subnet; /* the peer's source addresses */
+};
+
+/* One batch: create (or reset) some peers' chains, delete others', and set the guard. */
+struct nft_change {
+	struct nft_peer add[NFT_MAX_PEERS];
+	size_t n_add;
+	char del[NFT_MAX_PEERS][USBNET_IFNAMSIZ];
+	size_t n_del;
+	bool guard; /* the guard chain present, with guard_peers' accept rules; else absent */
+	struct nft_peer guard_peers[NFT_MAX_PEERS];
+	size_t n_guard_peers;
+};
+
+/* What our table holds now (the names of its chains). */
+struct nft_existing {
+	bool table;
+	char chains[64][NFT_CHAIN_NAME_MAX];
+	size_t n_chains;
+};
+
+struct nftnl_batch;
+
+void nft_chain_names(const char *ifname, char fwd[NFT_CHAIN_NAME_MAX],
+		     char post[NFT_CHAIN_NAME_MAX]);
+/* Builds the batch (begin, messages, end) for c given what exists; *ret_n_msgs counts the
+ * messages between begin and end (0: nothing to do). Pure. */
+int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,
+		    struct nftnl_batch **ret, unsigned *ret_n_msgs);
+
+/* Real: what our table holds (-ENOENT-free: no table is table=false). */
+int nft_existing_read(struct nft_existing *ret);
+/* Real: apply c in one batch. -errno as the kernel said; errbuf gets the words. */
+int nft_commit(const struct nft_change *c, char *errbuf, size_t errlen);
+
+/* A base chain on some hook, for the firewall check (firewall.c). */
+struct nft_base_chain {
+	uint32_t family;
+	char table[64];
+	char chain[64];
+	uint32_t hooknum;
+	int32_t prio;
+	uint32_t policy; /* NF_ACCEPT / NF_DROP */
+};
+
+/* Real: every base chain of every table (all families); free() *ret. */
+int nft_base_chains(struct nft_base_chain **ret, size_t *ret_n);
+/* Real: whether the table family/name exists. */
+int nft_table_exists(uint32_t family, const char *name);
+
+const char *nft_family_name(uint32_t family);
+
+#endif
