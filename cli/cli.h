@@ -71,5 +71,6 @@ int up_main(int argc, char *argv[]);
 int down_main(int argc, char *argv[]);
 int udev_probe_main(int argc, char *argv[]);
 int watch_main(int argc, char *argv[]);
+int refresh_main(int argc, char *argv[]);
 
 #endif

@@ -125,6 +125,14 @@ int print_report_details(const struct usbnet_report *r)
 		snprintf(buf, sizeof(buf), "%.3f ms", (double)r->status.rtt_us / 1000.0);
 		field("round trip", buf);
 	}
+	if (r->status.uplink[0] && r->status.has_host) {
+		/* What the user sets on the device: its default gateway is the host's address */
+		inet_ntop(AF_INET, &r->status.host.addr, buf, sizeof(buf));
+		field("gateway", buf);
+		snprintf(buf, sizeof(buf), "%s%s", r->status.uplink,
+			 r->status.uplink_auto ? " (follows the default route)" : "");
+		field("uplink", buf);
+	}
 	field("message", r->status.message[0] ? r->status.message : NULL);
 	return fflush(stdout) == 0 ? 0 : -errno;
 }

@@ -15,6 +15,7 @@ static const struct {
 	{ "show", show_main, "Show one peer, its plan and its state" },
 	{ "up", up_main, "Configure a peer (idempotent)" },
 	{ "down", down_main, "Undo what up did" },
+	{ "refresh", refresh_main, "Move gateway peers to the current default route (uplink auto)" },
 	{ "watch", watch_main, "The hotplug watcher (foreground; systemd runs it)" },
 	{ "udev-probe", udev_probe_main, "For the udev rule: classify, print KEY=VALUE" },
 };

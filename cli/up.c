@@ -15,6 +15,9 @@ static const char usage[] =
 	"  --address A.B.C.D/N   the host's address (default: the profile's or [peer] group's)\n"
 	"  --peer A.B.C.D        the peer's address\n"
 	"  --wait SECONDS        wait for the peer to answer (0: don't)\n"
+	"  --gateway             share the host's internet with the peer (nftables, forwarding)\n"
+	"  --uplink IF           gateway: the interface to share (default, or auto: the one of\n"
+	"                        the default route, followed by 'usbnet-host refresh')\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, --verbose\n";
@@ -42,6 +45,31 @@ static int parse_wait(const char *s, int *ret)
 		return -EINVAL;
 	*ret = (int)v;
 	return 0;
+}
+
+static bool uplink_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= USBNET_IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f || s[i] == '/' ||
+		    s[i] == ':')
+			return false;
+	return true;
+}
+
+/* Gateway mode: what the user sets on the device, and what is shared. */
+static void say_gateway(const struct usbnet_report *rep)
+{
+	char gw[INET_ADDRSTRLEN];
+
+	if (!rep->status.uplink[0] || !rep->status.has_host)
+		return;
+	inet_ntop(AF_INET, &rep->status.host.addr, gw, sizeof(gw));
+	printf("%s: gateway for the device: %s, sharing %s%s\n", rep->peer.ifname, gw,
+	       rep->status.uplink, rep->status.uplink_auto ? " (follows the default route)" : "");
 }
 
 static void say_result(const struct usbnet_report *rep, enum usbnet_up_result result)
@@ -74,6 +102,8 @@ static void say_result(const struct usbnet_report *rep, enum usbnet_up_result re
 		putchar('\n');
 		break;
 	}
+	if (result != USBNET_UP_NOTHING)
+		say_gateway(rep);
 }
 
 static int up_one(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up_opts *o)
@@ -171,8 +201,16 @@ int up_main(int argc, char *argv[])
 			all = true;
 			break;
 		case OPT_GATEWAY:
-		case OPT_BRIDGE:
+			o.mode = USBNET_MODE_GATEWAY;
+			break;
 		case OPT_UPLINK:
+			if (!uplink_name_ok(optarg))
+				return cli_usage_error(usage,
+						       "--uplink: '%s' is not an interface name or auto",
+						       optarg);
+			snprintf(o.uplink, sizeof(o.uplink), "%s", optarg);
+			break;
+		case OPT_BRIDGE:
 		case OPT_BRIDGE_NAME:
 			return cli_usage_error(usage, "%s is not available yet in this version",
 					       argv[optind - 1]);

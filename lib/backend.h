@@ -61,6 +61,25 @@ struct usbnet_reach_ops {
 		     int64_t *ret_rtt_us);
 };
 
+struct nft_change;
+
+/* Gateway mode: the default route, IPv4 forwarding, nftables, and what else filters forwarding
+ * (gateway-ops.c has the real ones). */
+struct usbnet_gateway_ops {
+	/* The interface of the main table's IPv4 default route (the lowest metric);
+	 * -ENETUNREACH when there is none. */
+	int (*default_uplink)(void *h, char ret[USBNET_IFNAMSIZ]);
+	/* /proc/sys/net/ipv4/ip_forward of this network namespace: 0 or 1 */
+	int (*forwarding_get)(void *h, int *ret);
+	int (*forwarding_set)(void *h, int value);
+	/* One nftables batch on our table (nft.h); errbuf gets the kernel's words */
+	int (*nft_commit)(void *h, const struct nft_change *c, char *errbuf, size_t errlen);
+	/* What would drop the peer's forwarded traffic (firewall.c): one message naming each
+	 * table and chain and what to do, "" when nothing was found. */
+	int (*firewall_check)(void *h, const char *ifname, const char *uplink, char *msg,
+			      size_t len);
+};
+
 struct usbnet_backends {
 	const struct usbnet_netlink_ops *nl;
 	void *nl_h;
@@ -68,6 +87,8 @@ struct usbnet_backends {
 	void *nm_h;
 	const struct usbnet_reach_ops *reach;
 	void *reach_h;
+	const struct usbnet_gateway_ops *gw;
+	void *gw_h;
 };
 
 /* The real backends (netlink.c, reach.c). open returns -errno; close takes NULL. */
@@ -75,6 +96,7 @@ extern const struct usbnet_netlink_ops nl_real_ops;
 int nl_real_open(void **ret);
 void *nl_real_close(void *h);
 extern const struct usbnet_reach_ops reach_real_ops;
+extern const struct usbnet_gateway_ops gw_real_ops;
 
 /*
  * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm

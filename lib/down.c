@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gateway.h"
 #include "lock.h"
 #include "updown.h"
 
@@ -109,6 +110,12 @@ int updown_undo(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct
 			snprintf(phrase, sizeof(phrase), "NetworkManager's profile for %s deleted",
 				 ifname);
 			break;
+		case STEP_NFT:
+		case STEP_FORWARDING:
+			r = gateway_undo_step(ctx, be, rec, s, phrase, sizeof(phrase));
+			if (r < 0)
+				return r;
+			break;
 		default:
 			return ctx_fail(ctx, -EBADMSG, "unknown step in the record of %s", ifname);
 		}
@@ -117,6 +124,29 @@ int updown_undo(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct
 		rec->n_steps--;
 	}
 	return 0;
+}
+
+/* Of a vanished interface's record, the steps that outlive it (gateway.h). */
+static int undo_host_steps(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+			   struct state_record *rec)
+{
+	struct state_record host = *rec;
+	int r;
+
+	host.n_steps = 0;
+	for (size_t i = 0; i < rec->n_steps; i++)
+		if (rec->steps[i].kind == STEP_NFT || rec->steps[i].kind == STEP_FORWARDING)
+			host.steps[host.n_steps++] = rec->steps[i];
+	r = updown_undo(ctx, be, &host, NULL, 0);
+	if (r < 0) {
+		host.status.state = USBNET_STATE_FAILED;
+		snprintf(host.status.message, sizeof(host.status.message), "%s",
+			 usbnet_ctx_error(ctx));
+		if (state_write(ctx->run_dir, &host) >= 0)
+			ctx_fail_append(ctx, "what is left is kept in %s/%s.state; run down again",
+					ctx->run_dir, rec->ifname);
+	}
+	return r;
 }
 
 int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
@@ -165,7 +195,11 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
 	if (r == -ENODEV || (r >= 0 && link.ifindex != rec.ifindex)) {
 		/* The kernel took our addresses and routes with the interface; NetworkManager's
 		 * flag for a device that is gone is moot. A new interface of the same name is not
-		 * ours to touch. */
+		 * ours to touch. Gateway mode's nftables chains and forwarding are the host's, though:
+		 * they are undone whatever became of the interface. */
+		r = undo_host_steps(ctx, be, &rec);
+		if (r < 0)
+			goto out;
 		r = state_remove(ctx->run_dir, ifname);
 		if (r < 0) {
 			r = ctx_fail(ctx, r, "cannot remove the state record %s/%s.state: %s",

@@ -15,6 +15,10 @@
  *   rtt_ms         the last measured round-trip time to the peer, or null
  *   message        why the state is degraded, failed or conflict, or null
  *   binding_warning  a driver binding that cannot carry traffic, or null
+ *   gateway        gateway mode: the address the device takes as its default gateway (the
+ *                  host's on the link), or null
+ *   uplink         gateway mode: the host's interface shared with the peer, or null
+ *   uplink_auto    the uplink follows the host's default route (refresh)
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -158,6 +162,17 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	key_field_or_null(w, "message", st->message, sizeof(st->message));
 	json_key(w, "binding_warning");
 	json_string(w, binding_warning(peer->binding));
+	json_key(w, "gateway");
+	if (st->uplink[0] && st->has_host) {
+		char a[INET_ADDRSTRLEN];
+
+		json_string(w, inet_ntop(AF_INET, &st->host.addr, a, sizeof(a)));
+	} else {
+		json_null(w);
+	}
+	key_field_or_null(w, "uplink", st->uplink, sizeof(st->uplink));
+	json_key(w, "uplink_auto");
+	json_bool(w, st->uplink[0] && st->uplink_auto);
 	json_end_object(w);
 }
 

@@ -20,6 +20,8 @@
  *	end
  *
  * A DHCP-serving peer's record has "step nm-profile UUID" (the profile NetworkManager got).
+ * A gateway peer's has "step nft UPLINK SUBNET auto|fixed" (its nftables chains) and
+ * "step forwarding" (it holds IPv4 forwarding on).
  *
  * Keys come in this order, each once; "-" stands for no host or peer address. Strings are
  * printable ASCII with "\\" and "\xHH" escapes, since a device's serial may hold any byte. The
@@ -50,6 +52,8 @@ static const char *const step_names[] = {
 	[STEP_ADDR] = "addr",
 	[STEP_ROUTE] = "route",
 	[STEP_NM_PROFILE] = "nm-profile",
+	[STEP_NFT] = "nft",
+	[STEP_FORWARDING] = "forwarding",
 };
 
 /* The name becomes part of a path: no "/", no "..", nothing a kernel name cannot be. */
@@ -185,6 +189,7 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 		switch (s->kind) {
 		case STEP_NM_UNMANAGED:
 		case STEP_LINK_UP:
+		case STEP_FORWARDING:
 			buf_printf(&b, "step %s\n", step_names[s->kind]);
 			break;
 		case STEP_ADDR:
@@ -199,6 +204,18 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 			}
 			buf_printf(&b, "step nm-profile %s\n", s->uuid);
 			break;
+		case STEP_NFT: {
+			char ip[32];
+
+			if (!ifname_ok(s->uplink)) {
+				free(b.p);
+				return -EINVAL;
+			}
+			usbnet_ip4_format(&s->ip, ip, sizeof(ip));
+			buf_printf(&b, "step nft %s %s %s\n", s->uplink, ip,
+				   s->uplink_auto ? "auto" : "fixed");
+			break;
+		}
 		default:
 			free(b.p);
 			return -EINVAL;
@@ -329,6 +346,26 @@ static int parse_ip4(const char *s, bool with_prefix, bool *ret_has, struct usbn
 	return 0;
 }
 
+/* "UPLINK A.B.C.D/N auto|fixed" */
+static int parse_nft_step(const char *v, struct state_step *s)
+{
+	char uplink[USBNET_IFNAMSIZ + 1], ip[20], how[8];
+	int end = 0;
+
+	if (sscanf(v, "%16s %19s %7s%n", uplink, ip, how, &end) != 3 || v[end] != '\0' ||
+	    !ifname_ok(uplink) || parse_ip4(ip, true, NULL, &s->ip) < 0)
+		return -EBADMSG;
+	/* sscanf skips runs of blanks: only the writer's single spaces are canonical */
+	if ((size_t)end != strlen(uplink) + strlen(ip) + strlen(how) + 2)
+		return -EBADMSG;
+	if (strcmp(how, "auto") == 0)
+		s->uplink_auto = true;
+	else if (strcmp(how, "fixed") != 0)
+		return -EBADMSG;
+	strcpy(s->uplink, uplink);
+	return 0;
+}
+
 int state_parse(const char *text, size_t len, struct state_record *ret)
 {
 	const char *pos = text, *end = text + len, *v;
@@ -408,6 +445,12 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			s->kind = STEP_NM_UNMANAGED;
 		} else if (strcmp(v, step_names[STEP_LINK_UP]) == 0) {
 			s->kind = STEP_LINK_UP;
+		} else if (strcmp(v, step_names[STEP_FORWARDING]) == 0) {
+			s->kind = STEP_FORWARDING;
+		} else if (value_of(v, "nft")) {
+			s->kind = STEP_NFT;
+			if (parse_nft_step(value_of(v, "nft"), s) < 0)
+				return -EBADMSG;
 		} else if (value_of(v, "addr")) {
 			s->kind = STEP_ADDR;
 			if (parse_ip4(value_of(v, "addr"), true, NULL, &s->ip) < 0)

@@ -18,12 +18,17 @@ enum state_step_kind {
 	STEP_ADDR,	       /* we added this address */
 	STEP_ROUTE,	       /* we added this route */
 	STEP_NM_PROFILE,       /* we gave NetworkManager this profile (a DHCP-serving peer) */
+	/* gateway mode (gateway.c); a DNS forwarder's step (dnsmasq) comes after these two */
+	STEP_NFT,	 /* our nftables chains for this peer: uplink, subnet (ip), auto or not */
+	STEP_FORWARDING, /* this peer holds IPv4 forwarding on (gateway-record.c has the old value) */
 };
 
 struct state_step {
 	enum state_step_kind kind;
 	struct usbnet_ip4 ip; /* ADDR, ROUTE */
 	char uuid[37];	      /* NM_PROFILE */
+	char uplink[USBNET_IFNAMSIZ]; /* NFT */
+	bool uplink_auto;	      /* NFT: the uplink follows the default route (refresh) */
 };
 
 #define STATE_MAX_STEPS 32

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "gateway.h"
 #include "state.h"
 #include "updown.h"
 
@@ -30,6 +31,7 @@ int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet
 		return ctx_fail(ctx, r, "cannot read the state record %s/%s.state: %s", ctx->run_dir,
 				ifname, strerror(-r));
 	*ret = rec.status;
+	gateway_status_fill(&rec, ret);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway.h"
 #include "lock.h"
 #include "updown.h"
 
@@ -27,6 +28,7 @@ struct up_run {
 	unsigned wait_s;
 	struct state_record rec;
 	size_t base; /* steps before this index were recorded by an earlier up */
+	struct gateway_plan gw; /* mode gateway: the uplink, resolved while validating */
 };
 
 void usbnet_up_opts_init(struct usbnet_up_opts *opts)
@@ -516,6 +518,9 @@ static bool in_place(struct up_run *u)
 		return false;
 	if (u->plan.mode == USBNET_MODE_DHCP || u->rec.mode == USBNET_MODE_DHCP)
 		return u->plan.mode == u->rec.mode && u->plan.trusted == u->rec.trusted;
+	if (u->plan.mode != u->rec.mode ||
+	    (u->plan.mode == USBNET_MODE_GATEWAY && !gateway_in_place(&u->rec, &u->gw)))
+		return false;
 	if (!st->has_host || !ip4_equal(&st->host, &u->plan.host) ||
 	    st->has_peer != u->plan.has_peer ||
 	    (st->has_peer && st->peer.s_addr != u->plan.peer.s_addr))
@@ -539,6 +544,10 @@ static bool same_plan(const struct up_run *u)
 
 	if (u->plan.mode == USBNET_MODE_DHCP || u->rec.mode == USBNET_MODE_DHCP)
 		return u->plan.mode == u->rec.mode && u->plan.trusted == u->rec.trusted;
+	/* Another mode or another uplink: the old gateway steps go first */
+	if ((u->plan.mode == USBNET_MODE_GATEWAY || u->rec.mode == USBNET_MODE_GATEWAY) &&
+	    (u->plan.mode != u->rec.mode || !gateway_in_place(&u->rec, &u->gw)))
+		return false;
 	return st->has_host && ip4_equal(&st->host, &u->plan.host) &&
 	       st->has_peer == u->plan.has_peer &&
 	       (!st->has_peer || st->peer.s_addr == u->plan.peer.s_addr);
@@ -604,6 +613,7 @@ static void fill_report(const struct up_run *u, struct usbnet_report *ret)
 	ret->peer = u->peer;
 	ret->plan = u->plan;
 	ret->status = u->rec.status;
+	gateway_status_fill(&u->rec, &ret->status);
 }
 
 int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up_opts *opts,
@@ -613,6 +623,7 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	struct nl_addr_entry *addrs = NULL;
 	size_t n_addrs = 0;
 	enum usbnet_up_result result;
+	char warning[512] = "";
 	int lock = -1, r;
 
 	ctx_clear_error(ctx);
@@ -641,9 +652,8 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	}
 	if (u->plan.mode == USBNET_MODE_DHCP)
 		goto lock; /* no address of ours to check */
-	if (u->plan.mode == USBNET_MODE_GATEWAY || u->plan.mode == USBNET_MODE_BRIDGE ||
-	    u->plan.mode == USBNET_MODE_AUTO) {
-		/* Half of a gateway (the address without the sharing) would look like success. */
+	if (u->plan.mode == USBNET_MODE_BRIDGE || u->plan.mode == USBNET_MODE_AUTO) {
+		/* Half of a bridge (the address without the bridge) would look like success. */
 		r = ctx_fail(ctx, -EOPNOTSUPP,
 			     "%s: mode %s is not supported by this version yet; nothing was changed "
 			     "(mode=static in its [peer] group configures the link alone)",
@@ -668,6 +678,11 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	r = check_clash(u, addrs, n_addrs);
 	if (r < 0)
 		goto out;
+	if (u->plan.mode == USBNET_MODE_GATEWAY) {
+		r = gateway_resolve(ctx, u->be, ifname, &u->plan, &u->gw);
+		if (r < 0)
+			goto out;
+	}
 	u->peer.n_addrs = 0;
 	for (size_t i = 0; i < n_addrs && u->peer.n_addrs < USBNET_MAX_ADDRS; i++)
 		if (addrs[i].ifindex == u->link.ifindex)
@@ -754,6 +769,8 @@ lock:
 		r = apply_addr(u);
 	if (r >= 0)
 		r = apply_route(u);
+	if (r >= 0 && u->plan.mode == USBNET_MODE_GATEWAY)
+		r = gateway_apply(ctx, u->be, &u->rec, &u->gw, warning, sizeof(warning));
 	if (r < 0) {
 		r = roll_back(u, r);
 		goto out;
@@ -761,6 +778,16 @@ lock:
 
 	/* 5. Does the peer answer? Not answering is degraded, not a failure. */
 	probe_peer(u);
+	if (warning[0]) {
+		/* Configured, but a firewall will drop what is forwarded: said, and kept */
+		char msg[2 * sizeof(u->rec.status.message)];
+
+		snprintf(msg, sizeof(msg), "%s%s%s", u->rec.status.message,
+			 u->rec.status.message[0] ? "; " : "", warning);
+		set_message(&u->rec.status, msg);
+		u->rec.status.state = USBNET_STATE_DEGRADED;
+		ctx_log(ctx, USBNET_LOG_INFO, "%s: %s", ifname, warning);
+	}
 	r = write_record(u);
 	if (r < 0) {
 		r = roll_back(u, r);

@@ -115,6 +115,8 @@ struct usbnet_status {
 	struct in_addr peer;
 	int64_t rtt_us; /* last measured round-trip time, -1 when none */
 	char message[512]; /* why the state is degraded, failed or conflict; "" otherwise */
+	char uplink[USBNET_IFNAMSIZ]; /* gateway mode: the uplink shared with the peer, or "" */
+	bool uplink_auto;	      /* the uplink follows the default route (usbnet_refresh) */
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */
@@ -207,6 +209,10 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 /* Undo what up recorded for ifname, in reverse; a vanished interface still gets its state
  * cleaned. Returns 0 when undone, 1 when there was nothing recorded. */
 int usbnet_down(struct usbnet_ctx *ctx, const char *ifname);
+/* Gateway peers whose uplink is auto follow the host's current default route: their rules are
+ * moved to its interface in one nftables batch. Returns how many peers were moved (0: none
+ * needed it, or no gateway peer at all). NetworkManager's dispatcher script calls it. */
+int usbnet_refresh(struct usbnet_ctx *ctx);
 /* The recorded status of an interface (UNCONFIGURED when there is no state). */
 int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_status *ret);
 /* Interfaces that have a state record, free with usbnet_strv_free(). */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <getopt.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"Usage: usbnet-host refresh [--config FILE] [--run-dir DIR] [--verbose]\n"
+	"Move gateway peers whose uplink is auto to the interface of the host's current default\n"
+	"route (NetworkManager's dispatcher script runs it when the uplink changes). Nothing to\n"
+	"do is not an error.\n";
+
+int refresh_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{},
+	};
+	struct cli_common c = {};
+	struct usbnet_ctx *ctx;
+	int opt, r, status;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		r = cli_common_option(&c, opt, optarg, usage);
+		if (r >= 0)
+			return r;
+		if (r != -2)
+			return cli_usage_error(usage, "unexpected option");
+	}
+	if (optind != argc)
+		return cli_usage_error(usage, "refresh takes no arguments");
+	ctx = cli_open(&c, &status);
+	if (!ctx)
+		return status;
+	r = usbnet_refresh(ctx);
+	status = r < 0 ? cli_fail(ctx, r, "refresh") : EXIT_DONE;
+	if (r > 0)
+		printf("%d gateway peer%s moved to the default route's interface\n", r,
+		       r == 1 ? "" : "s");
+	usbnet_ctx_free(ctx);
+	return status;
+}
