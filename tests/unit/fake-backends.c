@@ -21,6 +21,11 @@ enum fake_op {
 	OP_PROBE,
 	OP_NM_DHCP_ADD,
 	OP_NM_DHCP_DEL,
+	OP_GW_UPLINK,
+	OP_GW_FWD_GET,
+	OP_GW_FWD_SET,
+	OP_GW_NFT,
+	OP_GW_FIREWALL,
 	OP_COUNT,
 };
 
@@ -31,13 +36,17 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_ROUTE_DEL] = "nl.route_del", [OP_NM_GET] = "nm.get_managed",
 	[OP_NM_SET] = "nm.set_managed",	 [OP_PROBE] = "reach.probe",
 	[OP_NM_DHCP_ADD] = "nm.dhcp_profile_add", [OP_NM_DHCP_DEL] = "nm.dhcp_profile_del",
+	[OP_GW_UPLINK] = "gw.default_uplink",	  [OP_GW_FWD_GET] = "gw.forwarding_get",
+	[OP_GW_FWD_SET] = "gw.forwarding_set",	  [OP_GW_NFT] = "gw.nft_commit",
+	[OP_GW_FIREWALL] = "gw.firewall_check",
 };
 
 static bool op_mutates(enum fake_op op)
 {
 	return op == OP_LINK_SET_UP || op == OP_ADDR_ADD || op == OP_ADDR_DEL ||
 	       op == OP_ROUTE_ADD || op == OP_ROUTE_DEL || op == OP_NM_SET ||
-	       op == OP_NM_DHCP_ADD || op == OP_NM_DHCP_DEL;
+	       op == OP_NM_DHCP_ADD || op == OP_NM_DHCP_DEL || op == OP_GW_FWD_SET ||
+	       op == OP_GW_NFT;
 }
 
 static struct usbnet_ip4 cidr(const char *s)
@@ -372,6 +381,103 @@ static int f_probe(void *h, int ifindex, struct in_addr peer, unsigned timeout_m
 	return 0;
 }
 
+static int f_gw_uplink(void *h, char ret[USBNET_IFNAMSIZ])
+{
+	struct fake *f = h;
+	int r = call(f, OP_GW_UPLINK, "%s", "");
+
+	if (r < 0)
+		return r;
+	if (!f->default_uplink[0])
+		return -ENETUNREACH;
+	memcpy(ret, f->default_uplink, USBNET_IFNAMSIZ);
+	return 0;
+}
+
+static int f_gw_fwd_get(void *h, int *ret)
+{
+	struct fake *f = h;
+	int r = call(f, OP_GW_FWD_GET, "%s", "");
+
+	if (r < 0)
+		return r;
+	*ret = f->s.ip_forward;
+	return 0;
+}
+
+static int f_gw_fwd_set(void *h, int value)
+{
+	struct fake *f = h;
+	int r = call(f, OP_GW_FWD_SET, "%d", value);
+
+	if (r < 0)
+		return r;
+	f->s.ip_forward = value;
+	return 0;
+}
+
+const struct nft_peer *fake_nft_chain(const struct fake *f, const char *ifname)
+{
+	for (size_t i = 0; i < f->s.n_nft_chains; i++)
+		if (strcmp(f->s.nft_chains[i].ifname, ifname) == 0)
+			return &f->s.nft_chains[i];
+	return NULL;
+}
+
+/* All or nothing, as the kernel's batch. */
+static int f_gw_nft(void *h, const struct nft_change *c, char *errbuf, size_t errlen)
+{
+	struct fake *f = h;
+	struct fake_state next = f->s;
+	int r = call(f, OP_GW_NFT, "+%zu -%zu guard %d/%zu", c->n_add, c->n_del, c->guard,
+		     c->n_guard_peers);
+
+	if (r < 0) {
+		snprintf(errbuf, errlen, "the kernel rejected the nftables batch (fake)");
+		return r;
+	}
+	for (size_t i = 0; i < c->n_add; i++) {
+		struct nft_peer *p = (struct nft_peer *)fake_nft_chain(f, c->add[i].ifname);
+
+		if (p)
+			p = &next.nft_chains[p - f->s.nft_chains];
+		else
+			p = &next.nft_chains[next.n_nft_chains++];
+		*p = c->add[i];
+	}
+	for (size_t i = 0; i < c->n_del; i++)
+		for (size_t j = 0; j < next.n_nft_chains; j++)
+			if (strcmp(next.nft_chains[j].ifname, c->del[i]) == 0) {
+				memmove(&next.nft_chains[j], &next.nft_chains[j + 1],
+					(next.n_nft_chains - j - 1) * sizeof(next.nft_chains[0]));
+				next.n_nft_chains--;
+				break;
+			}
+	next.nft_guard = c->guard;
+	next.nft_guard_peers = c->guard ? c->n_guard_peers : 0;
+	f->s = next;
+	return 0;
+}
+
+static int f_gw_firewall(void *h, const char *ifname, const char *uplink, char *msg, size_t len)
+{
+	struct fake *f = h;
+	int r = call(f, OP_GW_FIREWALL, "%s %s", ifname, uplink);
+
+	if (r < 0)
+		return r;
+	snprintf(msg, len, "%s", f->firewall_msg);
+	return 0;
+}
+
+static const struct usbnet_gateway_ops fake_gw_ops = {
+	.default_uplink = f_gw_uplink,
+	.forwarding_get = f_gw_fwd_get,
+	.forwarding_set = f_gw_fwd_set,
+	.nft_commit = f_gw_nft,
+	.firewall_check = f_gw_firewall,
+};
+
 static const struct usbnet_netlink_ops fake_nl_ops = {
 	.link_get = f_link_get,
 	.link_set_up = f_link_set_up,
@@ -403,6 +509,8 @@ struct usbnet_backends fake_backends(struct fake *f)
 		.nm_h = f,
 		.reach = &fake_reach_ops,
 		.reach_h = f,
+		.gw = &fake_gw_ops,
+		.gw_h = f,
 	};
 }
 
@@ -427,8 +535,16 @@ bool fake_state_equal(const struct fake_state *a, const struct fake_state *b)
 {
 	if (a->n_links != b->n_links || a->n_addrs != b->n_addrs || a->n_routes != b->n_routes ||
 	    a->nm_running != b->nm_running || a->n_nm_devices != b->n_nm_devices ||
-	    a->n_nm_profiles != b->n_nm_profiles)
+	    a->n_nm_profiles != b->n_nm_profiles || a->ip_forward != b->ip_forward ||
+	    a->n_nft_chains != b->n_nft_chains || a->nft_guard != b->nft_guard ||
+	    a->nft_guard_peers != b->nft_guard_peers)
 		return false;
+	for (size_t i = 0; i < a->n_nft_chains; i++)
+		if (strcmp(a->nft_chains[i].ifname, b->nft_chains[i].ifname) != 0 ||
+		    strcmp(a->nft_chains[i].uplink, b->nft_chains[i].uplink) != 0 ||
+		    a->nft_chains[i].subnet.addr.s_addr != b->nft_chains[i].subnet.addr.s_addr ||
+		    a->nft_chains[i].subnet.prefix != b->nft_chains[i].subnet.prefix)
+			return false;
 	for (size_t i = 0; i < a->n_nm_profiles; i++)
 		if (strcmp(a->nm_profiles[i], b->nm_profiles[i]) != 0)
 			return false;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "backend.h"
+#include "nft.h"
 
 #define FAKE_MAX 32
 #define FAKE_LOG_MAX 256
@@ -44,6 +45,12 @@ struct fake_state {
 	/* DHCP profiles NetworkManager was given: "UUID IFNAME trusted|untrusted" */
 	char nm_profiles[FAKE_MAX][64];
 	size_t n_nm_profiles;
+	/* gateway mode: net.ipv4.ip_forward, and our nftables table (peer chains, the guard) */
+	int ip_forward;
+	struct nft_peer nft_chains[FAKE_MAX];
+	size_t n_nft_chains;
+	bool nft_guard;
+	size_t nft_guard_peers;
 };
 
 struct fake_fault {
@@ -63,7 +70,9 @@ struct fake {
 	unsigned n_mutating; /* calls that may change state (set_*, *_add, *_del) */
 	struct fake_fault faults[8];
 	size_t n_faults;
-	unsigned counts[16]; /* per op, for the faults */
+	unsigned counts[32]; /* per op, for the faults */
+	char default_uplink[USBNET_IFNAMSIZ]; /* "" : no default route */
+	char firewall_msg[128];		      /* what firewall_check finds */
 };
 
 void fake_init(struct fake *f);
@@ -78,6 +87,8 @@ void fake_clear_log(struct fake *f);
 /* Backends that act on f (for ctx_set_backends). */
 struct usbnet_backends fake_backends(struct fake *f);
 
+/* The peer chains of ifname in the fake table, NULL when none. */
+const struct nft_peer *fake_nft_chain(const struct fake *f, const char *ifname);
 bool fake_state_equal(const struct fake_state *a, const struct fake_state *b);
 bool fake_has_addr(const struct fake *f, int ifindex, const char *cidr);
 bool fake_has_route(const struct fake *f, int ifindex, const char *cidr);

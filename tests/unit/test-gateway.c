@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Gateway mode over fake backends: the steps and their order (nftables, then forwarding),
+ * the shared forwarding record, rollback at every step, validation that changes nothing,
+ * firewall findings as a degraded state, refresh.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "ctx.h"
+#include "fake-backends.h"
+#include "forwarding.h"
+#include "state.h"
+
+#define IF "usbgw0"
+#define IFX 7
+#define IF2 "usbgw1"
+#define IFX2 8
+
+static char dir[64], run_dir[96], conf[96];
+static struct fake f;
+static struct fake_state initial;
+static struct usbnet_ctx *ctx;
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/* eth0 (the default route's), wlan0, and two peers' links; forwarding off. */
+static void world(void)
+{
+	struct usbnet_backends be;
+
+	fake_init(&f);
+	fake_add_link(&f, "eth0", 2, true);
+	fake_add_link(&f, "wlan0", 3, true);
+	fake_add_link(&f, IF, IFX, false);
+	fake_add_link(&f, IF2, IFX2, false);
+	fake_add_addr(&f, 2, "10.0.0.5/24");
+	fake_add_addr(&f, 3, "10.1.0.5/24");
+	strcpy(f.default_uplink, "eth0");
+	initial = f.s;
+	be = fake_backends(&f);
+	ctx_set_backends(ctx, &be);
+}
+
+static int setup(void **state)
+{
+	FILE *c;
+
+	snprintf(dir, sizeof(dir), "/tmp/usbnet-test-gw-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(run_dir, sizeof(run_dir), "%s/run", dir);
+	snprintf(conf, sizeof(conf), "%s/usbnet-host.conf", dir);
+	c = fopen(conf, "w");
+	assert_non_null(c);
+	fclose(c);
+	assert_int_equal(usbnet_ctx_new(conf, run_dir, &ctx), 0);
+	world();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ctx = usbnet_ctx_free(ctx);
+	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+static struct usbnet_up_opts gw_opts(const char *host, const char *uplink)
+{
+	struct usbnet_up_opts o;
+
+	usbnet_up_opts_init(&o);
+	o.force = true;
+	o.wait_s = 0;
+	o.mode = USBNET_MODE_GATEWAY;
+	assert_int_equal(usbnet_ip4_parse(host, true, &o.host), 0);
+	o.has_host = true;
+	if (uplink)
+		snprintf(o.uplink, sizeof(o.uplink), "%s", uplink);
+	return o;
+}
+
+static int up(const char *ifname, const struct usbnet_up_opts *o, enum usbnet_up_result *res,
+	      struct usbnet_report *rep)
+{
+	struct usbnet_report tmp;
+
+	return usbnet_up(ctx, ifname, o, rep ? rep : &tmp, res);
+}
+
+static bool exists_in_run(const char *name)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir, name);
+	return access(path, F_OK) == 0;
+}
+
+static void test_gateway_up_adds_chains_then_forwarding_with_a_guard(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
+	enum usbnet_up_result res;
+	struct usbnet_report rep;
+	struct state_record rec;
+	const struct nft_peer *p;
+	int nft, fwd, before;
+
+	assert_int_equal(up(IF, &o, &res, &rep), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	p = fake_nft_chain(&f, IF);
+	assert_non_null(p);
+	assert_string_equal(p->uplink, "eth0");
+	assert_int_equal(p->subnet.prefix, 16);
+	assert_true(f.s.nft_guard); /* forwarding was off: nothing else may pass */
+	assert_int_equal(f.s.nft_guard_peers, 1);
+	assert_int_equal(f.s.ip_forward, 1);
+	/* the guard is there before forwarding is turned on */
+	nft = fake_log_find(&f, "gw.nft_commit");
+	fwd = fake_log_find(&f, "gw.forwarding_set 1");
+	assert_true(nft >= 0 && nft < fwd);
+	assert_string_equal(rep.status.uplink, "eth0");
+	assert_true(rep.status.uplink_auto);
+
+	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(rec.steps[rec.n_steps - 2].kind, STEP_NFT);
+	assert_string_equal(rec.steps[rec.n_steps - 2].uplink, "eth0");
+	assert_int_equal(rec.steps[rec.n_steps - 1].kind, STEP_FORWARDING);
+	assert_int_equal(gateway_record_read(run_dir, &before), 0);
+	assert_int_equal(before, 0);
+
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(IF ".state"));
+	assert_false(exists_in_run(GATEWAY_RECORD_NAME));
+	/* forwarding back to 0 before the guard goes */
+	fwd = fake_log_find(&f, "gw.forwarding_set 0");
+	nft = fake_log_find(&f, "gw.nft_commit +0 -1 guard 0");
+	assert_true(fwd >= 0 && fwd < nft);
+}
+
+static void test_forwarding_on_before_means_no_guard_and_stays_on(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", "wlan0");
+	enum usbnet_up_result res;
+
+	f.s.ip_forward = 1;
+	initial = f.s;
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	assert_false(f.s.nft_guard);
+	assert_string_equal(fake_nft_chain(&f, IF)->uplink, "wlan0");
+	assert_int_equal(fake_log_find(&f, "gw.forwarding_set"), -1);
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_int_equal(fake_log_find(&f, "gw.forwarding_set"), -1);
+	assert_true(fake_state_equal(&initial, &f.s));
+}
+
+static void test_last_gateway_peer_down_restores_forwarding(void **state)
+{
+	struct usbnet_up_opts o1 = gw_opts("169.254.0.8/16", NULL);
+	struct usbnet_up_opts o2 = gw_opts("192.168.2.14/24", NULL);
+	enum usbnet_up_result res;
+
+	assert_int_equal(up(IF, &o1, &res, NULL), 0);
+	assert_int_equal(up(IF2, &o2, &res, NULL), 0);
+	assert_int_equal(f.s.nft_guard_peers, 2);
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_int_equal(f.s.ip_forward, 1); /* IF2 still holds it */
+	assert_true(f.s.nft_guard);
+	assert_int_equal(f.s.nft_guard_peers, 1);
+	assert_null(fake_nft_chain(&f, IF));
+	assert_non_null(fake_nft_chain(&f, IF2));
+	assert_int_equal(usbnet_down(ctx, IF2), 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(GATEWAY_RECORD_NAME));
+}
+
+static void test_fault_at_every_mutating_call_rolls_back_everything(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
+	enum usbnet_up_result res;
+	unsigned total;
+
+	/* link up, address, nft batch, forwarding: fail each in turn */
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	total = f.n_mutating;
+	assert_int_equal(total, 4);
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	for (unsigned n = 1; n <= total; n++) {
+		world();
+		fake_fail(&f, "*", n, -EPERM);
+		assert_int_equal(up(IF, &o, &res, NULL), -EPERM);
+		assert_true(fake_state_equal(&initial, &f.s));
+		assert_false(exists_in_run(IF ".state"));
+		assert_false(exists_in_run(GATEWAY_RECORD_NAME));
+		assert_non_null(strstr(usbnet_ctx_error(ctx), "rolled back: "));
+	}
+}
+
+static void test_nft_batch_rejected_says_so_and_rolls_back(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
+	enum usbnet_up_result res;
+
+	fake_fail(&f, "gw.nft_commit", 1, -EINVAL);
+	/* a refused batch is not the user's bad input: not EINVAL (exit 2) */
+	assert_int_equal(up(IF, &o, &res, NULL), -EIO);
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "nftables"));
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_int_equal(fake_log_find(&f, "gw.forwarding_set"), -1);
+	assert_false(exists_in_run(IF ".state"));
+}
+
+static void test_sysctl_write_fails_rolls_back_the_chains(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
+	enum usbnet_up_result res;
+
+	fake_fail(&f, "gw.forwarding_set", 1, -EACCES);
+	assert_int_equal(up(IF, &o, &res, NULL), -EACCES);
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "ip_forward"));
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(IF ".state"));
+	assert_false(exists_in_run(GATEWAY_RECORD_NAME));
+}
+
+static void check_refused(int r)
+{
+	assert_int_equal(r, -EINVAL);
+	assert_int_equal(f.n_mutating, 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(IF ".state"));
+}
+
+static void test_bad_uplinks_are_refused_before_any_change(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", "nosuch0");
+	enum usbnet_up_result res;
+
+	check_refused(up(IF, &o, &res, NULL));
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "nosuch0"));
+	o = gw_opts("169.254.0.8/16", IF);
+	check_refused(up(IF, &o, &res, NULL));
+	f.default_uplink[0] = '\0';
+	o = gw_opts("169.254.0.8/16", NULL);
+	check_refused(up(IF, &o, &res, NULL));
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "default route"));
+	/* the default route through the peer itself */
+	strcpy(f.default_uplink, IF);
+	check_refused(up(IF, &o, &res, NULL));
+}
+
+static void test_firewall_finding_is_degraded_and_kept(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
+	enum usbnet_up_result res;
+	struct usbnet_report rep;
+	struct usbnet_status st;
+
+	strcpy(f.firewall_msg, "nftables chain ip filter FORWARD (hook forward, policy drop)");
+	assert_int_equal(up(IF, &o, &res, &rep), 0);
+	assert_int_equal(res, USBNET_UP_DEGRADED);
+	assert_non_null(strstr(rep.status.message, "ip filter FORWARD"));
+	assert_int_equal(usbnet_status_read(ctx, IF, &st), 0);
+	assert_int_equal(st.state, USBNET_STATE_DEGRADED);
+	assert_non_null(strstr(st.message, "ip filter FORWARD"));
+	assert_string_equal(st.uplink, "eth0");
+}
+
+static void test_second_up_changes_nothing_and_another_uplink_moves_it(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
+	enum usbnet_up_result res;
+
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	fake_clear_log(&f);
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	assert_int_equal(res, USBNET_UP_UNCHANGED);
+	assert_int_equal(f.n_mutating, 0);
+	o = gw_opts("169.254.0.8/16", "wlan0");
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	assert_string_equal(fake_nft_chain(&f, IF)->uplink, "wlan0");
+	assert_int_equal(f.s.ip_forward, 1);
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+}
+
+static void test_refresh_moves_auto_peers_only(void **state)
+{
+	struct usbnet_up_opts o1 = gw_opts("169.254.0.8/16", NULL);
+	struct usbnet_up_opts o2 = gw_opts("192.168.2.14/24", "eth0");
+	enum usbnet_up_result res;
+	struct state_record rec;
+
+	assert_int_equal(usbnet_refresh(ctx), 0); /* no gateway peer: nothing asked */
+	assert_int_equal(f.n_log, 0);
+	assert_int_equal(up(IF, &o1, &res, NULL), 0);
+	assert_int_equal(up(IF2, &o2, &res, NULL), 0);
+	fake_clear_log(&f);
+	assert_int_equal(usbnet_refresh(ctx), 0); /* the default route did not move */
+	assert_int_equal(f.n_mutating, 0);
+	strcpy(f.default_uplink, "wlan0");
+	assert_int_equal(usbnet_refresh(ctx), 1);
+	assert_string_equal(fake_nft_chain(&f, IF)->uplink, "wlan0");
+	assert_string_equal(fake_nft_chain(&f, IF2)->uplink, "eth0"); /* fixed */
+	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_string_equal(rec.steps[rec.n_steps - 2].uplink, "wlan0");
+	/* a refused batch leaves rules and records as they were */
+	strcpy(f.default_uplink, "eth0");
+	fake_fail(&f, "gw.nft_commit", 1, -ENOBUFS);
+	fake_clear_log(&f);
+	assert_int_equal(usbnet_refresh(ctx), -ENOBUFS);
+	assert_string_equal(fake_nft_chain(&f, IF)->uplink, "wlan0");
+	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_string_equal(rec.steps[rec.n_steps - 2].uplink, "wlan0");
+}
+
+static void test_down_of_a_vanished_peer_still_undoes_the_host_steps(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
+	enum usbnet_up_result res;
+
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	/* unplugged: the link and its address go with it */
+	f.s.n_links = 3;
+	f.s.n_addrs = 2;
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_null(fake_nft_chain(&f, IF));
+	assert_false(f.s.nft_guard);
+	assert_int_equal(f.s.ip_forward, 0);
+	assert_false(exists_in_run(GATEWAY_RECORD_NAME));
+}
+
+static int parse_record(const char *text, int *before)
+{
+	return gateway_record_parse(text, strlen(text), before);
+}
+
+static void test_gateway_record_is_read_strictly(void **state)
+{
+	int before = -1;
+
+	assert_int_equal(parse_record("usbnet-host-gateway 1\nforwarding-before 1\nend\n", &before), 0);
+	assert_int_equal(before, 1);
+	assert_int_equal(parse_record("usbnet-host-gateway 1\nforwarding-before 2\nend\n", &before),
+			 -EBADMSG);
+	assert_int_equal(parse_record("usbnet-host-gateway 1\nforwarding-before 0\n", &before),
+			 -EBADMSG);
+}
+
+static void test_nft_step_round_trips_and_rejects_junk(void **state)
+{
+	struct state_record rec = {}, back;
+	char *text = NULL;
+
+	strcpy(rec.ifname, IF);
+	rec.ifindex = IFX;
+	rec.mode = USBNET_MODE_GATEWAY;
+	rec.status.rtt_us = -1;
+	rec.steps[0].kind = STEP_NFT;
+	strcpy(rec.steps[0].uplink, "wlan0");
+	usbnet_ip4_parse("169.254.0.0/16", true, &rec.steps[0].ip);
+	rec.steps[0].uplink_auto = true;
+	rec.steps[1].kind = STEP_FORWARDING;
+	rec.n_steps = 2;
+	assert_int_equal(state_serialize(&rec, &text), 0);
+	assert_non_null(strstr(text, "step nft wlan0 169.254.0.0/16 auto\nstep forwarding\n"));
+	assert_int_equal(state_parse(text, strlen(text), &back), 0);
+	assert_string_equal(back.steps[0].uplink, "wlan0");
+	assert_true(back.steps[0].uplink_auto);
+	free(text);
+	text = strdup("usbnet-host-state 1\nifname usbgw0\nifindex 7\nusb_path \nserial \n"
+		      "mode gateway\ntrusted no\nstate configured\nhost -\npeer -\nrtt_us -1\n"
+		      "message \nstep nft wlan0  169.254.0.0/16 auto\nend\n");
+	assert_int_equal(state_parse(text, strlen(text), &back), -EBADMSG);
+	free(text);
+	text = strdup("usbnet-host-state 1\nifname usbgw0\nifindex 7\nusb_path \nserial \n"
+		      "mode gateway\ntrusted no\nstate configured\nhost -\npeer -\nrtt_us -1\n"
+		      "message \nstep nft wlan0 169.254.0.0/16 sometimes\nend\n");
+	assert_int_equal(state_parse(text, strlen(text), &back), -EBADMSG);
+	free(text);
+}
+
+int main(void)
+{
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_gateway_up_adds_chains_then_forwarding_with_a_guard),
+		T(test_forwarding_on_before_means_no_guard_and_stays_on),
+		T(test_last_gateway_peer_down_restores_forwarding),
+		T(test_fault_at_every_mutating_call_rolls_back_everything),
+		T(test_nft_batch_rejected_says_so_and_rolls_back),
+		T(test_sysctl_write_fails_rolls_back_the_chains),
+		T(test_bad_uplinks_are_refused_before_any_change),
+		T(test_firewall_finding_is_degraded_and_kept),
+		T(test_second_up_changes_nothing_and_another_uplink_moves_it),
+		T(test_refresh_moves_auto_peers_only),
+		T(test_down_of_a_vanished_peer_still_undoes_the_host_steps),
+		cmocka_unit_test(test_gateway_record_is_read_strictly),
+		cmocka_unit_test(test_nft_step_round_trips_and_rejects_junk),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
