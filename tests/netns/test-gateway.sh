@@ -278,6 +278,36 @@ ip -n "$H" route replace default via 198.51.100.2 dev up0
 snapshot after
 same_as before after
 
+T=dispatcher
+# NetworkManager's dispatcher script: refresh only on the four actions and only with a gateway
+# peer that follows the default route; NetworkManager's arguments never reach a shell. The
+# built script with its usbnet-host replaced by a stub that logs its arguments.
+make_world
+script="$(dirname "$(dirname "$USBNET_HOST")")/nm-dispatcher/90-usbnet-host"
+[ -f "$script" ] || fail "no built dispatcher script at $script"
+stub="$TMP/$T/stub"
+printf '#!/bin/sh\necho "$*" >>"%s"\n' "$TMP/$T/calls" >"$stub"
+chmod +x "$stub"
+sed "s|^exec \".*/usbnet-host\"|exec \"$stub\"|" "$script" >"$TMP/$T/90-usbnet-host"
+grep -q "exec \"$stub\" refresh" "$TMP/$T/90-usbnet-host" || fail "cannot stub the script's exec line"
+disp() { USBNET_HOST_RUN_DIR="$RUN" sh "$TMP/$T/90-usbnet-host" "$@"; }
+disp up0 up || fail "the script failed with no gateway peer"
+[ -e "$TMP/$T/calls" ] && fail "refresh was called with no gateway peer"
+up_gateway
+disp up0 pre-up
+disp up0 hostname
+[ -e "$TMP/$T/calls" ] && fail "refresh was called for another action"
+for action in up down dhcp4-change connectivity-change; do
+	disp up0 "$action" || fail "the script failed on $action"
+done
+[ "$(cat "$TMP/$T/calls" 2>/dev/null)" = "$(printf 'refresh\nrefresh\nrefresh\nrefresh')" ] ||
+	fail "refresh not called once per action: $(cat "$TMP/$T/calls" 2>/dev/null)"
+rm -f "$TMP/$T/calls"
+disp "\$(touch $TMP/$T/pwned)" up
+disp up0 "up; touch $TMP/$T/pwned"
+[ -e "$TMP/$T/pwned" ] && fail "an argument of NetworkManager's was run"
+uh down veth0
+
 T=fixed-uplink
 # --uplink names it (routing must send the traffic there: usbnet-host does not route); refresh
 # leaves it where it is
