@@ -23,6 +23,9 @@ static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 		rep.status.rtt_us = -1;
 		snprintf(rep.status.message, sizeof(rep.status.message), "%s", usbnet_ctx_error(ctx));
 	}
+	/* Configured as a gateway (by --gateway, say): that is its mode now, whatever the plan */
+	if (rep.status.uplink[0])
+		rep.plan.mode = USBNET_MODE_GATEWAY;
 	*ret = rep;
 	return 0;
 }

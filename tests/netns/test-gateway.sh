@@ -161,6 +161,7 @@ grep -q "step forwarding" "$RUN/veth0.state" || fail "the forwarding step is not
 uh show veth0 --json
 echo "$OUT" | grep -q '"gateway":"10.77.0.1"' || fail "show --json lacks the gateway: $OUT"
 echo "$OUT" | grep -q '"uplink":"up0"' || fail "show --json lacks the uplink: $OUT"
+echo "$OUT" | grep -q '"mode":"gateway"' || fail "show --json does not say mode gateway: $OUT"
 uh show veth0
 echo "$OUT" | grep -q "gateway *10.77.0.1" || fail "show lacks the gateway: $OUT"
 # idempotent

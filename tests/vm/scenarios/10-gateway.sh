@@ -58,6 +58,7 @@ assert_match "up says the device's gateway and the uplink" "gateway for the devi
 assert_eq "list --json: $hif uplink" tb-up0 "$(peer_field "$hif" uplink)"
 assert_eq "list --json: $hif gateway" 169.254.0.8 "$(peer_field "$hif" gateway)"
 assert_eq "list --json: $hif state" configured "$(peer_field "$hif" state)"
+assert_eq "list --json: $hif mode" gateway "$(peer_field "$hif" mode)"
 expect_within 10 "the token pings the upstream server $SERVER" server_ping
 assert_eq "the server sees the uplink's address" 198.51.100.1 "$(seen_by_server)"
 assert_cmd "nftables: table ip usbnet_host has chain forward-$hif" nft list chain ip usbnet_host "forward-$hif"
