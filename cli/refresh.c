@@ -4,16 +4,16 @@
 #include "cli.h"
 
 static const char usage[] =
-	"Usage: usbnet-host refresh [--config FILE] [--run-dir DIR] [--verbose]\n"
-	"Move gateway peers whose uplink is auto to the interface of the host's current default\n"
-	"route (NetworkManager's dispatcher script runs it when the uplink changes). Nothing to\n"
-	"do is not an error.\n";
+    "Usage: usbnet-host refresh [--config FILE] [--run-dir DIR] [--verbose]\n"
+    "Move gateway peers whose uplink is auto to the interface of the host's current default\n"
+    "route (NetworkManager's dispatcher script runs it when the uplink changes). Nothing to\n"
+    "do is not an error.\n";
 
 int refresh_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{},
+	    CLI_COMMON_LONGOPTS,
+	    {},
 	};
 	struct cli_common c = {};
 	struct usbnet_ctx *ctx;

@@ -45,7 +45,7 @@ static void add(char *msg, size_t len, const char *fmt, ...)
 static int legacy_forward_drops(void)
 {
 	char names[256] = "";
-	struct ipt_getinfo info = { .name = "filter" };
+	struct ipt_getinfo info = {.name = "filter"};
 	struct ipt_get_entries *entries = NULL;
 	socklen_t len = sizeof(info);
 	const struct ipt_entry *e;

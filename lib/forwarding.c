@@ -58,8 +58,8 @@ static int record_path(const char *run_dir, char *buf, size_t len)
 int gateway_record_parse(const char *text, size_t len, int *ret_before)
 {
 	static const char *const good[] = {
-		RECORD_MAGIC "forwarding-before 0\nend\n",
-		RECORD_MAGIC "forwarding-before 1\nend\n",
+	    RECORD_MAGIC "forwarding-before 0\nend\n",
+	    RECORD_MAGIC "forwarding-before 1\nend\n",
 	};
 
 	for (int i = 0; i < 2; i++)

@@ -33,9 +33,9 @@ static int real_firewall_check(void *h, const char *ifname, const char *uplink, 
 }
 
 const struct usbnet_gateway_ops gw_real_ops = {
-	.default_uplink = real_default_uplink,
-	.forwarding_get = real_forwarding_get,
-	.forwarding_set = real_forwarding_set,
-	.nft_commit = real_nft_commit,
-	.firewall_check = real_firewall_check,
+    .default_uplink = real_default_uplink,
+    .forwarding_get = real_forwarding_get,
+    .forwarding_set = real_forwarding_set,
+    .nft_commit = real_nft_commit,
+    .firewall_check = real_firewall_check,
 };

@@ -40,14 +40,15 @@ int gateway_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, co
 		gp.uplink_auto = true;
 		r = be->gw->default_uplink(be->gw_h, gp.uplink);
 		if (r == -ENETUNREACH)
-			return ctx_fail(ctx, -EINVAL,
-					"%s: the host has no IPv4 default route to share; nothing was "
-					"changed: name the uplink with --uplink IF (or uplink= in its "
-					"[peer] group)",
-					ifname);
+			return ctx_fail(
+			    ctx, -EINVAL,
+			    "%s: the host has no IPv4 default route to share; nothing was "
+			    "changed: name the uplink with --uplink IF (or uplink= in its "
+			    "[peer] group)",
+			    ifname);
 		if (r < 0)
-			return ctx_fail(ctx, r, "%s: cannot read the host's default route: %s", ifname,
-					strerror(-r));
+			return ctx_fail(ctx, r, "%s: cannot read the host's default route: %s",
+					ifname, strerror(-r));
 	}
 	if (strcmp(gp.uplink, ifname) == 0)
 		return ctx_fail(ctx, -EINVAL,
@@ -62,7 +63,8 @@ int gateway_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, co
 				"changed",
 				ifname, gp.uplink);
 	if (r < 0)
-		return ctx_fail(ctx, r, "cannot look up the uplink %s: %s", gp.uplink, strerror(-r));
+		return ctx_fail(ctx, r, "cannot look up the uplink %s: %s", gp.uplink,
+				strerror(-r));
 	gp.subnet.addr.s_addr = plan->host.addr.s_addr & m;
 	gp.subnet.prefix = plan->host.prefix;
 	/* A peer outside the host's subnet (reached over a /32 route) sends from its own address */
@@ -108,8 +110,9 @@ int gateway_lock(struct usbnet_ctx *ctx, int *ret_fd)
 	int r = lock_acquire(ctx->run_dir, GATEWAY_LOCK_NAME, LOCK_TIMEOUT_MS, ret_fd);
 
 	if (r == -EWOULDBLOCK)
-		return ctx_fail(ctx, r, "another usbnet-host is busy with gateway mode (%s/%s.lock); "
-					"try again",
+		return ctx_fail(ctx, r,
+				"another usbnet-host is busy with gateway mode (%s/%s.lock); "
+				"try again",
 				ctx->run_dir, GATEWAY_LOCK_NAME);
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot lock %s/%s.lock: %s", ctx->run_dir,
@@ -117,8 +120,8 @@ int gateway_lock(struct usbnet_ctx *ctx, int *ret_fd)
 	return 0;
 }
 
-int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers,
-		 size_t *ret_n, size_t *ret_holders)
+int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers, size_t *ret_n,
+		 size_t *ret_holders)
 {
 	char **names = NULL;
 	size_t n = 0, holders = 0;
@@ -164,8 +167,8 @@ static int write_rec(struct usbnet_ctx *ctx, const struct state_record *rec)
 	int r = state_write(ctx->run_dir, rec);
 
 	if (r < 0)
-		return ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s", ctx->run_dir,
-				rec->ifname, strerror(-r));
+		return ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s",
+				ctx->run_dir, rec->ifname, strerror(-r));
 	return 0;
 }
 
@@ -193,7 +196,7 @@ static int apply_nft(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		     struct state_record *rec, const struct gateway_plan *gp, bool guard)
 {
 	struct nft_change *c;
-	struct state_step s = { .kind = STEP_NFT, .ip = gp->subnet, .uplink_auto = gp->uplink_auto };
+	struct state_step s = {.kind = STEP_NFT, .ip = gp->subnet, .uplink_auto = gp->uplink_auto};
 	size_t holders, n = 0;
 	bool recorded = find_step(rec, STEP_NFT) != NULL;
 	char err[256] = "";
@@ -209,7 +212,7 @@ static int apply_nft(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 			     strerror(-r));
 		goto out;
 	}
-	c->add[0] = (struct nft_peer){ .subnet = gp->subnet };
+	c->add[0] = (struct nft_peer){.subnet = gp->subnet};
 	memcpy(c->add[0].ifname, rec->ifname, sizeof(c->add[0].ifname));
 	memcpy(c->add[0].uplink, gp->uplink, sizeof(c->add[0].uplink));
 	c->n_add = 1;
@@ -242,7 +245,7 @@ out:
 static int apply_forwarding(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 			    struct state_record *rec, int before, bool have_record)
 {
-	struct state_step s = { .kind = STEP_FORWARDING };
+	struct state_step s = {.kind = STEP_FORWARDING};
 	int r, now = -1;
 
 	if (!find_step(rec, STEP_FORWARDING)) {
@@ -253,8 +256,8 @@ static int apply_forwarding(struct usbnet_ctx *ctx, const struct usbnet_backends
 	if (!have_record) {
 		r = gateway_record_write(ctx->run_dir, before);
 		if (r < 0) {
-			ctx_fail(ctx, r, "cannot write %s/%s: %s", ctx->run_dir, GATEWAY_RECORD_NAME,
-				 strerror(-r));
+			ctx_fail(ctx, r, "cannot write %s/%s: %s", ctx->run_dir,
+				 GATEWAY_RECORD_NAME, strerror(-r));
 			goto fail;
 		}
 	}
@@ -357,9 +360,8 @@ static int undo_forwarding(struct usbnet_ctx *ctx, const struct usbnet_backends 
 	if (r < 0 || now != before) {
 		r = be->gw->forwarding_set(be->gw_h, before);
 		if (r < 0)
-			return ctx_fail(ctx, r,
-					"could not set net.ipv4.ip_forward back to %d: %s", before,
-					strerror(-r));
+			return ctx_fail(ctx, r, "could not set net.ipv4.ip_forward back to %d: %s",
+					before, strerror(-r));
 	}
 	r = gateway_record_remove(ctx->run_dir);
 	if (r < 0)

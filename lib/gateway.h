@@ -26,7 +26,8 @@
 
 struct gateway_plan {
 	char uplink[USBNET_IFNAMSIZ];
-	bool uplink_auto; /* no uplink named (or "auto"): the default route's, followed by refresh */
+	bool
+	    uplink_auto; /* no uplink named (or "auto"): the default route's, followed by refresh */
 	struct usbnet_ip4 subnet;
 };
 
@@ -51,8 +52,8 @@ void gateway_status_fill(const struct state_record *rec, struct usbnet_status *s
 
 /* For refresh.c: the gateway peers recorded in the run directory (but exclude), as nft peers,
  * and how many of them hold forwarding. */
-int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers,
-		 size_t *ret_n, size_t *ret_holders);
+int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers, size_t *ret_n,
+		 size_t *ret_holders);
 int gateway_lock(struct usbnet_ctx *ctx, int *ret_fd);
 /* Whether the guard is wanted now: usbnet-host turned forwarding on (the record says 0). */
 bool gateway_guard_wanted(struct usbnet_ctx *ctx);

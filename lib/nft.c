@@ -375,7 +375,7 @@ static bool peer_ok(const struct nft_peer *p)
 int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,
 		    struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
-	struct builder bd = { .seq = seq };
+	struct builder bd = {.seq = seq};
 	bool table_wanted = c->n_add > 0 || c->guard;
 	size_t left = ex->n_chains;
 	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
@@ -591,7 +591,7 @@ static int table_cb(const struct nlmsghdr *nlh, void *data)
 
 int nft_table_exists(uint32_t family, const char *name)
 {
-	struct table_query q = { .family = family, .name = name };
+	struct table_query q = {.family = family, .name = name};
 	int r = dump(NFT_MSG_GETTABLE, (uint16_t)family, table_cb, &q);
 
 	return r < 0 ? r : q.found;
@@ -634,8 +634,9 @@ static int base_cb(const struct nlmsghdr *nlh, void *data)
 	snprintf(b->chain, sizeof(b->chain), "%s", nftnl_chain_get_str(c, NFTNL_CHAIN_NAME) ?: "");
 	b->hooknum = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
 	b->prio = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
-	b->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) ? nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY)
-							      : NF_ACCEPT;
+	b->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY)
+			? nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY)
+			: NF_ACCEPT;
 	nftnl_chain_free(c);
 	return MNL_CB_OK;
 }
@@ -666,7 +667,7 @@ static int send_batch(struct nftnl_batch *b, char *errbuf, size_t errlen)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl;
 	uint32_t portid;
-	struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl snl = {.nl_family = AF_NETLINK};
 	struct msghdr msg = {};
 	struct iovec *iov;
 	int r, len, iovlen, first_err = 0;
@@ -674,7 +675,8 @@ static int send_batch(struct nftnl_batch *b, char *errbuf, size_t errlen)
 
 	r = open_socket(&nl);
 	if (r < 0) {
-		snprintf(errbuf, errlen, "cannot open a netfilter netlink socket: %s", strerror(-r));
+		snprintf(errbuf, errlen, "cannot open a netfilter netlink socket: %s",
+			 strerror(-r));
 		return r;
 	}
 	portid = mnl_socket_get_portid(nl);
@@ -705,8 +707,8 @@ static int send_batch(struct nftnl_batch *b, char *errbuf, size_t errlen)
 		if (n <= 0)
 			break;
 		len = (int)n;
-		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
+		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			const struct nlmsgerr *e;
 
 			if (nlh->nlmsg_pid != portid || nlh->nlmsg_type != NLMSG_ERROR)

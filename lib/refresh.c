@@ -53,7 +53,8 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 			n++;
 	}
 	if (n == 0) {
-		ctx_log(ctx, USBNET_LOG_DEBUG, "refresh: no gateway peer follows the default route");
+		ctx_log(ctx, USBNET_LOG_DEBUG,
+			"refresh: no gateway peer follows the default route");
 		r = 0;
 		goto out;
 	}
@@ -64,8 +65,9 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	}
 	r = be->gw->default_uplink(be->gw_h, uplink);
 	if (r == -ENETUNREACH) {
-		ctx_log(ctx, USBNET_LOG_NOTICE,
-			"refresh: the host has no default route now; gateway peers keep their uplink");
+		ctx_log(
+		    ctx, USBNET_LOG_NOTICE,
+		    "refresh: the host has no default route now; gateway peers keep their uplink");
 		r = 0;
 		goto out;
 	}
@@ -124,7 +126,7 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 				 ctx->run_dir, mv[i].rec.ifname, strerror(-r));
 			goto revert;
 		}
-		c->add[c->n_add] = (struct nft_peer){ .subnet = s->ip };
+		c->add[c->n_add] = (struct nft_peer){.subnet = s->ip};
 		memcpy(c->add[c->n_add].ifname, mv[i].rec.ifname, USBNET_IFNAMSIZ);
 		memcpy(c->add[c->n_add].uplink, s->uplink, USBNET_IFNAMSIZ);
 		c->n_add++;

@@ -351,7 +351,8 @@ static void test_gateway_record_is_read_strictly(void **state)
 {
 	int before = -1;
 
-	assert_int_equal(parse_record("usbnet-host-gateway 1\nforwarding-before 1\nend\n", &before), 0);
+	assert_int_equal(parse_record("usbnet-host-gateway 1\nforwarding-before 1\nend\n", &before),
+			 0);
 	assert_int_equal(before, 1);
 	assert_int_equal(parse_record("usbnet-host-gateway 1\nforwarding-before 2\nend\n", &before),
 			 -EBADMSG);
@@ -396,19 +397,19 @@ int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_gateway_up_adds_chains_then_forwarding_with_a_guard),
-		T(test_forwarding_on_before_means_no_guard_and_stays_on),
-		T(test_last_gateway_peer_down_restores_forwarding),
-		T(test_fault_at_every_mutating_call_rolls_back_everything),
-		T(test_nft_batch_rejected_says_so_and_rolls_back),
-		T(test_sysctl_write_fails_rolls_back_the_chains),
-		T(test_bad_uplinks_are_refused_before_any_change),
-		T(test_firewall_finding_is_degraded_and_kept),
-		T(test_second_up_changes_nothing_and_another_uplink_moves_it),
-		T(test_refresh_moves_auto_peers_only),
-		T(test_down_of_a_vanished_peer_still_undoes_the_host_steps),
-		cmocka_unit_test(test_gateway_record_is_read_strictly),
-		cmocka_unit_test(test_nft_step_round_trips_and_rejects_junk),
+	    T(test_gateway_up_adds_chains_then_forwarding_with_a_guard),
+	    T(test_forwarding_on_before_means_no_guard_and_stays_on),
+	    T(test_last_gateway_peer_down_restores_forwarding),
+	    T(test_fault_at_every_mutating_call_rolls_back_everything),
+	    T(test_nft_batch_rejected_says_so_and_rolls_back),
+	    T(test_sysctl_write_fails_rolls_back_the_chains),
+	    T(test_bad_uplinks_are_refused_before_any_change),
+	    T(test_firewall_finding_is_degraded_and_kept),
+	    T(test_second_up_changes_nothing_and_another_uplink_moves_it),
+	    T(test_refresh_moves_auto_peers_only),
+	    T(test_down_of_a_vanished_peer_still_undoes_the_host_steps),
+	    cmocka_unit_test(test_gateway_record_is_read_strictly),
+	    cmocka_unit_test(test_nft_step_round_trips_and_rejects_junk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

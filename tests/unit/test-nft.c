@@ -51,7 +51,8 @@ static void read_back(struct nftnl_batch *b)
 					break;
 				case NFT_MSG_DELTABLE:
 					c = 't';
-					/* never recursive: the kernel refuses a table that is not empty */
+					/* never recursive: the kernel refuses a table that is not
+					 * empty */
 					assert_true(nlh->nlmsg_flags & NLM_F_NONREC);
 					break;
 				case NFT_MSG_NEWCHAIN:
@@ -85,8 +86,7 @@ static struct nft_peer peer(const char *ifname, const char *uplink, const char *
 	return p;
 }
 
-static const char *build(const struct nft_change *c, const struct nft_existing *ex,
-			 unsigned *ret_n)
+static const char *build(const struct nft_change *c, const struct nft_existing *ex, unsigned *ret_n)
 {
 	struct nftnl_batch *b = NULL;
 	unsigned n = 0;
@@ -210,13 +210,13 @@ static void test_bad_names_are_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_peer_creates_table_chains_and_rules),
-		cmocka_unit_test(test_guard_comes_with_each_peers_two_accepts),
-		cmocka_unit_test(test_existing_chains_are_reset_not_doubled),
-		cmocka_unit_test(test_last_peer_down_deletes_its_chains_the_guard_and_the_table),
-		cmocka_unit_test(test_table_stays_while_anything_else_is_in_it),
-		cmocka_unit_test(test_missing_chains_are_not_deleted),
-		cmocka_unit_test(test_bad_names_are_refused),
+	    cmocka_unit_test(test_first_peer_creates_table_chains_and_rules),
+	    cmocka_unit_test(test_guard_comes_with_each_peers_two_accepts),
+	    cmocka_unit_test(test_existing_chains_are_reset_not_doubled),
+	    cmocka_unit_test(test_last_peer_down_deletes_its_chains_the_guard_and_the_table),
+	    cmocka_unit_test(test_table_stays_while_anything_else_is_in_it),
+	    cmocka_unit_test(test_missing_chains_are_not_deleted),
+	    cmocka_unit_test(test_bad_names_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
