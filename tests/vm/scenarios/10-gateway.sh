@@ -1,7 +1,8 @@
 #!/bin/bash
 # Scenario 10: gateway mode with a real USB peer. The Fobnail token (its namespace, default
 # route via the host's 169.254.0.8) reaches a server in an "upstream" namespace through the
-# guest, which shares its default route's interface with `usbnet-host up IF --gateway`: the
+# guest, which shares its default route's interface with `usbnet-host up IF`, gateway mode
+# coming from a [peer] group of the configuration (mode=gateway, uplink=auto): the
 # token pings the server, and the server sees the guest's uplink address (masquerade). The
 # default route then moves to a second uplink; NetworkManager's dispatcher script (run by hand
 # here, as NetworkManager would on "up") calls `usbnet-host refresh`, and the token still
@@ -13,10 +14,13 @@ need_usbnet_host
 UP=tb-upstream
 SERVER=203.0.113.10
 DISPATCHER=/usr/lib/NetworkManager/dispatcher.d/90-usbnet-host
+CONF=/run/testbed-gateway.conf
+printf '[peer token]\nproduct=Fobnail\nmode=gateway\nuplink=auto\n' >"$CONF"
 
 cleanup() {
 	ip netns pids "$UP" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del "$UP" 2>/dev/null
+	rm -f "$CONF"
 	return 0
 }
 trap cleanup EXIT
@@ -52,8 +56,8 @@ server_ping() { in_peer fobnail ping -c 1 -W 1 "$SERVER" >/dev/null; }
 seen_by_server() { in_peer fobnail timeout 4 socat -T 2 - "TCP:$SERVER:8080,connect-timeout=2" </dev/null 2>/dev/null; }
 assert_not_cmd "the token cannot reach the server before up" server_ping
 
-step "usbnet-host up $hif --gateway"
-uh_ok up "$hif" --gateway --wait 5
+step "usbnet-host up $hif (mode=gateway, uplink=auto in its [peer] group)"
+uh_ok up "$hif" --config "$CONF" --wait 5
 assert_match "up says the device's gateway and the uplink" "gateway for the device: 169.254.0.8, sharing tb-up0" "$UH_OUT"
 assert_eq "list --json: $hif uplink" tb-up0 "$(peer_field "$hif" uplink)"
 assert_eq "list --json: $hif gateway" 169.254.0.8 "$(peer_field "$hif" gateway)"
@@ -72,7 +76,7 @@ expect_within 10 "the token still pings the upstream server" server_ping
 assert_eq "the server sees the second uplink's address" 192.0.2.1 "$(seen_by_server)"
 
 step "usbnet-host down $hif"
-uh_ok down "$hif"
+uh_ok down "$hif" --config "$CONF"
 assert_not_cmd "no table ip usbnet_host is left" nft list table ip usbnet_host
 assert_eq "net.ipv4.ip_forward as before up" "$forward_before" "$(cat /proc/sys/net/ipv4/ip_forward)"
 assert_not_cmd "the token no longer reaches the server" server_ping
