@@ -258,6 +258,55 @@ uh down veth0
 snapshot after
 same_as before after
 
+T=firewall-legacy
+# iptables-legacy's FORWARD policy DROP (its tables loaded), and firewalld's table
+make_world
+ip netns exec "$H" iptables-legacy -P FORWARD DROP || fail "cannot set iptables-legacy's policy"
+ip netns exec "$H" nft add table inet firewalld
+snapshot before
+up_gateway
+[ "$RC" = 0 ] || fail "up --gateway: exit $RC: $OUT"
+echo "$OUT" | grep -q "iptables-legacy's FORWARD chain (table filter) has policy DROP" ||
+	fail "iptables-legacy's policy not named: $OUT"
+echo "$OUT" | grep -q "firewalld is running (nftables table inet firewalld)" || fail "firewalld not named: $OUT"
+uh down veth0
+snapshot after
+same_as before after
+ip netns exec "$H" iptables-legacy -P FORWARD ACCEPT
+ip netns exec "$H" nft delete table inet firewalld
+up_gateway
+echo "$OUT" | grep -q "degraded" && fail "degraded with nothing in the way: $OUT"
+uh down veth0
+
+T=two-peers
+# two gateway peers share forwarding: the first down keeps it on, the last gives it back
+make_world
+P2="$PFX-$T-p2"
+NSS+=("$P2")
+ip netns add "$P2"
+ip -n "$H" link add veth2 type veth peer name veth3 netns "$P2"
+ip -n "$H" link set veth2 up && ip -n "$H" link set veth2 down
+ip -n "$P2" link set veth3 up
+ip -n "$P2" addr add 10.78.0.2/24 dev veth3
+ip -n "$P2" route add default via 10.78.0.1
+snapshot before
+up_gateway
+[ "$RC" = 0 ] || fail "up veth0: exit $RC: $OUT"
+uh up veth2 --force --address 10.78.0.1/24 --peer 10.78.0.2 --wait 3 --gateway
+[ "$RC" = 0 ] || fail "up veth2: exit $RC: $OUT"
+seen=$(ip netns exec "$P2" timeout 5 socat -T 3 - "TCP:$SERVER:8080,connect-timeout=3" </dev/null 2>/dev/null)
+[ "$seen" = 198.51.100.1 ] || fail "the second peer: the server saw '$seen'"
+ip netns exec "$P2" ping -c1 -W2 10.77.0.2 >/dev/null && fail "one peer reaches the other"
+uh down veth0
+[ "$RC" = 0 ] || fail "down veth0: exit $RC: $OUT"
+[ "$(forwarding)" = 1 ] || fail "forwarding off while veth2 is still a gateway peer"
+seen=$(ip netns exec "$P2" timeout 5 socat -T 3 - "TCP:$SERVER:8080,connect-timeout=3" </dev/null 2>/dev/null)
+[ "$seen" = 198.51.100.1 ] || fail "the second peer lost its way out when the first went down"
+uh down veth2
+[ "$RC" = 0 ] || fail "down veth2: exit $RC: $OUT"
+snapshot after
+same_as before after
+
 T=refresh
 # the default route moves to up1: refresh moves the peer with it
 make_world
