@@ -10,6 +10,9 @@
 # usbnet-host runs inside the host namespace (--force: veth is not a USB peer; a run directory
 # of the test's own; no configuration). Needs root, nft, iptables-nft, socat.
 #
+# Shown to fail: with the guard never added, "nothing-else" fails (A reaches B through the
+# host); with the dispatcher script's fast path removed, "dispatcher" fails.
+#
 # Env: USBNET_HOST (the built usbnet-host).
 set -u
 
