@@ -20,6 +20,9 @@
  *	end
  *
  * A DHCP-serving peer's record has "step nm-profile UUID" (the profile NetworkManager got).
+ * A gateway peer with DNS has "step dnsmasq PID START" (the forwarder: its pid and that
+ * process's start time, /proc/PID/stat field 22), written as "step dnsmasq -" ahead of the
+ * start, while the pid is not known yet.
  *
  * Keys come in this order, each once; "-" stands for no host or peer address. Strings are
  * printable ASCII with "\\" and "\xHH" escapes, since a device's serial may hold any byte. The
@@ -50,6 +53,7 @@ static const char *const step_names[] = {
 	[STEP_ADDR] = "addr",
 	[STEP_ROUTE] = "route",
 	[STEP_NM_PROFILE] = "nm-profile",
+	[STEP_DNSMASQ] = "dnsmasq",
 };
 
 /* The name becomes part of a path: no "/", no "..", nothing a kernel name cannot be. */
@@ -199,6 +203,16 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 			}
 			buf_printf(&b, "step nm-profile %s\n", s->uuid);
 			break;
+		case STEP_DNSMASQ: {
+			char h[48];
+
+			if (dns_handle_format(&s->dns, h, sizeof(h)) < 0) {
+				free(b.p);
+				return -EINVAL;
+			}
+			buf_printf(&b, "step dnsmasq %s\n", h);
+			break;
+		}
 		default:
 			free(b.p);
 			return -EINVAL;
@@ -417,6 +431,10 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			if (!uuid_ok(value_of(v, "nm-profile")))
 				return -EBADMSG;
 			memcpy(s->uuid, value_of(v, "nm-profile"), sizeof(s->uuid));
+		} else if (value_of(v, "dnsmasq")) {
+			s->kind = STEP_DNSMASQ;
+			if (dns_handle_parse(value_of(v, "dnsmasq"), &s->dns) < 0)
+				return -EBADMSG;
 		} else if (value_of(v, "route")) {
 			s->kind = STEP_ROUTE;
 			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "usbnet-host/usbnet.h"
+#include "dnsmasq.h"
 
 enum state_step_kind {
 	STEP_NM_UNMANAGED = 1, /* NetworkManager managed the device; we set it unmanaged */
@@ -18,12 +19,14 @@ enum state_step_kind {
 	STEP_ADDR,	       /* we added this address */
 	STEP_ROUTE,	       /* we added this route */
 	STEP_NM_PROFILE,       /* we gave NetworkManager this profile (a DHCP-serving peer) */
+	STEP_DNSMASQ,	       /* we started this DNS forwarder (pid 0: about to, see its pid file) */
 };
 
 struct state_step {
 	enum state_step_kind kind;
 	struct usbnet_ip4 ip; /* ADDR, ROUTE */
 	char uuid[37];	      /* NM_PROFILE */
+	struct dns_handle dns; /* DNSMASQ */
 };
 
 #define STATE_MAX_STEPS 32
