@@ -29,7 +29,7 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 	struct state_record rec;
 	struct state_step *step = NULL;
 	struct nl_link_info link;
-	struct dns_handle h, none = { 0 };
+	struct dns_handle h, none = {0};
 	char err[600], addr[32];
 	int lock = -1, r;
 
@@ -43,7 +43,8 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 				strerror(-r));
 	r = state_read(ctx->run_dir, ifname, &rec);
 	if (r < 0) {
-		r = r == -ENOENT ? 0 : ctx_fail(ctx, r, "cannot read the state record of %s", ifname);
+		r = r == -ENOENT ? 0
+				 : ctx_fail(ctx, r, "cannot read the state record of %s", ifname);
 		goto out;
 	}
 	for (size_t i = 0; i < rec.n_steps; i++)
@@ -51,7 +52,8 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 			step = &rec.steps[i];
 	r = 0;
 	if (!step || !rec.status.has_host ||
-	    (rec.status.state != USBNET_STATE_CONFIGURED && rec.status.state != USBNET_STATE_DEGRADED))
+	    (rec.status.state != USBNET_STATE_CONFIGURED &&
+	     rec.status.state != USBNET_STATE_DEGRADED))
 		goto out;
 	if (be->dns->alive(be->dns_h, &step->dns) > 0) {
 		if (ret_running)
@@ -78,8 +80,9 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, rec.status.host.addr, &step->dns, err,
 			   sizeof(err));
 	if (r < 0) {
-		r = ctx_fail(ctx, r, "the DNS forwarder of %s on %s (pid %d) stopped and could not "
-				     "be started again: %s",
+		r = ctx_fail(ctx, r,
+			     "the DNS forwarder of %s on %s (pid %d) stopped and could not "
+			     "be started again: %s",
 			     ifname, addr, h.pid, err);
 		goto out;
 	}
@@ -91,8 +94,9 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 			 ifname, strerror(-r));
 		goto out;
 	}
-	ctx_log(ctx, USBNET_LOG_NOTICE, "%s: the DNS forwarder on %s (pid %d) had stopped; started "
-					"again (pid %d)",
+	ctx_log(ctx, USBNET_LOG_NOTICE,
+		"%s: the DNS forwarder on %s (pid %d) had stopped; started "
+		"again (pid %d)",
 		ifname, addr, h.pid, step->dns.pid);
 	if (ret_running)
 		*ret_running = step->dns;
@@ -129,7 +133,7 @@ struct dns_supervisor {
 int dns_supervisor_new(struct usbnet_ctx *ctx, struct dns_supervisor **ret)
 {
 	struct dns_supervisor *s = calloc(1, sizeof(*s));
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
 	int r;
 
 	if (!s)
@@ -226,7 +230,7 @@ static struct dns_watch *watch_get(struct dns_supervisor *s, const char *ifname)
 /* Watch this process (pid 0: nothing runs). */
 static void watch_set(struct dns_supervisor *s, struct dns_watch *w, const struct dns_handle *h)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
 	int fd;
 
 	if (w->pidfd >= 0 && w->h.pid == h->pid && w->h.start_time == h->start_time)

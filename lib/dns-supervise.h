@@ -20,7 +20,8 @@
  * 0 when none), -errno when the restart failed (usbnet_ctx_error() says why; the step stays
  * "-", a later reconcile tries again).
  */
-int dns_restart_recorded(struct usbnet_ctx *ctx, const char *ifname, struct dns_handle *ret_running);
+int dns_restart_recorded(struct usbnet_ctx *ctx, const char *ifname,
+			 struct dns_handle *ret_running);
 
 struct dns_supervisor;
 

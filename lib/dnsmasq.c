@@ -77,14 +77,14 @@ int dns_handle_parse(const char *s, struct dns_handle *ret)
 	uint64_t pid, start;
 
 	if (strcmp(s, "-") == 0) {
-		*ret = (struct dns_handle){ 0 };
+		*ret = (struct dns_handle){0};
 		return 0;
 	}
 	sp = strchr(s, ' ');
 	if (!sp || parse_u64(s, (size_t)(sp - s), INT_MAX, &pid) < 0 || pid == 0 ||
 	    parse_u64(sp + 1, strlen(sp + 1), UINT64_MAX, &start) < 0)
 		return -EBADMSG;
-	*ret = (struct dns_handle){ .pid = (int)pid, .start_time = start };
+	*ret = (struct dns_handle){.pid = (int)pid, .start_time = start};
 	return 0;
 }
 
@@ -126,7 +126,7 @@ static void arg_add(struct argv_builder *b, const char *prefix, const char *val)
 int dnsmasq_build_argv(const struct dnsmasq_conf *conf, const char *pid_path, struct in_addr host,
 		       struct dnsmasq_argv *ret)
 {
-	struct argv_builder b = { .a = ret };
+	struct argv_builder b = {.a = ret};
 	char a[INET_ADDRSTRLEN];
 
 	memset(ret, 0, sizeof(*ret));
@@ -292,7 +292,7 @@ static int wait_gone(int pidfd, const struct dns_handle *h, unsigned timeout_ms)
 		int64_t left = end - now_ms();
 
 		if (pidfd >= 0) {
-			struct pollfd p = { .fd = pidfd, .events = POLLIN };
+			struct pollfd p = {.fd = pidfd, .events = POLLIN};
 
 			if (left < 0)
 				left = 0;
@@ -342,7 +342,7 @@ static int pid_from_file(const char *pid_path, struct dns_handle *ret)
 	cmd[len] = '\0';
 	for (size_t i = 0; i < len; i += strlen(cmd + i) + 1)
 		if (strcmp(cmd + i, want) == 0) {
-			*ret = (struct dns_handle){ .pid = (int)pid, .start_time = pi.start };
+			*ret = (struct dns_handle){.pid = (int)pid, .start_time = pi.start};
 			return 0;
 		}
 	return -ESRCH;
@@ -432,10 +432,13 @@ static int check_address(const char *ifname, struct in_addr host, char *errbuf, 
 	freeifaddrs(ifa);
 	inet_ntop(AF_INET, &host, a, sizeof(a));
 	if (r < 0 && on[0])
-		snprintf(errbuf, errlen, "%s is on %s, not on %s: the forwarder listens on the "
-			 "peer's side only", a, on, ifname);
+		snprintf(errbuf, errlen,
+			 "%s is on %s, not on %s: the forwarder listens on the "
+			 "peer's side only",
+			 a, on, ifname);
 	else if (r < 0)
-		snprintf(errbuf, errlen, "%s is on no interface of this host (not on %s)", a, ifname);
+		snprintf(errbuf, errlen, "%s is on no interface of this host (not on %s)", a,
+			 ifname);
 	return r;
 }
 
@@ -476,7 +479,7 @@ static int status_to_errno(int status, const char *words)
  * it said. */
 static int spawn_and_wait(char *const argv[], int *ret_status, char *out, size_t outlen)
 {
-	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, deflt;
@@ -513,7 +516,7 @@ static int spawn_and_wait(char *const argv[], int *ret_status, char *out, size_t
 	out[0] = '\0';
 	end = now_ms() + START_TIMEOUT_MS;
 	for (;;) {
-		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		struct pollfd p = {.fd = pfd[0], .events = POLLIN};
 		char chunk[512];
 		ssize_t n;
 
@@ -556,7 +559,7 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 	char pid_path[PATH_MAX], out[2048], words[512];
 	const char *bin = conf && conf->dnsmasq ? conf->dnsmasq : DNSMASQ_PATH;
 	struct dnsmasq_argv av;
-	struct dns_handle h = { 0 };
+	struct dns_handle h = {0};
 	int status = 0, r;
 
 	errbuf[0] = '\0';
@@ -568,8 +571,10 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 	if (access(bin, X_OK) < 0) {
 		r = -errno;
 		if (r == -ENOENT)
-			snprintf(errbuf, errlen, "dnsmasq is not installed (no %s): install the "
-				 "package %s", bin, DNSMASQ_PACKAGE);
+			snprintf(errbuf, errlen,
+				 "dnsmasq is not installed (no %s): install the "
+				 "package %s",
+				 bin, DNSMASQ_PACKAGE);
 		else
 			snprintf(errbuf, errlen, "cannot run %s: %s", bin, strerror(-r));
 		return r;
@@ -593,7 +598,8 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 	r = spawn_and_wait(av.argv, &status, out, sizeof(out));
 	if (r == -ETIMEDOUT) {
 		dnsmasq_stop(run_dir, ifname, &h);
-		snprintf(errbuf, errlen, "dnsmasq did not start within %d s", START_TIMEOUT_MS / 1000);
+		snprintf(errbuf, errlen, "dnsmasq did not start within %d s",
+			 START_TIMEOUT_MS / 1000);
 		return r;
 	}
 	if (r < 0) {
@@ -636,7 +642,7 @@ static int real_stop(void *h, const char *run_dir, const char *ifname, const str
 }
 
 const struct usbnet_dns_ops dns_real_ops = {
-	.start = real_start,
-	.alive = real_alive,
-	.stop = real_stop,
+    .start = real_start,
+    .alive = real_alive,
+    .stop = real_stop,
 };

@@ -29,7 +29,7 @@ struct dns_handle {
  * changes (systemd-resolved's 127.0.0.53 works: dnsmasq runs on the host, loopback is its).
  */
 struct dnsmasq_conf {
-	const char *dnsmasq;	/* NULL: DNSMASQ_PATH */
+	const char *dnsmasq;	 /* NULL: DNSMASQ_PATH */
 	const char *resolv_file; /* NULL: /etc/resolv.conf */
 	struct in_addr servers[DNSMASQ_MAX_SERVERS];
 	size_t n_servers; /* > 0: these and no resolv file */

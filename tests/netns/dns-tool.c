@@ -30,13 +30,20 @@
 static const char *errno_name(int e)
 {
 	switch (e) {
-	case ENOENT: return "ENOENT";
-	case EBUSY: return "EBUSY";
-	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-	case EPERM: return "EPERM";
-	case EINVAL: return "EINVAL";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	default: return "EOTHER";
+	case ENOENT:
+		return "ENOENT";
+	case EBUSY:
+		return "EBUSY";
+	case EADDRNOTAVAIL:
+		return "EADDRNOTAVAIL";
+	case EPERM:
+		return "EPERM";
+	case EINVAL:
+		return "EINVAL";
+	case ETIMEDOUT:
+		return "ETIMEDOUT";
+	default:
+		return "EOTHER";
 	}
 }
 
@@ -92,12 +99,12 @@ static int supervise(const char *run_dir, int seconds, int argc, char **argv)
 	fprintf(stderr, "supervising, %d restarted at start\n", dns_supervisor_reconcile(s));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		struct pollfd p = { .fd = dns_supervisor_get_fd(s), .events = POLLIN };
+		struct pollfd p = {.fd = dns_supervisor_get_fd(s), .events = POLLIN};
 		long left;
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = seconds * 1000L - ((t.tv_sec - t0.tv_sec) * 1000L +
-					  (t.tv_nsec - t0.tv_nsec) / 1000000);
+		left = seconds * 1000L -
+		       ((t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000);
 		if (left <= 0)
 			break;
 		if (poll(&p, 1, (int)left) > 0)
@@ -110,7 +117,7 @@ static int supervise(const char *run_dir, int seconds, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct dnsmasq_conf conf = { 0 };
+	struct dnsmasq_conf conf = {0};
 	struct dns_handle h;
 	struct in_addr a;
 	char err[600];
@@ -139,7 +146,7 @@ int main(int argc, char **argv)
 		return r < 0 ? fail(r, strerror(-r)) : 0;
 	}
 	if (argc == 7 && strcmp(argv[1], "record") == 0) {
-		struct state_record rec = { 0 };
+		struct state_record rec = {0};
 
 		snprintf(rec.ifname, sizeof(rec.ifname), "%s", argv[3]);
 		rec.ifindex = (int)if_nametoindex(argv[3]);
