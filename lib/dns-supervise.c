@@ -6,6 +6,7 @@
  * `up` started by hand is supervised as well. Without pidfds (older kernels), forwarders are
  * restarted at each reconcile only.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 			     ifname, strerror(-r));
 		goto out;
 	}
-	usbnet_ip4_format(&rec.status.host, addr, sizeof(addr));
+	inet_ntop(AF_INET, &rec.status.host.addr, addr, sizeof(addr));
 	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, rec.status.host.addr, &step->dns, err,
 			   sizeof(err));
 	if (r < 0) {

@@ -242,6 +242,34 @@ kill "$SUP" 2>/dev/null
 wait "$SUP" 2>/dev/null
 grep -q "had stopped; started again" "$TMP/supervise.log" || fail "the restart was not logged"
 
+# ---- the watcher supervises: usbnet-host watch restarts a recorded forwarder that died --------
+T=watcher
+# Its forwarders read resolv.conf: the upstream's, bound over /etc/resolv.conf in a mount
+# namespace of the watcher's own (the machine's file is not touched).
+echo "nameserver 10.77.0.2" >"$TMP/resolv.conf"
+OUT=$(tool start "$RUN" veth0 192.168.2.14 10.77.0.2) || fail "start: $OUT"
+read -r PID START <<<"$OUT"
+tool record "$RUN" veth0 192.168.2.14/24 "$PID" "$START" || fail "cannot write the record"
+ip netns exec "$H" unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && exec "$2" watch --config "" --run-dir "$3"' \
+	sh "$TMP/resolv.conf" "$USBNET_HOST" "$RUN" 2>"$TMP/watch.log" &
+WPID=$!
+BG+=("$WPID")
+wait_until 10 grep -q "watching for USB network peers" "$TMP/watch.log" ||
+	fail "the watcher did not start: $(cat "$TMP/watch.log")"
+kill -9 "$PID"
+wait_until 10 restarted || fail "the watcher did not restart it: $(cat "$TMP/watch.log")"
+wait_until 10 answered || fail "the forwarder the watcher restarted does not answer"
+NPID=$(recorded_pid)
+# the watcher blocks SIGTERM for its signalfd; the forwarder must not inherit that
+grep -q "^SigBlk:[[:space:]]*0*$" "/proc/$NPID/status" ||
+	fail "the forwarder inherited blocked signals: $(grep SigBlk "/proc/$NPID/status")"
+OUT=$(ip netns exec "$H" "$USBNET_HOST" down veth0 --run-dir "$RUN" 2>&1) || fail "down: $OUT"
+wait_until 5 gone || fail "down left the forwarder running"
+sleep 1
+[ -e "$RUN/veth0.dnsmasq.pid" ] && fail "the watcher started a forwarder after down"
+kill "$WPID"
+wait "$WPID" 2>/dev/null
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)"
 	exit 1
