@@ -97,11 +97,10 @@ ask() { # namespace server name: the answer line, status 0 when answered
 	ip netns exec "$1" python3 "$QUERY" "$2" "$3" "${4:-1}"
 }
 pid_of_file() { cat "$RUN/veth0.dnsmasq.pid" 2>/dev/null; }
-# A dnsmasq that runs (an exited one may stay a zombie until init reaps it).
-runs_dnsmasq() {
-	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = dnsmasq ] &&
-		! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'
-}
+# A process that runs (kill -0 also succeeds on a zombie, which a killed process stays until
+# its parent, or init, reaps it).
+runs() { [ -e "/proc/$1/stat" ] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'; }
+runs_dnsmasq() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = dnsmasq ] && runs "$1"; }
 
 # ---- start: bound to the peer-side address alone, answers the peer --------------------------
 T=start
@@ -175,14 +174,14 @@ BG+=("$SPID")
 SSTART=$(awk '{print $22}' "/proc/$SPID/stat")
 # a pid that now belongs to another program (same start time even: the name differs)
 tool stop "$RUN" tk0 "$SPID" "$SSTART" || fail "stop of a reused pid failed"
-kill -0 "$SPID" 2>/dev/null || fail "stop killed a process that is not a dnsmasq"
+runs "$SPID" || fail "stop killed a process that is not a dnsmasq"
 # a dnsmasq, but not the one recorded (another start time)
 tool stop "$RUN" tk0 "$UPID" $((USTART + 1)) || fail "stop of a stale handle failed"
-kill -0 "$UPID" 2>/dev/null || fail "stop killed another dnsmasq (start time differs)"
+runs_dnsmasq "$UPID" || fail "stop killed another dnsmasq (start time differs)"
 # "-" (recorded ahead of the start): a pid file naming a dnsmasq of another pid file
 cp "$TMP/upstream.pid" "$RUN/tk0.dnsmasq.pid"
 tool stop "$RUN" tk0 - || fail "stop - failed"
-kill -0 "$UPID" 2>/dev/null || fail "stop - killed the dnsmasq of another pid file"
+runs_dnsmasq "$UPID" || fail "stop - killed the dnsmasq of another pid file"
 kill "$SPID"
 
 # ---- stop: the forwarder is gone, its pid file too -------------------------------------------
