@@ -17,6 +17,7 @@
 
 #include "ctx.h"
 #include "dns-supervise.h"
+#include "dns-up.h"
 #include "dnsmasq.h"
 #include "fake-backends.h"
 #include "state.h"
@@ -355,6 +356,100 @@ static void test_no_restart_for_a_failed_record_or_a_replugged_interface(void **
 	assert_null(fake_dns_of(&f, IF));
 }
 
+/* A start that checks the record on disk says "step dnsmasq -" before it starts anything. */
+static bool saw_ahead;
+static int start_checking_ahead(void *h, const char *rd, const char *ifname, struct in_addr host,
+				struct dns_handle *ret, char *errbuf, size_t errlen)
+{
+	struct state_record on_disk;
+	const struct state_step *last;
+
+	assert_int_equal(state_read(rd, ifname, &on_disk), 0);
+	last = &on_disk.steps[on_disk.n_steps - 1];
+	saw_ahead = last->kind == STEP_DNSMASQ && last->dns.pid == 0;
+	return fake_backends(&f).dns->start(h, rd, ifname, host, ret, errbuf, errlen);
+}
+
+static void test_up_records_the_forwarder_ahead_then_its_handle(void **state)
+{
+	struct usbnet_backends be = fake_backends(&f);
+	struct usbnet_dns_ops checking = *be.dns;
+	struct state_record rec = gateway_record(), back;
+
+	/* the record as up has it before the DNS step: the address */
+	fake_dns_kill(&f, IF);
+	rec.n_steps = 1;
+	assert_int_equal(state_write(run_dir, &rec), 0);
+	checking.start = start_checking_ahead;
+	be.dns = &checking;
+	fake_clear_log(&f);
+	assert_int_equal(dns_apply(ctx, &be, &rec, rec.status.host.addr), 0);
+	assert_true(saw_ahead);
+	assert_int_equal(rec.n_steps, 2);
+	assert_int_equal(rec.steps[1].kind, STEP_DNSMASQ);
+	assert_int_equal(rec.steps[1].dns.pid, 4001);
+	assert_int_equal(state_read(run_dir, IF, &back), 0);
+	assert_memory_equal(&back.steps[1], &rec.steps[1], sizeof(rec.steps[1]));
+	assert_non_null(fake_dns_of(&f, IF));
+
+	/* again: it runs, nothing is started */
+	fake_clear_log(&f);
+	assert_int_equal(dns_apply(ctx, &be, &rec, rec.status.host.addr), 0);
+	assert_int_equal(fake_log_find(&f, "dns.start"), -1);
+	assert_int_equal(rec.n_steps, 2);
+
+	/* it died: replaced in the same step */
+	fake_dns_kill(&f, IF);
+	assert_int_equal(dns_apply(ctx, &be, &rec, rec.status.host.addr), 0);
+	assert_int_equal(rec.n_steps, 2);
+	assert_int_equal(rec.steps[1].dns.pid, 4002);
+}
+
+static void test_up_drops_the_step_when_dnsmasq_cannot_start(void **state)
+{
+	const struct usbnet_backends *be = ctx_backends(ctx);
+	struct state_record rec = gateway_record(), back;
+
+	fake_dns_kill(&f, IF);
+	rec.n_steps = 1;
+	assert_int_equal(state_write(run_dir, &rec), 0);
+	fake_clear_log(&f);
+	fake_fail(&f, "dns.start", 1, -EBUSY);
+	assert_int_equal(dns_apply(ctx, be, &rec, rec.status.host.addr), -EBUSY);
+	assert_int_equal(rec.n_steps, 1);
+	assert_int_equal(state_read(run_dir, IF, &back), 0);
+	assert_int_equal(back.n_steps, 1);
+	assert_int_equal(back.steps[0].kind, STEP_ADDR);
+	assert_null(fake_dns_of(&f, IF));
+	assert_non_null(strstr(usbnet_ctx_error(ctx),
+			       "could not start the DNS forwarder for " IF " on 192.168.2.14: "
+			       "dnsmasq: failed to create listening socket for 192.168.2.14: "
+			       "Address already in use; another DNS server holds port 53"));
+
+	/* not installed: the package is named */
+	snprintf(f.dns_error, sizeof(f.dns_error), "dnsmasq is not installed");
+	fake_fail(&f, "dns.start", 2, -ENOENT);
+	assert_int_equal(dns_apply(ctx, be, &rec, rec.status.host.addr), -ENOENT);
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "install dnsmasq-base"));
+}
+
+static void test_a_vanished_interface_still_gets_its_forwarder_stopped(void **state)
+{
+	struct state_record rec = gateway_record();
+
+	rec.steps[2] = rec.steps[0];
+	rec.steps[2].kind = STEP_ROUTE;
+	rec.n_steps = 3;
+	fake_clear_log(&f);
+	assert_int_equal(dns_stop_recorded(ctx, ctx_backends(ctx), &rec), 0);
+	assert_null(fake_dns_of(&f, IF));
+	assert_int_equal(rec.n_steps, 2);
+	assert_int_equal(rec.steps[0].kind, STEP_ADDR);
+	assert_int_equal(rec.steps[1].kind, STEP_ROUTE);
+	/* nothing else was touched */
+	assert_int_equal(fake_log_find(&f, "nl."), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +466,12 @@ int main(void)
 		test_a_forwarder_that_died_is_started_again_and_recorded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_no_restart_for_a_failed_record_or_a_replugged_interface, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_up_records_the_forwarder_ahead_then_its_handle,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_up_drops_the_step_when_dnsmasq_cannot_start, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_a_vanished_interface_still_gets_its_forwarder_stopped, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
