@@ -24,7 +24,7 @@ static const char *advice(int err)
 {
 	switch (err) {
 	case -ENOENT:
-		return "install " DNSMASQ_PACKAGE ", or go without --dns";
+		return "or run up without --dns";
 	case -EBUSY:
 		return "another DNS server holds port 53 on that address (or on every address): "
 		       "bind it elsewhere, or go without --dns";

@@ -427,10 +427,13 @@ static void test_up_drops_the_step_when_dnsmasq_cannot_start(void **state)
 			       "Address already in use; another DNS server holds port 53"));
 
 	/* not installed: the package is named */
-	snprintf(f.dns_error, sizeof(f.dns_error), "dnsmasq is not installed");
+	snprintf(
+	    f.dns_error, sizeof(f.dns_error),
+	    "dnsmasq is not installed (no /usr/sbin/dnsmasq): install the package dnsmasq-base");
 	fake_fail(&f, "dns.start", 2, -ENOENT);
 	assert_int_equal(dns_apply(ctx, be, &rec, rec.status.host.addr), -ENOENT);
-	assert_non_null(strstr(usbnet_ctx_error(ctx), "install dnsmasq-base"));
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "install the package dnsmasq-base; or run up "
+						      "without --dns"));
 }
 
 static void test_a_vanished_interface_still_gets_its_forwarder_stopped(void **state)
