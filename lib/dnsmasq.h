@@ -65,7 +65,9 @@ int dnsmasq_parse_stat(const char *line, char *comm, size_t comm_len, char *ret_
  * (dnsmasq's own, when it said something). alive: 1 when the handle's process is still that
  * dnsmasq, 0 otherwise. stop: SIGTERM, a bounded wait, SIGKILL; 0 when stopped or gone; a
  * process that is not the recorded dnsmasq is never signalled. A handle with pid 0 stands for
- * whatever dnsmasq runs with this interface's pid file.
+ * whatever dnsmasq runs with this interface's pid file. start first stops a dnsmasq that runs
+ * with this interface's pid file (left by a run that died before recording it): callers check
+ * alive() on a recorded forwarder before starting another.
  */
 int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const char *ifname,
 		  struct in_addr host, struct dns_handle *ret, char *errbuf, size_t errlen);
