@@ -22,9 +22,30 @@
 #include "state.h"
 #include "updown.h"
 
-/* may_start false: only say (2) that a restart is due. */
+/* The recorded forwarder of ifname, when the record has one (no lock: a quick look). */
+static bool recorded_running(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+			     const char *ifname, struct dns_handle *ret)
+{
+	struct state_record rec;
+
+	if (state_read(ctx->run_dir, ifname, &rec) < 0)
+		return false;
+	for (size_t i = 0; i < rec.n_steps; i++)
+		if (rec.steps[i].kind == STEP_DNSMASQ &&
+		    be->dns->alive(be->dns_h, &rec.steps[i].dns) > 0) {
+			*ret = rec.steps[i].dns;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * may_start false: only say (2) that a restart is due. lock_ms 0: when another run holds the
+ * interface's lock, leave it (0): that run's own record change brings the supervisor back,
+ * and the watcher never waits behind an up that probes its peer.
+ */
 static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may_start,
-			    struct dns_handle *ret_running)
+			    unsigned lock_ms, struct dns_handle *ret_running)
 {
 	const struct usbnet_backends *be = ctx_backends(ctx);
 	struct state_record rec;
@@ -38,7 +59,15 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 		*ret_running = none;
 	if (!be)
 		return ctx_fail(ctx, -EIO, "cannot open the netlink backend");
-	r = lock_acquire(ctx->run_dir, ifname, LOCK_TIMEOUT_MS, &lock);
+	/* The common case, running: no lock taken. */
+	if (recorded_running(ctx, be, ifname, &h)) {
+		if (ret_running)
+			*ret_running = h;
+		return 0;
+	}
+	r = lock_acquire(ctx->run_dir, ifname, lock_ms, &lock);
+	if (r == -EWOULDBLOCK && lock_ms == 0)
+		return 0;
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot lock %s in %s: %s", ifname, ctx->run_dir,
 				strerror(-r));
@@ -109,7 +138,7 @@ out:
 
 int dns_restart_recorded(struct usbnet_ctx *ctx, const char *ifname, struct dns_handle *ret_running)
 {
-	return restart_recorded(ctx, ifname, true, ret_running);
+	return restart_recorded(ctx, ifname, true, LOCK_TIMEOUT_MS, ret_running);
 }
 
 /* ---- the supervisor ----------------------------------------------------------------------- */
@@ -262,7 +291,7 @@ static int supervise_one(struct dns_supervisor *s, struct dns_watch *w)
 	struct dns_handle running;
 	int r;
 
-	r = restart_recorded(s->ctx, w->ifname, !burst_exceeded(w), &running);
+	r = restart_recorded(s->ctx, w->ifname, !burst_exceeded(w), 0, &running);
 	if (r < 0)
 		ctx_log(s->ctx, USBNET_LOG_ERR, "%s", usbnet_ctx_error(s->ctx));
 	if (r == 2 && !w->gave_up)

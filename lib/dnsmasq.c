@@ -486,7 +486,7 @@ static int spawn_and_wait(char *const argv[], int *ret_status, char *out, size_t
 	int pfd[2], status = 0, r;
 	size_t used = 0;
 	bool exited = false;
-	int64_t end;
+	int64_t end, exited_at = 0;
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -523,8 +523,10 @@ static int spawn_and_wait(char *const argv[], int *ret_status, char *out, size_t
 		if (!exited) {
 			pid_t w = waitpid(pid, &status, WNOHANG);
 
-			if (w == pid)
+			if (w == pid) {
 				exited = true;
+				exited_at = now_ms();
+			}
 		}
 		n = read(pfd[0], chunk, sizeof(chunk));
 		if (n > 0) {
@@ -535,8 +537,9 @@ static int spawn_and_wait(char *const argv[], int *ret_status, char *out, size_t
 			out[used] = '\0';
 			continue;
 		}
-		/* EOF: every writer is gone (the daemon holds /dev/null, not our pipe). */
-		if (n == 0 && exited)
+		/* EOF: every writer is gone (the daemon holds /dev/null, not our pipe). A daemon
+		 * that kept our pipe would not be waited for long: its first process said all. */
+		if (exited && (n == 0 || now_ms() >= exited_at + 500))
 			break;
 		if (now_ms() >= end) {
 			if (!exited) {
