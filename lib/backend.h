@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "usbnet-host/usbnet.h"
+#include "dnsmasq.h"
 
 struct nl_link_info {
 	int ifindex;
@@ -80,6 +81,16 @@ struct usbnet_gateway_ops {
 			      size_t len);
 };
 
+/* The DNS forwarder of a gateway peer (dnsmasq.h); the real one's h is a struct dnsmasq_conf
+ * (NULL: defaults). start: errbuf says why it failed (dnsmasq's own words when it said some);
+ * alive: 1 or 0; stop: 0 when stopped or already gone, never signals another process. */
+struct usbnet_dns_ops {
+	int (*start)(void *h, const char *run_dir, const char *ifname, struct in_addr host,
+		     struct dns_handle *ret, char *errbuf, size_t errlen);
+	int (*alive)(void *h, const struct dns_handle *dh);
+	int (*stop)(void *h, const char *run_dir, const char *ifname, const struct dns_handle *dh);
+};
+
 struct usbnet_backends {
 	const struct usbnet_netlink_ops *nl;
 	void *nl_h;
@@ -89,6 +100,8 @@ struct usbnet_backends {
 	void *reach_h;
 	const struct usbnet_gateway_ops *gw;
 	void *gw_h;
+	const struct usbnet_dns_ops *dns;
+	void *dns_h;
 };
 
 /* The real backends (netlink.c, reach.c). open returns -errno; close takes NULL. */
@@ -97,6 +110,7 @@ int nl_real_open(void **ret);
 void *nl_real_close(void *h);
 extern const struct usbnet_reach_ops reach_real_ops;
 extern const struct usbnet_gateway_ops gw_real_ops;
+extern const struct usbnet_dns_ops dns_real_ops; /* dnsmasq.c */
 
 /*
  * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm

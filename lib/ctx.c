@@ -239,6 +239,8 @@ const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
 	ctx->be.reach_h = NULL;
 	ctx->be.gw = &gw_real_ops;
 	ctx->be.gw_h = NULL;
+	ctx->be.dns = &dns_real_ops;
+	ctx->be.dns_h = NULL;
 	ctx->be_owned = true;
 	return &ctx->be;
 }

@@ -116,6 +116,13 @@ int updown_undo(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct
 			if (r < 0)
 				return r;
 			break;
+		case STEP_DNSMASQ:
+			r = be->dns->stop(be->dns_h, ctx->run_dir, ifname, &s->dns);
+			if (r < 0)
+				return ctx_fail(ctx, r, "could not stop the DNS forwarder of %s (pid %d): %s",
+						ifname, s->dns.pid, strerror(-r));
+			snprintf(phrase, sizeof(phrase), "DNS forwarder of %s stopped", ifname);
+			break;
 		default:
 			return ctx_fail(ctx, -EBADMSG, "unknown step in the record of %s", ifname);
 		}

@@ -22,6 +22,9 @@
  * A DHCP-serving peer's record has "step nm-profile UUID" (the profile NetworkManager got).
  * A gateway peer's has "step nft UPLINK SUBNET auto|fixed" (its nftables chains) and
  * "step forwarding" (it holds IPv4 forwarding on).
+ * A gateway peer with DNS has "step dnsmasq PID START" (the forwarder: its pid and that
+ * process's start time, /proc/PID/stat field 22), written as "step dnsmasq -" ahead of the
+ * start, while the pid is not known yet.
  *
  * Keys come in this order, each once; "-" stands for no host or peer address. Strings are
  * printable ASCII with "\\" and "\xHH" escapes, since a device's serial may hold any byte. The
@@ -54,6 +57,7 @@ static const char *const step_names[] = {
 	[STEP_NM_PROFILE] = "nm-profile",
 	[STEP_NFT] = "nft",
 	[STEP_FORWARDING] = "forwarding",
+	[STEP_DNSMASQ] = "dnsmasq",
 };
 
 /* The name becomes part of a path: no "/", no "..", nothing a kernel name cannot be. */
@@ -214,6 +218,16 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 			usbnet_ip4_format(&s->ip, ip, sizeof(ip));
 			buf_printf(&b, "step nft %s %s %s\n", s->uplink, ip,
 				   s->uplink_auto ? "auto" : "fixed");
+			break;
+		}
+		case STEP_DNSMASQ: {
+			char h[48];
+
+			if (dns_handle_format(&s->dns, h, sizeof(h)) < 0) {
+				free(b.p);
+				return -EINVAL;
+			}
+			buf_printf(&b, "step dnsmasq %s\n", h);
 			break;
 		}
 		default:
@@ -460,6 +474,10 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			if (!uuid_ok(value_of(v, "nm-profile")))
 				return -EBADMSG;
 			memcpy(s->uuid, value_of(v, "nm-profile"), sizeof(s->uuid));
+		} else if (value_of(v, "dnsmasq")) {
+			s->kind = STEP_DNSMASQ;
+			if (dns_handle_parse(value_of(v, "dnsmasq"), &s->dns) < 0)
+				return -EBADMSG;
 		} else if (value_of(v, "route")) {
 			s->kind = STEP_ROUTE;
 			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0)

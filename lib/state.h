@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "usbnet-host/usbnet.h"
+#include "dnsmasq.h"
 
 enum state_step_kind {
 	STEP_NM_UNMANAGED = 1, /* NetworkManager managed the device; we set it unmanaged */
@@ -21,6 +22,7 @@ enum state_step_kind {
 	/* gateway mode (gateway.c); a DNS forwarder's step (dnsmasq) comes after these two */
 	STEP_NFT,	 /* our nftables chains for this peer: uplink, subnet (ip), auto or not */
 	STEP_FORWARDING, /* this peer holds IPv4 forwarding on (gateway-record.c has the old value) */
+	STEP_DNSMASQ,	       /* we started this DNS forwarder (pid 0: about to, see its pid file) */
 };
 
 struct state_step {
@@ -29,6 +31,7 @@ struct state_step {
 	char uuid[37];	      /* NM_PROFILE */
 	char uplink[USBNET_IFNAMSIZ]; /* NFT */
 	bool uplink_auto;	      /* NFT: the uplink follows the default route (refresh) */
+	struct dns_handle dns; /* DNSMASQ */
 };
 
 #define STATE_MAX_STEPS 32

@@ -3,7 +3,9 @@
  * The hotplug watcher: a udev monitor for the net devices the udev rule tagged "usbnet-host".
  * The event itself carries what classification needs (the rule's USBNET_HOST_MODE), so an add
  * costs one up and no enumeration, whatever the number of peers present. The caller owns the
- * loop (usbnet_watch_get_fd + usbnet_watch_dispatch).
+ * loop (usbnet_watch_get_fd + usbnet_watch_dispatch): the fd is an epoll set of the udev monitor
+ * and the DNS forwarders' supervisor (dns-supervise.c), which restarts a gateway peer's
+ * forwarder that died.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,8 +13,11 @@
 #include <libudev.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "ctx.h"
+#include "dns-supervise.h"
 #include "prune.h"
 #include "state.h"
 
@@ -22,6 +27,8 @@ struct usbnet_watch {
 	struct usbnet_ctx *ctx;
 	struct udev *udev;
 	struct udev_monitor *mon;
+	struct dns_supervisor *dns; /* NULL when it could not be set up (logged) */
+	int epfd;
 };
 
 int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
@@ -33,6 +40,7 @@ int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
 	if (!w)
 		return -ENOMEM;
 	w->ctx = ctx;
+	w->epfd = -1;
 	w->udev = udev_new();
 	if (!w->udev) {
 		r = ctx_fail(ctx, -ENOMEM, "cannot create a udev context");
@@ -55,6 +63,22 @@ int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
 		r = ctx_fail(ctx, r, "cannot listen to udev events: %s", strerror(-r));
 		goto fail;
 	}
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, udev_monitor_get_fd(w->mon),
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+		r = ctx_fail(ctx, -errno, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	/* Hotplug works without it: a forwarder that dies is then not restarted. */
+	if (dns_supervisor_new(ctx, &w->dns) < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, dns_supervisor_get_fd(w->dns),
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+		ctx_log(ctx, USBNET_LOG_WARNING, "DNS forwarders are not supervised: %s",
+			usbnet_ctx_error(ctx));
+		w->dns = dns_supervisor_free(w->dns);
+		ctx_clear_error(ctx);
+	}
 	*ret = w;
 	return 0;
 fail:
@@ -66,6 +90,9 @@ struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w)
 {
 	if (!w)
 		return NULL;
+	dns_supervisor_free(w->dns);
+	if (w->epfd >= 0)
+		close(w->epfd);
 	udev_monitor_unref(w->mon);
 	udev_unref(w->udev);
 	free(w);
@@ -74,7 +101,7 @@ struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w)
 
 int usbnet_watch_get_fd(const struct usbnet_watch *w)
 {
-	return udev_monitor_get_fd(w->mon);
+	return w->epfd;
 }
 
 /* The setting that would separate a second peer from the first: a [peer] group that matches
@@ -228,6 +255,8 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 		udev_device_unref(dev);
 	}
 	udev_enumerate_unref(e);
+	if (w->dns)
+		dns_supervisor_reconcile(w->dns);
 	return n;
 }
 
@@ -264,5 +293,7 @@ int usbnet_watch_dispatch(struct usbnet_watch *w)
 		udev_device_unref(dev);
 		n++;
 	}
+	if (w->dns)
+		n += dns_supervisor_dispatch(w->dns);
 	return n;
 }

@@ -231,7 +231,8 @@ int usbnet_watch_get_fd(const struct usbnet_watch *w);
 /* At start: configure tagged peers that are present and unconfigured, clean the state of
  * peers that are gone. Returns the number of peers configured. */
 int usbnet_watch_reconcile(struct usbnet_watch *w);
-/* Handle the events that are pending: add → up by the plan, remove → clean the state. */
+/* Handle the events that are pending: add → up by the plan, remove → clean the state; a
+ * gateway peer's DNS forwarder that died is started again. Never blocks. */
 int usbnet_watch_dispatch(struct usbnet_watch *w);
 
 /* ---- reports ---------------------------------------------------------------------------- */

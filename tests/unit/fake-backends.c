@@ -26,6 +26,9 @@ enum fake_op {
 	OP_GW_FWD_SET,
 	OP_GW_NFT,
 	OP_GW_FIREWALL,
+	OP_DNS_START,
+	OP_DNS_ALIVE,
+	OP_DNS_STOP,
 	OP_COUNT,
 };
 
@@ -39,6 +42,8 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_GW_UPLINK] = "gw.default_uplink",	  [OP_GW_FWD_GET] = "gw.forwarding_get",
 	[OP_GW_FWD_SET] = "gw.forwarding_set",	  [OP_GW_NFT] = "gw.nft_commit",
 	[OP_GW_FIREWALL] = "gw.firewall_check",
+	[OP_DNS_START] = "dns.start",	 [OP_DNS_ALIVE] = "dns.alive",
+	[OP_DNS_STOP] = "dns.stop",
 };
 
 static bool op_mutates(enum fake_op op)
@@ -46,7 +51,7 @@ static bool op_mutates(enum fake_op op)
 	return op == OP_LINK_SET_UP || op == OP_ADDR_ADD || op == OP_ADDR_DEL ||
 	       op == OP_ROUTE_ADD || op == OP_ROUTE_DEL || op == OP_NM_SET ||
 	       op == OP_NM_DHCP_ADD || op == OP_NM_DHCP_DEL || op == OP_GW_FWD_SET ||
-	       op == OP_GW_NFT;
+	       op == OP_GW_NFT || op == OP_DNS_START || op == OP_DNS_STOP;
 }
 
 static struct usbnet_ip4 cidr(const char *s)
@@ -67,6 +72,9 @@ void fake_init(struct fake *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->probe_rtt_us = 420;
+	f->dns_next_pid = 4000;
+	snprintf(f->dns_error, sizeof(f->dns_error), "%s",
+		 "dnsmasq: failed to create listening socket for 192.168.2.14: Address already in use");
 }
 
 void fake_add_link(struct fake *f, const char *ifname, int ifindex, bool up)
@@ -478,6 +486,95 @@ static const struct usbnet_gateway_ops fake_gw_ops = {
 	.firewall_check = f_gw_firewall,
 };
 
+static struct fake_dns *dns_find(struct fake *f, const struct dns_handle *h)
+{
+	for (size_t i = 0; i < f->s.n_dns; i++)
+		if (f->s.dns[i].h.pid == h->pid && f->s.dns[i].h.start_time == h->start_time)
+			return &f->s.dns[i];
+	return NULL;
+}
+
+static void dns_remove(struct fake *f, struct fake_dns *d)
+{
+	size_t i = (size_t)(d - f->s.dns);
+
+	memmove(&f->s.dns[i], &f->s.dns[i + 1], (f->s.n_dns - i - 1) * sizeof(f->s.dns[0]));
+	f->s.n_dns--;
+}
+
+static int f_dns_start(void *h, const char *run_dir, const char *ifname, struct in_addr host,
+		       struct dns_handle *ret, char *errbuf, size_t errlen)
+{
+	struct fake *f = h;
+	char a[INET_ADDRSTRLEN];
+	struct fake_dns *d;
+	int r = call(f, OP_DNS_START, "%s %s", ifname, inet_ntop(AF_INET, &host, a, sizeof(a)));
+
+	if (r < 0) {
+		snprintf(errbuf, errlen, "%s", f->dns_error);
+		return r;
+	}
+	if (f->s.n_dns >= FAKE_MAX)
+		abort();
+	d = &f->s.dns[f->s.n_dns++];
+	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	d->addr = host;
+	d->h.pid = f->dns_next_pid++;
+	d->h.start_time = (uint64_t)d->h.pid * 10;
+	*ret = d->h;
+	return 0;
+}
+
+static int f_dns_alive(void *h, const struct dns_handle *dh)
+{
+	struct fake *f = h;
+
+	call(f, OP_DNS_ALIVE, "%d", dh->pid);
+	return dns_find(f, dh) != NULL;
+}
+
+static int f_dns_stop(void *h, const char *run_dir, const char *ifname, const struct dns_handle *dh)
+{
+	struct fake *f = h;
+	struct fake_dns *d;
+	int r = call(f, OP_DNS_STOP, "%s %d", ifname, dh->pid);
+
+	if (r < 0)
+		return r;
+	/* pid 0: whatever runs with this interface's pid file */
+	for (size_t i = 0; dh->pid == 0 && i < f->s.n_dns; i++)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0)
+			dh = &f->s.dns[i].h;
+	d = dns_find(f, dh);
+	if (d)
+		dns_remove(f, d);
+	return 0;
+}
+
+bool fake_dns_kill(struct fake *f, const char *ifname)
+{
+	for (size_t i = 0; i < f->s.n_dns; i++)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0) {
+			dns_remove(f, &f->s.dns[i]);
+			return true;
+		}
+	return false;
+}
+
+const struct fake_dns *fake_dns_of(const struct fake *f, const char *ifname)
+{
+	for (size_t i = 0; i < f->s.n_dns; i++)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0)
+			return &f->s.dns[i];
+	return NULL;
+}
+
+static const struct usbnet_dns_ops fake_dns_ops = {
+	.start = f_dns_start,
+	.alive = f_dns_alive,
+	.stop = f_dns_stop,
+};
+
 static const struct usbnet_netlink_ops fake_nl_ops = {
 	.link_get = f_link_get,
 	.link_set_up = f_link_set_up,
@@ -511,6 +608,8 @@ struct usbnet_backends fake_backends(struct fake *f)
 		.reach_h = f,
 		.gw = &fake_gw_ops,
 		.gw_h = f,
+		.dns = &fake_dns_ops,
+		.dns_h = f,
 	};
 }
 
@@ -544,6 +643,12 @@ bool fake_state_equal(const struct fake_state *a, const struct fake_state *b)
 		    strcmp(a->nft_chains[i].uplink, b->nft_chains[i].uplink) != 0 ||
 		    a->nft_chains[i].subnet.addr.s_addr != b->nft_chains[i].subnet.addr.s_addr ||
 		    a->nft_chains[i].subnet.prefix != b->nft_chains[i].subnet.prefix)
+			return false;
+	if (a->n_dns != b->n_dns)
+		return false;
+	for (size_t i = 0; i < a->n_dns; i++)
+		if (strcmp(a->dns[i].ifname, b->dns[i].ifname) != 0 ||
+		    a->dns[i].addr.s_addr != b->dns[i].addr.s_addr)
 			return false;
 	for (size_t i = 0; i < a->n_nm_profiles; i++)
 		if (strcmp(a->nm_profiles[i], b->nm_profiles[i]) != 0)

@@ -31,6 +31,13 @@ struct fake_nm_device {
 	bool managed;
 };
 
+/* A DNS forwarder the fake started (dns.start), until dns.stop or fake_dns_kill. */
+struct fake_dns {
+	char ifname[USBNET_IFNAMSIZ];
+	struct in_addr addr;
+	struct dns_handle h;
+};
+
 /* What the fakes model; compared whole with fake_state_equal(). */
 struct fake_state {
 	struct fake_link links[FAKE_MAX];
@@ -51,6 +58,8 @@ struct fake_state {
 	size_t n_nft_chains;
 	bool nft_guard;
 	size_t nft_guard_peers;
+	struct fake_dns dns[FAKE_MAX];
+	size_t n_dns;
 };
 
 struct fake_fault {
@@ -73,6 +82,8 @@ struct fake {
 	unsigned counts[32]; /* per op, for the faults */
 	char default_uplink[USBNET_IFNAMSIZ]; /* "" : no default route */
 	char firewall_msg[128];		      /* what firewall_check finds */
+	int dns_next_pid;    /* the pid the next forwarder gets (start time: pid * 10) */
+	char dns_error[128]; /* what a failing dns.start says in errbuf */
 };
 
 void fake_init(struct fake *f);
@@ -83,6 +94,10 @@ void fake_add_route(struct fake *f, int ifindex, const char *cidr);
 void fake_nm_device(struct fake *f, const char *ifname, bool managed); /* sets nm_running */
 void fake_fail(struct fake *f, const char *op, unsigned nth, int err);
 void fake_clear_log(struct fake *f);
+/* The forwarder of ifname dies (as kill -9 would); false when there is none. */
+bool fake_dns_kill(struct fake *f, const char *ifname);
+/* The running forwarder of ifname, NULL when none. */
+const struct fake_dns *fake_dns_of(const struct fake *f, const char *ifname);
 
 /* Backends that act on f (for ctx_set_backends). */
 struct usbnet_backends fake_backends(struct fake *f);

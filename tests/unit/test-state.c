@@ -283,12 +283,70 @@ static void test_dhcp_profile_step_round_trips_and_bad_uuids_are_rejected(void *
 	check_edit_rejected_in(dhcp, "trusted yes", "trusted maybe");
 }
 
+static void test_dnsmasq_steps_round_trip_and_malformed_ones_are_rejected(void **state)
+{
+	static const char gw[] = "usbnet-host-state 1\n"
+				 "ifname usb0\n"
+				 "ifindex 7\n"
+				 "usb_path 1-1\n"
+				 "serial \n"
+				 "mode gateway\n"
+				 "trusted no\n"
+				 "state configured\n"
+				 "host 192.168.2.14/24\n"
+				 "peer 192.168.2.15\n"
+				 "rtt_us -1\n"
+				 "message \n"
+				 "step addr 192.168.2.14/24\n"
+				 "step dnsmasq 4242 987654321\n"
+				 "step dnsmasq -\n"
+				 "end\n";
+	struct state_record rec;
+	char *text = NULL;
+
+	assert_int_equal(state_parse(gw, strlen(gw), &rec), 0);
+	assert_int_equal(rec.mode, USBNET_MODE_GATEWAY);
+	assert_int_equal(rec.n_steps, 3);
+	assert_int_equal(rec.steps[1].kind, STEP_DNSMASQ);
+	assert_int_equal(rec.steps[1].dns.pid, 4242);
+	assert_int_equal(rec.steps[1].dns.start_time, 987654321);
+	assert_int_equal(rec.steps[2].kind, STEP_DNSMASQ);
+	assert_int_equal(rec.steps[2].dns.pid, 0);
+	assert_int_equal(state_serialize(&rec, &text), 0);
+	assert_string_equal(text, gw);
+	free(text);
+
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq 4242");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq ");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq 0 987654321");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq 04242 987654321");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq -4242 987654321");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq 4242  987654321");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq 4242 987654321 ");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq 4242 9876x");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq 4242 -1");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq 9999999999 1");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq  4242 987654321");
+	check_edit_rejected_in(gw, "step dnsmasq 4242 987654321", "step dnsmasq $(reboot) 1");
+	check_edit_rejected_in(gw, "step dnsmasq -\n", "step dnsmasq - \n");
+	check_edit_rejected_in(gw, "step dnsmasq -\n", "step dnsmasq - 5\n");
+	check_edit_rejected_in(gw, "step dnsmasq -\n", "step dnsmasq --\n");
+	check_edit_rejected_in(gw, "step dnsmasq -\n", "step dnsmasq-\n");
+	check_edit_rejected_in(gw, "step dnsmasq -\n", "step DNSMASQ -\n");
+
+	/* a handle that cannot be written is refused, not written half */
+	rec.steps[2].dns.start_time = 5; /* pid 0 with a start time */
+	assert_int_equal(state_serialize(&rec, &text), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_keeps_every_field),
 		cmocka_unit_test(test_the_documented_example_parses),
 		cmocka_unit_test(test_dhcp_profile_step_round_trips_and_bad_uuids_are_rejected),
+		cmocka_unit_test(test_dnsmasq_steps_round_trip_and_malformed_ones_are_rejected),
 		cmocka_unit_test(test_truncated_records_are_rejected_at_every_length),
 		cmocka_unit_test(test_hand_edited_records_are_rejected),
 		cmocka_unit_test(test_garbage_is_rejected),

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One DNS query over UDP (standard library only): dns-query.py SERVER NAME [TIMEOUT_S]
+# Prints "rcode N answers M [A a.b.c.d]..." and exits 0, or prints "no answer" and exits 3.
+import random
+import socket
+import struct
+import sys
+
+server, name = sys.argv[1], sys.argv[2]
+timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 2.0
+tid = random.randrange(65536)
+query = struct.pack(">HHHHHH", tid, 0x0100, 1, 0, 0, 0)
+for label in name.split("."):
+    query += bytes([len(label)]) + label.encode()
+query += b"\0" + struct.pack(">HH", 1, 1)
+
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(timeout)
+s.connect((server, 53))  # connected: an ICMP port unreachable is reported at once
+try:
+    s.send(query)
+    data = s.recv(4096)
+except (socket.timeout, ConnectionRefusedError, OSError) as e:
+    print("no answer (%s)" % e.__class__.__name__)
+    sys.exit(3)
+rid, flags, qd, an, ns, ar = struct.unpack(">HHHHHH", data[:12])
+if rid != tid:
+    print("no answer (wrong id)")
+    sys.exit(3)
+out = ["rcode %d answers %d" % (flags & 15, an)]
+p = 12
+for _ in range(qd):
+    while data[p]:
+        p += data[p] + 1
+    p += 5
+for _ in range(an):
+    if data[p] & 0xC0 == 0xC0:
+        p += 2
+    else:
+        while data[p]:
+            p += data[p] + 1
+        p += 1
+    rtype, _cls, _ttl, rdlen = struct.unpack(">HHIH", data[p:p + 10])
+    p += 10
+    if rtype == 1:
+        out.append("A " + socket.inet_ntoa(data[p:p + 4]))
+    p += rdlen
+print(" ".join(out))
