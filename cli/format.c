@@ -89,7 +89,7 @@ static void field(const char *name, const char *value)
 int print_report_details(const struct usbnet_report *r)
 {
 	const char *proto = usbnet_protocol_name(r->peer.protocol);
-	char buf[64], host[20], peer[INET_ADDRSTRLEN];
+	char buf[160], host[20], peer[INET_ADDRSTRLEN];
 
 	printf("%s\n", r->peer.ifname);
 	field("driver", r->peer.driver);
@@ -132,6 +132,23 @@ int print_report_details(const struct usbnet_report *r)
 		snprintf(buf, sizeof(buf), "%s%s", r->status.uplink,
 			 r->status.uplink_auto ? " (follows the default route)" : "");
 		field("uplink", buf);
+		/* and its nameserver: the forwarder on the same address, when there is one */
+		if (r->status.dns) {
+			char a[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, &r->status.host.addr, a, sizeof(a));
+			if (r->status.dns_running)
+				snprintf(buf, sizeof(buf), "%s (DNS forwarder, dnsmasq pid %d)", a,
+					 r->status.dns_pid);
+			else
+				snprintf(buf, sizeof(buf),
+					 "%s (DNS forwarder stopped: the watcher restarts it, or "
+					 "run up again)", a);
+			field("nameserver", buf);
+		} else {
+			field("nameserver", "none of usbnet-host's: give the device a resolver, or "
+					    "up --dns");
+		}
 	}
 	field("message", r->status.message[0] ? r->status.message : NULL);
 	return fflush(stdout) == 0 ? 0 : -errno;

@@ -18,6 +18,7 @@ static const char usage[] =
 	"  --gateway             share the host's internet with the peer (nftables, forwarding)\n"
 	"  --uplink IF           gateway: the interface to share (default, or auto: the one of\n"
 	"                        the default route, followed by 'usbnet-host refresh')\n"
+	"  --dns                 gateway: a DNS forwarder for the peer on the host's address\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, --verbose\n";
@@ -32,6 +33,7 @@ enum {
 	OPT_BRIDGE,
 	OPT_UPLINK,
 	OPT_BRIDGE_NAME,
+	OPT_DNS,
 };
 
 static int parse_wait(const char *s, int *ret)
@@ -153,6 +155,7 @@ int up_main(int argc, char *argv[])
 		{ "gateway", no_argument, NULL, OPT_GATEWAY },
 		{ "bridge", no_argument, NULL, OPT_BRIDGE },
 		{ "uplink", required_argument, NULL, OPT_UPLINK },
+		{ "dns", no_argument, NULL, OPT_DNS },
 		{ "bridge-name", required_argument, NULL, OPT_BRIDGE_NAME },
 		{},
 	};
@@ -209,6 +212,9 @@ int up_main(int argc, char *argv[])
 						       "--uplink: '%s' is not an interface name or auto",
 						       optarg);
 			snprintf(o.uplink, sizeof(o.uplink), "%s", optarg);
+			break;
+		case OPT_DNS:
+			o.dns = true;
 			break;
 		case OPT_BRIDGE:
 		case OPT_BRIDGE_NAME:

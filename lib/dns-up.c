@@ -104,3 +104,22 @@ int dns_stop_recorded(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 	rec->n_steps = j;
 	return r;
 }
+
+void dns_status_fill(const struct usbnet_backends *be, const struct state_record *rec,
+		     struct usbnet_status *status)
+{
+	status->dns = false;
+	status->dns_pid = 0;
+	status->dns_running = false;
+	for (size_t i = 0; i < rec->n_steps; i++) {
+		const struct dns_handle *h = &rec->steps[i].dns;
+
+		if (rec->steps[i].kind != STEP_DNSMASQ)
+			continue;
+		status->dns = true;
+		status->dns_pid = h->pid;
+		status->dns_running = h->pid > 0 && (be ? be->dns->alive(be->dns_h, h)
+							: dnsmasq_alive(h)) > 0;
+		return;
+	}
+}

@@ -25,4 +25,8 @@ int dns_apply(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct s
 int dns_stop_recorded(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		      struct state_record *rec);
 
+/* status->dns, dns_pid and dns_running from rec; be NULL: the real dnsmasq check. */
+void dns_status_fill(const struct usbnet_backends *be, const struct state_record *rec,
+		     struct usbnet_status *status);
+
 #endif

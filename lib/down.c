@@ -133,7 +133,9 @@ int updown_undo(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct
 	return 0;
 }
 
-/* Of a vanished interface's record, the steps that outlive it (gateway.h). */
+/* Of a vanished interface's record, the steps that outlive it: gateway mode's nftables chains
+ * and forwarding (gateway.h), and its DNS forwarder (a process, bound to an address that has
+ * gone). */
 static int undo_host_steps(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 			   struct state_record *rec)
 {
@@ -142,7 +144,8 @@ static int undo_host_steps(struct usbnet_ctx *ctx, const struct usbnet_backends 
 
 	host.n_steps = 0;
 	for (size_t i = 0; i < rec->n_steps; i++)
-		if (rec->steps[i].kind == STEP_NFT || rec->steps[i].kind == STEP_FORWARDING)
+		if (rec->steps[i].kind == STEP_NFT || rec->steps[i].kind == STEP_FORWARDING ||
+		    rec->steps[i].kind == STEP_DNSMASQ)
 			host.steps[host.n_steps++] = rec->steps[i];
 	r = updown_undo(ctx, be, &host, NULL, 0);
 	if (r < 0) {
@@ -202,8 +205,8 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
 	if (r == -ENODEV || (r >= 0 && link.ifindex != rec.ifindex)) {
 		/* The kernel took our addresses and routes with the interface; NetworkManager's
 		 * flag for a device that is gone is moot. A new interface of the same name is not
-		 * ours to touch. Gateway mode's nftables chains and forwarding are the host's, though:
-		 * they are undone whatever became of the interface. */
+		 * ours to touch. Gateway mode's nftables chains, forwarding and DNS forwarder are the
+		 * host's, though: they are undone whatever became of the interface. */
 		r = undo_host_steps(ctx, be, &rec);
 		if (r < 0)
 			goto out;

@@ -19,6 +19,9 @@
  *                  host's on the link), or null
  *   uplink         gateway mode: the host's interface shared with the peer, or null
  *   uplink_auto    the uplink follows the host's default route (refresh)
+ *   nameserver     gateway mode with --dns: the address the device takes as its DNS server
+ *                  (the host's, where the forwarder listens), or null
+ *   dns_forwarder  {"pid": N or null, "running": bool} when a forwarder is recorded, or null
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -173,6 +176,28 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	key_field_or_null(w, "uplink", st->uplink, sizeof(st->uplink));
 	json_key(w, "uplink_auto");
 	json_bool(w, st->uplink[0] && st->uplink_auto);
+	json_key(w, "nameserver");
+	if (st->uplink[0] && st->has_host && st->dns) {
+		char a[INET_ADDRSTRLEN];
+
+		json_string(w, inet_ntop(AF_INET, &st->host.addr, a, sizeof(a)));
+	} else {
+		json_null(w);
+	}
+	json_key(w, "dns_forwarder");
+	if (st->dns) {
+		json_begin_object(w);
+		json_key(w, "pid");
+		if (st->dns_pid > 0)
+			json_int(w, st->dns_pid);
+		else
+			json_null(w);
+		json_key(w, "running");
+		json_bool(w, st->dns_running);
+		json_end_object(w);
+	} else {
+		json_null(w);
+	}
 	json_end_object(w);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "dns-up.h"
 #include "gateway.h"
 #include "state.h"
 #include "updown.h"
@@ -32,6 +33,7 @@ int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet
 				ifname, strerror(-r));
 	*ret = rec.status;
 	gateway_status_fill(&rec, ret);
+	dns_status_fill(NULL, &rec, ret);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns-up.h"
 #include "gateway.h"
 #include "lock.h"
 #include "updown.h"
@@ -504,6 +505,20 @@ static void probe_peer(struct up_run *u)
 	ctx_log(u->ctx, USBNET_LOG_WARNING, "%s: %s", u->ifname, st->message);
 }
 
+/* Gateway mode with --dns or dns=yes: a DNS forwarder for the peer on the host's address. */
+static bool want_dns(const struct up_run *u)
+{
+	return u->plan.mode == USBNET_MODE_GATEWAY && u->plan.dns;
+}
+
+static const struct state_step *recorded_dns(const struct state_record *rec)
+{
+	for (size_t i = 0; i < rec->n_steps; i++)
+		if (rec->steps[i].kind == STEP_DNSMASQ)
+			return &rec->steps[i];
+	return NULL;
+}
+
 /* The record says up did this, and it is all still there. */
 static bool in_place(struct up_run *u)
 {
@@ -524,6 +539,11 @@ static bool in_place(struct up_run *u)
 	if (!st->has_host || !ip4_equal(&st->host, &u->plan.host) ||
 	    st->has_peer != u->plan.has_peer ||
 	    (st->has_peer && st->peer.s_addr != u->plan.peer.s_addr))
+		return false;
+	if ((recorded_dns(&u->rec) != NULL) != want_dns(u))
+		return false;
+	/* A forwarder that died: up starts it again (dns_apply keeps the rest). */
+	if (recorded_dns(&u->rec) && be->dns->alive(be->dns_h, &recorded_dns(&u->rec)->dns) <= 0)
 		return false;
 	if (!u->link.up)
 		return false;
@@ -547,6 +567,9 @@ static bool same_plan(const struct up_run *u)
 	/* Another mode or another uplink: the old gateway steps go first */
 	if ((u->plan.mode == USBNET_MODE_GATEWAY || u->rec.mode == USBNET_MODE_GATEWAY) &&
 	    (u->plan.mode != u->rec.mode || !gateway_in_place(&u->rec, &u->gw)))
+		return false;
+	/* DNS turned on or off: another plan, undone and done again */
+	if ((recorded_dns(&u->rec) != NULL) != want_dns(u))
 		return false;
 	return st->has_host && ip4_equal(&st->host, &u->plan.host) &&
 	       st->has_peer == u->plan.has_peer &&
@@ -614,6 +637,7 @@ static void fill_report(const struct up_run *u, struct usbnet_report *ret)
 	ret->plan = u->plan;
 	ret->status = u->rec.status;
 	gateway_status_fill(&u->rec, &ret->status);
+	dns_status_fill(u->be, &u->rec, &ret->status);
 }
 
 int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up_opts *opts,
@@ -649,6 +673,13 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 		u->rec.status.rtt_us = -1;
 		result = USBNET_UP_NOTHING;
 		goto done;
+	}
+	if (opts->dns && u->plan.mode != USBNET_MODE_GATEWAY) {
+		r = ctx_fail(ctx, -EINVAL,
+			     "--dns is for gateway mode (--gateway, or mode=gateway in the peer's "
+			     "group): %s's plan is %s; nothing was changed",
+			     ifname, usbnet_mode_name(u->plan.mode));
+		goto out;
 	}
 	if (u->plan.mode == USBNET_MODE_DHCP)
 		goto lock; /* no address of ours to check */
@@ -771,6 +802,8 @@ lock:
 		r = apply_route(u);
 	if (r >= 0 && u->plan.mode == USBNET_MODE_GATEWAY)
 		r = gateway_apply(ctx, u->be, &u->rec, &u->gw, warning, sizeof(warning));
+	if (r >= 0 && want_dns(u))
+		r = dns_apply(ctx, u->be, &u->rec, u->plan.host.addr);
 	if (r < 0) {
 		r = roll_back(u, r);
 		goto out;

@@ -117,6 +117,9 @@ struct usbnet_status {
 	char message[512]; /* why the state is degraded, failed or conflict; "" otherwise */
 	char uplink[USBNET_IFNAMSIZ]; /* gateway mode: the uplink shared with the peer, or "" */
 	bool uplink_auto;	      /* the uplink follows the default route (usbnet_refresh) */
+	bool dns;	  /* gateway mode: a DNS forwarder for the peer is recorded (--dns) */
+	int dns_pid;	  /* its process, 0 when not known */
+	bool dns_running; /* it runs now (the watcher restarts one that died) */
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */
