@@ -15,6 +15,10 @@ static const char usage[] =
 	"  --address A.B.C.D/N   the host's address (default: the profile's or [peer] group's)\n"
 	"  --peer A.B.C.D        the peer's address\n"
 	"  --wait SECONDS        wait for the peer to answer (0: don't)\n"
+	"  --bridge              put the peer on the LAN: a bridge with the uplink, the host's\n"
+	"                        addresses and routes moved onto it (IPv4)\n"
+	"  --uplink IF           the LAN interface (default: the default route's)\n"
+	"  --bridge-name NAME    the bridge to make or join (default: usbnet-br0)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, --verbose\n";
@@ -66,6 +70,10 @@ static void say_result(const struct usbnet_report *rep, enum usbnet_up_result re
 		       rep->status.message[0] ? rep->status.message : "the peer did not answer");
 		break;
 	case USBNET_UP_CONFIGURED:
+		if (rep->plan.mode == USBNET_MODE_BRIDGE) {
+			printf("%s: configured, %s\n", rep->peer.ifname, rep->status.message);
+			break;
+		}
 		printf("%s: configured %s", rep->peer.ifname, h ?: "-");
 		if (p && rep->status.rtt_us >= 0)
 			printf(", peer %s answered in %.3f ms", p, (double)rep->status.rtt_us / 1000.0);
@@ -170,10 +178,17 @@ int up_main(int argc, char *argv[])
 		case OPT_ALL:
 			all = true;
 			break;
-		case OPT_GATEWAY:
 		case OPT_BRIDGE:
+			o.mode = USBNET_MODE_BRIDGE;
+			break;
 		case OPT_UPLINK:
 		case OPT_BRIDGE_NAME:
+			if (strlen(optarg) == 0 || strlen(optarg) >= USBNET_IFNAMSIZ)
+				return cli_usage_error(usage, "%s: '%s' is not an interface name",
+						       opt == OPT_UPLINK ? "--uplink" : "--bridge-name", optarg);
+			strcpy(opt == OPT_UPLINK ? o.uplink : o.bridge, optarg);
+			break;
+		case OPT_GATEWAY:
 			return cli_usage_error(usage, "%s is not available yet in this version",
 					       argv[optind - 1]);
 		default:

@@ -18,12 +18,15 @@ enum state_step_kind {
 	STEP_ADDR,	       /* we added this address */
 	STEP_ROUTE,	       /* we added this route */
 	STEP_NM_PROFILE,       /* we gave NetworkManager this profile (a DHCP-serving peer) */
+	STEP_BRIDGE_JOIN,      /* bridge mode: we listed the peer as a user of bridge NAME */
+	STEP_BRIDGE_PORT,      /* bridge mode: we made the peer a port of bridge NAME */
 };
 
 struct state_step {
 	enum state_step_kind kind;
 	struct usbnet_ip4 ip; /* ADDR, ROUTE */
 	char uuid[37];	      /* NM_PROFILE */
+	char name[USBNET_IFNAMSIZ]; /* BRIDGE_JOIN, BRIDGE_PORT: the bridge */
 };
 
 #define STATE_MAX_STEPS 32
@@ -46,5 +49,9 @@ int state_read(const char *run_dir, const char *ifname, struct state_record *ret
 /* Atomic replace (write temp, fsync, rename). */
 int state_write(const char *run_dir, const struct state_record *rec);
 int state_remove(const char *run_dir, const char *ifname);
+/* For the other records of the run directory (bridge-state.c): the whole file (at most 64 KiB,
+ * -EBADMSG when longer; free() *ret), and an atomic replace. */
+int state_file_read(const char *path, char **ret, size_t *ret_len);
+int state_file_write(const char *run_dir, const char *path, const char *text);
 
 #endif

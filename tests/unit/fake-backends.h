@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "backend.h"
 
 #define FAKE_MAX 32
@@ -18,6 +19,13 @@ struct fake_link {
 	char ifname[USBNET_IFNAMSIZ];
 	int ifindex;
 	bool up;
+	/* bridge mode (usbnet_bridge_ops) */
+	char kind[16];
+	int master;
+	uint8_t mac[6];
+	bool loopback, wireless;
+	bool v6_static;	     /* has a permanent global IPv6 address */
+	bool addr_lifetime;  /* its IPv4 addresses are leases (not permanent) */
 };
 
 struct fake_route {
@@ -44,6 +52,9 @@ struct fake_state {
 	/* DHCP profiles NetworkManager was given: "UUID IFNAME trusted|untrusted" */
 	char nm_profiles[FAKE_MAX][64];
 	size_t n_nm_profiles;
+	/* whole routes (bridge mode's route_*_full; table, gateway, metric...) */
+	struct nl_route_full full_routes[FAKE_MAX];
+	size_t n_full_routes;
 };
 
 struct fake_fault {
@@ -63,7 +74,7 @@ struct fake {
 	unsigned n_mutating; /* calls that may change state (set_*, *_add, *_del) */
 	struct fake_fault faults[8];
 	size_t n_faults;
-	unsigned counts[16]; /* per op, for the faults */
+	unsigned counts[32]; /* per op, for the faults */
 };
 
 void fake_init(struct fake *f);
@@ -72,6 +83,10 @@ void fake_add_link(struct fake *f, const char *ifname, int ifindex, bool up);
 void fake_add_addr(struct fake *f, int ifindex, const char *cidr);
 void fake_add_route(struct fake *f, int ifindex, const char *cidr);
 void fake_nm_device(struct fake *f, const char *ifname, bool managed); /* sets nm_running */
+/* A whole route: "0.0.0.0/0 via 10.0.0.1 metric 100" through ifindex (proto static, main). */
+void fake_add_full_route(struct fake *f, int ifindex, const char *dst, const char *gw,
+			 uint32_t metric);
+struct fake_link *fake_link(struct fake *f, const char *ifname);
 void fake_fail(struct fake *f, const char *op, unsigned nth, int err);
 void fake_clear_log(struct fake *f);
 
