@@ -183,6 +183,9 @@ ip netns exec "$P" ping -c1 -W2 10.88.0.1 >/dev/null || fail "the peer does not 
 ip netns exec "$H" ping -c1 -W2 -I 10.88.0.5 10.88.0.1 >/dev/null ||
 	fail "the host does not reach the LAN host from 10.88.0.5"
 [ -n "$got" ] && { ip netns exec "$H" ping -c1 -W2 "$got" >/dev/null || fail "the host does not reach the peer at $got"; }
+uh show veth0 --json
+echo "$OUT" | grep -q '"mode":"bridge"' || fail "show does not say bridge: $OUT"
+echo "$OUT" | grep -q '"host_address":null' || fail "show gives the peer a host address: $OUT"
 uh up veth0 --force --bridge
 [ "$RC" = 0 ] && echo "$OUT" | grep -q "already configured" || fail "second up: exit $RC: $OUT"
 uh down veth0
