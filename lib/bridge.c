@@ -35,9 +35,11 @@ static const char *nm_words(const struct usbnet_backends *be, int err)
 	return s && *s ? s : strerror(-err);
 }
 
-/* -EOPNOTSUPP when NetworkManager manages it: we do not fight it over its own device. */
+/* -EOPNOTSUPP when NetworkManager manages it: we do not take a device from NetworkManager to
+ * rebuild it behind its back (it would re-apply its profile to the uplink, or drop a port it
+ * did not add), nor rewrite the user's own profiles. The message says how to do it there. */
 static int check_nm(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *ifname,
-		    const char *what, const char *bridge)
+		    const char *what, const char *bridge, const char *uplink, const char *peer)
 {
 	int managed = 0, r;
 
@@ -49,12 +51,15 @@ static int check_nm(struct usbnet_ctx *ctx, const struct usbnet_backends *be, co
 				nm_words(be, r));
 	return ctx_fail(ctx, -EOPNOTSUPP,
 			"NetworkManager manages the %s %s; nothing was changed: usbnet-host does "
-			"not take a device from NetworkManager to bridge it. Make the bridge in "
-			"NetworkManager (nmcli connection add type bridge ifname %s con-name %s "
-			"bridge.stp no bridge.forward-delay 0; nmcli connection add type "
-			"bridge-slave ifname %s master %s), then run up --bridge --bridge-name %s; "
-			"or share the uplink with up --gateway",
-			what, ifname, bridge, bridge, ifname, bridge, bridge);
+			"not bridge devices NetworkManager manages. Either share the uplink with "
+			"up --gateway, or make the bridge in NetworkManager with both ports: "
+			"nmcli connection add type bridge ifname %s con-name %s bridge.stp no; "
+			"nmcli connection add type ethernet slave-type bridge master %s ifname %s; "
+			"nmcli connection add type ethernet slave-type bridge master %s ifname %s "
+			"(and mode=ignore in a [peer] group for %s, so that usbnet-host leaves it "
+			"to NetworkManager)",
+			what, ifname, bridge, bridge, bridge, uplink[0] ? uplink : "UPLINK", bridge,
+			peer, peer);
 }
 
 /* The uplink's IPv4 addresses and routes can be moved and given back exactly. */
@@ -195,7 +200,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 					"%s exists and is not a bridge; nothing was changed: name "
 					"another with --bridge-name NAME",
 					p.name);
-		r = check_nm(ctx, be, p.name, "bridge", p.name);
+		r = check_nm(ctx, be, p.name, "bridge", p.name, p.shown_uplink, peer);
 		if (r < 0)
 			return r;
 	} else if (r != -ENODEV) {
@@ -211,7 +216,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 		have_uplink = false; /* a port of this bridge already: nothing to move */
 	}
 	if (have_uplink) {
-		r = check_nm(ctx, be, uplink, "uplink", p.name);
+		r = check_nm(ctx, be, uplink, "uplink", p.name, uplink, peer);
 		if (r < 0)
 			return r;
 		if (!u.has_mac)

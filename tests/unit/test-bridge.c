@@ -279,7 +279,16 @@ static void test_uplinks_that_cannot_be_bridged_are_refused_before_any_change(vo
 	/* NetworkManager manages the uplink: refused, with what to do instead */
 	fake_nm_device(&f, "eth0", true);
 	initial = f.s;
-	check_refused(PEER, bridge_opts("eth0", NULL), -EOPNOTSUPP, "nmcli connection add type bridge");
+	check_refused(PEER, bridge_opts("eth0", NULL), -EOPNOTSUPP,
+		      "nmcli connection add type ethernet slave-type bridge master usbnet-br0 ifname eth0");
+
+	/* a bridge NetworkManager manages is not joined behind its back either */
+	fake_add_link(&f, "br-nm", 42, true);
+	strcpy(fake_link(&f, "br-nm")->kind, "bridge");
+	f.s.n_nm_devices = 0;
+	fake_nm_device(&f, "br-nm", true);
+	initial = f.s;
+	check_refused(PEER, bridge_opts("eth0", "br-nm"), -EOPNOTSUPP, "NetworkManager manages the bridge br-nm");
 
 	/* no default route and no --uplink */
 	f.s.n_full_routes = 0;
