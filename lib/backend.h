@@ -52,9 +52,11 @@ struct usbnet_nm_ops {
 	 * profile of ours, with this UUID (see nm-dhcp.h), and delete it again (0 when gone). */
 	int (*dhcp_profile_add)(void *h, const char *ifname, bool trusted, const char *uuid);
 	int (*dhcp_profile_del)(void *h, const char *uuid);
-	/* Optional (NULL: get_managed): get_managed, asked even when the context keeps off
-	 * NetworkManager (the watcher): bridge mode must know whether it manages the uplink. */
-	int (*get_managed_always)(void *h, const char *ifname, int *ret);
+	/* Optional (NULL: get_managed): *ret 1 when NetworkManager manages the device with a
+	 * profile of its own, 0 when it does not or only represents what others configured
+	 * ("connected (externally)", as for a bridge usbnet-host made). Asked even when the
+	 * context keeps off NetworkManager (the watcher): bridge mode must know. */
+	int (*get_owned)(void *h, const char *ifname, int *ret);
 };
 
 /* Bridge mode (netlink-bridge.c): what a link is, whole IPv4 addresses and routes to move. */

@@ -44,7 +44,7 @@ static int check_nm(struct usbnet_ctx *ctx, const struct usbnet_backends *be, co
 	int managed = 0, r;
 
 	/* Asked even by the watcher, which otherwise keeps libnm off its path. */
-	r = (be->nm->get_managed_always ?: be->nm->get_managed)(be->nm_h, ifname, &managed);
+	r = (be->nm->get_owned ?: be->nm->get_managed)(be->nm_h, ifname, &managed);
 	if (r == -ENOTCONN || r == -ENODEV || (r >= 0 && !managed))
 		return 0;
 	if (r < 0)

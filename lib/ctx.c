@@ -178,13 +178,14 @@ static int nm_lazy_get_managed(void *h, const char *ifname, int *ret)
 	return ctx->nm_mod->ops->get_managed(ctx->nm_mod_h, ifname, ret);
 }
 
-static int nm_lazy_get_managed_always(void *h, const char *ifname, int *ret)
+static int nm_lazy_get_owned(void *h, const char *ifname, int *ret)
 {
 	struct usbnet_ctx *ctx = h;
 
 	if (nm_ensure(ctx) < 0)
 		return -ENOTCONN;
-	return ctx->nm_mod->ops->get_managed(ctx->nm_mod_h, ifname, ret);
+	return (ctx->nm_mod->ops->get_owned ?: ctx->nm_mod->ops->get_managed)(ctx->nm_mod_h,
+									       ifname, ret);
 }
 
 static int nm_lazy_set_managed(void *h, const char *ifname, bool managed)
@@ -229,7 +230,7 @@ static const struct usbnet_nm_ops nm_lazy_ops = {
 	.last_error = nm_lazy_last_error,
 	.dhcp_profile_add = nm_lazy_dhcp_add,
 	.dhcp_profile_del = nm_lazy_dhcp_del,
-	.get_managed_always = nm_lazy_get_managed_always,
+	.get_owned = nm_lazy_get_owned,
 };
 
 const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
