@@ -134,9 +134,9 @@ lease() { # $1: namespace, $2: interface; prints the leased address
 master_of() { ip -n "$H" -j link show "$1" | grep -o '"master":"[^"]*"' | cut -d'"' -f4; }
 mac_of() { ip -n "$H" -j link show "$1" | grep -o '"address":"[^"]*"' | head -1 | cut -d'"' -f4; }
 
-# Ping the LAN host from the host every 50 ms, with timestamps, until stop_probe.
+# Ping the LAN host from the host every 10 ms, with timestamps, until stop_probe.
 start_probe() {
-	ip netns exec "$H" ping -n -D -i 0.05 10.88.0.1 >"$W/probe.log" 2>&1 &
+	ip netns exec "$H" ping -n -D -i 0.01 10.88.0.1 >"$W/probe.log" 2>&1 &
 	PROBE=$!
 	PIDS+=("$PROBE")
 }
