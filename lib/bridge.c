@@ -485,8 +485,10 @@ static int join(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 			goto out;
 		ctx_log(ctx, USBNET_LOG_INFO, "%s: bridge created (forward delay 0, STP off, MAC of %s)",
 			plan->name, plan->uplink);
-	} else if (br->ifindex == 0 && !br->n_steps) {
-		br->ifindex = b.ifindex; /* the user's bridge: joined, never deleted */
+	} else if (br->ifindex == 0) {
+		/* The user's bridge (joined, never deleted: no create step), or ours from a run
+		 * that stopped before it could write where the bridge it made is. */
+		br->ifindex = b.ifindex;
 		r = shared_write(ctx, br);
 		if (r < 0)
 			goto out;
