@@ -58,7 +58,9 @@ step "plug the N810; up puts it on the LAN (mode=bridge from its [peer] group)"
 peer_plug n810
 i=$PEER_IF
 uh_ok up "$i"
-master_of() { basename "$(readlink -f "/sys/class/net/$1/master" 2>/dev/null)"; }
+master_of() { # IF: the bridge IF is a port of, "" when none
+	if [ -e "/sys/class/net/$1/master" ]; then basename "$(readlink -f "/sys/class/net/$1/master")"; fi
+}
 assert_eq "tb-uplink is a port of" usbnet-br0 "$(master_of tb-uplink)"
 assert_eq "$i is a port of" usbnet-br0 "$(master_of "$i")"
 assert_eq "the bridge's MAC is the uplink's" "$uplink_mac" "$(cat /sys/class/net/usbnet-br0/address)"
