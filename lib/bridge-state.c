@@ -10,11 +10,10 @@
  *	user usb1 9
  *	step create
  *	step uplink-port
- *	step uplink-route 0.0.0.0/0 via 10.0.0.1 src - table 254 proto 4 scope 0 type 1 tos 0 metric 100 flags 0
- *	step uplink-addr 10.0.0.5/24 brd 10.0.0.255 scope 0 flags 0
- *	step bridge-addr 10.0.0.5/24 brd 10.0.0.255 scope 0 flags 0
- *	step bridge-route 0.0.0.0/0 via 10.0.0.1 src - table 254 proto 4 scope 0 type 1 tos 0 metric 100 flags 0
- *	end
+ *	step uplink-route 0.0.0.0/0 via 10.0.0.1 src - table 254 proto 4 scope 0 type 1 tos 0 metric
+ *100 flags 0 step uplink-addr 10.0.0.5/24 brd 10.0.0.255 scope 0 flags 0 step
+ *bridge-addr 10.0.0.5/24 brd 10.0.0.255 scope 0 flags 0 step bridge-route 0.0.0.0/0 via 10.0.0.1
+ *src - table 254 proto 4 scope 0 type 1 tos 0 metric 100 flags 0 end
  *
  * "ifindex 0" until the bridge exists; "uplink -" when no uplink was moved by us. Users are
  * the peers that are ports; steps are undone in reverse when the last one leaves. A line is
@@ -36,12 +35,12 @@
 #define BRIDGE_MAGIC "usbnet-host-bridge 1"
 
 static const char *const bstep_names[] = {
-	[BSTEP_CREATE] = "create",
-	[BSTEP_UPLINK_PORT] = "uplink-port",
-	[BSTEP_UPLINK_ROUTE] = "uplink-route",
-	[BSTEP_UPLINK_ADDR] = "uplink-addr",
-	[BSTEP_BRIDGE_ADDR] = "bridge-addr",
-	[BSTEP_BRIDGE_ROUTE] = "bridge-route",
+    [BSTEP_CREATE] = "create",
+    [BSTEP_UPLINK_PORT] = "uplink-port",
+    [BSTEP_UPLINK_ROUTE] = "uplink-route",
+    [BSTEP_UPLINK_ADDR] = "uplink-addr",
+    [BSTEP_BRIDGE_ADDR] = "bridge-addr",
+    [BSTEP_BRIDGE_ROUTE] = "bridge-route",
 };
 
 static bool name_ok(const char *s)
@@ -74,9 +73,11 @@ int bridge_route_format(const struct nl_route_full *rt, char *buf, size_t len)
 		a4(rt->gw, g);
 	if (rt->has_src)
 		a4(rt->src, s);
-	n = snprintf(buf, len, "%s/%u via %s src %s table %u proto %u scope %u type %u tos %u metric %u flags %u",
-		     d, rt->dst.prefix, g, s, rt->table, rt->protocol, rt->scope, rt->type, rt->tos,
-		     rt->metric, rt->nh_flags);
+	n = snprintf(
+	    buf, len,
+	    "%s/%u via %s src %s table %u proto %u scope %u type %u tos %u metric %u flags %u", d,
+	    rt->dst.prefix, g, s, rt->table, rt->protocol, rt->scope, rt->type, rt->tos, rt->metric,
+	    rt->nh_flags);
 	return n < 0 || (size_t)n >= len ? -ENOBUFS : 0;
 }
 
@@ -266,8 +267,8 @@ static int parse_route(const char *spec, struct nl_route_full *ret)
 	char copy[256], *w[19], again[256];
 	struct nl_route_full rt = {};
 	uint32_t v[7];
-	static const char *const keys[] = { "via", "src", "table", "proto", "scope", "type",
-					    "tos", "metric", "flags" };
+	static const char *const keys[] = {"via",  "src", "table",  "proto", "scope",
+					   "type", "tos", "metric", "flags"};
 
 	if (strlen(spec) >= sizeof(copy))
 		return -EBADMSG;
@@ -420,13 +421,16 @@ int bridge_state_parse(const char *text, size_t len, struct bridge_record *ret)
 				s->kind = BSTEP_CREATE;
 			} else if (strcmp(v, "uplink-port") == 0) {
 				s->kind = BSTEP_UPLINK_PORT;
-			} else if ((arg = after(v, "uplink-route")) || (arg = after(v, "bridge-route"))) {
+			} else if ((arg = after(v, "uplink-route")) ||
+				   (arg = after(v, "bridge-route"))) {
 				s->kind = after(v, "uplink-route") ? BSTEP_UPLINK_ROUTE
 								   : BSTEP_BRIDGE_ROUTE;
 				if (parse_route(arg, &s->route) < 0)
 					goto out;
-			} else if ((arg = after(v, "uplink-addr")) || (arg = after(v, "bridge-addr"))) {
-				s->kind = after(v, "uplink-addr") ? BSTEP_UPLINK_ADDR : BSTEP_BRIDGE_ADDR;
+			} else if ((arg = after(v, "uplink-addr")) ||
+				   (arg = after(v, "bridge-addr"))) {
+				s->kind =
+				    after(v, "uplink-addr") ? BSTEP_UPLINK_ADDR : BSTEP_BRIDGE_ADDR;
 				if (parse_addr(arg, &s->addr) < 0)
 					goto out;
 			} else {

@@ -13,12 +13,12 @@
 #include "backend.h"
 
 enum bstep_kind {
-	BSTEP_CREATE = 1,     /* we created the bridge */
-	BSTEP_UPLINK_PORT,    /* we made the uplink a port of it */
-	BSTEP_UPLINK_ROUTE,   /* we deleted this route of the uplink's (undo: add it back) */
-	BSTEP_UPLINK_ADDR,    /* we deleted this address of the uplink's (undo: add it back) */
-	BSTEP_BRIDGE_ADDR,    /* we added this address to the bridge */
-	BSTEP_BRIDGE_ROUTE,   /* we added this route to the bridge */
+	BSTEP_CREATE = 1,   /* we created the bridge */
+	BSTEP_UPLINK_PORT,  /* we made the uplink a port of it */
+	BSTEP_UPLINK_ROUTE, /* we deleted this route of the uplink's (undo: add it back) */
+	BSTEP_UPLINK_ADDR,  /* we deleted this address of the uplink's (undo: add it back) */
+	BSTEP_BRIDGE_ADDR,  /* we added this address to the bridge */
+	BSTEP_BRIDGE_ROUTE, /* we added this route to the bridge */
 };
 
 struct bstep {
@@ -37,7 +37,7 @@ struct bridge_user {
 
 struct bridge_record {
 	char name[USBNET_IFNAMSIZ];
-	int ifindex; /* 0 until the bridge is there */
+	int ifindex;		      /* 0 until the bridge is there */
 	char uplink[USBNET_IFNAMSIZ]; /* "" when the uplink was not moved by us */
 	int uplink_ifindex;
 	struct bridge_user users[BRIDGE_MAX_USERS];

@@ -27,7 +27,8 @@
 
 /* Flags of an address that the kernel takes from a request; the rest it sets itself
  * (permanent, secondary, tentative...). */
-#define ADDR_SETTABLE_FLAGS (IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_NOPREFIXROUTE | IFA_F_MCAUTOJOIN)
+#define ADDR_SETTABLE_FLAGS                                                                        \
+	(IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_NOPREFIXROUTE | IFA_F_MCAUTOJOIN)
 
 /* ---- links -------------------------------------------------------------------------------- */
 
@@ -69,7 +70,7 @@ static int nlb_link_detail(void *p, const char *ifname, struct nl_link_detail *r
 /* RTM_NEWLINK for `ip link add NAME address MAC type bridge forward_delay 0 stp_state 0`. */
 int nl_bridge_build_new(const char *name, const uint8_t mac[6], struct nl_msg **ret)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct nlattr *info, *data;
 
@@ -194,8 +195,8 @@ static int nlb_addr_list_full(void *p, int ifindex, int family, struct nl_addr_f
 		}
 		e->scope = (uint8_t)rtnl_addr_get_scope(a);
 		e->flags = rtnl_addr_get_flags(a);
-		e->valid_lft = (e->flags & IFA_F_PERMANENT) ? UINT32_MAX
-							     : rtnl_addr_get_valid_lifetime(a);
+		e->valid_lft =
+		    (e->flags & IFA_F_PERMANENT) ? UINT32_MAX : rtnl_addr_get_valid_lifetime(a);
 		label = rtnl_addr_get_label(a);
 		if (label)
 			snprintf(e->label, sizeof(e->label), "%s", label);
@@ -458,8 +459,8 @@ static int nlb_default_route_dev(void *p, char ret_ifname[USBNET_IFNAMSIZ])
 		struct nl_addr *dst = rtnl_route_get_dst(rt);
 
 		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN ||
-		    rtnl_route_get_type(rt) != RTN_UNICAST || (dst && nl_addr_get_prefixlen(dst) != 0) ||
-		    rtnl_route_get_nnexthops(rt) < 1)
+		    rtnl_route_get_type(rt) != RTN_UNICAST ||
+		    (dst && nl_addr_get_prefixlen(dst) != 0) || rtnl_route_get_nnexthops(rt) < 1)
 			continue;
 		if (!best_if || rtnl_route_get_priority(rt) < best) {
 			best = rtnl_route_get_priority(rt);
@@ -475,15 +476,15 @@ static int nlb_default_route_dev(void *p, char ret_ifname[USBNET_IFNAMSIZ])
 }
 
 const struct usbnet_bridge_ops nl_bridge_real_ops = {
-	.link_detail = nlb_link_detail,
-	.bridge_add = nlb_bridge_add,
-	.link_del = nlb_link_del,
-	.link_set_master = nlb_link_set_master,
-	.addr_list_full = nlb_addr_list_full,
-	.addr_add_full = nlb_addr_add_full,
-	.addr_del_full = nlb_addr_del_full,
-	.route_list_full = nlb_route_list_full,
-	.route_add_full = nlb_route_add_full,
-	.route_del_full = nlb_route_del_full,
-	.default_route_dev = nlb_default_route_dev,
+    .link_detail = nlb_link_detail,
+    .bridge_add = nlb_bridge_add,
+    .link_del = nlb_link_del,
+    .link_set_master = nlb_link_set_master,
+    .addr_list_full = nlb_addr_list_full,
+    .addr_add_full = nlb_addr_add_full,
+    .addr_del_full = nlb_addr_del_full,
+    .route_list_full = nlb_route_list_full,
+    .route_add_full = nlb_route_add_full,
+    .route_del_full = nlb_route_del_full,
+    .default_route_dev = nlb_default_route_dev,
 };

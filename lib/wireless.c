@@ -7,7 +7,7 @@
 
 bool wireless_is_wifi(const char *sysfs_root, const char *ifname)
 {
-	static const char *const marks[] = { "wireless", "phy80211" };
+	static const char *const marks[] = {"wireless", "phy80211"};
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {

@@ -12,23 +12,25 @@
 
 #include "bridge-state.h"
 
-static const char good[] =
-	"usbnet-host-bridge 1\n"
-	"name usbnet-br0\n"
-	"ifindex 12\n"
-	"uplink eth0 3\n"
-	"user usb0 7\n"
-	"user enx0123456789ab 9\n"
-	"step create\n"
-	"step uplink-port\n"
-	"step uplink-route 0.0.0.0/0 via 10.0.0.1 src - table 254 proto 4 scope 0 type 1 tos 0 metric 100 flags 0\n"
-	"step uplink-route 10.9.0.0/16 via - src 10.0.0.5 table 1000 proto 3 scope 253 type 1 tos 0 metric 0 flags 4\n"
-	"step uplink-addr 10.0.0.6/24 brd 10.0.0.255 scope 0 flags 0\n"
-	"step uplink-addr 10.0.0.5/24 brd - scope 0 flags 512\n"
-	"step bridge-addr 10.0.0.5/24 brd - scope 0 flags 512\n"
-	"step bridge-addr 10.0.0.6/24 brd 10.0.0.255 scope 0 flags 0\n"
-	"step bridge-route 0.0.0.0/0 via 10.0.0.1 src - table 254 proto 4 scope 0 type 1 tos 0 metric 100 flags 0\n"
-	"end\n";
+static const char good[] = "usbnet-host-bridge 1\n"
+			   "name usbnet-br0\n"
+			   "ifindex 12\n"
+			   "uplink eth0 3\n"
+			   "user usb0 7\n"
+			   "user enx0123456789ab 9\n"
+			   "step create\n"
+			   "step uplink-port\n"
+			   "step uplink-route 0.0.0.0/0 via 10.0.0.1 src - table 254 proto 4 scope "
+			   "0 type 1 tos 0 metric 100 flags 0\n"
+			   "step uplink-route 10.9.0.0/16 via - src 10.0.0.5 table 1000 proto 3 "
+			   "scope 253 type 1 tos 0 metric 0 flags 4\n"
+			   "step uplink-addr 10.0.0.6/24 brd 10.0.0.255 scope 0 flags 0\n"
+			   "step uplink-addr 10.0.0.5/24 brd - scope 0 flags 512\n"
+			   "step bridge-addr 10.0.0.5/24 brd - scope 0 flags 512\n"
+			   "step bridge-addr 10.0.0.6/24 brd 10.0.0.255 scope 0 flags 0\n"
+			   "step bridge-route 0.0.0.0/0 via 10.0.0.1 src - table 254 proto 4 scope "
+			   "0 type 1 tos 0 metric 100 flags 0\n"
+			   "end\n";
 
 static void test_the_documented_form_round_trips(void **state)
 {
@@ -91,7 +93,7 @@ static void test_hand_edited_records_are_rejected(void **state)
 	check_edit_rejected("uplink eth0 3", "uplink eth0 0");
 	check_edit_rejected("uplink eth0 3", "uplink eth:0 3");
 	check_edit_rejected("user usb0 7", "user usb0");
-	check_edit_rejected("user usb0 7", "user usb0 7\nuser usb0 8"); /* listed twice */
+	check_edit_rejected("user usb0 7", "user usb0 7\nuser usb0 8");	    /* listed twice */
 	check_edit_rejected("step create\n", "step create\nuser usb9 4\n"); /* users come first */
 	check_edit_rejected("step create", "step destroy");
 	check_edit_rejected("step uplink-port", "step uplink-port eth0");
@@ -163,11 +165,11 @@ static void test_files_write_read_remove(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_the_documented_form_round_trips),
-		cmocka_unit_test(test_truncated_records_are_rejected_at_every_length),
-		cmocka_unit_test(test_hand_edited_records_are_rejected),
-		cmocka_unit_test(test_writer_refuses_what_it_could_not_read),
-		cmocka_unit_test(test_files_write_read_remove),
+	    cmocka_unit_test(test_the_documented_form_round_trips),
+	    cmocka_unit_test(test_truncated_records_are_rejected_at_every_length),
+	    cmocka_unit_test(test_hand_edited_records_are_rejected),
+	    cmocka_unit_test(test_writer_refuses_what_it_could_not_read),
+	    cmocka_unit_test(test_files_write_read_remove),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

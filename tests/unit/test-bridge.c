@@ -279,8 +279,9 @@ static void test_uplinks_that_cannot_be_bridged_are_refused_before_any_change(vo
 	/* NetworkManager manages the uplink: refused, with what to do instead */
 	fake_nm_device(&f, "eth0", true);
 	initial = f.s;
-	check_refused(PEER, bridge_opts("eth0", NULL), -EOPNOTSUPP,
-		      "nmcli connection add type ethernet slave-type bridge master usbnet-br0 ifname eth0");
+	check_refused(
+	    PEER, bridge_opts("eth0", NULL), -EOPNOTSUPP,
+	    "nmcli connection add type ethernet slave-type bridge master usbnet-br0 ifname eth0");
 
 	/* a bridge NetworkManager manages is not joined behind its back either */
 	fake_add_link(&f, "br-nm", 42, true);
@@ -288,7 +289,8 @@ static void test_uplinks_that_cannot_be_bridged_are_refused_before_any_change(vo
 	f.s.n_nm_devices = 0;
 	fake_nm_device(&f, "br-nm", true);
 	initial = f.s;
-	check_refused(PEER, bridge_opts("eth0", "br-nm"), -EOPNOTSUPP, "NetworkManager manages the bridge br-nm");
+	check_refused(PEER, bridge_opts("eth0", "br-nm"), -EOPNOTSUPP,
+		      "NetworkManager manages the bridge br-nm");
 
 	/* no default route and no --uplink */
 	f.s.n_full_routes = 0;
@@ -330,21 +332,19 @@ static void test_wifi_is_told_by_sysfs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-			test_up_makes_the_bridge_moves_the_uplink_and_down_gives_it_back, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(test_a_fault_at_each_step_rolls_back_to_the_start,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_peers_share_the_bridge_until_the_last_leaves,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_a_vanished_peer_still_leaves_the_bridge, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_a_users_bridge_is_joined_and_never_deleted,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_uplinks_that_cannot_be_bridged_are_refused_before_any_change, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(test_wifi_is_told_by_sysfs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_up_makes_the_bridge_moves_the_uplink_and_down_gives_it_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_fault_at_each_step_rolls_back_to_the_start,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_two_peers_share_the_bridge_until_the_last_leaves,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_vanished_peer_still_leaves_the_bridge, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_a_users_bridge_is_joined_and_never_deleted, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_uplinks_that_cannot_be_bridged_are_refused_before_any_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wifi_is_told_by_sysfs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
