@@ -86,9 +86,11 @@ make_world() {
 	ip -n "$H" link set veth2 up && ip -n "$H" link set veth2 down
 	ip -n "$P" link set veth1 up
 	ip -n "$P2" link set veth3 up
+	# --no-ping: dnsmasq would ping a new address for 3 s before offering it (not the bridge's
+	# delay: with it, a lease took 3.07 s here; without, 0.09 s).
 	ip netns exec "$L" dnsmasq --conf-file=/dev/null --pid-file="$W/dnsmasq.pid" \
 		--interface=lan0 --bind-interfaces --except-interface=lo \
-		--dhcp-range=10.88.0.100,10.88.0.150,255.255.255.0,5m \
+		--dhcp-range=10.88.0.100,10.88.0.150,255.255.255.0,5m --no-ping \
 		--dhcp-leasefile="$W/leases" --port=0 --log-facility="$W/dnsmasq.log" ||
 		fail "dnsmasq did not start"
 }
