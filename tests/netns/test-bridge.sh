@@ -107,7 +107,7 @@ settle() {
 snapshot() { # $1: name
 	settle
 	ip -n "$H" -j addr >"$W/$1.addr"
-	ip -n "$H" -j route >"$W/$1.route"
+	{ ip -n "$H" -j route && ip -n "$H" -j route show table 100; } >"$W/$1.route"
 	ip -n "$H" -j link >"$W/$1.link"
 }
 
@@ -154,6 +154,12 @@ no_records() { ! ls "$RUN"/*.state "$RUN"/*.bridge >/dev/null 2>&1; }
 # ---------------------------------------------------------------------------------------------
 T=roundtrip
 make_world
+# More for the move to keep: a secondary address (deleted first, given back after its primary),
+# a route with a preferred source, one in another table, an onlink one.
+ip -n "$H" addr add 10.88.0.6/24 brd + dev eth0
+ip -n "$H" route add 10.77.0.0/16 via 10.88.0.1 dev eth0 src 10.88.0.6 metric 7 proto static
+ip -n "$H" route add 10.66.0.0/16 via 10.88.0.1 dev eth0 table 100
+ip -n "$H" route add 10.55.0.0/16 via 10.88.0.254 dev eth0 onlink
 snapshot before
 eth0_mac=$(mac_of eth0)
 start_probe
@@ -172,6 +178,12 @@ ip -n "$H" route show default | grep -q "via 10.88.0.1 dev usbnet-br0 metric 100
 	fail "the default route did not move: $(ip -n "$H" route)"
 ip -n "$H" route show 10.99.0.0/16 | grep -q "via 10.88.0.1 dev usbnet-br0 proto static metric 50" ||
 	fail "10.99.0.0/16 did not move with its protocol and metric: $(ip -n "$H" route)"
+ip -n "$H" route show table 100 | grep -q "10.66.0.0/16 via 10.88.0.1 dev usbnet-br0" ||
+	fail "the route of table 100 did not move: $(ip -n "$H" route show table 100)"
+ip -n "$H" route show 10.77.0.0/16 | grep -q "dev usbnet-br0 proto static src 10.88.0.6 metric 7" ||
+	fail "the route with a preferred source did not move as it was: $(ip -n "$H" route)"
+ip -n "$H" route show 10.55.0.0/16 | grep -q "dev usbnet-br0 onlink" ||
+	fail "the onlink route did not move as it was: $(ip -n "$H" route)"
 ip -n "$H" -j -d link show usbnet-br0 | grep -q '"forward_delay":0' || fail "forward delay is not 0"
 ip -n "$H" -j -d link show usbnet-br0 | grep -q '"stp_state":0' || fail "STP is on"
 grep -q "^step bridge-port usbnet-br0$" "$RUN/veth0.state" || fail "no bridge-port step recorded"
