@@ -19,6 +19,10 @@ static const char usage[] =
 	"  --uplink IF           gateway: the interface to share (default, or auto: the one of\n"
 	"                        the default route, followed by 'usbnet-host refresh')\n"
 	"  --dns                 gateway: a DNS forwarder for the peer on the host's address\n"
+	"  --bridge              put the peer on the LAN: a bridge with the uplink, the host's\n"
+	"                        addresses and routes moved onto it (IPv4); --uplink IF is then\n"
+	"                        the LAN interface (default: the default route's)\n"
+	"  --bridge-name NAME    the bridge to make or join (default: usbnet-br0)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, --verbose\n";
@@ -96,6 +100,10 @@ static void say_result(const struct usbnet_report *rep, enum usbnet_up_result re
 		       rep->status.message[0] ? rep->status.message : "the peer did not answer");
 		break;
 	case USBNET_UP_CONFIGURED:
+		if (rep->plan.mode == USBNET_MODE_BRIDGE) {
+			printf("%s: configured, %s\n", rep->peer.ifname, rep->status.message);
+			break;
+		}
 		printf("%s: configured %s", rep->peer.ifname, h ?: "-");
 		if (p && rep->status.rtt_us >= 0)
 			printf(", peer %s answered in %.3f ms", p, (double)rep->status.rtt_us / 1000.0);
@@ -204,8 +212,15 @@ int up_main(int argc, char *argv[])
 			all = true;
 			break;
 		case OPT_GATEWAY:
-			o.mode = USBNET_MODE_GATEWAY;
+		case OPT_BRIDGE: {
+			enum usbnet_mode m = opt == OPT_GATEWAY ? USBNET_MODE_GATEWAY
+								: USBNET_MODE_BRIDGE;
+
+			if (o.mode != USBNET_MODE_IGNORE && o.mode != m)
+				return cli_usage_error(usage, "--gateway and --bridge: one or the other");
+			o.mode = m;
 			break;
+		}
 		case OPT_UPLINK:
 			if (!uplink_name_ok(optarg))
 				return cli_usage_error(usage,
@@ -216,10 +231,13 @@ int up_main(int argc, char *argv[])
 		case OPT_DNS:
 			o.dns = true;
 			break;
-		case OPT_BRIDGE:
 		case OPT_BRIDGE_NAME:
-			return cli_usage_error(usage, "%s is not available yet in this version",
-					       argv[optind - 1]);
+			if (strlen(optarg) == 0 || strlen(optarg) >= USBNET_IFNAMSIZ ||
+			    strcmp(optarg, "auto") == 0 || !uplink_name_ok(optarg))
+				return cli_usage_error(usage, "--bridge-name: '%s' is not an interface name",
+						       optarg);
+			snprintf(o.bridge, sizeof(o.bridge), "%s", optarg);
+			break;
 		default:
 			return cli_usage_error(usage, "unexpected option");
 		}

@@ -53,6 +53,74 @@ struct usbnet_nm_ops {
 	 * profile of ours, with this UUID (see nm-dhcp.h), and delete it again (0 when gone). */
 	int (*dhcp_profile_add)(void *h, const char *ifname, bool trusted, const char *uuid);
 	int (*dhcp_profile_del)(void *h, const char *uuid);
+	/* Optional (NULL: get_managed): *ret 1 when NetworkManager manages the device with a
+	 * profile of its own, 0 when it does not or only represents what others configured
+	 * ("connected (externally)", as for a bridge usbnet-host made). Asked even when the
+	 * context keeps off NetworkManager (the watcher): bridge mode must know. */
+	int (*get_owned)(void *h, const char *ifname, int *ret);
+};
+
+/* Bridge mode (netlink-bridge.c): what a link is, whole IPv4 addresses and routes to move. */
+struct nl_link_detail {
+	int ifindex;
+	char ifname[USBNET_IFNAMSIZ];
+	char kind[16];	      /* IFLA_INFO_KIND: "bridge", "veth"...; "" for a plain device */
+	int master;	      /* ifindex of the bridge it is a port of, 0 when none */
+	uint8_t mac[6];
+	bool has_mac;
+	bool up;
+	bool loopback;
+	bool wireless;	      /* a Wi-Fi interface (sysfs: wireless/ or phy80211) */
+};
+
+struct nl_addr_full {
+	int ifindex;
+	struct usbnet_ip4 ip;
+	bool has_brd;
+	struct in_addr brd;
+	uint8_t scope;
+	uint32_t flags;		/* IFA_F_* */
+	uint32_t valid_lft;	/* seconds; 0xffffffff: forever */
+	char label[USBNET_IFNAMSIZ]; /* "" when it is the interface's name */
+};
+
+struct nl_route_full {
+	struct usbnet_ip4 dst;
+	bool has_gw;
+	struct in_addr gw;
+	bool has_src;
+	struct in_addr src; /* RTA_PREFSRC */
+	uint32_t table;
+	uint8_t protocol, scope, type, tos;
+	uint32_t metric;
+	uint32_t nh_flags; /* RTNH_F_ONLINK... */
+	int ifindex;
+};
+
+struct usbnet_bridge_ops {
+	/* -ENODEV when there is no such interface. */
+	int (*link_detail)(void *h, const char *ifname, struct nl_link_detail *ret);
+	/* A bridge with this MAC, forward delay 0 and STP off, set up; -EEXIST when the name
+	 * is taken. */
+	int (*bridge_add)(void *h, const char *name, const uint8_t mac[6], int *ret_ifindex);
+	int (*link_del)(void *h, int ifindex);
+	/* master 0: out of its bridge. */
+	int (*link_set_master)(void *h, int ifindex, int master);
+	/* Every address of the interface (family AF_INET or AF_INET6: ip holds the first bytes
+	 * only for IPv6, see scope and flags); free() the array. */
+	int (*addr_list_full)(void *h, int ifindex, int family, struct nl_addr_full **ret,
+			      size_t *ret_n);
+	int (*addr_add_full)(void *h, int ifindex, const struct nl_addr_full *a);
+	int (*addr_del_full)(void *h, int ifindex, const struct nl_addr_full *a);
+	/* IPv4 routes of every table but local whose next hop is the interface, not the
+	 * kernel's own (proto kernel); -EOPNOTSUPP for one that cannot be moved (multipath, a
+	 * nexthop object). */
+	int (*route_list_full)(void *h, int ifindex, struct nl_route_full **ret, size_t *ret_n);
+	int (*route_add_full)(void *h, const struct nl_route_full *rt);
+	int (*route_del_full)(void *h, const struct nl_route_full *rt);
+	/* The interface of the main table's IPv4 default route with the lowest metric;
+	 * -ENOENT when there is none. */
+	int (*default_route_dev)(void *h, char ret_ifname[USBNET_IFNAMSIZ]);
 };
 
 struct usbnet_reach_ops {
@@ -102,6 +170,8 @@ struct usbnet_backends {
 	void *gw_h;
 	const struct usbnet_dns_ops *dns;
 	void *dns_h;
+	const struct usbnet_bridge_ops *br; /* bridge mode */
+	void *br_h;
 };
 
 /* The real backends (netlink.c, reach.c). open returns -errno; close takes NULL. */
@@ -111,6 +181,7 @@ void *nl_real_close(void *h);
 extern const struct usbnet_reach_ops reach_real_ops;
 extern const struct usbnet_gateway_ops gw_real_ops;
 extern const struct usbnet_dns_ops dns_real_ops; /* dnsmasq.c */
+extern const struct usbnet_bridge_ops nl_bridge_real_ops; /* its handle is nl_real_open's */
 
 /*
  * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm

@@ -101,6 +101,13 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 		memset(&plan.host, 0, sizeof(plan.host));
 		plan.peer_serves_dhcp = true;
 		break;
+	case USBNET_MODE_BRIDGE:
+		/* The peer is put on the LAN and takes its address there: no subnet of ours. */
+		plan.has_host = false;
+		memset(&plan.host, 0, sizeof(plan.host));
+		plan.has_peer = false;
+		memset(&plan.peer, 0, sizeof(plan.peer));
+		break;
 	default:
 		break;
 	}

@@ -178,6 +178,16 @@ static int nm_lazy_get_managed(void *h, const char *ifname, int *ret)
 	return ctx->nm_mod->ops->get_managed(ctx->nm_mod_h, ifname, ret);
 }
 
+static int nm_lazy_get_owned(void *h, const char *ifname, int *ret)
+{
+	struct usbnet_ctx *ctx = h;
+
+	if (nm_ensure(ctx) < 0)
+		return -ENOTCONN;
+	return (ctx->nm_mod->ops->get_owned ?: ctx->nm_mod->ops->get_managed)(ctx->nm_mod_h,
+									       ifname, ret);
+}
+
 static int nm_lazy_set_managed(void *h, const char *ifname, bool managed)
 {
 	struct usbnet_ctx *ctx = h;
@@ -220,6 +230,7 @@ static const struct usbnet_nm_ops nm_lazy_ops = {
 	.last_error = nm_lazy_last_error,
 	.dhcp_profile_add = nm_lazy_dhcp_add,
 	.dhcp_profile_del = nm_lazy_dhcp_del,
+	.get_owned = nm_lazy_get_owned,
 };
 
 const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
@@ -241,6 +252,8 @@ const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
 	ctx->be.gw_h = NULL;
 	ctx->be.dns = &dns_real_ops;
 	ctx->be.dns_h = NULL;
+	ctx->be.br = &nl_bridge_real_ops;
+	ctx->be.br_h = ctx->be.nl_h;
 	ctx->be_owned = true;
 	return &ctx->be;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bridge.h"
 #include "gateway.h"
 #include "lock.h"
 #include "updown.h"
@@ -123,6 +124,12 @@ int updown_undo(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct
 						ifname, s->dns.pid, strerror(-r));
 			snprintf(phrase, sizeof(phrase), "DNS forwarder of %s stopped", ifname);
 			break;
+		case STEP_BRIDGE_JOIN:
+		case STEP_BRIDGE_PORT:
+			r = bridge_undo_step(ctx, be, rec, s, phrase, sizeof(phrase));
+			if (r < 0)
+				return r;
+			break;
 		default:
 			return ctx_fail(ctx, -EBADMSG, "unknown step in the record of %s", ifname);
 		}
@@ -206,10 +213,16 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
 		/* The kernel took our addresses and routes with the interface; NetworkManager's
 		 * flag for a device that is gone is moot. A new interface of the same name is not
 		 * ours to touch. Gateway mode's nftables chains, forwarding and DNS forwarder are the
-		 * host's, though: they are undone whatever became of the interface. */
+		 * host's, though: they are undone whatever became of the interface. A bridge it was
+		 * a port of loses a peer. */
 		r = undo_host_steps(ctx, be, &rec);
 		if (r < 0)
 			goto out;
+		r = bridge_leave_all(ctx, be, &rec);
+		if (r < 0) {
+			ctx_fail_append(ctx, "%s is gone; run down %s again", ifname, ifname);
+			goto out;
+		}
 		r = state_remove(ctx->run_dir, ifname);
 		if (r < 0) {
 			r = ctx_fail(ctx, r, "cannot remove the state record %s/%s.state: %s",

@@ -25,11 +25,7 @@
 #include <netlink/route/route.h>
 
 #include "backend.h"
-
-struct nl_handle {
-	struct nl_sock *sk;
-	int kernel_errno; /* of the last request's NLMSG_ERROR, 0 when none */
-};
+#include "netlink-internal.h"
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
@@ -86,7 +82,7 @@ static int nle_to_errno(int nle)
 }
 
 /* The one place libnl's errors become -errno: the kernel's errno when it sent one. */
-static int nl_errno(struct nl_handle *h, int nle)
+int nl_errno(struct nl_handle *h, int nle)
 {
 	if (nle >= 0)
 		return 0;
@@ -95,7 +91,7 @@ static int nl_errno(struct nl_handle *h, int nle)
 	return nle_to_errno(nle);
 }
 
-static void nl_begin(struct nl_handle *h)
+void nl_begin(struct nl_handle *h)
 {
 	h->kernel_errno = 0;
 }
@@ -215,7 +211,7 @@ out:
 
 /* ---- senders ------------------------------------------------------------------------------ */
 
-static int link_fetch(struct nl_handle *h, int ifindex, const char *ifname, struct rtnl_link **ret)
+int link_fetch(struct nl_handle *h, int ifindex, const char *ifname, struct rtnl_link **ret)
 {
 	int r;
 

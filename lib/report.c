@@ -7,6 +7,23 @@
 
 #include "ctx.h"
 #include "prune.h"
+#include "state.h"
+
+/* A peer that up put on a bridge is reported as such, whatever its profile would plan now:
+ * it has no host address of ours, and its own address comes from the LAN. */
+static void report_recorded_bridge(struct usbnet_ctx *ctx, struct usbnet_report *rep)
+{
+	struct state_record rec;
+
+	if (rep->status.state == USBNET_STATE_UNCONFIGURED ||
+	    state_read(ctx->run_dir, rep->peer.ifname, &rec) < 0 || rec.mode != USBNET_MODE_BRIDGE)
+		return;
+	rep->plan.mode = USBNET_MODE_BRIDGE;
+	rep->plan.has_host = false;
+	rep->plan.has_peer = false;
+	memset(&rep->plan.host, 0, sizeof(rep->plan.host));
+	memset(&rep->plan.peer, 0, sizeof(rep->plan.peer));
+}
 
 static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 		       struct usbnet_report *ret)
@@ -22,6 +39,8 @@ static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 		rep.status.state = USBNET_STATE_FAILED;
 		rep.status.rtt_us = -1;
 		snprintf(rep.status.message, sizeof(rep.status.message), "%s", usbnet_ctx_error(ctx));
+	} else {
+		report_recorded_bridge(ctx, &rep);
 	}
 	/* Configured as a gateway (by --gateway, say): that is its mode now, whatever the plan */
 	if (rep.status.uplink[0])

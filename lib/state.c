@@ -25,6 +25,8 @@
  * A gateway peer with DNS has "step dnsmasq PID START" (the forwarder: its pid and that
  * process's start time, /proc/PID/stat field 22), written as "step dnsmasq -" ahead of the
  * start, while the pid is not known yet.
+ * A peer in bridge mode has "step bridge-join NAME" (it is listed in RUN_DIR/NAME.bridge,
+ * bridge-state.c) and "step bridge-port NAME" (it was made a port of that bridge).
  *
  * Keys come in this order, each once; "-" stands for no host or peer address. Strings are
  * printable ASCII with "\\" and "\xHH" escapes, since a device's serial may hold any byte. The
@@ -58,6 +60,8 @@ static const char *const step_names[] = {
 	[STEP_NFT] = "nft",
 	[STEP_FORWARDING] = "forwarding",
 	[STEP_DNSMASQ] = "dnsmasq",
+	[STEP_BRIDGE_JOIN] = "bridge-join",
+	[STEP_BRIDGE_PORT] = "bridge-port",
 };
 
 /* The name becomes part of a path: no "/", no "..", nothing a kernel name cannot be. */
@@ -230,6 +234,14 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 			buf_printf(&b, "step dnsmasq %s\n", h);
 			break;
 		}
+		case STEP_BRIDGE_JOIN:
+		case STEP_BRIDGE_PORT:
+			if (!ifname_ok(s->name)) {
+				free(b.p);
+				return -EINVAL;
+			}
+			buf_printf(&b, "step %s %s\n", step_names[s->kind], s->name);
+			break;
 		default:
 			free(b.p);
 			return -EINVAL;
@@ -478,6 +490,13 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			s->kind = STEP_DNSMASQ;
 			if (dns_handle_parse(value_of(v, "dnsmasq"), &s->dns) < 0)
 				return -EBADMSG;
+		} else if (value_of(v, "bridge-join") || value_of(v, "bridge-port")) {
+			const char *name = value_of(v, "bridge-join") ?: value_of(v, "bridge-port");
+
+			s->kind = value_of(v, "bridge-join") ? STEP_BRIDGE_JOIN : STEP_BRIDGE_PORT;
+			if (!ifname_ok(name))
+				return -EBADMSG;
+			strcpy(s->name, name);
 		} else if (value_of(v, "route")) {
 			s->kind = STEP_ROUTE;
 			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0)
@@ -507,17 +526,14 @@ static int state_path(const char *run_dir, const char *ifname, char *buf, size_t
 	return 0;
 }
 
-int state_read(const char *run_dir, const char *ifname, struct state_record *ret)
+/* The whole file, up to STATE_FILE_MAX bytes (a longer one is -EBADMSG); free() *ret. */
+int state_file_read(const char *path, char **ret, size_t *ret_len)
 {
-	char path[PATH_MAX], *data;
-	struct state_record rec;
+	char *data;
 	ssize_t n;
 	size_t len = 0;
-	int fd, r;
+	int fd, r = 0;
 
-	r = state_path(run_dir, ifname, path, sizeof(path));
-	if (r < 0)
-		return r;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
@@ -533,21 +549,44 @@ int state_read(const char *run_dir, const char *ifname, struct state_record *ret
 			continue;
 		if (n < 0) {
 			r = -errno;
-			goto out;
+			break;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
+	close(fd);
+	if (r >= 0 && len > STATE_FILE_MAX)
+		r = -EBADMSG;
+	if (r < 0) {
+		free(data);
+		return r;
+	}
+	*ret = data;
+	*ret_len = len;
+	return 0;
+}
+
+int state_read(const char *run_dir, const char *ifname, struct state_record *ret)
+{
+	char path[PATH_MAX], *data = NULL;
+	struct state_record rec;
+	size_t len = 0;
+	int r;
+
+	r = state_path(run_dir, ifname, path, sizeof(path));
+	if (r < 0)
+		return r;
+	r = state_file_read(path, &data, &len);
+	if (r < 0)
+		return r;
 	r = state_parse(data, len, &rec);
 	/* A record stored under another interface's name was moved by hand. */
 	if (r >= 0 && strcmp(rec.ifname, ifname) != 0)
 		r = -EBADMSG;
 	if (r >= 0)
 		*ret = rec;
-out:
 	free(data);
-	close(fd);
 	return r;
 }
 
@@ -573,26 +612,19 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int state_write(const char *run_dir, const struct state_record *rec)
+/* Atomic replace of path (in run_dir, created when missing) by text. */
+int state_file_write(const char *run_dir, const char *path, const char *text)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8], *text = NULL;
+	char tmp[PATH_MAX + 8];
 	int fd = -1, dfd, r;
 
-	r = state_path(run_dir, rec->ifname, path, sizeof(path));
-	if (r < 0)
-		return r;
-	r = state_serialize(rec, &text);
-	if (r < 0)
-		return r;
 	r = run_dir_ensure(run_dir);
 	if (r < 0)
-		goto out;
+		return r;
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
+	if (fd < 0)
+		return -errno;
 	r = write_all(fd, text, strlen(text));
 	if (r >= 0 && fchmod(fd, 0644) < 0)
 		r = -errno;
@@ -600,12 +632,11 @@ int state_write(const char *run_dir, const struct state_record *rec)
 		r = -errno;
 	if (close(fd) < 0 && r >= 0)
 		r = -errno;
-	fd = -1;
 	if (r >= 0 && rename(tmp, path) < 0)
 		r = -errno;
 	if (r < 0) {
 		unlink(tmp);
-		goto out;
+		return r;
 	}
 	/* The rename itself is durable once the directory is. */
 	dfd = open(run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -613,7 +644,21 @@ int state_write(const char *run_dir, const struct state_record *rec)
 		fsync(dfd);
 		close(dfd);
 	}
-out:
+	return 0;
+}
+
+int state_write(const char *run_dir, const struct state_record *rec)
+{
+	char path[PATH_MAX], *text = NULL;
+	int r;
+
+	r = state_path(run_dir, rec->ifname, path, sizeof(path));
+	if (r < 0)
+		return r;
+	r = state_serialize(rec, &text);
+	if (r < 0)
+		return r;
+	r = state_file_write(run_dir, path, text);
 	free(text);
 	return r;
 }

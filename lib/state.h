@@ -23,6 +23,8 @@ enum state_step_kind {
 	STEP_NFT,	 /* our nftables chains for this peer: uplink, subnet (ip), auto or not */
 	STEP_FORWARDING, /* this peer holds IPv4 forwarding on (gateway-record.c has the old value) */
 	STEP_DNSMASQ,	       /* we started this DNS forwarder (pid 0: about to, see its pid file) */
+	STEP_BRIDGE_JOIN,      /* bridge mode: we listed the peer as a user of bridge NAME */
+	STEP_BRIDGE_PORT,      /* bridge mode: we made the peer a port of bridge NAME */
 };
 
 struct state_step {
@@ -32,6 +34,7 @@ struct state_step {
 	char uplink[USBNET_IFNAMSIZ]; /* NFT */
 	bool uplink_auto;	      /* NFT: the uplink follows the default route (refresh) */
 	struct dns_handle dns; /* DNSMASQ */
+	char name[USBNET_IFNAMSIZ]; /* BRIDGE_JOIN, BRIDGE_PORT: the bridge */
 };
 
 #define STATE_MAX_STEPS 32
@@ -54,5 +57,9 @@ int state_read(const char *run_dir, const char *ifname, struct state_record *ret
 /* Atomic replace (write temp, fsync, rename). */
 int state_write(const char *run_dir, const struct state_record *rec);
 int state_remove(const char *run_dir, const char *ifname);
+/* For the other records of the run directory (bridge-state.c): the whole file (at most 64 KiB,
+ * -EBADMSG when longer; free() *ret), and an atomic replace. */
+int state_file_read(const char *path, char **ret, size_t *ret_len);
+int state_file_write(const char *run_dir, const char *path, const char *text);
 
 #endif

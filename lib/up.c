@@ -16,6 +16,7 @@
 
 #include "dns-up.h"
 #include "gateway.h"
+#include "bridge.h"
 #include "lock.h"
 #include "updown.h"
 
@@ -30,6 +31,7 @@ struct up_run {
 	struct state_record rec;
 	size_t base; /* steps before this index were recorded by an earlier up */
 	struct gateway_plan gw; /* mode gateway: the uplink, resolved while validating */
+	struct bridge_plan bridge; /* bridge mode */
 };
 
 void usbnet_up_opts_init(struct usbnet_up_opts *opts)
@@ -531,6 +533,9 @@ static bool in_place(struct up_run *u)
 
 	if (st->state != USBNET_STATE_CONFIGURED && st->state != USBNET_STATE_DEGRADED)
 		return false;
+	if (u->plan.mode == USBNET_MODE_BRIDGE || u->rec.mode == USBNET_MODE_BRIDGE)
+		return u->plan.mode == u->rec.mode &&
+		       bridge_in_place(u->ctx, be, &u->rec, u->bridge.name);
 	if (u->plan.mode == USBNET_MODE_DHCP || u->rec.mode == USBNET_MODE_DHCP)
 		return u->plan.mode == u->rec.mode && u->plan.trusted == u->rec.trusted;
 	if (u->plan.mode != u->rec.mode ||
@@ -571,6 +576,8 @@ static bool same_plan(const struct up_run *u)
 	/* DNS turned on or off: another plan, undone and done again */
 	if ((recorded_dns(&u->rec) != NULL) != want_dns(u))
 		return false;
+	if (u->plan.mode == USBNET_MODE_BRIDGE || u->rec.mode == USBNET_MODE_BRIDGE)
+		return false; /* undone, then done again */
 	return st->has_host && ip4_equal(&st->host, &u->plan.host) &&
 	       st->has_peer == u->plan.has_peer &&
 	       (!st->has_peer || st->peer.s_addr == u->plan.peer.s_addr);
@@ -683,8 +690,16 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	}
 	if (u->plan.mode == USBNET_MODE_DHCP)
 		goto lock; /* no address of ours to check */
-	if (u->plan.mode == USBNET_MODE_BRIDGE || u->plan.mode == USBNET_MODE_AUTO) {
-		/* Half of a bridge (the address without the bridge) would look like success. */
+	if (u->plan.mode == USBNET_MODE_BRIDGE) {
+		/* No host address: the peer takes its own from the LAN. */
+		r = bridge_plan_make(ctx, u->be, ifname, u->link.ifindex, u->plan.uplink,
+				     u->plan.bridge, &u->bridge);
+		if (r < 0)
+			goto out;
+		goto lock;
+	}
+	if (u->plan.mode == USBNET_MODE_AUTO) {
+		/* An address guessed without discovery would look like success. */
 		r = ctx_fail(ctx, -EOPNOTSUPP,
 			     "%s: mode %s is not supported by this version yet; nothing was changed "
 			     "(mode=static in its [peer] group configures the link alone)",
@@ -753,9 +768,9 @@ lock:
 	u->rec.mode = u->plan.mode;
 	u->rec.trusted = u->plan.trusted;
 	u->rec.status.state = USBNET_STATE_UNCONFIGURED; /* until the steps are done */
-	u->rec.status.has_host = u->plan.mode != USBNET_MODE_DHCP;
+	u->rec.status.has_host = u->plan.mode != USBNET_MODE_DHCP && u->plan.mode != USBNET_MODE_BRIDGE;
 	u->rec.status.host = u->plan.host;
-	u->rec.status.has_peer = u->plan.has_peer;
+	u->rec.status.has_peer = u->plan.has_peer && u->plan.mode != USBNET_MODE_BRIDGE;
 	u->rec.status.peer = u->plan.peer;
 	u->rec.status.rtt_us = -1;
 	u->rec.status.message[0] = '\0';
@@ -786,6 +801,26 @@ lock:
 					    : "NetworkManager takes the lease, without default "
 					      "route, routes or DNS from the peer (not trusted)");
 		r = write_record(u);
+		if (r < 0) {
+			r = roll_back(u, r);
+			goto out;
+		}
+		result = USBNET_UP_CONFIGURED;
+		goto done;
+	}
+	if (u->plan.mode == USBNET_MODE_BRIDGE) {
+		r = apply_nm(u);
+		if (r >= 0)
+			r = bridge_apply(ctx, u->be, &u->rec, &u->bridge);
+		if (r >= 0)
+			r = apply_link(u);
+		if (r >= 0) {
+			u->rec.status.state = USBNET_STATE_CONFIGURED;
+			snprintf(u->rec.status.message, sizeof(u->rec.status.message),
+				 "a port of %s%s%s", u->bridge.name,
+				 u->bridge.shown_uplink[0] ? ", uplink " : "", u->bridge.shown_uplink);
+			r = write_record(u);
+		}
 		if (r < 0) {
 			r = roll_back(u, r);
 			goto out;

@@ -231,6 +231,27 @@ static int nm_get_managed(void *p, const char *ifname, int *ret)
 	return r;
 }
 
+/* Managed, and not only to represent what someone else configured: NetworkManager "assumes"
+ * a bridge made with ip(8) (or by usbnet-host) as an external connection and leaves it be. */
+static int nm_get_owned(void *p, const char *ifname, int *ret)
+{
+	struct nm_handle *h = p;
+	NMActiveConnection *ac;
+	NMDevice *dev;
+	int r;
+
+	g_main_context_push_thread_default(h->context);
+	r = find_device(h, ifname, &dev);
+	if (r >= 0) {
+		ac = nm_device_get_active_connection(dev);
+		*ret = nm_device_get_managed(dev) &&
+		       !(ac && (nm_active_connection_get_state_flags(ac) &
+				NM_ACTIVATION_STATE_FLAG_EXTERNAL));
+	}
+	g_main_context_pop_thread_default(h->context);
+	return r;
+}
+
 static void on_set_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	struct nm_wait *w = data;
@@ -318,6 +339,7 @@ static const struct usbnet_nm_ops nm_real_ops = {
 	.last_error = nm_last_error,
 	.dhcp_profile_add = nm_dhcp_add,
 	.dhcp_profile_del = nm_dhcp_del,
+	.get_owned = nm_get_owned,
 };
 
 /* What the library looks up after dlopen (backend.h). */

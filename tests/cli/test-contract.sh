@@ -56,6 +56,11 @@ expect 2 "bad --peer" -- "$bin" up usb0 --peer 1.2.3
 expect 2 "bad --wait" -- "$bin" up usb0 --wait soon
 expect 2 "--all with an interface" -- "$bin" up usb0 --all
 expect 2 "show without interface" -- "$bin" show
+expect 2 "empty --uplink" -- "$bin" up usb0 --bridge --uplink "" &&
+	contains "$err" "--uplink: '' is not an interface name" "empty --uplink named"
+expect 2 "too long --bridge-name" -- "$bin" up usb0 --bridge --bridge-name abcdefghijklmnop &&
+	contains "$err" "is not an interface name" "long --bridge-name named"
+expect 0 "up --help" -- "$bin" up --help && contains "$out" "--bridge-name NAME" "up --help lists --bridge-name"
 
 # --- no such peer: exit 3 ---
 expect 3 "up on a missing interface" -- "$bin" up nosuch0 --address 10.9.9.1/24 &&

@@ -29,6 +29,17 @@ enum fake_op {
 	OP_DNS_START,
 	OP_DNS_ALIVE,
 	OP_DNS_STOP,
+	OP_BR_DETAIL,
+	OP_BR_ADD,
+	OP_BR_LINK_DEL,
+	OP_BR_MASTER,
+	OP_BR_ADDR_LIST,
+	OP_BR_ADDR_ADD,
+	OP_BR_ADDR_DEL,
+	OP_BR_ROUTE_LIST,
+	OP_BR_ROUTE_ADD,
+	OP_BR_ROUTE_DEL,
+	OP_BR_DEFAULT,
 	OP_COUNT,
 };
 
@@ -44,6 +55,12 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_GW_FIREWALL] = "gw.firewall_check",
 	[OP_DNS_START] = "dns.start",	 [OP_DNS_ALIVE] = "dns.alive",
 	[OP_DNS_STOP] = "dns.stop",
+	[OP_BR_DETAIL] = "br.link_detail", [OP_BR_ADD] = "br.bridge_add",
+	[OP_BR_LINK_DEL] = "br.link_del", [OP_BR_MASTER] = "br.link_set_master",
+	[OP_BR_ADDR_LIST] = "br.addr_list_full", [OP_BR_ADDR_ADD] = "br.addr_add_full",
+	[OP_BR_ADDR_DEL] = "br.addr_del_full", [OP_BR_ROUTE_LIST] = "br.route_list_full",
+	[OP_BR_ROUTE_ADD] = "br.route_add_full", [OP_BR_ROUTE_DEL] = "br.route_del_full",
+	[OP_BR_DEFAULT] = "br.default_route_dev",
 };
 
 static bool op_mutates(enum fake_op op)
@@ -51,7 +68,9 @@ static bool op_mutates(enum fake_op op)
 	return op == OP_LINK_SET_UP || op == OP_ADDR_ADD || op == OP_ADDR_DEL ||
 	       op == OP_ROUTE_ADD || op == OP_ROUTE_DEL || op == OP_NM_SET ||
 	       op == OP_NM_DHCP_ADD || op == OP_NM_DHCP_DEL || op == OP_GW_FWD_SET ||
-	       op == OP_GW_NFT || op == OP_DNS_START || op == OP_DNS_STOP;
+	       op == OP_GW_NFT || op == OP_DNS_START || op == OP_DNS_STOP || op == OP_BR_ADD ||
+	       op == OP_BR_LINK_DEL || op == OP_BR_MASTER || op == OP_BR_ADDR_ADD ||
+	       op == OP_BR_ADDR_DEL || op == OP_BR_ROUTE_ADD || op == OP_BR_ROUTE_DEL;
 }
 
 static struct usbnet_ip4 cidr(const char *s)
@@ -81,9 +100,39 @@ void fake_add_link(struct fake *f, const char *ifname, int ifindex, bool up)
 {
 	struct fake_link *l = &f->s.links[f->s.n_links++];
 
+	memset(l, 0, sizeof(*l));
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	l->ifindex = ifindex;
 	l->up = up;
+	l->mac[0] = 0x02;
+	l->mac[5] = (uint8_t)ifindex;
+}
+
+struct fake_link *fake_link(struct fake *f, const char *ifname)
+{
+	for (size_t i = 0; i < f->s.n_links; i++)
+		if (strcmp(f->s.links[i].ifname, ifname) == 0)
+			return &f->s.links[i];
+	return NULL;
+}
+
+void fake_add_full_route(struct fake *f, int ifindex, const char *dst, const char *gw,
+			 uint32_t metric)
+{
+	struct nl_route_full *r = &f->s.full_routes[f->s.n_full_routes++];
+
+	memset(r, 0, sizeof(*r));
+	r->dst = cidr(dst);
+	if (gw) {
+		r->has_gw = true;
+		inet_pton(AF_INET, gw, &r->gw);
+	}
+	r->table = 254;
+	r->protocol = 4;
+	r->scope = gw ? 0 : 253;
+	r->type = 1;
+	r->metric = metric;
+	r->ifindex = ifindex;
 }
 
 void fake_add_addr(struct fake *f, int ifindex, const char *s)
@@ -575,6 +624,266 @@ static const struct usbnet_dns_ops fake_dns_ops = {
 	.stop = f_dns_stop,
 };
 
+/* ---- bridge mode ---- */
+
+static int f_br_detail(void *h, const char *ifname, struct nl_link_detail *ret)
+{
+	struct fake *f = h;
+	struct fake_link *l;
+	int r = call(f, OP_BR_DETAIL, "%s", ifname);
+
+	if (r < 0)
+		return r;
+	l = fake_link(f, ifname);
+	if (!l)
+		return -ENODEV;
+	memset(ret, 0, sizeof(*ret));
+	ret->ifindex = l->ifindex;
+	memcpy(ret->ifname, l->ifname, sizeof(ret->ifname));
+	memcpy(ret->kind, l->kind, sizeof(ret->kind));
+	ret->master = l->master;
+	memcpy(ret->mac, l->mac, 6);
+	ret->has_mac = !l->loopback;
+	ret->up = l->up;
+	ret->loopback = l->loopback;
+	ret->wireless = l->wireless;
+	return 0;
+}
+
+static int f_br_add(void *h, const char *name, const uint8_t mac[6], int *ret_ifindex)
+{
+	struct fake *f = h;
+	struct fake_link *l;
+	int r = call(f, OP_BR_ADD, "%s %02x:%02x", name, mac[0], mac[5]);
+
+	if (r < 0)
+		return r;
+	if (fake_link(f, name))
+		return -EEXIST;
+	fake_add_link(f, name, 100 + (int)f->s.n_links, true);
+	l = &f->s.links[f->s.n_links - 1];
+	strcpy(l->kind, "bridge");
+	memcpy(l->mac, mac, 6);
+	*ret_ifindex = l->ifindex;
+	return 0;
+}
+
+static int f_br_link_del(void *h, int ifindex)
+{
+	struct fake *f = h;
+	int r = call(f, OP_BR_LINK_DEL, "%d", ifindex);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_links; i++)
+		if (f->s.links[i].ifindex == ifindex) {
+			memmove(&f->s.links[i], &f->s.links[i + 1],
+				(f->s.n_links - i - 1) * sizeof(f->s.links[0]));
+			f->s.n_links--;
+			for (size_t j = 0; j < f->s.n_links; j++)
+				if (f->s.links[j].master == ifindex)
+					f->s.links[j].master = 0;
+			for (size_t j = f->s.n_addrs; j-- > 0;)
+				if (f->s.addrs[j].ifindex == ifindex) {
+					memmove(&f->s.addrs[j], &f->s.addrs[j + 1],
+						(f->s.n_addrs - j - 1) * sizeof(f->s.addrs[0]));
+					f->s.n_addrs--;
+				}
+			for (size_t j = f->s.n_full_routes; j-- > 0;)
+				if (f->s.full_routes[j].ifindex == ifindex) {
+					memmove(&f->s.full_routes[j], &f->s.full_routes[j + 1],
+						(f->s.n_full_routes - j - 1) *
+							sizeof(f->s.full_routes[0]));
+					f->s.n_full_routes--;
+				}
+			return 0;
+		}
+	return -ENODEV;
+}
+
+static int f_br_master(void *h, int ifindex, int master)
+{
+	struct fake *f = h;
+	struct fake_link *l;
+	int r = call(f, OP_BR_MASTER, "%d %d", ifindex, master);
+
+	if (r < 0)
+		return r;
+	l = link_by_index(f, ifindex);
+	if (!l)
+		return -ENODEV;
+	if (master && !link_by_index(f, master))
+		return -ENODEV;
+	l->master = master;
+	return 0;
+}
+
+static int f_br_addr_list(void *h, int ifindex, int family, struct nl_addr_full **ret,
+			  size_t *ret_n)
+{
+	struct fake *f = h;
+	struct fake_link *l;
+	struct nl_addr_full *v;
+	size_t n = 0;
+	int r = call(f, OP_BR_ADDR_LIST, "%d %d", ifindex, family);
+
+	if (r < 0)
+		return r;
+	v = calloc(FAKE_MAX + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	l = link_by_index(f, ifindex);
+	if (family == AF_INET6 && l && l->v6_static) {
+		v[n].ifindex = ifindex;
+		v[n].scope = 0;
+		v[n++].flags = 0x80; /* IFA_F_PERMANENT */
+	}
+	for (size_t i = 0; family == AF_INET && i < f->s.n_addrs; i++)
+		if (f->s.addrs[i].ifindex == ifindex) {
+			v[n].ifindex = ifindex;
+			v[n].ip = f->s.addrs[i].ip;
+			v[n].flags = l && l->addr_lifetime ? 0 : 0x80;
+			v[n++].valid_lft = l && l->addr_lifetime ? 3600 : UINT32_MAX;
+		}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int f_br_addr_add(void *h, int ifindex, const struct nl_addr_full *a)
+{
+	struct fake *f = h;
+	char s[32];
+	int r = call(f, OP_BR_ADDR_ADD, "%d %s", ifindex, usbnet_ip4_format(&a->ip, s, sizeof(s)));
+
+	if (r < 0)
+		return r;
+	if (!link_by_index(f, ifindex))
+		return -ENODEV;
+	for (size_t i = 0; i < f->s.n_addrs; i++)
+		if (f->s.addrs[i].ifindex == ifindex && ip_eq(&f->s.addrs[i].ip, &a->ip))
+			return -EEXIST;
+	fake_add_addr(f, ifindex, s);
+	return 0;
+}
+
+static int f_br_addr_del(void *h, int ifindex, const struct nl_addr_full *a)
+{
+	struct fake *f = h;
+	char s[32];
+	int r = call(f, OP_BR_ADDR_DEL, "%d %s", ifindex, usbnet_ip4_format(&a->ip, s, sizeof(s)));
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_addrs; i++)
+		if (f->s.addrs[i].ifindex == ifindex && ip_eq(&f->s.addrs[i].ip, &a->ip)) {
+			memmove(&f->s.addrs[i], &f->s.addrs[i + 1],
+				(f->s.n_addrs - i - 1) * sizeof(f->s.addrs[0]));
+			f->s.n_addrs--;
+			return 0;
+		}
+	return -EADDRNOTAVAIL;
+}
+
+static bool route_full_eq(const struct nl_route_full *a, const struct nl_route_full *b)
+{
+	return ip_eq(&a->dst, &b->dst) && a->has_gw == b->has_gw &&
+	       a->gw.s_addr == b->gw.s_addr && a->table == b->table && a->metric == b->metric &&
+	       a->ifindex == b->ifindex && a->protocol == b->protocol && a->scope == b->scope;
+}
+
+static int f_br_route_list(void *h, int ifindex, struct nl_route_full **ret, size_t *ret_n)
+{
+	struct fake *f = h;
+	struct nl_route_full *v;
+	size_t n = 0;
+	int r = call(f, OP_BR_ROUTE_LIST, "%d", ifindex);
+
+	if (r < 0)
+		return r;
+	v = calloc(FAKE_MAX, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->s.n_full_routes; i++)
+		if (f->s.full_routes[i].ifindex == ifindex)
+			v[n++] = f->s.full_routes[i];
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int f_br_route_add(void *h, const struct nl_route_full *rt)
+{
+	struct fake *f = h;
+	char s[32];
+	int r = call(f, OP_BR_ROUTE_ADD, "%d %s", rt->ifindex,
+		     usbnet_ip4_format(&rt->dst, s, sizeof(s)));
+
+	if (r < 0)
+		return r;
+	if (!link_by_index(f, rt->ifindex))
+		return -ENODEV;
+	for (size_t i = 0; i < f->s.n_full_routes; i++)
+		if (route_full_eq(&f->s.full_routes[i], rt))
+			return -EEXIST;
+	f->s.full_routes[f->s.n_full_routes++] = *rt;
+	return 0;
+}
+
+static int f_br_route_del(void *h, const struct nl_route_full *rt)
+{
+	struct fake *f = h;
+	char s[32];
+	int r = call(f, OP_BR_ROUTE_DEL, "%d %s", rt->ifindex,
+		     usbnet_ip4_format(&rt->dst, s, sizeof(s)));
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_full_routes; i++)
+		if (route_full_eq(&f->s.full_routes[i], rt)) {
+			memmove(&f->s.full_routes[i], &f->s.full_routes[i + 1],
+				(f->s.n_full_routes - i - 1) * sizeof(f->s.full_routes[0]));
+			f->s.n_full_routes--;
+			return 0;
+		}
+	return -ESRCH;
+}
+
+static int f_br_default(void *h, char ret_ifname[USBNET_IFNAMSIZ])
+{
+	struct fake *f = h;
+	const struct nl_route_full *best = NULL;
+	struct fake_link *l;
+	int r = call(f, OP_BR_DEFAULT, "%s", "");
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_full_routes; i++) {
+		const struct nl_route_full *rt = &f->s.full_routes[i];
+
+		if (rt->table == 254 && rt->dst.prefix == 0 && (!best || rt->metric < best->metric))
+			best = rt;
+	}
+	if (!best || !(l = link_by_index(f, best->ifindex)))
+		return -ENOENT;
+	memcpy(ret_ifname, l->ifname, USBNET_IFNAMSIZ);
+	return 0;
+}
+
+static const struct usbnet_bridge_ops fake_br_ops = {
+	.link_detail = f_br_detail,
+	.bridge_add = f_br_add,
+	.link_del = f_br_link_del,
+	.link_set_master = f_br_master,
+	.addr_list_full = f_br_addr_list,
+	.addr_add_full = f_br_addr_add,
+	.addr_del_full = f_br_addr_del,
+	.route_list_full = f_br_route_list,
+	.route_add_full = f_br_route_add,
+	.route_del_full = f_br_route_del,
+	.default_route_dev = f_br_default,
+};
+
 static const struct usbnet_netlink_ops fake_nl_ops = {
 	.link_get = f_link_get,
 	.link_set_up = f_link_set_up,
@@ -610,6 +919,8 @@ struct usbnet_backends fake_backends(struct fake *f)
 		.gw_h = f,
 		.dns = &fake_dns_ops,
 		.dns_h = f,
+		.br = &fake_br_ops,
+		.br_h = f,
 	};
 }
 
@@ -650,6 +961,17 @@ bool fake_state_equal(const struct fake_state *a, const struct fake_state *b)
 		if (strcmp(a->dns[i].ifname, b->dns[i].ifname) != 0 ||
 		    a->dns[i].addr.s_addr != b->dns[i].addr.s_addr)
 			return false;
+	if (a->n_full_routes != b->n_full_routes)
+		return false;
+	for (size_t i = 0; i < a->n_full_routes; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < b->n_full_routes; j++)
+			if (route_full_eq(&a->full_routes[i], &b->full_routes[j]))
+				found = true;
+		if (!found)
+			return false;
+	}
 	for (size_t i = 0; i < a->n_nm_profiles; i++)
 		if (strcmp(a->nm_profiles[i], b->nm_profiles[i]) != 0)
 			return false;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "backend.h"
 #include "nft.h"
 
@@ -19,6 +20,13 @@ struct fake_link {
 	char ifname[USBNET_IFNAMSIZ];
 	int ifindex;
 	bool up;
+	/* bridge mode (usbnet_bridge_ops) */
+	char kind[16];
+	int master;
+	uint8_t mac[6];
+	bool loopback, wireless;
+	bool v6_static;	     /* has a permanent global IPv6 address */
+	bool addr_lifetime;  /* its IPv4 addresses are leases (not permanent) */
 };
 
 struct fake_route {
@@ -60,6 +68,9 @@ struct fake_state {
 	size_t nft_guard_peers;
 	struct fake_dns dns[FAKE_MAX];
 	size_t n_dns;
+	/* whole routes (bridge mode's route_*_full; table, gateway, metric...) */
+	struct nl_route_full full_routes[FAKE_MAX];
+	size_t n_full_routes;
 };
 
 struct fake_fault {
@@ -79,7 +90,7 @@ struct fake {
 	unsigned n_mutating; /* calls that may change state (set_*, *_add, *_del) */
 	struct fake_fault faults[8];
 	size_t n_faults;
-	unsigned counts[32]; /* per op, for the faults */
+	unsigned counts[64]; /* per op, for the faults (more than OP_COUNT) */
 	char default_uplink[USBNET_IFNAMSIZ]; /* "" : no default route */
 	char firewall_msg[128];		      /* what firewall_check finds */
 	int dns_next_pid;    /* the pid the next forwarder gets (start time: pid * 10) */
@@ -92,6 +103,10 @@ void fake_add_link(struct fake *f, const char *ifname, int ifindex, bool up);
 void fake_add_addr(struct fake *f, int ifindex, const char *cidr);
 void fake_add_route(struct fake *f, int ifindex, const char *cidr);
 void fake_nm_device(struct fake *f, const char *ifname, bool managed); /* sets nm_running */
+/* A whole route: "0.0.0.0/0 via 10.0.0.1 metric 100" through ifindex (proto static, main). */
+void fake_add_full_route(struct fake *f, int ifindex, const char *dst, const char *gw,
+			 uint32_t metric);
+struct fake_link *fake_link(struct fake *f, const char *ifname);
 void fake_fail(struct fake *f, const char *op, unsigned nth, int err);
 void fake_clear_log(struct fake *f);
 /* The forwarder of ifname dies (as kill -9 would); false when there is none. */

@@ -205,6 +205,55 @@ static void test_too_many_steps_are_rejected(void **state)
 	assert_int_equal(state_parse(text, strlen(text), &rec), -EBADMSG);
 }
 
+static const char bridge_peer[] = "usbnet-host-state 1\n"
+				  "ifname usb0\n"
+				  "ifindex 7\n"
+				  "usb_path 1-1\n"
+				  "serial \n"
+				  "mode bridge\n"
+				  "trusted no\n"
+				  "state configured\n"
+				  "host -\n"
+				  "peer -\n"
+				  "rtt_us -1\n"
+				  "message a port of usbnet-br0, uplink eth0\n"
+				  "step nm-unmanaged\n"
+				  "step bridge-join usbnet-br0\n"
+				  "step bridge-port usbnet-br0\n"
+				  "step link-up\n"
+				  "end\n";
+
+static void test_bridge_steps_round_trip_and_bad_names_are_rejected(void **state)
+{
+	struct state_record rec;
+	char *text = NULL;
+
+	assert_int_equal(state_parse(bridge_peer, strlen(bridge_peer), &rec), 0);
+	assert_int_equal(rec.mode, USBNET_MODE_BRIDGE);
+	assert_int_equal(rec.n_steps, 4);
+	assert_int_equal(rec.steps[1].kind, STEP_BRIDGE_JOIN);
+	assert_string_equal(rec.steps[1].name, "usbnet-br0");
+	assert_int_equal(rec.steps[2].kind, STEP_BRIDGE_PORT);
+	assert_string_equal(rec.steps[2].name, "usbnet-br0");
+	assert_int_equal(state_serialize(&rec, &text), 0);
+	assert_string_equal(text, bridge_peer);
+	free(text);
+	for (size_t n = 0; n < strlen(bridge_peer); n++)
+		assert_int_equal(state_parse(bridge_peer, n, &rec), -EBADMSG);
+	check_edit_rejected_in(bridge_peer, "bridge-join usbnet-br0", "bridge-join");
+	check_edit_rejected_in(bridge_peer, "bridge-join usbnet-br0", "bridge-join ");
+	check_edit_rejected_in(bridge_peer, "bridge-join usbnet-br0", "bridge-join ../x");
+	check_edit_rejected_in(bridge_peer, "bridge-join usbnet-br0", "bridge-join a:b");
+	check_edit_rejected_in(bridge_peer, "bridge-join usbnet-br0", "bridge-join usbnet-br0 x");
+	check_edit_rejected_in(bridge_peer, "bridge-join usbnet-br0", "bridge-join a234567890123456");
+	check_edit_rejected_in(bridge_peer, "bridge-port usbnet-br0", "bridge-port  usbnet-br0");
+	check_edit_rejected_in(bridge_peer, "bridge-port usbnet-br0", "bridge-ports usbnet-br0");
+	check_edit_rejected_in(bridge_peer, "bridge-port usbnet-br0", "bridge-port");
+	/* the writer refuses a name it could not read back */
+	strcpy(rec.steps[1].name, "a/b");
+	assert_int_equal(state_serialize(&rec, &text), -EINVAL);
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	return remove(path);
@@ -347,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_the_documented_example_parses),
 		cmocka_unit_test(test_dhcp_profile_step_round_trips_and_bad_uuids_are_rejected),
 		cmocka_unit_test(test_dnsmasq_steps_round_trip_and_malformed_ones_are_rejected),
+		cmocka_unit_test(test_bridge_steps_round_trip_and_bad_names_are_rejected),
 		cmocka_unit_test(test_truncated_records_are_rejected_at_every_length),
 		cmocka_unit_test(test_hand_edited_records_are_rejected),
 		cmocka_unit_test(test_garbage_is_rejected),
