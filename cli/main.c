@@ -15,6 +15,7 @@ static const struct {
 	{ "show", show_main, "Show one peer, its plan and its state" },
 	{ "up", up_main, "Configure a peer (idempotent)" },
 	{ "down", down_main, "Undo what up did" },
+	{ "discover", discover_main, "Find out a peer's addresses on the link" },
 	{ "watch", watch_main, "The hotplug watcher (foreground; systemd runs it)" },
 	{ "udev-probe", udev_probe_main, "For the udev rule: classify, print KEY=VALUE" },
 };

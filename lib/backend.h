@@ -61,6 +61,21 @@ struct usbnet_reach_ops {
 		     int64_t *ret_rtt_us);
 };
 
+/* What discover asks of the link (probe.c). */
+struct probe_request {
+	int ifindex;
+	char ifname[USBNET_IFNAMSIZ];
+	unsigned timeout_ms;
+};
+
+struct usbnet_probe_ops {
+	/* Probe the link (it is up) for up to req->timeout_ms; fills ret's findings. */
+	int (*run)(void *h, const struct probe_request *req, struct usbnet_probe_result *ret);
+	/* RFC 5227 probe from 0.0.0.0 for a candidate address: 1 when someone has it, 0 free. */
+	int (*addr_in_use)(void *h, int ifindex, const char *ifname, struct in_addr candidate,
+			   unsigned wait_ms);
+};
+
 struct usbnet_backends {
 	const struct usbnet_netlink_ops *nl;
 	void *nl_h;
@@ -68,6 +83,8 @@ struct usbnet_backends {
 	void *nm_h;
 	const struct usbnet_reach_ops *reach;
 	void *reach_h;
+	const struct usbnet_probe_ops *probe; /* NULL: up --auto and discover refuse */
+	void *probe_h;
 };
 
 /* The real backends (netlink.c, reach.c). open returns -errno; close takes NULL. */
@@ -75,6 +92,7 @@ extern const struct usbnet_netlink_ops nl_real_ops;
 int nl_real_open(void **ret);
 void *nl_real_close(void *h);
 extern const struct usbnet_reach_ops reach_real_ops;
+extern const struct usbnet_probe_ops probe_real_ops;
 
 /*
  * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm

@@ -237,6 +237,8 @@ const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
 	ctx->be.nm_h = ctx;
 	ctx->be.reach = &reach_real_ops;
 	ctx->be.reach_h = NULL;
+	ctx->be.probe = &probe_real_ops;
+	ctx->be.probe_h = NULL;
 	ctx->be_owned = true;
 	return &ctx->be;
 }
