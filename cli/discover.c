@@ -16,7 +16,7 @@ static const char usage[] =
 	"172.16.N.0/24 (RFC 5227 style: the host claims no address), one DHCPDISCOVER (an offer\n"
 	"is reported, never taken: no REQUEST is sent), ICMPv6 echoes to ff02::1. It stops early\n"
 	"once the peer's IPv4 address is known and the DHCP question is settled.\n\n"
-	"  --timeout S    how long to probe at most, in seconds (default 4, at most 60)\n"
+	"  --timeout S    how long to probe at most, in seconds (default 5, at most 60)\n"
 	"  --json         print the findings as JSON\n"
 	"  --force        probe an interface that is not a USB network peer\n"
 	"  --config FILE, --run-dir DIR, --verbose\n\n"

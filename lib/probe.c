@@ -16,8 +16,9 @@
  * When it stops early ("certain"): once the peer's IPv4 address is known from its own words
  * (it answered an ARP probe, announced itself, asked ARP or sent IPv4 from that address) and
  * the DHCP question is settled: an OFFER came, or DHCP_SETTLE_MS passed since the first
- * DISCOVER (a DHCP server answers in milliseconds; one that checks the address with a ping
- * first takes up to about 2 s more and may be missed). An OFFER alone also settles it: the
+ * DISCOVER: dnsmasq (BeagleBone images, the testbed's DHCP peer) pings the address it is about
+ * to offer and waits 3 s for an answer before it offers; a server slower than that is missed
+ * when the IPv4 address is known already. An OFFER alone also settles it: the
  * server's address is the peer's. Nothing more can change the answer up --auto would take.
  * IPv6 is not waited for: it needs the host's link-local address out of duplicate address
  * detection (about a second), and it is only the fallback when no IPv4 address is found.
@@ -45,7 +46,7 @@
 #define SWEEP_ROUND_MS 2000
 #define SWEEP_BATCH 64 /* sweep requests per 20 ms tick */
 #define DHCP_ROUND_MS 1000
-#define DHCP_SETTLE_MS 2500
+#define DHCP_SETTLE_MS 3500
 #define IPV6_ROUND_MS 300
 
 static const char *const method_names[] = {

@@ -258,7 +258,7 @@ struct usbnet_probe_opts {
 	bool force;	     /* probe an interface that is not a USB network peer */
 };
 
-#define USBNET_PROBE_DEFAULT_MS 4000
+#define USBNET_PROBE_DEFAULT_MS 5000
 #define USBNET_PROBE_MAX_MS 60000
 
 void usbnet_probe_opts_init(struct usbnet_probe_opts *opts);
