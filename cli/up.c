@@ -15,6 +15,11 @@ static const char usage[] =
 	"  --address A.B.C.D/N   the host's address (default: the profile's or [peer] group's)\n"
 	"  --peer A.B.C.D        the peer's address\n"
 	"  --wait SECONDS        wait for the peer to answer (0: don't)\n"
+	"  --auto                find the peer's address on the link first (as discover does,\n"
+	"                        about 3.5 to 5 s), then take: the profile's host address when\n"
+	"                        the peer's is a profile's; else the lowest free address of the\n"
+	"                        peer's /24 (checked by ARP); else an IPv4 link-local address;\n"
+	"                        a peer that serves DHCP is left to NetworkManager (our profile)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, --verbose\n";
@@ -29,6 +34,7 @@ enum {
 	OPT_BRIDGE,
 	OPT_UPLINK,
 	OPT_BRIDGE_NAME,
+	OPT_AUTO,
 };
 
 static int parse_wait(const char *s, int *ret)
@@ -52,7 +58,8 @@ static void say_result(const struct usbnet_report *rep, enum usbnet_up_result re
 
 	switch (result) {
 	case USBNET_UP_UNCHANGED:
-		printf("%s: already configured (%s), nothing changed\n", rep->peer.ifname, h ?: "-");
+		printf("%s: already configured (%s), nothing changed\n", rep->peer.ifname,
+		       h ?: rep->status.discovered[0] ? rep->status.discovered : "-");
 		break;
 	case USBNET_UP_NOTHING:
 		printf("%s: nothing to do: mode %s%s\n", rep->peer.ifname,
@@ -71,6 +78,8 @@ static void say_result(const struct usbnet_report *rep, enum usbnet_up_result re
 			printf(", peer %s answered in %.3f ms", p, (double)rep->status.rtt_us / 1000.0);
 		else if (p)
 			printf(", peer %s", p);
+		if (rep->status.discovered[0])
+			printf(" (discovered: %s)", rep->status.discovered);
 		putchar('\n');
 		break;
 	}
@@ -124,6 +133,7 @@ int up_main(int argc, char *argv[])
 		{ "bridge", no_argument, NULL, OPT_BRIDGE },
 		{ "uplink", required_argument, NULL, OPT_UPLINK },
 		{ "bridge-name", required_argument, NULL, OPT_BRIDGE_NAME },
+		{ "auto", no_argument, NULL, OPT_AUTO },
 		{},
 	};
 	struct cli_common c = {};
@@ -170,6 +180,9 @@ int up_main(int argc, char *argv[])
 		case OPT_ALL:
 			all = true;
 			break;
+		case OPT_AUTO:
+			o.mode = USBNET_MODE_AUTO;
+			break;
 		case OPT_GATEWAY:
 		case OPT_BRIDGE:
 		case OPT_UPLINK:
@@ -184,6 +197,9 @@ int up_main(int argc, char *argv[])
 		return cli_usage_error(usage, "give an interface or --all, not both");
 	if (!all && optind + 1 != argc)
 		return cli_usage_error(usage, "up takes one interface name (or --all)");
+	if (o.mode == USBNET_MODE_AUTO && (o.has_host || o.has_peer))
+		return cli_usage_error(usage, "--auto finds the addresses: not with --address or "
+					      "--peer");
 	if (all && (o.has_host || o.has_peer || o.force))
 		return cli_usage_error(usage,
 				       "--address, --peer and --force name one peer: not with --all");

@@ -115,6 +115,10 @@ struct usbnet_status {
 	struct in_addr peer;
 	int64_t rtt_us; /* last measured round-trip time, -1 when none */
 	char message[512]; /* why the state is degraded, failed or conflict; "" otherwise */
+	/* up --auto: how the addresses were found and chosen, "METHOD CHOICE" (two words of
+	 * [a-z0-9-]: "arp-probe profile", "arp-sweep lowest-free", "none link-local",
+	 * "dhcp-offer dhcp"); "" when they were not discovered */
+	char discovered[48];
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */

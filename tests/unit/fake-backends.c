@@ -21,6 +21,8 @@ enum fake_op {
 	OP_PROBE,
 	OP_NM_DHCP_ADD,
 	OP_NM_DHCP_DEL,
+	OP_PROBE_RUN,
+	OP_PROBE_IN_USE,
 	OP_COUNT,
 };
 
@@ -31,6 +33,7 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_ROUTE_DEL] = "nl.route_del", [OP_NM_GET] = "nm.get_managed",
 	[OP_NM_SET] = "nm.set_managed",	 [OP_PROBE] = "reach.probe",
 	[OP_NM_DHCP_ADD] = "nm.dhcp_profile_add", [OP_NM_DHCP_DEL] = "nm.dhcp_profile_del",
+	[OP_PROBE_RUN] = "probe.run", [OP_PROBE_IN_USE] = "probe.addr_in_use",
 };
 
 static bool op_mutates(enum fake_op op)
@@ -372,6 +375,41 @@ static int f_probe(void *h, int ifindex, struct in_addr peer, unsigned timeout_m
 	return 0;
 }
 
+/* Discovery: what f->discovery says the link holds. */
+static int f_probe_run(void *h, const struct probe_request *req, struct usbnet_probe_result *ret)
+{
+	struct fake *f = h;
+	int r = call(f, OP_PROBE_RUN, "%d %u", req->ifindex, req->timeout_ms);
+
+	if (r < 0)
+		return r;
+	*ret = f->discovery;
+	snprintf(ret->ifname, sizeof(ret->ifname), "%s", req->ifname);
+	return (int)ret->n_findings;
+}
+
+static int f_probe_in_use(void *h, int ifindex, const char *ifname, struct in_addr a,
+			  unsigned wait_ms)
+{
+	struct fake *f = h;
+	char s[INET_ADDRSTRLEN];
+	int r = call(f, OP_PROBE_IN_USE, "%d %s", ifindex, inet_ntop(AF_INET, &a, s, sizeof(s)));
+
+	(void)ifname;
+	(void)wait_ms;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->n_taken; i++)
+		if (f->taken[i].s_addr == a.s_addr)
+			return 1;
+	return 0;
+}
+
+static const struct usbnet_probe_ops fake_probe_ops = {
+	.run = f_probe_run,
+	.addr_in_use = f_probe_in_use,
+};
+
 static const struct usbnet_netlink_ops fake_nl_ops = {
 	.link_get = f_link_get,
 	.link_set_up = f_link_set_up,
@@ -403,6 +441,8 @@ struct usbnet_backends fake_backends(struct fake *f)
 		.nm_h = f,
 		.reach = &fake_reach_ops,
 		.reach_h = f,
+		.probe = &fake_probe_ops,
+		.probe_h = f,
 	};
 }
 

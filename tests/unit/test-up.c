@@ -537,8 +537,7 @@ static void test_dhcp_profile_refused_leaves_nothing(void **state)
 
 static void test_modes_not_carried_out_yet_are_refused_before_any_change(void **state)
 {
-	static const enum usbnet_mode modes[] = { USBNET_MODE_GATEWAY, USBNET_MODE_BRIDGE,
-						  USBNET_MODE_AUTO };
+	static const enum usbnet_mode modes[] = { USBNET_MODE_GATEWAY, USBNET_MODE_BRIDGE };
 
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		struct usbnet_up_opts o = opts(HOST, PEER, 0);
