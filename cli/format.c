@@ -126,5 +126,7 @@ int print_report_details(const struct usbnet_report *r)
 		field("round trip", buf);
 	}
 	field("message", r->status.message[0] ? r->status.message : NULL);
+	if (r->status.discovered[0])
+		field("discovered", r->status.discovered);
 	return fflush(stdout) == 0 ? 0 : -errno;
 }

@@ -15,6 +15,9 @@
  *   rtt_ms         the last measured round-trip time to the peer, or null
  *   message        why the state is degraded, failed or conflict, or null
  *   binding_warning  a driver binding that cannot carry traffic, or null
+ *   discovered     only for a peer that up --auto configured: how the addresses were found
+ *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
+ *                  "dhcp-offer dhcp")
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -158,6 +161,8 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	key_field_or_null(w, "message", st->message, sizeof(st->message));
 	json_key(w, "binding_warning");
 	json_string(w, binding_warning(peer->binding));
+	if (st->discovered[0])
+		key_field_or_null(w, "discovered", st->discovered, sizeof(st->discovered));
 	json_end_object(w);
 }
 

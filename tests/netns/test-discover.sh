@@ -263,6 +263,96 @@ uh discover
 [ "$RC" = 2 ] || fail "no interface: exit $RC, not 2"
 ip -n "$H" -j link show veth0 | grep -q '"UP"' && fail "a refused discover set veth0 up"
 
+# ---- up --auto -------------------------------------------------------------------------------
+
+has_addr() { ip -n "$H" -j addr show dev veth0 | grep -q "\"local\":\"$1\",\"prefixlen\":$2"; }
+
+up_auto() {
+	local t0
+	t0=$(date +%s%N)
+	uh up veth0 --force --auto
+	WALL_MS=$((($(date +%s%N) - t0) / 1000000))
+}
+
+T=auto-b-profile
+make_pair 192.168.2.15/24
+snapshot before
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+has_addr 192.168.2.14 24 || fail "no 192.168.2.14/24: $(ip -n "$H" -br addr)"
+echo "$OUT" | grep -q "peer 192.168.2.15 answered" || fail "the peer did not answer: $OUT"
+ip netns exec "$H" ping -c1 -W2 192.168.2.15 >/dev/null || fail "no ping to the peer"
+grep -qx "discovered arp-probe profile" "$RUN/veth0.state" || fail "record: $(cat "$RUN/veth0.state")"
+grep -qx "step link-up" "$RUN/veth0.state" || fail "the link-up step is not recorded"
+[ "$WALL_MS" -le 7000 ] || fail "up --auto took ${WALL_MS} ms"
+echo "auto b: $OUT (${WALL_MS} ms)"
+uh up veth0 --force --auto
+echo "$OUT" | grep -q "already configured" || fail "second up --auto: $OUT"
+uh show veth0 --json
+echo "$OUT" | jq -e '.discovered == "arp-probe profile"' >/dev/null || fail "show: $OUT"
+uh down veth0
+[ "$RC" = 0 ] || fail "down: exit $RC: $ERR"
+snapshot after
+same_as before after
+
+T=auto-d-lowest-free
+# 10.77.0.1 is taken by a second address on the peer: the host must not take it.
+make_pair 10.77.0.2/24
+ip -n "$P" addr add 10.77.0.1/24 dev veth1
+snapshot before
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+has_addr 10.77.0.3 24 || fail "not 10.77.0.3/24 (10.77.0.1 is taken): $(ip -n "$H" -br addr)"
+ip netns exec "$H" ping -c1 -W2 10.77.0.2 >/dev/null || fail "no ping to the peer"
+grep -qx "discovered arp-sweep lowest-free" "$RUN/veth0.state" ||
+	grep -qx "discovered arp-probe lowest-free" "$RUN/veth0.state" ||
+	fail "record: $(cat "$RUN/veth0.state")"
+echo "auto d: $OUT (${WALL_MS} ms)"
+uh down veth0
+snapshot after
+same_as before after
+
+T=auto-c-linklocal
+make_pair 169.254.0.1/16 noipv6
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+has_addr 169.254.0.8 16 || fail "not the fobnail profile's 169.254.0.8/16: $(ip -n "$H" -br addr)"
+ip netns exec "$H" ping -c1 -W2 169.254.0.1 >/dev/null || fail "no ping to the peer"
+echo "auto c: $OUT (${WALL_MS} ms)"
+
+T=auto-d2-nothing-ipv4
+# Only IPv6 answers: an RFC 3927 link-local address, nobody to check.
+make_pair 10.123.45.67/24
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+ip -n "$H" -j addr show dev veth0 | jq -e '[.[0].addr_info[] | select(.family == "inet" and (.local | startswith("169.254.")) and .prefixlen == 16)] | length == 1' \
+	>/dev/null || fail "no link-local address: $(ip -n "$H" -br addr)"
+grep -qx "discovered none link-local" "$RUN/veth0.state" || fail "record: $(cat "$RUN/veth0.state")"
+echo "auto d2: $OUT (${WALL_MS} ms)"
+
+T=auto-e-dhcp-no-nm
+# A DHCP server and no NetworkManager to take the lease: nothing done, the host as it was.
+make_pair 172.16.42.1/24
+ip netns exec "$P" dnsmasq --conf-file=/dev/null --keep-in-foreground --port=0 \
+	--interface=veth1 --bind-interfaces --dhcp-range=172.16.42.2,172.16.42.2,255.255.255.0,1h \
+	--dhcp-leasefile="$TMP/$T/leases" --pid-file="$TMP/$T/dnsmasq.pid" \
+	--log-facility="$TMP/$T/dnsmasq.log" --log-dhcp &
+PIDS+=($!)
+sleep 0.3
+snapshot before
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+echo "$OUT" | grep -q "nothing to do" || fail "not 'nothing to do': $OUT"
+[ -e "$RUN/veth0.state" ] && fail "a record was left: $(cat "$RUN/veth0.state")"
+grep -q DHCPREQUEST "$TMP/$T/dnsmasq.log" && fail "a DHCPREQUEST reached the server"
+snapshot after
+same_as before after
+
+T=auto-usage
+make_pair ""
+uh up veth0 --force --auto --address 10.0.0.1/24
+[ "$RC" = 2 ] || fail "--auto with --address: exit $RC, not 2"
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)"
 	exit 1
