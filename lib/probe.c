@@ -22,7 +22,9 @@
  * server's address is the peer's. Nothing more can change the answer up --auto would take.
  * IPv6 is not waited for: it needs the host's link-local address out of duplicate address
  * detection (about a second), and it is only the fallback when no IPv4 address is found.
- * Otherwise it runs to the timeout.
+ * Otherwise it runs to the timeout. Nothing is sent before the link has its carrier (an ECM
+ * peer's comes when the device side is up, sometimes a second or more after the link): the
+ * schedule starts then, within the same overall time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -97,7 +101,35 @@ struct engine {
 	unsigned n_profile_targets, sweep_next, sweep_end;
 	int64_t next_arp, next_sweep, next_dhcp, next_v6, first_dhcp;
 	bool v6_answered, offered;
+	bool carrier; /* nothing is sent before: a USB peer's carrier can come a second late */
+	int ctl_fd;   /* for SIOCGIFFLAGS */
 };
+
+/* The carrier is there. Until it is, frames would be lost: the schedule starts when it comes.
+ * sysfs's carrier is netif_carrier_ok() itself; IFF_RUNNING (the fallback) follows it only
+ * through linkwatch, up to a second later. */
+static bool carrier_now(const struct engine *e)
+{
+	struct ifreq ifr = {};
+	char path[64], c = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", e->req->ifname);
+	f = fopen(path, "re");
+	if (f) {
+		size_t n = fread(&c, 1, 1, f);
+
+		fclose(f);
+		if (n == 1)
+			return c == '1';
+	}
+	if (e->ctl_fd < 0)
+		return true;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", e->req->ifname);
+	if (ioctl(e->ctl_fd, SIOCGIFFLAGS, &ifr) < 0)
+		return true;
+	return (ifr.ifr_flags & IFF_RUNNING) != 0;
+}
 
 static int64_t elapsed(const struct engine *e)
 {
@@ -256,6 +288,13 @@ static void send_due(struct engine *e, int64_t now)
 	struct in_addr t;
 	const char *id;
 
+	if (!e->carrier) {
+		if (!carrier_now(e))
+			return;
+		e->carrier = true;
+		e->next_arp = e->next_sweep = e->next_dhcp = e->next_v6 = now;
+	}
+
 	if (now >= e->next_arp) {
 		for (unsigned i = 0; i < e->n_profile_targets; i++)
 			if (probe_target(i, &t, &id) == 0)
@@ -301,7 +340,8 @@ static bool certain(const struct engine *e, int64_t now)
 
 static int engine_run(void *h, const struct probe_request *req, struct usbnet_probe_result *ret)
 {
-	struct engine e = { .req = req, .res = ret, .pfd = -1, .v6fd = -1, .first_dhcp = -1 };
+	struct engine e = { .req = req, .res = ret, .pfd = -1, .v6fd = -1, .first_dhcp = -1,
+			    .ctl_fd = -1 };
 	struct in_addr t;
 	const char *id;
 	uint8_t rnd[6];
@@ -319,6 +359,7 @@ static int engine_run(void *h, const struct probe_request *req, struct usbnet_pr
 		return e.pfd;
 	/* No IPv6 on the host (disabled, or no kernel support): the other probes go on. */
 	e.v6fd = ipv6_socket_open(req->ifname);
+	e.ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		memset(rnd, 0x5a, sizeof(rnd));
 	e.xid = (uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | rnd[3];
@@ -347,7 +388,9 @@ static int engine_run(void *h, const struct probe_request *req, struct usbnet_pr
 		if (e.next_sweep < next)
 			next = e.next_sweep;
 		if (e.sweep_next < e.sweep_end && now + 20 < next)
-			next = now + 20;
+			next = now + 20; /* the sweep's next batch */
+		if (!e.carrier)
+			next = now + 20; /* another look at the carrier */
 		if (next > (int64_t)req->timeout_ms)
 			next = req->timeout_ms;
 		if (poll(pfds, e.v6fd >= 0 ? 2 : 1, (int)(next > now ? next - now : 0)) < 0 &&
@@ -369,6 +412,8 @@ out:
 	close(e.pfd);
 	if (e.v6fd >= 0)
 		close(e.v6fd);
+	if (e.ctl_fd >= 0)
+		close(e.ctl_fd);
 	return r;
 }
 
