@@ -333,7 +333,8 @@ static bool ipv4_known(const struct usbnet_probe_result *r)
 
 static bool certain(const struct engine *e, int64_t now)
 {
-	bool dhcp_settled = e->offered || (e->first_dhcp >= 0 && now - e->first_dhcp >= DHCP_SETTLE_MS);
+	bool dhcp_settled =
+		e->offered || (e->first_dhcp >= 0 && now - e->first_dhcp >= DHCP_SETTLE_MS);
 
 	return e->offered || (ipv4_known(e->res) && dhcp_settled);
 }
