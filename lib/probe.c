@@ -7,7 +7,8 @@
  *     host's: gratuitous ARP, the peer's own ARP requests and IPv4 packets give its address;
  *     the first frame gives its MAC;
  *   - RFC 5227 ARP probes from 0.0.0.0 for the profiles' device addresses, every 500 ms, and a
- *     sweep of commonly used addresses (probe-choice.c), at the start and again at 2 s;
+ *     sweep of commonly used addresses (probe-choice.c) 100 ms later and every 2 s after, as
+ *     long as no IPv4 address is known;
  *   - one DHCPDISCOVER (repeated each second with the same xid, as clients do): an OFFER means
  *     the peer serves DHCP; no REQUEST ever follows (probe-dhcp.c);
  *   - ICMPv6 echoes to ff02::1 until the peer answers, then its MAC from the neighbour table
@@ -47,6 +48,7 @@
 #include "updown.h"
 
 #define ARP_ROUND_MS 500
+#define SWEEP_DELAY_MS 100 /* after the profiles' probes: most peers answer those */
 #define SWEEP_ROUND_MS 2000
 #define SWEEP_BATCH 64 /* sweep requests per 20 ms tick */
 #define DHCP_ROUND_MS 1000
@@ -282,6 +284,8 @@ static void read_ipv6(struct engine *e)
 	}
 }
 
+static bool ipv4_known(const struct usbnet_probe_result *r);
+
 static void send_due(struct engine *e, int64_t now)
 {
 	uint8_t frame[DHCP_FRAME_MAX];
@@ -292,7 +296,8 @@ static void send_due(struct engine *e, int64_t now)
 		if (!carrier_now(e))
 			return;
 		e->carrier = true;
-		e->next_arp = e->next_sweep = e->next_dhcp = e->next_v6 = now;
+		e->next_arp = e->next_dhcp = e->next_v6 = now;
+		e->next_sweep = now + SWEEP_DELAY_MS;
 	}
 
 	if (now >= e->next_arp) {
@@ -302,8 +307,11 @@ static void send_due(struct engine *e, int64_t now)
 					 arp_build_probe(frame, e->mac, t));
 		e->next_arp = now + ARP_ROUND_MS;
 	}
+	/* The sweep only while no IPv4 address is known: 1536 requests are noise on the link
+	 * when a profile's address answered already. */
 	if (now >= e->next_sweep && e->sweep_next >= e->sweep_end) {
-		e->sweep_next = e->n_profile_targets;
+		if (!ipv4_known(e->res))
+			e->sweep_next = e->n_profile_targets;
 		e->next_sweep = now + SWEEP_ROUND_MS;
 	}
 	for (unsigned k = 0; k < SWEEP_BATCH && e->sweep_next < e->sweep_end; k++, e->sweep_next++)

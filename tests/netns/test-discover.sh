@@ -117,6 +117,8 @@ has_finding() {
 		'[.findings[] | select(.method == $m and .[$k] == $v)] | length > 0' >/dev/null
 }
 
+peer_rx() { ip -n "$P" -s -j link show veth1 | jq '.[0].stats64.rx.packets'; }
+
 within_timeout() {
 	local ms
 	ms=$(echo "$OUT" | jq -r .elapsed_ms)
@@ -152,6 +154,8 @@ echo "$OUT" | jq -e '.findings[] | select(.method == "arp-probe") | .profile == 
 	>/dev/null || fail "the answer does not name the profile: $OUT"
 echo "$OUT" | jq -e '.findings | map(select(.method == "arp-announce" or .method == "ipv4-traffic")) | length == 0' \
 	>/dev/null || fail "a silent peer was seen announcing: $OUT"
+# A profile's address answered at once: no sweep (1536 ARP requests) on the link.
+[ "$(peer_rx)" -lt 200 ] || fail "the peer received $(peer_rx) frames: the sweep went although .15 answered"
 within_timeout
 snapshot after
 same_as before after
@@ -182,6 +186,7 @@ snapshot before
 discover
 [ "$RC" = 0 ] || fail "exit $RC: $ERR"
 has_finding arp-sweep ipv4 10.77.0.2 || fail "the sweep did not find 10.77.0.2: $OUT"
+[ "$(peer_rx)" -ge 1536 ] || fail "the peer received only $(peer_rx) frames: no whole sweep"
 within_timeout
 snapshot after
 same_as before after
