@@ -69,6 +69,7 @@ int list_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int up_main(int argc, char *argv[]);
 int down_main(int argc, char *argv[]);
+int discover_main(int argc, char *argv[]);
 int udev_probe_main(int argc, char *argv[]);
 int watch_main(int argc, char *argv[]);
 int refresh_main(int argc, char *argv[]);

@@ -151,5 +151,7 @@ int print_report_details(const struct usbnet_report *r)
 		}
 	}
 	field("message", r->status.message[0] ? r->status.message : NULL);
+	if (r->status.discovered[0])
+		field("discovered", r->status.discovered);
 	return fflush(stdout) == 0 ? 0 : -errno;
 }

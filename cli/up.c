@@ -23,6 +23,11 @@ static const char usage[] =
 	"                        addresses and routes moved onto it (IPv4); --uplink IF is then\n"
 	"                        the LAN interface (default: the default route's)\n"
 	"  --bridge-name NAME    the bridge to make or join (default: usbnet-br0)\n"
+	"  --auto                find the peer's address on the link first (as discover does,\n"
+	"                        about 3.5 to 5 s), then take: the profile's host address when\n"
+	"                        the peer's is a profile's; else the lowest free address of the\n"
+	"                        peer's /24 (checked by ARP); else an IPv4 link-local address;\n"
+	"                        a peer that serves DHCP is left to NetworkManager (our profile)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, --verbose\n";
@@ -38,6 +43,7 @@ enum {
 	OPT_UPLINK,
 	OPT_BRIDGE_NAME,
 	OPT_DNS,
+	OPT_AUTO,
 };
 
 static int parse_wait(const char *s, int *ret)
@@ -86,7 +92,8 @@ static void say_result(const struct usbnet_report *rep, enum usbnet_up_result re
 
 	switch (result) {
 	case USBNET_UP_UNCHANGED:
-		printf("%s: already configured (%s), nothing changed\n", rep->peer.ifname, h ?: "-");
+		printf("%s: already configured (%s), nothing changed\n", rep->peer.ifname,
+		       h ?: rep->status.discovered[0] ? rep->status.discovered : "-");
 		break;
 	case USBNET_UP_NOTHING:
 		printf("%s: nothing to do: mode %s%s\n", rep->peer.ifname,
@@ -109,6 +116,8 @@ static void say_result(const struct usbnet_report *rep, enum usbnet_up_result re
 			printf(", peer %s answered in %.3f ms", p, (double)rep->status.rtt_us / 1000.0);
 		else if (p)
 			printf(", peer %s", p);
+		if (rep->status.discovered[0])
+			printf(" (discovered: %s)", rep->status.discovered);
 		putchar('\n');
 		break;
 	}
@@ -165,6 +174,7 @@ int up_main(int argc, char *argv[])
 		{ "uplink", required_argument, NULL, OPT_UPLINK },
 		{ "dns", no_argument, NULL, OPT_DNS },
 		{ "bridge-name", required_argument, NULL, OPT_BRIDGE_NAME },
+		{ "auto", no_argument, NULL, OPT_AUTO },
 		{},
 	};
 	struct cli_common c = {};
@@ -211,13 +221,16 @@ int up_main(int argc, char *argv[])
 		case OPT_ALL:
 			all = true;
 			break;
+		case OPT_AUTO:
 		case OPT_GATEWAY:
 		case OPT_BRIDGE: {
-			enum usbnet_mode m = opt == OPT_GATEWAY ? USBNET_MODE_GATEWAY
-								: USBNET_MODE_BRIDGE;
+			enum usbnet_mode m = opt == OPT_GATEWAY	 ? USBNET_MODE_GATEWAY
+					     : opt == OPT_BRIDGE ? USBNET_MODE_BRIDGE
+								 : USBNET_MODE_AUTO;
 
 			if (o.mode != USBNET_MODE_IGNORE && o.mode != m)
-				return cli_usage_error(usage, "--gateway and --bridge: one or the other");
+				return cli_usage_error(usage,
+						       "--auto, --gateway and --bridge: one of them");
 			o.mode = m;
 			break;
 		}
@@ -246,6 +259,9 @@ int up_main(int argc, char *argv[])
 		return cli_usage_error(usage, "give an interface or --all, not both");
 	if (!all && optind + 1 != argc)
 		return cli_usage_error(usage, "up takes one interface name (or --all)");
+	if (o.mode == USBNET_MODE_AUTO && (o.has_host || o.has_peer))
+		return cli_usage_error(usage, "--auto finds the addresses: not with --address or "
+					      "--peer");
 	if (all && (o.has_host || o.has_peer || o.force))
 		return cli_usage_error(usage,
 				       "--address, --peer and --force name one peer: not with --all");

@@ -159,6 +159,21 @@ struct usbnet_dns_ops {
 	int (*stop)(void *h, const char *run_dir, const char *ifname, const struct dns_handle *dh);
 };
 
+/* What discover asks of the link (probe.c). */
+struct probe_request {
+	int ifindex;
+	char ifname[USBNET_IFNAMSIZ];
+	unsigned timeout_ms;
+};
+
+struct usbnet_probe_ops {
+	/* Probe the link (it is up) for up to req->timeout_ms; fills ret's findings. */
+	int (*run)(void *h, const struct probe_request *req, struct usbnet_probe_result *ret);
+	/* RFC 5227 probe from 0.0.0.0 for a candidate address: 1 when someone has it, 0 free. */
+	int (*addr_in_use)(void *h, int ifindex, const char *ifname, struct in_addr candidate,
+			   unsigned wait_ms);
+};
+
 struct usbnet_backends {
 	const struct usbnet_netlink_ops *nl;
 	void *nl_h;
@@ -172,6 +187,8 @@ struct usbnet_backends {
 	void *dns_h;
 	const struct usbnet_bridge_ops *br; /* bridge mode */
 	void *br_h;
+	const struct usbnet_probe_ops *probe; /* NULL: up --auto and discover refuse */
+	void *probe_h;
 };
 
 /* The real backends (netlink.c, reach.c). open returns -errno; close takes NULL. */
@@ -182,6 +199,7 @@ extern const struct usbnet_reach_ops reach_real_ops;
 extern const struct usbnet_gateway_ops gw_real_ops;
 extern const struct usbnet_dns_ops dns_real_ops; /* dnsmasq.c */
 extern const struct usbnet_bridge_ops nl_bridge_real_ops; /* its handle is nl_real_open's */
+extern const struct usbnet_probe_ops probe_real_ops;
 
 /*
  * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm

@@ -254,6 +254,8 @@ const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx)
 	ctx->be.dns_h = NULL;
 	ctx->be.br = &nl_bridge_real_ops;
 	ctx->be.br_h = ctx->be.nl_h;
+	ctx->be.probe = &probe_real_ops;
+	ctx->be.probe_h = NULL;
 	ctx->be_owned = true;
 	return &ctx->be;
 }

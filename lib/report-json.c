@@ -22,6 +22,9 @@
  *   nameserver     gateway mode with --dns: the address the device takes as its DNS server
  *                  (the host's, where the forwarder listens), or null
  *   dns_forwarder  {"pid": N or null, "running": bool} when a forwarder is recorded, or null
+ *   discovered     only for a peer that up --auto configured: how the addresses were found
+ *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
+ *                  "dhcp-offer dhcp")
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -198,6 +201,8 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	} else {
 		json_null(w);
 	}
+	if (st->discovered[0])
+		key_field_or_null(w, "discovered", st->discovered, sizeof(st->discovered));
 	json_end_object(w);
 }
 

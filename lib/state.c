@@ -27,6 +27,8 @@
  * start, while the pid is not known yet.
  * A peer in bridge mode has "step bridge-join NAME" (it is listed in RUN_DIR/NAME.bridge,
  * bridge-state.c) and "step bridge-port NAME" (it was made a port of that bridge).
+ * An up --auto record has "discovered METHOD CHOICE" after "message" (how the peer's address
+ * was found, how the host's was chosen; see probe-choice.c); other records have no such line.
  *
  * Keys come in this order, each once; "-" stands for no host or peer address. Strings are
  * printable ASCII with "\\" and "\xHH" escapes, since a device's serial may hold any byte. The
@@ -160,6 +162,32 @@ static void buf_ip4(struct buf *b, const char *key, bool has, const struct usbne
 }
 
 /* A UUID as NetworkManager writes it: 8-4-4-4-12 lower-case hex digits. */
+/* "METHOD CHOICE": two words of lower-case letters, digits and "-". */
+static bool discovered_ok(const char *s)
+{
+	int words = 0;
+	bool in_word = false;
+	size_t n = strnlen(s, 48);
+
+	if (n == 0 || n >= 48)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == ' ') {
+			if (!in_word)
+				return false;
+			in_word = false;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+			words += !in_word;
+			in_word = true;
+		} else {
+			return false;
+		}
+	}
+	return in_word && words == 2;
+}
+
 static bool uuid_ok(const char *s)
 {
 	for (int i = 0; i < 36; i++) {
@@ -191,6 +219,13 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 	buf_ip4(&b, "peer", rec->status.has_peer, &peer, false);
 	buf_printf(&b, "rtt_us %" PRId64 "\n", rec->status.rtt_us < 0 ? -1 : rec->status.rtt_us);
 	buf_escaped(&b, "message", rec->status.message);
+	if (rec->status.discovered[0]) {
+		if (!discovered_ok(rec->status.discovered)) {
+			free(b.p);
+			return -EINVAL;
+		}
+		buf_printf(&b, "discovered %s\n", rec->status.discovered);
+	}
 	for (size_t i = 0; i < rec->n_steps; i++) {
 		const struct state_step *s = &rec->steps[i];
 
@@ -464,6 +499,12 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			return -EBADMSG;
 		if (strcmp(line, "end") == 0)
 			break;
+		if ((v = value_of(line, "discovered")) && rec.n_steps == 0 && !rec.status.discovered[0]) {
+			if (!discovered_ok(v))
+				return -EBADMSG;
+			strcpy(rec.status.discovered, v);
+			continue;
+		}
 		if (!(v = value_of(line, "step")) || rec.n_steps >= STATE_MAX_STEPS)
 			return -EBADMSG;
 		s = &rec.steps[rec.n_steps];

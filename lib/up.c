@@ -18,6 +18,7 @@
 #include "gateway.h"
 #include "bridge.h"
 #include "lock.h"
+#include "up-auto.h"
 #include "updown.h"
 
 struct up_run {
@@ -32,6 +33,7 @@ struct up_run {
 	size_t base; /* steps before this index were recorded by an earlier up */
 	struct gateway_plan gw; /* mode gateway: the uplink, resolved while validating */
 	struct bridge_plan bridge; /* bridge mode */
+	enum auto_choice auto_choice; /* mode auto: what discovery chose (up-auto.c) */
 };
 
 void usbnet_up_opts_init(struct usbnet_up_opts *opts)
@@ -203,6 +205,9 @@ static void make_plan(struct up_run *u, const struct usbnet_up_opts *opts)
 	if (opts->dns)
 		p->dns = true;
 	u->wait_s = opts->wait_s >= 0 ? (unsigned)opts->wait_s : p->wait_s;
+	/* Auto: the peer is known only after discovery; then it is checked as a profile's is. */
+	if (p->mode == USBNET_MODE_AUTO && opts->wait_s < 0 && !p->has_peer)
+		u->wait_s = UP_AUTO_DEFAULT_WAIT_S;
 }
 
 /* ---- recorded steps ------------------------------------------------------------------------- */
@@ -521,8 +526,8 @@ static const struct state_step *recorded_dns(const struct state_record *rec)
 	return NULL;
 }
 
-/* The record says up did this, and it is all still there. */
-static bool in_place(struct up_run *u)
+/* The record's addresses are on the link, and NetworkManager stays off it. */
+static bool addresses_in_place(struct up_run *u)
 {
 	const struct usbnet_backends *be = u->be;
 	const struct usbnet_status *st = &u->rec.status;
@@ -531,24 +536,9 @@ static bool in_place(struct up_run *u)
 	bool ok;
 	int managed;
 
-	if (st->state != USBNET_STATE_CONFIGURED && st->state != USBNET_STATE_DEGRADED)
-		return false;
-	if (u->plan.mode == USBNET_MODE_BRIDGE || u->rec.mode == USBNET_MODE_BRIDGE)
-		return u->plan.mode == u->rec.mode &&
-		       bridge_in_place(u->ctx, be, &u->rec, u->bridge.name);
-	if (u->plan.mode == USBNET_MODE_DHCP || u->rec.mode == USBNET_MODE_DHCP)
-		return u->plan.mode == u->rec.mode && u->plan.trusted == u->rec.trusted;
-	if (u->plan.mode != u->rec.mode ||
-	    (u->plan.mode == USBNET_MODE_GATEWAY && !gateway_in_place(&u->rec, &u->gw)))
-		return false;
 	if (!st->has_host || !ip4_equal(&st->host, &u->plan.host) ||
 	    st->has_peer != u->plan.has_peer ||
 	    (st->has_peer && st->peer.s_addr != u->plan.peer.s_addr))
-		return false;
-	if ((recorded_dns(&u->rec) != NULL) != want_dns(u))
-		return false;
-	/* A forwarder that died: up starts it again (dns_apply keeps the rest). */
-	if (recorded_dns(&u->rec) && be->dns->alive(be->dns_h, &recorded_dns(&u->rec)->dns) <= 0)
 		return false;
 	if (!u->link.up)
 		return false;
@@ -562,11 +552,52 @@ static bool in_place(struct up_run *u)
 	return ok;
 }
 
+/* The record says up did this, and it is all still there. */
+static bool in_place(struct up_run *u)
+{
+	const struct usbnet_backends *be = u->be;
+	const struct usbnet_status *st = &u->rec.status;
+	const struct state_step *dns = recorded_dns(&u->rec);
+
+	if (st->state != USBNET_STATE_CONFIGURED && st->state != USBNET_STATE_DEGRADED)
+		return false;
+	if (u->plan.mode == USBNET_MODE_BRIDGE || u->rec.mode == USBNET_MODE_BRIDGE)
+		return u->plan.mode == u->rec.mode &&
+		       bridge_in_place(u->ctx, be, &u->rec, u->bridge.name);
+	if (u->plan.mode == USBNET_MODE_AUTO || u->rec.mode == USBNET_MODE_AUTO) {
+		/* What an earlier up --auto chose stands while it is in place. */
+		struct usbnet_plan saved = u->plan;
+
+		if (u->plan.mode != u->rec.mode ||
+		    !up_auto_adopt(st->discovered, st, &u->plan, &u->auto_choice))
+			return false;
+		if (u->auto_choice == AUTO_DHCP || addresses_in_place(u))
+			return true;
+		u->plan = saved;
+		u->auto_choice = AUTO_NONE;
+		return false;
+	}
+	if (u->plan.mode == USBNET_MODE_DHCP || u->rec.mode == USBNET_MODE_DHCP)
+		return u->plan.mode == u->rec.mode && u->plan.trusted == u->rec.trusted;
+	if (u->plan.mode != u->rec.mode ||
+	    (u->plan.mode == USBNET_MODE_GATEWAY && !gateway_in_place(&u->rec, &u->gw)))
+		return false;
+	if ((dns != NULL) != want_dns(u))
+		return false;
+	/* A forwarder that died: up starts it again (dns_apply keeps the rest). */
+	if (dns && be->dns->alive(be->dns_h, &dns->dns) <= 0)
+		return false;
+	return addresses_in_place(u);
+}
+
 /* Same plan as the record: carry on from it. Another plan: undo the record first. */
 static bool same_plan(const struct up_run *u)
 {
 	const struct usbnet_status *st = &u->rec.status;
 
+	/* Discovery runs again from a clean link: the old choice is undone first. */
+	if (u->plan.mode == USBNET_MODE_AUTO || u->rec.mode == USBNET_MODE_AUTO)
+		return false;
 	if (u->plan.mode == USBNET_MODE_DHCP || u->rec.mode == USBNET_MODE_DHCP)
 		return u->plan.mode == u->rec.mode && u->plan.trusted == u->rec.trusted;
 	/* Another mode or another uplink: the old gateway steps go first */
@@ -637,6 +668,65 @@ static int take_over_record(struct up_run *u)
 	return 0;
 }
 
+/*
+ * Mode auto: NetworkManager off the device and the link up (both recorded, as for static),
+ * then discovery chooses the addresses (up-auto.c). They are checked as an --address would be
+ * (a clash with another interface's subnet is -EADDRINUSE, rolled back), and recorded with how
+ * they were found. A DHCP-serving peer goes back to NetworkManager, under our profile.
+ */
+static int up_auto(struct up_run *u)
+{
+	struct up_auto_outcome out;
+	struct nl_addr_entry *addrs = NULL;
+	size_t n = 0;
+	int r;
+
+	r = apply_nm(u);
+	if (r >= 0)
+		r = apply_link(u);
+	if (r < 0)
+		return r;
+	r = up_auto_resolve(u->ctx, u->be, u->link.ifindex, u->ifname, USBNET_PROBE_DEFAULT_MS,
+			    &u->plan, &out);
+	if (r < 0)
+		return r;
+	u->auto_choice = out.choice;
+	snprintf(u->rec.status.discovered, sizeof(u->rec.status.discovered), "%s", out.discovered);
+	ctx_log(u->ctx, USBNET_LOG_INFO, "%s: discovered in %lld ms: %s", u->ifname,
+		(long long)out.elapsed_ms, out.discovered);
+	if (out.choice == AUTO_DHCP) {
+		struct state_record mine = u->rec;
+
+		/* NetworkManager must manage the device to take the lease: what this call did
+		 * for the static case is undone first. */
+		memmove(mine.steps, mine.steps + u->base,
+			(mine.n_steps - u->base) * sizeof(mine.steps[0]));
+		mine.n_steps -= u->base;
+		r = updown_undo(u->ctx, u->be, &mine, NULL, 0);
+		if (r < 0)
+			return r;
+		u->rec.n_steps = u->base;
+		u->rec.status.has_peer = u->plan.has_peer;
+		u->rec.status.peer = u->plan.peer;
+		return write_record(u);
+	}
+	r = validate_addresses(u->ctx, &u->plan);
+	if (r < 0)
+		return r;
+	r = u->be->nl->addr_list(u->be->nl_h, 0, &addrs, &n);
+	if (r < 0)
+		return ctx_fail(u->ctx, r, "cannot list the host's addresses: %s", strerror(-r));
+	r = check_clash(u, addrs, n);
+	free(addrs);
+	if (r < 0)
+		return r;
+	u->rec.status.has_host = true;
+	u->rec.status.host = u->plan.host;
+	u->rec.status.has_peer = u->plan.has_peer;
+	u->rec.status.peer = u->plan.peer;
+	return write_record(u);
+}
+
 static void fill_report(const struct up_run *u, struct usbnet_report *ret)
 {
 	memset(ret, 0, sizeof(*ret));
@@ -698,14 +788,10 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 			goto out;
 		goto lock;
 	}
-	if (u->plan.mode == USBNET_MODE_AUTO) {
-		/* An address guessed without discovery would look like success. */
-		r = ctx_fail(ctx, -EOPNOTSUPP,
-			     "%s: mode %s is not supported by this version yet; nothing was changed "
-			     "(mode=static in its [peer] group configures the link alone)",
-			     ifname, usbnet_mode_name(u->plan.mode));
-		goto out;
-	}
+	if (u->plan.mode == USBNET_MODE_AUTO && !opts->has_host)
+		goto lock; /* discovery decides, once the link is up (up_auto below) */
+	if (u->plan.mode == USBNET_MODE_AUTO)
+		u->plan.mode = USBNET_MODE_STATIC; /* --address: nothing left to discover */
 	if (!u->plan.has_host) {
 		r = ctx_fail(ctx, -EINVAL,
 			     "no address for %s: pass --address A.B.C.D/N, or add a [peer] group "
@@ -768,7 +854,8 @@ lock:
 	u->rec.mode = u->plan.mode;
 	u->rec.trusted = u->plan.trusted;
 	u->rec.status.state = USBNET_STATE_UNCONFIGURED; /* until the steps are done */
-	u->rec.status.has_host = u->plan.mode != USBNET_MODE_DHCP && u->plan.mode != USBNET_MODE_BRIDGE;
+	u->rec.status.has_host = u->plan.mode != USBNET_MODE_DHCP &&
+				 u->plan.mode != USBNET_MODE_BRIDGE && u->plan.mode != USBNET_MODE_AUTO;
 	u->rec.status.host = u->plan.host;
 	u->rec.status.has_peer = u->plan.has_peer && u->plan.mode != USBNET_MODE_BRIDGE;
 	u->rec.status.peer = u->plan.peer;
@@ -779,7 +866,14 @@ lock:
 		ctx_fail_append(ctx, "nothing was changed");
 		goto out;
 	}
-	if (u->plan.mode == USBNET_MODE_DHCP) {
+	if (u->plan.mode == USBNET_MODE_AUTO) {
+		r = up_auto(u);
+		if (r < 0) {
+			r = roll_back(u, r);
+			goto out;
+		}
+	}
+	if (u->plan.mode == USBNET_MODE_DHCP || u->auto_choice == AUTO_DHCP) {
 		r = apply_dhcp_profile(u);
 		if (r == -ENOTCONN) {
 			/* Nobody to hand it to: nothing was changed. */
@@ -828,8 +922,9 @@ lock:
 		result = USBNET_UP_CONFIGURED;
 		goto done;
 	}
-	r = apply_nm(u);
-	if (r >= 0)
+	if (u->plan.mode != USBNET_MODE_AUTO)
+		r = apply_nm(u);
+	if (r >= 0 && u->plan.mode != USBNET_MODE_AUTO)
 		r = apply_link(u);
 	if (r >= 0)
 		r = apply_addr(u);

@@ -191,6 +191,9 @@ static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why
 			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: %s: configured %s (%s)", ifname, why,
 				usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
 				rep.plan.profile[0] ? rep.plan.profile : rep.plan.config_peer);
+		if (rep.status.discovered[0]) /* mode=auto: how discovery chose */
+			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: %s: addresses discovered: %s", ifname,
+				why, rep.status.discovered);
 		break;
 	case USBNET_UP_DEGRADED:
 		ctx_log(w->ctx, USBNET_LOG_WARNING, "%s: %s: configured %s, degraded: %s", ifname,

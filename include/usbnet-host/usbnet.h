@@ -120,6 +120,10 @@ struct usbnet_status {
 	bool dns;	  /* gateway mode: a DNS forwarder for the peer is recorded (--dns) */
 	int dns_pid;	  /* its process, 0 when not known */
 	bool dns_running; /* it runs now (the watcher restarts one that died) */
+	/* up --auto: how the addresses were found and chosen, "METHOD CHOICE" (two words of
+	 * [a-z0-9-]: "arp-probe profile", "arp-sweep lowest-free", "none link-local",
+	 * "dhcp-offer dhcp"); "" when they were not discovered */
+	char discovered[48];
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */
@@ -221,6 +225,65 @@ int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet
 /* Interfaces that have a state record, free with usbnet_strv_free(). */
 int usbnet_state_list(struct usbnet_ctx *ctx, char ***ret_ifnames);
 char **usbnet_strv_free(char **strv);
+
+/* ---- what the peer is, asked on the link (discover) ------------------------------------- */
+
+/* How a finding was made. */
+enum usbnet_probe_method {
+	USBNET_FOUND_IPV6_ALL_NODES = 1, /* answered our ICMPv6 echo to ff02::1 */
+	USBNET_FOUND_ARP_ANNOUNCE,	 /* a gratuitous ARP (or ARP probe) of its own */
+	USBNET_FOUND_ARP_REQUEST,	 /* it asked ARP for someone: its sender address */
+	USBNET_FOUND_IPV4_TRAFFIC,	 /* an IPv4 packet from its MAC */
+	USBNET_FOUND_ARP_PROBE,		 /* answered our ARP probe for a profile's address */
+	USBNET_FOUND_ARP_SWEEP,		 /* answered our ARP probe for a commonly used address */
+	USBNET_FOUND_DHCP_OFFER,	 /* offered a lease: it serves DHCP */
+};
+
+#define USBNET_MAX_FINDINGS 16
+
+struct usbnet_finding {
+	enum usbnet_probe_method method;
+	int64_t at_ms;	/* since the probe started */
+	char mac[18];	/* the sender's MAC, "" when unknown */
+	bool has_ipv4;
+	struct in_addr ipv4; /* the peer's address (DHCP: the server's) */
+	bool has_ipv6;
+	struct in6_addr ipv6;
+	bool has_offered; /* DHCP: the address offered to the host (never taken) */
+	struct in_addr offered;
+	uint8_t offered_prefix; /* from the offer's subnet mask; 0 when absent */
+	char profile[USBNET_NAME_MAX]; /* ARP probe: the profile whose address answered */
+};
+
+struct usbnet_probe_result {
+	char ifname[USBNET_IFNAMSIZ];
+	char mac[18]; /* the peer's MAC when something came from it, else "" */
+	struct usbnet_finding findings[USBNET_MAX_FINDINGS];
+	size_t n_findings;
+	int64_t elapsed_ms;
+	unsigned timeout_ms;
+	bool certain; /* stopped before the timeout: the answer could not change (probe.c) */
+	bool link_was_down; /* the link was set up for the probe, and down again after */
+};
+
+struct usbnet_probe_opts {
+	unsigned timeout_ms; /* 0: the default (USBNET_PROBE_DEFAULT_MS) */
+	bool force;	     /* probe an interface that is not a USB network peer */
+};
+
+#define USBNET_PROBE_DEFAULT_MS 5000
+#define USBNET_PROBE_MAX_MS 60000
+
+void usbnet_probe_opts_init(struct usbnet_probe_opts *opts);
+/* Bring the link up without an IPv4 address (and down again after, when it was down) and
+ * learn what the peer is within the bounded time. Sends ARP probes from 0.0.0.0, one
+ * DHCPDISCOVER (never a REQUEST), ICMPv6 echoes to ff02::1, all bound to the interface. Returns
+ * the number of findings (0: nothing answered); -ENODEV, -EMEDIUMTYPE as usbnet_up. */
+int usbnet_probe(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_probe_opts *opts,
+		 struct usbnet_probe_result *ret);
+/* JSON text of a result: {"ifname":..,"mac":..,"findings":[..],"elapsed_ms":..}; malloc'd. */
+char *usbnet_probe_to_json(const struct usbnet_probe_result *result);
+const char *usbnet_probe_method_name(enum usbnet_probe_method m); /* "arp-probe"... */
 
 /* ---- hotplug watcher ------------------------------------------------------------------- */
 

@@ -40,6 +40,8 @@ enum fake_op {
 	OP_BR_ROUTE_ADD,
 	OP_BR_ROUTE_DEL,
 	OP_BR_DEFAULT,
+	OP_PROBE_RUN,
+	OP_PROBE_IN_USE,
 	OP_COUNT,
 };
 
@@ -61,6 +63,7 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_BR_ADDR_DEL] = "br.addr_del_full", [OP_BR_ROUTE_LIST] = "br.route_list_full",
 	[OP_BR_ROUTE_ADD] = "br.route_add_full", [OP_BR_ROUTE_DEL] = "br.route_del_full",
 	[OP_BR_DEFAULT] = "br.default_route_dev",
+	[OP_PROBE_RUN] = "probe.run", [OP_PROBE_IN_USE] = "probe.addr_in_use",
 };
 
 static bool op_mutates(enum fake_op op)
@@ -884,6 +887,41 @@ static const struct usbnet_bridge_ops fake_br_ops = {
 	.default_route_dev = f_br_default,
 };
 
+/* Discovery: what f->discovery says the link holds. */
+static int f_probe_run(void *h, const struct probe_request *req, struct usbnet_probe_result *ret)
+{
+	struct fake *f = h;
+	int r = call(f, OP_PROBE_RUN, "%d %u", req->ifindex, req->timeout_ms);
+
+	if (r < 0)
+		return r;
+	*ret = f->discovery;
+	snprintf(ret->ifname, sizeof(ret->ifname), "%s", req->ifname);
+	return (int)ret->n_findings;
+}
+
+static int f_probe_in_use(void *h, int ifindex, const char *ifname, struct in_addr a,
+			  unsigned wait_ms)
+{
+	struct fake *f = h;
+	char s[INET_ADDRSTRLEN];
+	int r = call(f, OP_PROBE_IN_USE, "%d %s", ifindex, inet_ntop(AF_INET, &a, s, sizeof(s)));
+
+	(void)ifname;
+	(void)wait_ms;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->n_taken; i++)
+		if (f->taken[i].s_addr == a.s_addr)
+			return 1;
+	return 0;
+}
+
+static const struct usbnet_probe_ops fake_probe_ops = {
+	.run = f_probe_run,
+	.addr_in_use = f_probe_in_use,
+};
+
 static const struct usbnet_netlink_ops fake_nl_ops = {
 	.link_get = f_link_get,
 	.link_set_up = f_link_set_up,
@@ -921,6 +959,8 @@ struct usbnet_backends fake_backends(struct fake *f)
 		.dns_h = f,
 		.br = &fake_br_ops,
 		.br_h = f,
+		.probe = &fake_probe_ops,
+		.probe_h = f,
 	};
 }
 

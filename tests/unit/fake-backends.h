@@ -84,6 +84,10 @@ struct fake {
 	/* the peer: probe answers after rtt_us, or fails with probe_err (e.g. -ETIMEDOUT) */
 	int64_t probe_rtt_us;
 	int probe_err;
+	/* discovery: what probe.run finds; addresses someone answers ARP probes for */
+	struct usbnet_probe_result discovery;
+	struct in_addr taken[8];
+	size_t n_taken;
 	/* "nl.addr_add 7 192.168.2.14/24", one line per call, in order */
 	char log[FAKE_LOG_MAX][96];
 	size_t n_log;

@@ -535,24 +535,6 @@ static void test_dhcp_profile_refused_leaves_nothing(void **state)
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "NetworkManager did not take"));
 }
 
-static void test_modes_not_carried_out_yet_are_refused_before_any_change(void **state)
-{
-	static const enum usbnet_mode modes[] = { USBNET_MODE_AUTO };
-
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		struct usbnet_up_opts o = opts(HOST, PEER, 0);
-		enum usbnet_up_result res;
-
-		o.mode = modes[i];
-		fake_clear_log(&f);
-		assert_int_equal(up(&o, &res), -EOPNOTSUPP);
-		assert_int_equal(f.n_mutating, 0);
-		assert_true(fake_state_equal(&initial, &f.s));
-		assert_false(record_exists());
-		assert_non_null(strstr(usbnet_ctx_error(ctx), "nothing was changed"));
-	}
-}
-
 static void test_ret_params_untouched_on_failure(void **state)
 {
 	struct usbnet_up_opts o = opts("10.0.0.9/24", NULL, 0);
@@ -590,7 +572,6 @@ int main(void)
 		T(test_dhcp_peer_gets_an_untrusted_networkmanager_profile),
 		T(test_dhcp_peer_without_networkmanager_is_nothing_to_do),
 		T(test_dhcp_profile_refused_leaves_nothing),
-		T(test_modes_not_carried_out_yet_are_refused_before_any_change),
 		T(test_missing_interface_is_enodev),
 		T(test_no_plan_and_no_address_is_nothing_to_do),
 		T(test_unwritable_run_dir_changes_nothing),

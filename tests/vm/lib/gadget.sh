@@ -14,7 +14,8 @@
 #   peer_remove_all
 #   in_peer NAME CMD...       run CMD in the peer's namespace (the device side)
 #
-# KINDs: n810 n900 fobnail rndis dhcp-peer. PEER_SERIAL=… and PEER_ADDR=… (CIDR) in the
+# KINDs: n810 n900 fobnail rndis dhcp-peer unknown (IDs in no profile, 10.77.0.2/24, silent
+# in IPv4 until asked; IPv6 on, as a Linux gadget has it). PEER_SERIAL=… and PEER_ADDR=… (CIDR) in the
 # environment of peer_plug override the table (two identical peers, many peers).
 # shellcheck shell=bash
 
@@ -53,8 +54,15 @@ peer_spec() {
 		P_SERIAL=PMOS0001 P_ADDR=172.16.42.1/24
 		P_DRIVER=cdc_ncm P_PROTO=ncm
 		;;
+	unknown)
+		# A board whose IDs no profile knows (pid.codes' test pair) and whose address its
+		# image's author chose: what `discover` and `up --auto` are for.
+		P_FUNC=ecm P_VID=1209 P_PID=0001 P_MFR="Example" P_PRODUCT="Unknown Gadget"
+		P_SERIAL=UNK0001 P_ADDR=10.77.0.2/24
+		P_DRIVER=cdc_ether P_PROTO=ecm
+		;;
 	*)
-		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer)" >&2
+		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer unknown)" >&2
 		return 2
 		;;
 	esac

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"Usage: usbnet-host discover IFACE [--timeout S] [--json] [--force]\n"
+	"Find out what the peer on IFACE is: its addresses, and how each was found. The link is\n"
+	"brought up without an IPv4 address for the probe (and down again after, when it was\n"
+	"down); on the link go, for at most S seconds: ARP probes from 0.0.0.0 for the profiles'\n"
+	"device addresses and, while no address is known, a sweep of the first two hosts of\n"
+	"192.168.N.0/24, 10.N.0.0/24 and 172.16.N.0/24 (RFC 5227 style: the host claims no\n"
+	"address), one DHCPDISCOVER (an offer is reported, never taken: no REQUEST is sent),\n"
+	"ICMPv6 echoes to ff02::1. It stops early once the peer's IPv4 address is known and the\n"
+	"DHCP question is settled.\n\n"
+	"  --timeout S    how long to probe at most, in seconds (default 5, at most 60)\n"
+	"  --json         print the findings as JSON\n"
+	"  --force        probe an interface that is not a USB network peer\n"
+	"  --config FILE, --run-dir DIR, --verbose\n\n"
+	"Exit status: 0 something was found; 1 nothing answered within the time (or the probe\n"
+	"failed); 2 bad usage or not a USB network peer; 3 no such interface.\n";
+
+enum {
+	OPT_TIMEOUT = OPT_COMMON_END,
+	OPT_FORCE,
+};
+
+static int parse_timeout(const char *s, unsigned *ret_ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0.1 && v <= USBNET_PROBE_MAX_MS / 1000))
+		return -EINVAL;
+	*ret_ms = (unsigned)(v * 1000.0 + 0.5);
+	return 0;
+}
+
+static void print_table(const struct usbnet_probe_result *r)
+{
+	char a[INET6_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	printf("%-16s %-20s %-26s %-17s %s\n", "METHOD", "ADDRESS", "DETAIL", "MAC", "AT");
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct usbnet_finding *f = &r->findings[i];
+		char detail[64] = "";
+
+		if (f->has_ipv6)
+			inet_ntop(AF_INET6, &f->ipv6, a, sizeof(a));
+		else if (f->has_ipv4)
+			inet_ntop(AF_INET, &f->ipv4, a, sizeof(a));
+		else
+			strcpy(a, "-");
+		if (f->method == USBNET_FOUND_DHCP_OFFER && f->has_offered) {
+			inet_ntop(AF_INET, &f->offered, b, sizeof(b));
+			if (f->offered_prefix)
+				snprintf(detail, sizeof(detail), "serves DHCP, offers %s/%u", b,
+					 f->offered_prefix);
+			else
+				snprintf(detail, sizeof(detail), "serves DHCP, offers %s", b);
+		} else if (f->profile[0]) {
+			snprintf(detail, sizeof(detail), "profile %.40s", f->profile);
+		}
+		printf("%-16s %-20s %-26s %-17s %lld ms\n", usbnet_probe_method_name(f->method), a,
+		       detail[0] ? detail : "-", f->mac[0] ? f->mac : "-", (long long)f->at_ms);
+	}
+	printf("%s: %zu finding%s in %lld ms%s\n", r->ifname, r->n_findings,
+	       r->n_findings == 1 ? "" : "s", (long long)r->elapsed_ms,
+	       r->certain ? " (stopped early: the answer was certain)" : "");
+}
+
+int discover_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{},
+	};
+	struct cli_common c = {};
+	struct usbnet_probe_opts o;
+	struct usbnet_probe_result res;
+	struct usbnet_ctx *ctx;
+	int opt, r, status;
+
+	usbnet_probe_opts_init(&o);
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		r = cli_common_option(&c, opt, optarg, usage);
+		if (r >= 0)
+			return r;
+		if (r == -2)
+			continue;
+		switch (opt) {
+		case OPT_TIMEOUT:
+			if (parse_timeout(optarg, &o.timeout_ms) < 0)
+				return cli_usage_error(usage,
+						       "--timeout: '%s' is not a number of seconds "
+						       "(0.1 to 60)",
+						       optarg);
+			break;
+		case OPT_FORCE:
+			o.force = true;
+			break;
+		default:
+			return cli_usage_error(usage, "unexpected option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(usage, "discover takes one interface name");
+
+	ctx = cli_open(&c, &status);
+	if (!ctx)
+		return status;
+	r = usbnet_probe(ctx, argv[optind], &o, &res);
+	if (r < 0) {
+		status = cli_fail(ctx, r, argv[optind]);
+	} else {
+		if (c.json) {
+			char *s = usbnet_probe_to_json(&res);
+
+			if (!s) {
+				usbnet_ctx_free(ctx);
+				return EXIT_FAILED;
+			}
+			puts(s);
+			free(s);
+		} else {
+			print_table(&res);
+		}
+		status = EXIT_DONE;
+		if (res.n_findings == 0) {
+			fprintf(stderr, "%s: %s: nothing answered within %.1f s\n", program_name,
+				res.ifname, (double)res.timeout_ms / 1000.0);
+			status = EXIT_FAILED;
+		}
+	}
+	usbnet_ctx_free(ctx);
+	return status;
+}

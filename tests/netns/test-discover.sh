@@ -1,0 +1,365 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# discover and up --auto for real, in throw-away network namespaces: a veth pair stands in for
+# the USB link, each "peer" in its own namespace. Needs root; no NetworkManager needed.
+#
+# Peers: (a) announces itself with gratuitous ARP; (b) silent at 192.168.2.15/24 (a profile's
+# address); (c) silent at 169.254.0.1/16 with IPv6 off; (d) silent at 10.77.0.2/24, in no
+# profile but in the sweep; (d2) silent at 10.123.45.67/24, in neither: its IPv4 address
+# cannot be found (it answers ARP only for its own address, and nothing asks for that one),
+# only IPv6 sees it; (e) serves DHCP (dnsmasq); (f) nobody: nothing answers.
+#
+# Env: USBNET_HOST (the built usbnet-host), USBNET_SRC (the source tree).
+set -u
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: needs root (network namespaces)"
+	exit 77
+fi
+: "${USBNET_HOST:?the built usbnet-host}"
+: "${USBNET_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
+PY=/usr/bin/python3
+
+PFX="ubh-$$"
+TMP=$(mktemp -d /tmp/usbnet-discover-XXXXXX)
+NSS=()
+PIDS=()
+fails=0
+TIMEOUT=5
+
+cleanup() {
+	local p ns
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	for ns in "${NSS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "${KEEP:-}" ] || rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $T: $*"
+	fails=$((fails + 1))
+}
+
+# make_pair CIDR [noipv6]: host namespace with veth0 (down, its qdisc settled), peer namespace
+# with veth1 up holding CIDR ("" for none); "noipv6" turns IPv6 off in the peer.
+make_pair() {
+	local peer_addr=$1
+	H="$PFX-$T-h"
+	P="$PFX-$T-p"
+	NSS+=("$H" "$P")
+	ip netns add "$H" && ip netns add "$P" || exit 1
+	ip -n "$H" link add veth0 type veth peer name veth1 netns "$P" || exit 1
+	ip -n "$H" link set veth0 up && ip -n "$H" link set veth0 down
+	ip -n "$P" link set lo up
+	if [ "${2:-}" = noipv6 ]; then
+		ip netns exec "$P" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$P" sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1
+	fi
+	ip -n "$P" link set veth1 up
+	[ -n "$peer_addr" ] && ip -n "$P" addr add "$peer_addr" dev veth1
+	PEER_MAC=$(ip -n "$P" -j link show veth1 | jq -r '.[0].address')
+	RUN="$TMP/$T/run"
+	mkdir -p "$TMP/$T"
+}
+
+settle() {
+	local i l a
+	for i in $(seq 50); do
+		l=$(ip -n "$H" -j link show veth0 2>/dev/null)
+		a=$(ip -n "$H" -j addr show veth0 2>/dev/null)
+		if ! echo "$a" | grep -q tentative &&
+			{ ! echo "$l" | grep -q '"UP"' || echo "$l" | grep -q '"operstate":"UP"'; }; then
+			return
+		fi
+		sleep 0.1
+	done
+}
+
+snapshot() { # $1: name
+	settle
+	ip -n "$H" -j addr >"$TMP/$T/$1.addr"
+	ip -n "$H" -j route >"$TMP/$T/$1.route"
+	ip -n "$H" -j link >"$TMP/$T/$1.link"
+}
+
+same_as() { # $1, $2: snapshot names
+	local what
+	for what in addr route link; do
+		if ! cmp -s "$TMP/$T/$1.$what" "$TMP/$T/$2.$what"; then
+			fail "ip -j $what differs between $1 and $2"
+			diff <(tr ',' '\n' <"$TMP/$T/$1.$what") <(tr ',' '\n' <"$TMP/$T/$2.$what") | head -20
+		fi
+	done
+}
+
+uh() { # usbnet-host in the host namespace; output in $OUT, status in $RC
+	OUT=$(ip netns exec "$H" "$USBNET_HOST" "$@" --run-dir "$RUN" 2>"$TMP/$T/stderr")
+	RC=$?
+	ERR=$(cat "$TMP/$T/stderr")
+}
+
+discover() { # discover veth0 --json, timed from outside too
+	local t0 t1
+	t0=$(date +%s%N)
+	uh discover veth0 --force --json --timeout "$TIMEOUT" "$@"
+	t1=$(date +%s%N)
+	WALL_MS=$(((t1 - t0) / 1000000))
+}
+
+# has_finding METHOD KEY VALUE: a finding of METHOD whose KEY is VALUE
+has_finding() {
+	echo "$OUT" | jq -e --arg m "$1" --arg k "$2" --arg v "$3" \
+		'[.findings[] | select(.method == $m and .[$k] == $v)] | length > 0' >/dev/null
+}
+
+peer_rx() { ip -n "$P" -s -j link show veth1 | jq '.[0].stats64.rx.packets'; }
+
+within_timeout() {
+	local ms
+	ms=$(echo "$OUT" | jq -r .elapsed_ms)
+	[ "$ms" -le $((TIMEOUT * 1000 + 200)) ] || fail "elapsed_ms $ms is over the ${TIMEOUT} s timeout"
+	[ "$WALL_MS" -le $((TIMEOUT * 1000 + 1500)) ] || fail "discover took ${WALL_MS} ms of wall time"
+	ELAPSED=$ms
+}
+
+# ---- discover --------------------------------------------------------------------------------
+
+T=a-announce
+make_pair 10.99.0.7/24
+ip netns exec "$P" "$PY" "$USBNET_SRC/tests/netns/helpers/garp.py" veth1 10.99.0.7 0.3 60 &
+PIDS+=($!)
+snapshot before
+discover
+[ "$RC" = 0 ] || fail "exit $RC: $ERR"
+has_finding arp-announce ipv4 10.99.0.7 || fail "no arp-announce of 10.99.0.7: $OUT"
+has_finding arp-announce mac "$PEER_MAC" || fail "the announcement is not from $PEER_MAC: $OUT"
+within_timeout
+echo "$OUT" | jq -e '.certain' >/dev/null || fail "did not stop early although certain: $OUT"
+snapshot after
+same_as before after
+echo "a: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, at_ms}]') in ${ELAPSED} ms"
+
+T=b-silent-profile
+make_pair 192.168.2.15/24
+snapshot before
+discover
+[ "$RC" = 0 ] || fail "exit $RC: $ERR"
+has_finding arp-probe ipv4 192.168.2.15 || fail "no arp-probe answer from 192.168.2.15: $OUT"
+echo "$OUT" | jq -e '.findings[] | select(.method == "arp-probe") | .profile == "maemo"' \
+	>/dev/null || fail "the answer does not name the profile: $OUT"
+echo "$OUT" | jq -e '.findings | map(select(.method == "arp-announce" or .method == "ipv4-traffic")) | length == 0' \
+	>/dev/null || fail "a silent peer was seen announcing: $OUT"
+# A profile's address answered at once: no sweep (1536 ARP requests) on the link.
+[ "$(peer_rx)" -lt 200 ] || fail "the peer received $(peer_rx) frames: the sweep went although .15 answered"
+within_timeout
+snapshot after
+same_as before after
+echo "b: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, ipv6, at_ms}]') in ${ELAPSED} ms"
+# The human table says the same
+uh discover veth0 --force --timeout "$TIMEOUT"
+[ "$RC" = 0 ] || fail "table: exit $RC: $ERR"
+echo "$OUT" | grep -q "^arp-probe  *192.168.2.15  *profile maemo" || fail "table: $OUT"
+
+T=c-silent-linklocal-noipv6
+make_pair 169.254.0.1/16 noipv6
+snapshot before
+discover
+[ "$RC" = 0 ] || fail "exit $RC: $ERR"
+has_finding arp-probe ipv4 169.254.0.1 || fail "no arp-probe answer from 169.254.0.1: $OUT"
+echo "$OUT" | jq -e '.findings[] | select(.method == "arp-probe") | .profile == "fobnail"' \
+	>/dev/null || fail "the answer does not name the fobnail profile: $OUT"
+echo "$OUT" | jq -e '[.findings[] | select(.method == "ipv6-all-nodes")] | length == 0' \
+	>/dev/null || fail "IPv6 is off on this peer, yet it answered: $OUT"
+within_timeout
+snapshot after
+same_as before after
+echo "c: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, at_ms}]') in ${ELAPSED} ms"
+
+T=d-silent-sweep
+make_pair 10.77.0.2/24
+snapshot before
+discover
+[ "$RC" = 0 ] || fail "exit $RC: $ERR"
+has_finding arp-sweep ipv4 10.77.0.2 || fail "the sweep did not find 10.77.0.2: $OUT"
+[ "$(peer_rx)" -ge 1536 ] || fail "the peer received only $(peer_rx) frames: no whole sweep"
+within_timeout
+snapshot after
+same_as before after
+echo "d: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, ipv6, at_ms}]') in ${ELAPSED} ms"
+
+T=d2-silent-ipv6-only
+make_pair 10.123.45.67/24
+snapshot before
+discover
+[ "$RC" = 0 ] || fail "exit $RC: $ERR"
+has_finding ipv6-all-nodes mac "$PEER_MAC" || fail "no IPv6 answer from $PEER_MAC: $OUT"
+PEER_LL=$(ip -n "$P" -j addr show veth1 | jq -r '.[0].addr_info[] | select(.scope == "link") | .local')
+has_finding ipv6-all-nodes ipv6 "$PEER_LL" || fail "not the peer's link-local $PEER_LL: $OUT"
+echo "$OUT" | jq -e '[.findings[] | select(.ipv4)] | length == 0' >/dev/null ||
+	fail "an IPv4 address was reported for a peer outside the probes: $OUT"
+echo "$OUT" | jq -e '.certain == false' >/dev/null || fail "said certain without IPv4: $OUT"
+within_timeout
+snapshot after
+same_as before after
+echo "d2: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv6, mac, at_ms}]') in ${ELAPSED} ms"
+
+T=e-dhcp-server
+make_pair 172.16.42.1/24
+ip netns exec "$P" dnsmasq --conf-file=/dev/null --keep-in-foreground --port=0 \
+	--interface=veth1 --bind-interfaces --dhcp-range=172.16.42.2,172.16.42.2,255.255.255.0,1h \
+	--dhcp-leasefile="$TMP/$T/leases" --pid-file="$TMP/$T/dnsmasq.pid" \
+	--log-facility="$TMP/$T/dnsmasq.log" --log-dhcp &
+PIDS+=($!)
+sleep 0.3
+snapshot before
+discover
+[ "$RC" = 0 ] || fail "exit $RC: $ERR"
+echo "$OUT" | jq -e '.findings[] | select(.method == "dhcp-offer") | .server == "172.16.42.1" and .offered == "172.16.42.2" and .offered_prefix == 24' \
+	>/dev/null || fail "no offer from 172.16.42.1 of 172.16.42.2/24: $OUT"
+within_timeout
+echo "$OUT" | jq -e '.certain' >/dev/null || fail "an offer did not end the probe: $OUT"
+grep -q DHCPREQUEST "$TMP/$T/dnsmasq.log" && fail "a DHCPREQUEST reached the server"
+[ -s "$TMP/$T/leases" ] && fail "the server recorded a lease: $(cat "$TMP/$T/leases")"
+snapshot after
+same_as before after
+echo "e: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, server, offered, at_ms}]') in ${ELAPSED} ms"
+
+T=f-nothing
+make_pair "" noipv6
+snapshot before
+TIMEOUT=1.5
+t0=$(date +%s%N)
+uh discover veth0 --force --timeout 1.5
+WALL_MS=$((($(date +%s%N) - t0) / 1000000))
+[ "$RC" = 1 ] || fail "nothing answered, yet exit $RC: $OUT $ERR"
+echo "$ERR" | grep -q "nothing answered within 1.5 s" || fail "no such message: $ERR"
+[ "$WALL_MS" -ge 1400 ] && [ "$WALL_MS" -le 3000 ] || fail "took ${WALL_MS} ms for a 1.5 s timeout"
+snapshot after
+same_as before after
+TIMEOUT=5
+
+T=link-up-before
+# A link that was up stays up, with what it had.
+make_pair 192.168.2.15/24
+ip -n "$H" link set veth0 up
+snapshot before
+discover
+[ "$RC" = 0 ] || fail "exit $RC: $ERR"
+snapshot after
+same_as before after
+
+T=usage
+make_pair ""
+uh discover veth0
+[ "$RC" = 2 ] || fail "a veth without --force: exit $RC, not 2: $ERR"
+echo "$ERR" | grep -q "not a USB network peer" || fail "no reason given: $ERR"
+uh discover nosuch0 --force
+[ "$RC" = 3 ] || fail "no such interface: exit $RC, not 3: $ERR"
+uh discover veth0 --force --timeout 0
+[ "$RC" = 2 ] || fail "--timeout 0: exit $RC, not 2"
+uh discover veth0 --force --timeout abc
+[ "$RC" = 2 ] || fail "--timeout abc: exit $RC, not 2"
+uh discover
+[ "$RC" = 2 ] || fail "no interface: exit $RC, not 2"
+ip -n "$H" -j link show veth0 | grep -q '"UP"' && fail "a refused discover set veth0 up"
+
+# ---- up --auto -------------------------------------------------------------------------------
+
+has_addr() { ip -n "$H" -j addr show dev veth0 | grep -q "\"local\":\"$1\",\"prefixlen\":$2"; }
+
+up_auto() {
+	local t0
+	t0=$(date +%s%N)
+	uh up veth0 --force --auto
+	WALL_MS=$((($(date +%s%N) - t0) / 1000000))
+}
+
+T=auto-b-profile
+make_pair 192.168.2.15/24
+snapshot before
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+has_addr 192.168.2.14 24 || fail "no 192.168.2.14/24: $(ip -n "$H" -br addr)"
+echo "$OUT" | grep -q "peer 192.168.2.15 answered" || fail "the peer did not answer: $OUT"
+ip netns exec "$H" ping -c1 -W2 192.168.2.15 >/dev/null || fail "no ping to the peer"
+grep -qx "discovered arp-probe profile" "$RUN/veth0.state" || fail "record: $(cat "$RUN/veth0.state")"
+grep -qx "step link-up" "$RUN/veth0.state" || fail "the link-up step is not recorded"
+[ "$WALL_MS" -le 7000 ] || fail "up --auto took ${WALL_MS} ms"
+echo "auto b: $OUT (${WALL_MS} ms)"
+uh up veth0 --force --auto
+echo "$OUT" | grep -q "already configured" || fail "second up --auto: $OUT"
+uh show veth0 --json
+echo "$OUT" | jq -e '.discovered == "arp-probe profile"' >/dev/null || fail "show: $OUT"
+uh down veth0
+[ "$RC" = 0 ] || fail "down: exit $RC: $ERR"
+snapshot after
+same_as before after
+
+T=auto-d-lowest-free
+# 10.77.0.1 is taken by a second address on the peer: the host must not take it.
+make_pair 10.77.0.2/24
+ip -n "$P" addr add 10.77.0.1/24 dev veth1
+snapshot before
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+has_addr 10.77.0.3 24 || fail "not 10.77.0.3/24 (10.77.0.1 is taken): $(ip -n "$H" -br addr)"
+ip netns exec "$H" ping -c1 -W2 10.77.0.2 >/dev/null || fail "no ping to the peer"
+grep -qx "discovered arp-sweep lowest-free" "$RUN/veth0.state" ||
+	grep -qx "discovered arp-probe lowest-free" "$RUN/veth0.state" ||
+	fail "record: $(cat "$RUN/veth0.state")"
+echo "auto d: $OUT (${WALL_MS} ms)"
+uh down veth0
+snapshot after
+same_as before after
+
+T=auto-c-linklocal
+make_pair 169.254.0.1/16 noipv6
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+has_addr 169.254.0.8 16 || fail "not the fobnail profile's 169.254.0.8/16: $(ip -n "$H" -br addr)"
+ip netns exec "$H" ping -c1 -W2 169.254.0.1 >/dev/null || fail "no ping to the peer"
+echo "auto c: $OUT (${WALL_MS} ms)"
+
+T=auto-d2-nothing-ipv4
+# Only IPv6 answers: an RFC 3927 link-local address, nobody to check.
+make_pair 10.123.45.67/24
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+ip -n "$H" -j addr show dev veth0 | jq -e '[.[0].addr_info[] | select(.family == "inet" and (.local | startswith("169.254.")) and .prefixlen == 16)] | length == 1' \
+	>/dev/null || fail "no link-local address: $(ip -n "$H" -br addr)"
+grep -qx "discovered none link-local" "$RUN/veth0.state" || fail "record: $(cat "$RUN/veth0.state")"
+echo "auto d2: $OUT (${WALL_MS} ms)"
+
+T=auto-e-dhcp-no-nm
+# A DHCP server and no NetworkManager to take the lease: nothing done, the host as it was.
+make_pair 172.16.42.1/24
+ip netns exec "$P" dnsmasq --conf-file=/dev/null --keep-in-foreground --port=0 \
+	--interface=veth1 --bind-interfaces --dhcp-range=172.16.42.2,172.16.42.2,255.255.255.0,1h \
+	--dhcp-leasefile="$TMP/$T/leases" --pid-file="$TMP/$T/dnsmasq.pid" \
+	--log-facility="$TMP/$T/dnsmasq.log" --log-dhcp &
+PIDS+=($!)
+sleep 0.3
+snapshot before
+up_auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"
+echo "$OUT" | grep -q "nothing to do" || fail "not 'nothing to do': $OUT"
+[ -e "$RUN/veth0.state" ] && fail "a record was left: $(cat "$RUN/veth0.state")"
+grep -q DHCPREQUEST "$TMP/$T/dnsmasq.log" && fail "a DHCPREQUEST reached the server"
+snapshot after
+same_as before after
+
+T=auto-usage
+make_pair ""
+uh up veth0 --force --auto --address 10.0.0.1/24
+[ "$RC" = 2 ] || fail "--auto with --address: exit $RC, not 2"
+
+if [ "$fails" -gt 0 ]; then
+	echo "$fails failure(s)"
+	exit 1
+fi
+echo "PASS"
