@@ -10,6 +10,9 @@ need_usbnet_host
 CONF=/etc/usbnet-host/usbnet-host.conf
 [ -e "$CONF" ] && fail "$CONF exists already; this scenario writes its own"
 trap 'rm -f "$CONF"' EXIT
+# Without NetworkManager: it would take an unknown peer under usbnet-host's untrusted DHCP
+# profile and set its link up (scenario 04's subject), and this one starts from a down link.
+nm_stop
 
 link_down() {
 	local flags
