@@ -43,6 +43,8 @@
 
 #define STATE_MAGIC "usbnet-host-state 1"
 #define STATE_FILE_MAX (64 * 1024)
+/* The longest line the writer makes: a message of bytes that all need "\xHH". */
+#define STATE_LINE_MAX (sizeof("message ") + 4 * sizeof(((struct usbnet_status *)0)->message))
 
 static const char *const step_names[] = {
 	[STEP_NM_UNMANAGED] = "nm-unmanaged",
@@ -334,7 +336,7 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 	const char *pos = text, *end = text + len, *v;
 	struct state_record rec = {};
 	struct usbnet_ip4 peer;
-	char line[1024];
+	char line[STATE_LINE_MAX];
 	int64_t n;
 	int i;
 
