@@ -7,6 +7,7 @@
 
 #include "ctx.h"
 #include "prune.h"
+#include "updown.h"
 
 static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 		       struct usbnet_report *ret)
@@ -56,6 +57,8 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 	struct usbnet_peer peer;
 	int r;
 
+	if (!updown_ifname_valid(ifname))
+		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
 	r = usbnet_find_peer(ctx, ifname, &peer);
 	if (r == -ENODEV)
 		return ctx_fail(ctx, r, "%s: no such interface", ifname);

@@ -191,6 +191,12 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 			break;
 		case STEP_ADDR:
 		case STEP_ROUTE:
+			/* up never adds a /0: a record saying so would have down remove a default
+			 * route or a whole address space */
+			if (s->ip.prefix == 0 || s->ip.prefix > 32) {
+				free(b.p);
+				return -EINVAL;
+			}
 			buf_ip4(&b, s->kind == STEP_ADDR ? "step addr" : "step route", true, &s->ip,
 				true);
 			break;
@@ -412,7 +418,7 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			s->kind = STEP_LINK_UP;
 		} else if (value_of(v, "addr")) {
 			s->kind = STEP_ADDR;
-			if (parse_ip4(value_of(v, "addr"), true, NULL, &s->ip) < 0)
+			if (parse_ip4(value_of(v, "addr"), true, NULL, &s->ip) < 0 || s->ip.prefix == 0)
 				return -EBADMSG;
 		} else if (value_of(v, "nm-profile")) {
 			s->kind = STEP_NM_PROFILE;
@@ -421,7 +427,7 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			memcpy(s->uuid, value_of(v, "nm-profile"), sizeof(s->uuid));
 		} else if (value_of(v, "route")) {
 			s->kind = STEP_ROUTE;
-			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0)
+			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0 || s->ip.prefix == 0)
 				return -EBADMSG;
 		} else {
 			return -EBADMSG;
@@ -452,6 +458,7 @@ int state_read(const char *run_dir, const char *ifname, struct state_record *ret
 {
 	char path[PATH_MAX], *data;
 	struct state_record rec;
+	struct stat st;
 	ssize_t n;
 	size_t len = 0;
 	int fd, r;
@@ -459,9 +466,15 @@ int state_read(const char *run_dir, const char *ifname, struct state_record *ret
 	r = state_path(run_dir, ifname, path, sizeof(path));
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	/* A symbolic link, a directory, a FIFO where the record should be: put there by hand,
+	 * and nothing to act on, like a record that does not parse. */
 	if (fd < 0)
-		return -errno;
+		return errno == ELOOP || errno == EISDIR ? -EBADMSG : -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EBADMSG;
+	}
 	data = malloc(STATE_FILE_MAX + 1);
 	if (!data) {
 		close(fd);

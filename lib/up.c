@@ -703,8 +703,8 @@ lock:
 		goto out;
 	}
 	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot lock %s in %s: %s; nothing was changed", ifname,
-			     ctx->run_dir, strerror(-r));
+		r = ctx_fail(ctx, r, "cannot lock %s in %s: %s; nothing was changed%s", ifname,
+			     ctx->run_dir, strerror(-r), RUN_DIR_HINT);
 		goto out;
 	}
 
