@@ -65,8 +65,10 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 	if (r == -EMEDIUMTYPE) {
 		struct usbnet_status st;
 
-		/* Not a peer, but configured with --force: what was done is still shown. */
-		if (usbnet_status_read(ctx, ifname, &st) >= 0 && st.state != USBNET_STATE_UNCONFIGURED) {
+		/* Not a peer, but configured with --force: what was done is still shown, and so
+		 * is a record that cannot be read (as failed, naming it). */
+		r = usbnet_status_read(ctx, ifname, &st);
+		if (r < 0 || st.state != USBNET_STATE_UNCONFIGURED) {
 			ctx_clear_error(ctx);
 			return report_fill(ctx, &peer, ret);
 		}
