@@ -72,7 +72,7 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 			ctx_clear_error(ctx);
 			return report_fill(ctx, &peer, ret);
 		}
-		return ctx_fail(ctx, r, "%s: not a USB network peer", ifname);
+		return ctx_fail(ctx, -EMEDIUMTYPE, "%s: not a USB network peer", ifname);
 	}
 	if (r < 0)
 		return ctx_fail(ctx, r, "%s: cannot read the device: %s", ifname, strerror(-r));
