@@ -97,6 +97,8 @@ assert_match "up: already configured" 'already configured' "$UH_OUT"
 step "the watcher's log, the run directory, and nothing executed"
 sed 's/^/    /' "$(watch_log)"
 assert_cmd "the watcher's log is printable ASCII" printable <"$(watch_log)"
+assert_cmd "the watcher logged the device's serial, escaped" \
+	grep -qF 'serial "../x;$(touch /tmp/pwned)\x0a\x09EVIL`id`"' "$(watch_log)"
 assert_eq "the run directory holds this interface's record and lock only" \
 	"$i.lock $i.state" "$(ls -A "$USBNET_RUN_DIR" | sort | tr '\n' ' ' | sed 's/ $//')"
 assert_cmd "the record is printable ASCII" printable <"$USBNET_RUN_DIR/$i.state"
