@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "udev-props.h"
 
 extern char **environ;
 
@@ -21,9 +22,8 @@ int udev_probe_main(int argc, char *argv[])
 {
 	struct cli_common c = {};
 	struct usbnet_peer peer;
-	struct usbnet_plan plan;
 	struct usbnet_ctx *ctx = NULL;
-	bool automatic;
+	char out[256];
 	int r;
 
 	for (int i = 1; i < argc; i++) {
@@ -58,15 +58,9 @@ int udev_probe_main(int argc, char *argv[])
 			return EXIT_FAILED;
 		}
 	}
-	usbnet_classify(ctx, &peer, &plan);
-	automatic = usbnet_plan_is_automatic(ctx, &plan);
-	printf("USBNET_HOST_MODE=%s\n", usbnet_mode_name(plan.mode));
-	if (plan.profile[0])
-		printf("USBNET_HOST_PROFILE=%s\n", plan.profile);
-	/* The watcher acts on it (the rule tags it): usbnet-host owns it from the first event. */
-	printf("USBNET_HOST_AUTO=%d\n", automatic ? 1 : 0);
-	if (automatic && usbnet_mode_is_owned(plan.mode))
-		printf("NM_UNMANAGED=1\n");
+	r = udev_props_format(ctx, &peer, out, sizeof(out));
+	if (r >= 0)
+		fputs(out, stdout);
 	usbnet_ctx_free(ctx);
-	return EXIT_DONE;
+	return r < 0 ? EXIT_FAILED : EXIT_DONE;
 }

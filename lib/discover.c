@@ -224,6 +224,18 @@ static void usb_path_from_intf(char *dst, size_t len, const char *intf, size_t i
 	dst[n] = '\0';
 }
 
+/* udev's *_ENC string, unless it is udev's stand-in for a string the device did not give (or
+ * could not: the kernel drops a gadget's string that is not valid UTF-8): the ID in hex. */
+static void enc_or_nothing(char *dst, size_t len, const char *enc, uint16_t id)
+{
+	char hex[5];
+
+	discover_decode_enc(dst, len, enc);
+	snprintf(hex, sizeof(hex), "%04x", id);
+	if (strcmp(dst, hex) == 0)
+		dst[0] = '\0';
+}
+
 /* ---- from libudev ----------------------------------------------------------------------- */
 
 static const char *prop(struct udev_device *dev, const char *key)
@@ -292,12 +304,13 @@ int discover_peer_from_udev(struct udev_device *dev, struct usbnet_peer *ret)
 	if ((v = sysattr(usb, "manufacturer")))
 		discover_copy_str(p.manufacturer, sizeof(p.manufacturer), v);
 	else
-		discover_decode_enc(p.manufacturer, sizeof(p.manufacturer),
-				    prop(dev, "ID_VENDOR_ENC"));
+		enc_or_nothing(p.manufacturer, sizeof(p.manufacturer), prop(dev, "ID_VENDOR_ENC"),
+			       p.vendor_id);
 	if ((v = sysattr(usb, "product")))
 		discover_copy_str(p.product, sizeof(p.product), v);
 	else
-		discover_decode_enc(p.product, sizeof(p.product), prop(dev, "ID_MODEL_ENC"));
+		enc_or_nothing(p.product, sizeof(p.product), prop(dev, "ID_MODEL_ENC"),
+			       p.product_id);
 	if ((v = sysattr(usb, "serial")))
 		discover_copy_str(p.serial, sizeof(p.serial), v);
 	else
@@ -584,12 +597,12 @@ int usbnet_peer_from_env(char *const *envp, struct usbnet_peer *ret)
 	parse_hex16(env_get2(envp, "ID_VENDOR_ID", "ID_USB_VENDOR_ID"), &p.vendor_id);
 	parse_hex16(env_get2(envp, "ID_MODEL_ID", "ID_USB_MODEL_ID"), &p.product_id);
 	if ((v = env_get2(envp, "ID_VENDOR_ENC", "ID_USB_VENDOR_ENC")))
-		discover_decode_enc(p.manufacturer, sizeof(p.manufacturer), v);
+		enc_or_nothing(p.manufacturer, sizeof(p.manufacturer), v, p.vendor_id);
 	else
 		discover_copy_str(p.manufacturer, sizeof(p.manufacturer),
 				  env_get(envp, "ID_VENDOR"));
 	if ((v = env_get2(envp, "ID_MODEL_ENC", "ID_USB_MODEL_ENC")))
-		discover_decode_enc(p.product, sizeof(p.product), v);
+		enc_or_nothing(p.product, sizeof(p.product), v, p.product_id);
 	else
 		discover_copy_str(p.product, sizeof(p.product), env_get(envp, "ID_MODEL"));
 	discover_copy_str(p.serial, sizeof(p.serial),

@@ -181,8 +181,8 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
 		return ctx_fail(ctx, r, "another usbnet-host is busy with %s (%s/%s.lock); try again",
 				ifname, ctx->run_dir, ifname);
 	if (r < 0)
-		return ctx_fail(ctx, r, "cannot lock %s in %s: %s", ifname, ctx->run_dir,
-				strerror(-r));
+		return ctx_fail(ctx, r, "cannot lock %s in %s: %s; nothing was undone%s", ifname,
+				ctx->run_dir, strerror(-r), RUN_DIR_HINT);
 
 	r = state_read(ctx->run_dir, ifname, &rec);
 	if (r == -ENOENT) {

@@ -157,6 +157,10 @@ static struct rtnl_addr *build_addr(int ifindex, const struct usbnet_ip4 *ip)
 	if (rtnl_addr_set_local(a, local) < 0)
 		goto out;
 	rtnl_addr_set_prefixlen(a, ip->prefix);
+	/* IPv4 link-local (169.254.0.0/16, the Fobnail's): valid on this link only (RFC 3927),
+	 * and the kernel says so when asked for scope link, as `ip addr add ... scope link`. */
+	if ((ntohl(ip->addr.s_addr) & 0xffff0000u) == 0xa9fe0000u)
+		rtnl_addr_set_scope(a, RT_SCOPE_LINK);
 	if (ip->prefix < 31) {
 		uint32_t mask = ip->prefix ? htonl(~0u << (32 - ip->prefix)) : 0;
 		struct in_addr b = { .s_addr = ip->addr.s_addr | ~mask };

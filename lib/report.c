@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "prune.h"
 #include "state.h"
+#include "updown.h"
 
 /* A peer that up put on a bridge is reported as such, whatever its profile would plan now:
  * it has no host address of ours, and its own address comes from the LAN. */
@@ -78,18 +79,22 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 	struct usbnet_peer peer;
 	int r;
 
+	if (!updown_ifname_valid(ifname))
+		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
 	r = usbnet_find_peer(ctx, ifname, &peer);
 	if (r == -ENODEV)
 		return ctx_fail(ctx, r, "%s: no such interface", ifname);
 	if (r == -EMEDIUMTYPE) {
 		struct usbnet_status st;
 
-		/* Not a peer, but configured with --force: what was done is still shown. */
-		if (usbnet_status_read(ctx, ifname, &st) >= 0 && st.state != USBNET_STATE_UNCONFIGURED) {
+		/* Not a peer, but configured with --force: what was done is still shown, and so
+		 * is a record that cannot be read (as failed, naming it). */
+		r = usbnet_status_read(ctx, ifname, &st);
+		if (r < 0 || st.state != USBNET_STATE_UNCONFIGURED) {
 			ctx_clear_error(ctx);
 			return report_fill(ctx, &peer, ret);
 		}
-		return ctx_fail(ctx, r, "%s: not a USB network peer", ifname);
+		return ctx_fail(ctx, -EMEDIUMTYPE, "%s: not a USB network peer", ifname);
 	}
 	if (r < 0)
 		return ctx_fail(ctx, r, "%s: cannot read the device: %s", ifname, strerror(-r));

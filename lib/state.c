@@ -52,6 +52,8 @@
 
 #define STATE_MAGIC "usbnet-host-state 1"
 #define STATE_FILE_MAX (64 * 1024)
+/* The longest line the writer makes: a message of bytes that all need "\xHH". */
+#define STATE_LINE_MAX (sizeof("message ") + 4 * sizeof(((struct usbnet_status *)0)->message))
 
 static const char *const step_names[] = {
 	[STEP_NM_UNMANAGED] = "nm-unmanaged",
@@ -237,6 +239,12 @@ int state_serialize(const struct state_record *rec, char **ret_text)
 			break;
 		case STEP_ADDR:
 		case STEP_ROUTE:
+			/* up never adds a /0: a record saying so would have down remove a default
+			 * route or a whole address space */
+			if (s->ip.prefix == 0 || s->ip.prefix > 32) {
+				free(b.p);
+				return -EINVAL;
+			}
 			buf_ip4(&b, s->kind == STEP_ADDR ? "step addr" : "step route", true, &s->ip,
 				true);
 			break;
@@ -432,7 +440,7 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 	const char *pos = text, *end = text + len, *v;
 	struct state_record rec = {};
 	struct usbnet_ip4 peer;
-	char line[1024];
+	char line[STATE_LINE_MAX];
 	int64_t n;
 	int i;
 
@@ -520,7 +528,7 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 				return -EBADMSG;
 		} else if (value_of(v, "addr")) {
 			s->kind = STEP_ADDR;
-			if (parse_ip4(value_of(v, "addr"), true, NULL, &s->ip) < 0)
+			if (parse_ip4(value_of(v, "addr"), true, NULL, &s->ip) < 0 || s->ip.prefix == 0)
 				return -EBADMSG;
 		} else if (value_of(v, "nm-profile")) {
 			s->kind = STEP_NM_PROFILE;
@@ -540,7 +548,7 @@ int state_parse(const char *text, size_t len, struct state_record *ret)
 			strcpy(s->name, name);
 		} else if (value_of(v, "route")) {
 			s->kind = STEP_ROUTE;
-			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0)
+			if (parse_ip4(value_of(v, "route"), true, NULL, &s->ip) < 0 || s->ip.prefix == 0)
 				return -EBADMSG;
 		} else {
 			return -EBADMSG;
@@ -571,13 +579,20 @@ static int state_path(const char *run_dir, const char *ifname, char *buf, size_t
 int state_file_read(const char *path, char **ret, size_t *ret_len)
 {
 	char *data;
+	struct stat st;
 	ssize_t n;
 	size_t len = 0;
 	int fd, r = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	/* A symbolic link, a directory, a FIFO where the record should be: put there by hand,
+	 * and nothing to act on, like a record that does not parse. */
 	if (fd < 0)
-		return -errno;
+		return errno == ELOOP || errno == EISDIR ? -EBADMSG : -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EBADMSG;
+	}
 	data = malloc(STATE_FILE_MAX + 1);
 	if (!data) {
 		close(fd);

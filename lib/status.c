@@ -51,8 +51,8 @@ int usbnet_state_list(struct usbnet_ctx *ctx, char ***ret_ifnames)
 
 	d = opendir(ctx->run_dir);
 	if (!d && errno != ENOENT)
-		return ctx_fail(ctx, -errno, "cannot read the run directory %s: %s", ctx->run_dir,
-				strerror(errno));
+		return ctx_fail(ctx, -errno, "cannot read the run directory %s: %s%s", ctx->run_dir,
+				strerror(errno), RUN_DIR_HINT);
 	while (d && (de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 		char *name;

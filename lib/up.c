@@ -274,6 +274,13 @@ static int apply_nm(struct up_run *u)
 	if (rec < 0)
 		return rec;
 	r = be->nm->set_managed(be->nm_h, u->ifname, false);
+	if (r == -ENOTCONN || r == -ENODEV) {
+		/* It stopped, or forgot the device, since it answered: it manages nothing to
+		 * take. A vanished interface is seen by the next step. */
+		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: NetworkManager %s meanwhile", u->ifname,
+			r == -ENOTCONN ? "stopped" : "forgot it");
+		return drop_step(u, rec);
+	}
 	if (r < 0) {
 		ctx_fail(u->ctx, r, "could not take %s from NetworkManager: %s", u->ifname,
 			 nm_words(be, r));
@@ -432,6 +439,20 @@ static void set_message(struct usbnet_status *st, const char *s)
 }
 
 /* Undo what this call recorded (steps from u->base on), and say so after the failure. */
+/* A step failed with -ENODEV: when the interface is gone (unplugged between validation and
+ * this step), say so before the step's own words. */
+static void explain_vanished(struct up_run *u, int err)
+{
+	struct nl_link_info link;
+	char why[sizeof(u->ctx->error)];
+
+	if (err != -ENODEV || u->be->nl->link_get(u->be->nl_h, u->ifname, &link) != -ENODEV)
+		return;
+	snprintf(why, sizeof(why), "%s", usbnet_ctx_error(u->ctx));
+	ctx_fail(u->ctx, err, "%s disappeared while it was being configured (unplugged?): %s",
+		 u->ifname, why);
+}
+
 static int roll_back(struct up_run *u, int err)
 {
 	struct state_record mine = u->rec;
@@ -829,8 +850,8 @@ lock:
 		goto out;
 	}
 	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot lock %s in %s: %s; nothing was changed", ifname,
-			     ctx->run_dir, strerror(-r));
+		r = ctx_fail(ctx, r, "cannot lock %s in %s: %s; nothing was changed%s", ifname,
+			     ctx->run_dir, strerror(-r), RUN_DIR_HINT);
 		goto out;
 	}
 
@@ -935,6 +956,7 @@ lock:
 	if (r >= 0 && want_dns(u))
 		r = dns_apply(ctx, u->be, &u->rec, u->plan.host.addr);
 	if (r < 0) {
+		explain_vanished(u, r);
 		r = roll_back(u, r);
 		goto out;
 	}

@@ -11,6 +11,8 @@
 
 /* A name that can be an interface and a file name in the run directory. */
 bool updown_ifname_valid(const char *ifname);
+/* What to do when the run directory cannot be used (appended to the message). */
+#define RUN_DIR_HINT "; the run directory (--run-dir, USBNET_HOST_RUN_DIR) must be a writable directory"
 
 /*
  * Undo rec's steps in reverse, removing each from rec as it is undone. What is already gone

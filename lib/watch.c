@@ -179,26 +179,32 @@ static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why
 			record_conflict(w, ifname);
 		return;
 	}
+	/* Which device it was, in its own words: bytes as the device gave them, which the
+	 * program escapes (the CLI prints every message through \xNN escapes). */
 	switch (result) {
 	case USBNET_UP_CONFIGURED:
 		if (rep.status.rtt_us >= 0)
 			ctx_log(w->ctx, USBNET_LOG_NOTICE,
-				"%s: %s: configured %s (%s), peer answered in %.3f ms", ifname, why,
+				"%s: %s: configured %s (%s), peer answered in %.3f ms; product \"%s\" "
+				"serial \"%s\"",
+				ifname, why, usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
+				rep.plan.profile[0] ? rep.plan.profile : rep.plan.config_peer,
+				(double)rep.status.rtt_us / 1000.0, rep.peer.product, rep.peer.serial);
+		else
+			ctx_log(w->ctx, USBNET_LOG_NOTICE,
+				"%s: %s: configured %s (%s); product \"%s\" serial \"%s\"", ifname, why,
 				usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
 				rep.plan.profile[0] ? rep.plan.profile : rep.plan.config_peer,
-				(double)rep.status.rtt_us / 1000.0);
-		else
-			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: %s: configured %s (%s)", ifname, why,
-				usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
-				rep.plan.profile[0] ? rep.plan.profile : rep.plan.config_peer);
+				rep.peer.product, rep.peer.serial);
 		if (rep.status.discovered[0]) /* mode=auto: how discovery chose */
 			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: %s: addresses discovered: %s", ifname,
 				why, rep.status.discovered);
 		break;
 	case USBNET_UP_DEGRADED:
-		ctx_log(w->ctx, USBNET_LOG_WARNING, "%s: %s: configured %s, degraded: %s", ifname,
+		ctx_log(w->ctx, USBNET_LOG_WARNING,
+			"%s: %s: configured %s, degraded: %s; product \"%s\" serial \"%s\"", ifname,
 			why, usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
-			rep.status.message);
+			rep.status.message, rep.peer.product, rep.peer.serial);
 		break;
 	case USBNET_UP_UNCHANGED:
 		ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: already configured", ifname, why);

@@ -172,6 +172,50 @@ void fake_fail(struct fake *f, const char *op, unsigned nth, int err)
 	f->faults[f->n_faults++] = (struct fake_fault){ .op = op, .nth = nth, .err = err };
 }
 
+void fake_vanish_at(struct fake *f, const char *op, unsigned nth, const char *ifname)
+{
+	f->faults[f->n_faults++] =
+		(struct fake_fault){ .op = op, .nth = nth, .event = FAKE_VANISH, .ifname = ifname };
+}
+
+void fake_nm_stop_at(struct fake *f, const char *op, unsigned nth)
+{
+	f->faults[f->n_faults++] = (struct fake_fault){ .op = op, .nth = nth, .event = FAKE_NM_STOP };
+}
+
+void fake_state_unplug(struct fake_state *s, const char *ifname)
+{
+	size_t i, j;
+	int ifindex = 0;
+
+	for (i = 0; i < s->n_links && strcmp(s->links[i].ifname, ifname) != 0; i++)
+		;
+	if (i < s->n_links) {
+		ifindex = s->links[i].ifindex;
+		memmove(&s->links[i], &s->links[i + 1], (s->n_links - i - 1) * sizeof(s->links[0]));
+		s->n_links--;
+	}
+	for (i = j = 0; i < s->n_addrs; i++)
+		if (s->addrs[i].ifindex != ifindex)
+			s->addrs[j++] = s->addrs[i];
+	s->n_addrs = j;
+	for (i = j = 0; i < s->n_routes; i++)
+		if (s->routes[i].ifindex != ifindex)
+			s->routes[j++] = s->routes[i];
+	s->n_routes = j;
+	for (i = j = 0; i < s->n_nm_devices; i++)
+		if (strcmp(s->nm_devices[i].ifname, ifname) != 0)
+			s->nm_devices[j++] = s->nm_devices[i];
+	s->n_nm_devices = j;
+}
+
+void fake_state_nm_stop(struct fake_state *s)
+{
+	s->nm_running = false;
+	s->n_nm_devices = 0;
+	s->n_nm_profiles = 0; /* volatile profiles go with it */
+}
+
 void fake_clear_log(struct fake *f)
 {
 	f->n_log = 0;
@@ -197,11 +241,21 @@ static int call(struct fake *f, enum fake_op op, const char *fmt, ...)
 		f->n_mutating++;
 	for (size_t i = 0; i < f->n_faults; i++) {
 		const struct fake_fault *x = &f->faults[i];
+		bool hit = (strcmp(x->op, op_names[op]) == 0 && x->nth == f->counts[op]) ||
+			   (strcmp(x->op, "*") == 0 && op_mutates(op) && x->nth == f->n_mutating);
 
-		if (strcmp(x->op, op_names[op]) == 0 && x->nth == f->counts[op])
+		if (!hit)
+			continue;
+		switch (x->event) {
+		case FAKE_ERR:
 			return x->err;
-		if (strcmp(x->op, "*") == 0 && op_mutates(op) && x->nth == f->n_mutating)
-			return x->err;
+		case FAKE_VANISH:
+			fake_state_unplug(&f->s, x->ifname);
+			break;
+		case FAKE_NM_STOP:
+			fake_state_nm_stop(&f->s);
+			break;
+		}
 	}
 	return 0;
 }

@@ -73,10 +73,19 @@ struct fake_state {
 	size_t n_full_routes;
 };
 
+enum fake_event {
+	FAKE_ERR = 0,	 /* the call fails with err */
+	FAKE_VANISH,	 /* before the call, the link ifname is unplugged: it goes, with its
+			  * addresses, routes and NetworkManager device; the call then runs */
+	FAKE_NM_STOP,	 /* before the call, NetworkManager stops (its run-time flags go) */
+};
+
 struct fake_fault {
 	const char *op; /* "nl.addr_add"...; "*" any mutating call */
 	unsigned nth;	/* 1-based count of such calls */
 	int err;	/* -errno */
+	enum fake_event event;
+	const char *ifname; /* FAKE_VANISH */
 };
 
 struct fake {
@@ -112,6 +121,12 @@ void fake_add_full_route(struct fake *f, int ifindex, const char *dst, const cha
 			 uint32_t metric);
 struct fake_link *fake_link(struct fake *f, const char *ifname);
 void fake_fail(struct fake *f, const char *op, unsigned nth, int err);
+/* The world changes at the Nth call of op (see enum fake_event). */
+void fake_vanish_at(struct fake *f, const char *op, unsigned nth, const char *ifname);
+void fake_nm_stop_at(struct fake *f, const char *op, unsigned nth);
+/* The same changes on a model, to build the world a test expects. */
+void fake_state_unplug(struct fake_state *s, const char *ifname);
+void fake_state_nm_stop(struct fake_state *s);
 void fake_clear_log(struct fake *f);
 /* The forwarder of ifname dies (as kill -9 would); false when there is none. */
 bool fake_dns_kill(struct fake *f, const char *ifname);

@@ -589,6 +589,23 @@ static void test_peer_from_env_unknown_gadget_is_a_peer(void **state)
 	assert_false(usbnet_peer_is_upstream(&p));
 }
 
+/* A gadget whose strings the kernel dropped (seen in scenario 16: a manufacturer that is not
+ * valid UTF-8 is never sent): udev puts the IDs in hex in their place, which are not the
+ * device's words. */
+static void test_peer_from_env_udev_id_stand_ins_are_no_strings(void **state)
+{
+	char *envp[] = {
+		"SUBSYSTEM=net",	 "INTERFACE=usb0",	 "ID_USB_DRIVER=cdc_ether",
+		"ID_VENDOR_ID=1209",	 "ID_MODEL_ID=0002",	 "ID_VENDOR_ENC=1209",
+		"ID_MODEL_ENC=0002",	 NULL,
+	};
+	struct usbnet_peer p;
+
+	assert_int_equal(usbnet_peer_from_env(envp, &p), 0);
+	assert_string_equal(p.manufacturer, "");
+	assert_string_equal(p.product, "");
+}
+
 static void test_peer_from_env_uses_id_net_driver_without_id_usb_driver(void **state)
 {
 	char *envp[] = { "SUBSYSTEM=net", "INTERFACE=usb3", "ID_NET_DRIVER=zaurus", NULL };
@@ -799,6 +816,7 @@ int main(void)
 		cmocka_unit_test(test_peer_from_env_n900_decodes_strings_and_mac),
 		cmocka_unit_test(test_peer_from_env_flags_rndis_bound_to_cdc_subset),
 		cmocka_unit_test(test_peer_from_env_unknown_gadget_is_a_peer),
+		cmocka_unit_test(test_peer_from_env_udev_id_stand_ins_are_no_strings),
 		cmocka_unit_test(test_peer_from_env_uses_id_net_driver_without_id_usb_driver),
 		cmocka_unit_test(test_peer_from_env_android_phone_is_not_a_peer),
 		cmocka_unit_test(test_peer_from_env_pci_card_and_non_net_are_not_peers),

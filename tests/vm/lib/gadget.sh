@@ -15,7 +15,8 @@
 #   in_peer NAME CMD...       run CMD in the peer's namespace (the device side)
 #
 # KINDs: n810 n900 fobnail rndis dhcp-peer unknown (IDs in no profile, 10.77.0.2/24, silent
-# in IPv4 until asked; IPv6 on, as a Linux gadget has it). PEER_SERIAL=… and PEER_ADDR=… (CIDR) in the
+# in IPv4 until asked; IPv6 on, as a Linux gadget has it), and the hostile peers of scenarios
+# 15-17: poisontap, hostile-strings, fake-fobnail (see peer_spec). PEER_SERIAL=… and PEER_ADDR=… (CIDR) in the
 # environment of peer_plug override the table (two identical peers, many peers).
 # shellcheck shell=bash
 
@@ -61,8 +62,37 @@ peer_spec() {
 		P_SERIAL=UNK0001 P_ADDR=10.77.0.2/24
 		P_DRIVER=cdc_ether P_PROTO=ecm
 		;;
+	poisontap)
+		# A PoisonTap-like "network card": IDs no profile knows (pid.codes' test PID), a
+		# DHCP server offering itself as router and DNS, with classless static routes
+		# (option 121) for 0.0.0.0/1 and 128.0.0.0/1: the whole IPv4 internet through it.
+		P_FUNC=ecm P_VID=1209 P_PID=0001 P_MFR="PoisonTap" P_PRODUCT="USB Ethernet"
+		P_SERIAL=POISON0001 P_ADDR=10.99.0.1/24
+		P_DRIVER=cdc_ether P_PROTO=ecm
+		;;
+	hostile-strings)
+		# Strings made to hurt: shell metacharacters, newlines and an escape sequence, "../",
+		# the longest string configfs takes (126 bytes: the USB limit is 126 UTF-16 units),
+		# UTF-8 in and out of order. Manufacturer: invalid UTF-8 (0xff, a lone continuation
+		# byte, a cut sequence): see what the kernel sends for it (scenario 16 logs it).
+		P_FUNC=ecm P_VID=1209 P_PID=0002
+		P_MFR=$'$(touch /tmp/pwned)\xff\x80;`touch /tmp/pwned`\xc3|\e[31mred\n'"'\"../"
+		P_PRODUCT=$'../../../tmp/pwned;$(touch /tmp/pwned)\n`touch /tmp/pwned` \xc3\xa9\xe2\x82\xac \\x41 '
+		local LC_ALL=C # lengths in bytes
+		while [ "${#P_PRODUCT}" -lt 126 ]; do P_PRODUCT+=X; done
+		P_SERIAL=$'../x;$(touch /tmp/pwned)\n\tEVIL`id`'
+		P_ADDR=10.77.0.2/24 P_HOST_ADDR=10.77.0.1/24
+		P_DRIVER=cdc_ether P_PROTO=ecm
+		;;
+	fake-fobnail)
+		# A device with the Fobnail's IDs and product string that, unlike the token, serves
+		# DHCP offering a default route, DNS and option 121 routes.
+		P_FUNC=eem P_VID=1234 P_PID=4321 P_MFR="3mdeb" P_PRODUCT="Fobnail"
+		P_SERIAL=FAKE0001 P_ADDR=169.254.0.1/16 P_HOST_ADDR=169.254.0.8/16
+		P_DRIVER=cdc_eem P_PROTO=eem
+		;;
 	*)
-		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer unknown)" >&2
+		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer unknown poisontap hostile-strings fake-fobnail)" >&2
 		return 2
 		;;
 	esac
@@ -116,6 +146,8 @@ peer_if() {
 	_host_if_on "$(_udc_port "$udc")"
 }
 
+_configfs_put() { printf '%s' "$1" | dd of="$2" bs=4096 iflag=fullblock status=none; } # VALUE FILE
+
 _gadget_create() { # NAME
 	local g=$GADGETS/$1
 	[ -d "$g" ] && return 0
@@ -124,9 +156,11 @@ _gadget_create() { # NAME
 	echo "0x$P_PID" >"$g/idProduct"
 	echo 0x0200 >"$g/bcdUSB"
 	mkdir "$g/strings/0x409"
-	echo "$P_MFR" >"$g/strings/0x409/manufacturer"
-	echo "$P_PRODUCT" >"$g/strings/0x409/product"
-	echo "$P_SERIAL" >"$g/strings/0x409/serialnumber"
+	# As bytes, without a newline (configfs counts it in its 126-byte limit), in one write():
+	# configfs takes each write as the whole value, and bash writes line by line.
+	_configfs_put "$P_MFR" "$g/strings/0x409/manufacturer"
+	_configfs_put "$P_PRODUCT" "$g/strings/0x409/product"
+	_configfs_put "$P_SERIAL" "$g/strings/0x409/serialnumber"
 	mkdir "$g/functions/$P_FUNC.usb0"
 	mkdir "$g/configs/c.1"
 	mkdir "$g/configs/c.1/strings/0x409"
@@ -178,6 +212,21 @@ _carrier_keeper() {
 	done
 }
 
+# _dnsmasq NAME ADDR OPTION...: a DHCP server in the peer's namespace leasing ADDR (/24 or /16
+# as the peer's own), with these --dhcp-option=s.
+_dnsmasq() {
+	local d=$PEERS_RUN/$1 addr=$2 o opts=()
+	shift 2
+	for o in "$@"; do opts+=("--dhcp-option=$o"); done
+	ip netns exec "$(basename "$d")" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+		--interface=usb0 --bind-interfaces --except-interface=lo --port=0 \
+		--dhcp-range="$addr,$addr,$(_netmask "$P_ADDR"),1h" "${opts[@]}" \
+		--dhcp-leasefile="$d/leases" --dhcp-authoritative --log-dhcp \
+		--pid-file="$d/dnsmasq.pid" --user=root --log-facility=- >"$d/dnsmasq.log" 2>&1 &
+	echo $! >>"$d/pids"
+}
+_netmask() { case "${1#*/}" in 16) echo 255.255.0.0 ;; *) echo 255.255.255.0 ;; esac; }
+
 _peer_services_start() { # NAME KIND
 	local d=$PEERS_RUN/$1
 	case "$P_FUNC" in
@@ -203,6 +252,14 @@ _peer_services_start() { # NAME KIND
 			--pid-file="$d/dnsmasq.pid" --user=root >"$d/dnsmasq.log" 2>&1 &
 		echo $! >>"$d/pids"
 		;;
+	poisontap)
+		_dnsmasq "$1" 10.99.0.2 option:router,10.99.0.1 option:dns-server,10.99.0.1 \
+			121,0.0.0.0/1,10.99.0.1,128.0.0.0/1,10.99.0.1
+		;;
+	fake-fobnail)
+		_dnsmasq "$1" 169.254.0.100 option:router,169.254.0.1 option:dns-server,169.254.0.1 \
+			121,0.0.0.0/1,169.254.0.1,128.0.0.0/1,169.254.0.1
+		;;
 	esac
 	return 0
 }
@@ -210,7 +267,7 @@ _peer_services_start() { # NAME KIND
 _peer_services_ready() { # NAME KIND
 	case "$2" in
 	fobnail) in_peer "$1" ss -Hlun 'sport = :9400' | grep -q 9400 ;;
-	dhcp-peer) in_peer "$1" ss -Hlun 'sport = :67' | grep -q 67 ;;
+	dhcp-peer | poisontap | fake-fobnail) in_peer "$1" ss -Hlun 'sport = :67' | grep -q 67 ;;
 	*) return 0 ;;
 	esac
 }
