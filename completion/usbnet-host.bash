@@ -4,15 +4,25 @@
 # Needs nothing from the bash-completion package. Interface names come from the device side
 # (a kernel name may hold any byte but '/', ':', white space and NUL): they never go through
 # compgen -W (which expands $(...) and globs in its word list), and are quoted with printf %q.
+# No process substitution: it needs /dev/fd, which a minimal system may lack.
 
 _usbnet_host_peers()
 {
 	# The table's first column, after the header line; "No USB network peers found." is the
 	# only line when there are none. Names cannot hold white space, so a field is a name.
-	local cur=$1 name
+	local cur=$1 name table
+	table=$(command usbnet-host list 2>/dev/null) || return 0
+	[[ $table == *$'\n'* ]] || return 0
 	while IFS=' ' read -r name _; do
 		[[ -n $name && $name == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$name")")
-	done < <(command usbnet-host list 2>/dev/null | tail -n +2)
+	done <<<"${table#*$'\n'}"
+}
+
+# _usbnet_host_reply TEXT: COMPREPLY from TEXT's lines (compgen's output), none when empty.
+_usbnet_host_reply()
+{
+	COMPREPLY=()
+	[[ -n $1 ]] && mapfile -t COMPREPLY <<<"$1"
 }
 
 _usbnet_host_links()
@@ -44,9 +54,9 @@ _usbnet_host()
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W '--help --version' -- "$cur")
+			_usbnet_host_reply "$(compgen -W '--help --version' -- "$cur")"
 		else
-			mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+			_usbnet_host_reply "$(compgen -W "$commands" -- "$cur")"
 		fi
 		return 0
 	fi
@@ -55,12 +65,12 @@ _usbnet_host()
 	case $prev in
 	--config)
 		compopt -o filenames 2>/dev/null
-		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		_usbnet_host_reply "$(compgen -f -- "$cur")"
 		return 0
 		;;
 	--run-dir)
 		compopt -o filenames 2>/dev/null
-		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		_usbnet_host_reply "$(compgen -d -- "$cur")"
 		return 0
 		;;
 	--uplink)
@@ -86,7 +96,7 @@ _usbnet_host()
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+		_usbnet_host_reply "$(compgen -W "$opts" -- "$cur")"
 		return 0
 	fi
 	case $cmd in
