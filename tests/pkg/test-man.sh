@@ -3,7 +3,7 @@
 # document what the code has: every subcommand and long option the command's --help shows,
 # every configuration group and key lib/config.c accepts, every environment variable the
 # code reads, the exit statuses of cli/cli.h. The configuration examples of
-# usbnet-host.conf(5) are accepted by the command.
+# usbnet-host.conf(5) and README.md are accepted by the command.
 set -u
 bin=${USBNET_HOST:?USBNET_HOST must name the built usbnet-host}
 man_dir=${USBNET_MAN_DIR:?USBNET_MAN_DIR must name docs/ in the build tree}
@@ -126,6 +126,11 @@ for ex in "$tmp"/example*.conf; do
 		fail "example $(basename "$ex") of usbnet-host.conf(5) is refused: $(cat "$tmp/out")"
 done
 [ "$n" -ge 5 ] || fail "found $n configuration examples in usbnet-host.conf(5), expected at least 5"
+# And the README's.
+awk '/^```ini$/ { on = 1; next } on && /^```$/ { on = 0 } on' "$src/README.md" >"$tmp/readme.conf"
+[ -s "$tmp/readme.conf" ] || fail "no \`\`\`ini block in README.md"
+USBNET_HOST_RUN_DIR=$tmp/run "$bin" list --config "$tmp/readme.conf" >"$tmp/out" 2>&1 ||
+	fail "README.md's configuration example is refused: $(cat "$tmp/out")"
 
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)" >&2
