@@ -1,0 +1,110 @@
+# bash completion for usbnet-host(8)                                    -*- shell-script -*-
+#
+# Subcommands, each subcommand's options, and peer interface names from `usbnet-host list`.
+# Needs nothing from the bash-completion package. Interface names come from the device side
+# (a kernel name may hold any byte but '/', ':', white space and NUL): they never go through
+# compgen -W (which expands $(...) and globs in its word list), and are quoted with printf %q.
+# No process substitution: it needs /dev/fd, which a minimal system may lack.
+
+_usbnet_host_peers()
+{
+	# The table's first column, after the header line; "No USB network peers found." is the
+	# only line when there are none. Names cannot hold white space, so a field is a name.
+	local cur=$1 name table
+	table=$(command usbnet-host list 2>/dev/null) || return 0
+	[[ $table == *$'\n'* ]] || return 0
+	while IFS=' ' read -r name _; do
+		[[ -n $name && $name == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$name")")
+	done <<<"${table#*$'\n'}"
+}
+
+# _usbnet_host_reply TEXT: COMPREPLY from TEXT's lines (compgen's output), none when empty.
+_usbnet_host_reply()
+{
+	COMPREPLY=()
+	[[ -n $1 ]] && mapfile -t COMPREPLY <<<"$1"
+}
+
+_usbnet_host_links()
+{
+	local cur=$1 path name
+	for path in /sys/class/net/*; do
+		name=${path##*/}
+		[[ -e $path && $name == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$name")")
+	done
+}
+
+_usbnet_host()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local commands='list show up down watch refresh discover udev-probe'
+	local common='--config --run-dir --verbose --help --version'
+	local cmd='' i opts=''
+	COMPREPLY=()
+
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-*) ;;
+		*)
+			cmd=${COMP_WORDS[i]}
+			break
+			;;
+		esac
+	done
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			_usbnet_host_reply "$(compgen -W '--help --version' -- "$cur")"
+		else
+			_usbnet_host_reply "$(compgen -W "$commands" -- "$cur")"
+		fi
+		return 0
+	fi
+
+	# The argument of the option before the cursor.
+	case $prev in
+	--config)
+		compopt -o filenames 2>/dev/null
+		_usbnet_host_reply "$(compgen -f -- "$cur")"
+		return 0
+		;;
+	--run-dir)
+		compopt -o filenames 2>/dev/null
+		_usbnet_host_reply "$(compgen -d -- "$cur")"
+		return 0
+		;;
+	--uplink)
+		_usbnet_host_links "$cur"
+		return 0
+		;;
+	--address | --peer | --wait | --timeout | --bridge-name)
+		return 0
+		;;
+	esac
+
+	case $cmd in
+	list) opts="--json $common" ;;
+	show) opts="--json $common" ;;
+	up) opts="--all --address --peer --wait --force --gateway --uplink --dns --bridge
+		  --bridge-name --auto $common" ;;
+	down) opts="--all $common" ;;
+	watch) opts="--down-on-exit $common" ;;
+	refresh) opts="$common" ;;
+	discover) opts="--timeout --json --force $common" ;;
+	udev-probe) opts='--config --help' ;;
+	*) return 0 ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		_usbnet_host_reply "$(compgen -W "$opts" -- "$cur")"
+		return 0
+	fi
+	case $cmd in
+	show | up | down | discover)
+		_usbnet_host_peers "$cur"
+		;;
+	esac
+	return 0
+}
+
+complete -F _usbnet_host usbnet-host
