@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "forwarding.h"
+#include "state.h"
 
 #define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
 #define RECORD_MAGIC "usbnet-host-gateway 1\n"
@@ -92,32 +93,14 @@ int gateway_record_read(const char *run_dir, int *ret_before)
 
 int gateway_record_write(const char *run_dir, int before)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8], text[64];
-	int fd, r, len;
+	char path[PATH_MAX], text[64];
+	int r;
 
 	r = record_path(run_dir, path, sizeof(path));
 	if (r < 0)
 		return r;
-	if (mkdir(run_dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	len = snprintf(text, sizeof(text), RECORD_MAGIC "forwarding-before %d\nend\n", !!before);
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, (size_t)len) != len)
-		r = errno ? -errno : -EIO;
-	if (r >= 0 && fchmod(fd, 0644) < 0)
-		r = -errno;
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r >= 0)
-		r = -errno;
-	if (r >= 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	snprintf(text, sizeof(text), RECORD_MAGIC "forwarding-before %d\nend\n", !!before);
+	return state_file_write(run_dir, path, text);
 }
 
 int gateway_record_remove(const char *run_dir)

@@ -75,6 +75,35 @@ static int add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
 	return 0;
 }
 
+/* cmp OP reg1, data */
+static int add_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, data, len);
+	return add_expr(r, e);
+}
+
+/* reg1 = reg1 & mask (4 bytes) */
+static int add_mask(struct nftnl_rule *r, uint32_t mask)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+	uint32_t zero = 0;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
+	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
+	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+	return add_expr(r, e);
+}
+
 /* meta iifname/oifname == name (the whole IFNAMSIZ buffer, zero-padded: an exact match) */
 static int match_ifname(struct nftnl_rule *r, uint32_t key, const char *name)
 {
@@ -91,20 +120,14 @@ static int match_ifname(struct nftnl_rule *r, uint32_t key, const char *name)
 	rc = add_expr(r, e);
 	if (rc < 0)
 		return rc;
-	e = nftnl_expr_alloc("cmp");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, buf, sizeof(buf));
-	return add_expr(r, e);
+	return add_cmp(r, NFT_CMP_EQ, buf, sizeof(buf));
 }
 
 /* ip saddr SUBNET */
 static int match_saddr(struct nftnl_rule *r, const struct usbnet_ip4 *subnet)
 {
 	uint32_t mask = subnet->prefix ? htonl(~0u << (32 - subnet->prefix)) : 0;
-	uint32_t net = subnet->addr.s_addr & mask, zero = 0;
+	uint32_t net = subnet->addr.s_addr & mask;
 	struct nftnl_expr *e;
 	int rc;
 
@@ -119,25 +142,11 @@ static int match_saddr(struct nftnl_rule *r, const struct usbnet_ip4 *subnet)
 	if (rc < 0)
 		return rc;
 	if (subnet->prefix < 32) {
-		e = nftnl_expr_alloc("bitwise");
-		if (!e)
-			return -ENOMEM;
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
-		nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
-		nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
-		rc = add_expr(r, e);
+		rc = add_mask(r, mask);
 		if (rc < 0)
 			return rc;
 	}
-	e = nftnl_expr_alloc("cmp");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, &net, 4);
-	return add_expr(r, e);
+	return add_cmp(r, NFT_CMP_EQ, &net, 4);
 }
 
 /* ct state established,related */
@@ -156,24 +165,10 @@ static int match_ct_reply(struct nftnl_rule *r)
 	rc = add_expr(r, e);
 	if (rc < 0)
 		return rc;
-	e = nftnl_expr_alloc("bitwise");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
-	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
-	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
-	rc = add_expr(r, e);
+	rc = add_mask(r, mask);
 	if (rc < 0)
 		return rc;
-	e = nftnl_expr_alloc("cmp");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_NEQ);
-	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, &zero, 4);
-	return add_expr(r, e);
+	return add_cmp(r, NFT_CMP_NEQ, &zero, 4);
 }
 
 static int verdict(struct nftnl_rule *r, int v)
