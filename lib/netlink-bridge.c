@@ -170,17 +170,10 @@ static int nlb_addr_list_full(void *p, int ifindex, int family, struct nl_addr_f
 
 		if (rtnl_addr_get_family(a) != family || rtnl_addr_get_ifindex(a) != ifindex)
 			continue;
-		if (n == cap) {
-			size_t c = cap ? cap * 2 : 8;
-			struct nl_addr_full *nv = realloc(v, c * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				nl_cache_free(cache);
-				return -ENOMEM;
-			}
-			v = nv;
-			cap = c;
+		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
+			free(v);
+			nl_cache_free(cache);
+			return -ENOMEM;
 		}
 		e = &v[n++];
 		memset(e, 0, sizeof(*e));
@@ -347,17 +340,10 @@ static int nlb_route_list_full(void *p, int ifindex, struct nl_route_full **ret,
 		}
 		if (r == 0)
 			continue;
-		if (n == cap) {
-			size_t c = cap ? cap * 2 : 8;
-			struct nl_route_full *nv = realloc(v, c * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				nl_cache_free(cache);
-				return -ENOMEM;
-			}
-			v = nv;
-			cap = c;
+		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
+			free(v);
+			nl_cache_free(cache);
+			return -ENOMEM;
 		}
 		v[n++] = f;
 	}

@@ -3,6 +3,7 @@
 #ifndef USBNET_NETLINK_INTERNAL_H
 #define USBNET_NETLINK_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
@@ -18,6 +19,9 @@ void nl_begin(struct nl_handle *h);
 int nl_errno(struct nl_handle *h, int nle);
 /* The link by index or name; -ENODEV when there is none. */
 int link_fetch(struct nl_handle *h, int ifindex, const char *ifname, struct rtnl_link **ret);
+/* Room for one more element in *v (n used of *cap, each size bytes): doubles it when full.
+ * -ENOMEM leaves *v as it was (the caller frees it). */
+int nl_array_grow(void **v, size_t *cap, size_t n, size_t size);
 /* Pure: the RTM_NEWLINK request that creates a bridge (netlink-bridge.c); nlmsg_free() it. */
 int nl_bridge_build_new(const char *name, const uint8_t mac[6], struct nl_msg **ret);
 

@@ -91,6 +91,22 @@ int nl_errno(struct nl_handle *h, int nle)
 	return nle_to_errno(nle);
 }
 
+int nl_array_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 8;
+	nv = realloc(*v, c * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = c;
+	return 0;
+}
+
 void nl_begin(struct nl_handle *h)
 {
 	h->kernel_errno = 0;
@@ -299,17 +315,10 @@ static int nl_addr_list(void *p, int ifindex, struct nl_addr_entry **ret, size_t
 			continue;
 		if (ifindex > 0 && rtnl_addr_get_ifindex(a) != ifindex)
 			continue;
-		if (n == cap) {
-			size_t c = cap ? cap * 2 : 8;
-			struct nl_addr_entry *nv = realloc(v, c * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				nl_cache_free(cache);
-				return -ENOMEM;
-			}
-			v = nv;
-			cap = c;
+		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
+			free(v);
+			nl_cache_free(cache);
+			return -ENOMEM;
 		}
 		e = &v[n++];
 		memset(e, 0, sizeof(*e));
