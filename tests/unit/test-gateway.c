@@ -2,8 +2,11 @@
 /*
  * Gateway mode over fake backends: the steps and their order (nftables, then forwarding),
  * the shared forwarding record, rollback at every step, validation that changes nothing,
- * firewall findings as a degraded state, refresh.
+ * firewall findings as a degraded state, refresh; the DNS forwarder (--dns): started last,
+ * stopped by down also when the interface vanished, a failed start rolls everything back,
+ * turning DNS on or off is another plan, --dns outside gateway mode changes nothing.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ftw.h>
 #include <setjmp.h>
@@ -393,6 +396,132 @@ static void test_nft_step_round_trips_and_rejects_junk(void **state)
 	free(text);
 }
 
+/* ---- the DNS forwarder (--dns) ---------------------------------------------------------- */
+
+static struct usbnet_up_opts dns_opts(void)
+{
+	struct usbnet_up_opts o = gw_opts("192.168.2.14/24", NULL);
+
+	o.dns = true;
+	return o;
+}
+
+static void test_dns_starts_last_on_the_host_address_and_down_stops_it(void **state)
+{
+	struct usbnet_up_opts o = dns_opts();
+	enum usbnet_up_result res;
+	struct usbnet_report rep;
+	struct usbnet_status st;
+	const struct fake_dns *d;
+	int nft, fwd, dns;
+
+	assert_int_equal(up(IF, &o, &res, &rep), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	d = fake_dns_of(&f, IF);
+	assert_non_null(d);
+	assert_string_equal(inet_ntoa(d->addr), "192.168.2.14");
+	nft = fake_log_find(&f, "gw.nft_commit");
+	fwd = fake_log_find(&f, "gw.forwarding_set 1");
+	dns = fake_log_find(&f, "dns.start");
+	assert_true(nft >= 0 && fwd > nft && dns > fwd);
+	assert_true(rep.status.dns);
+	assert_true(rep.status.dns_running);
+	assert_int_equal(rep.status.dns_pid, d->h.pid);
+	/* what show reads back: a forwarder is recorded (the real check says not running here) */
+	assert_int_equal(usbnet_status_read(ctx, IF, &st), 0);
+	assert_true(st.dns);
+	assert_int_equal(st.dns_pid, d->h.pid);
+
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_null(fake_dns_of(&f, IF));
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(IF ".state"));
+}
+
+static void test_dns_start_failing_rolls_everything_back(void **state)
+{
+	struct usbnet_up_opts o = dns_opts();
+	enum usbnet_up_result res;
+
+	fake_fail(&f, "dns.start", 1, -EBUSY);
+	assert_int_equal(up(IF, &o, &res, NULL), -EBUSY);
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(IF ".state"));
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "rolled back: "));
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "DNS"));
+}
+
+static void test_second_up_keeps_the_forwarder_and_restarts_a_dead_one(void **state)
+{
+	struct usbnet_up_opts o = dns_opts();
+	enum usbnet_up_result res;
+	int pid;
+
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	pid = fake_dns_of(&f, IF)->h.pid;
+	fake_clear_log(&f);
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	assert_int_equal(res, USBNET_UP_UNCHANGED);
+	assert_int_equal(f.n_mutating, 0);
+	assert_int_equal(fake_dns_of(&f, IF)->h.pid, pid);
+
+	assert_true(fake_dns_kill(&f, IF));
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	assert_non_null(fake_dns_of(&f, IF));
+	assert_int_not_equal(fake_dns_of(&f, IF)->h.pid, pid);
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+}
+
+static void test_turning_dns_off_stops_the_forwarder(void **state)
+{
+	struct usbnet_up_opts o = dns_opts();
+	enum usbnet_up_result res;
+
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	o.dns = false;
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	assert_null(fake_dns_of(&f, IF));
+	assert_non_null(fake_nft_chain(&f, IF));
+	o.dns = true;
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	assert_non_null(fake_dns_of(&f, IF));
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+}
+
+static void test_dns_outside_gateway_mode_is_refused(void **state)
+{
+	struct usbnet_up_opts o = dns_opts();
+	enum usbnet_up_result res;
+
+	o.mode = USBNET_MODE_STATIC;
+	assert_int_equal(up(IF, &o, &res, NULL), -EINVAL);
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "--dns is for gateway mode"));
+	assert_int_equal(f.n_mutating, 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(IF ".state"));
+}
+
+static void test_vanished_peer_down_stops_its_forwarder(void **state)
+{
+	struct usbnet_up_opts o = dns_opts();
+	enum usbnet_up_result res;
+
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	/* unplugged: the link and its address go with it, the process does not */
+	f.s.n_links = 3;
+	f.s.n_addrs = 2;
+	assert_non_null(fake_dns_of(&f, IF));
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_null(fake_dns_of(&f, IF));
+	assert_null(fake_nft_chain(&f, IF));
+	assert_int_equal(f.s.ip_forward, 0);
+	assert_false(exists_in_run(IF ".state"));
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -408,6 +537,12 @@ int main(void)
 	    T(test_second_up_changes_nothing_and_another_uplink_moves_it),
 	    T(test_refresh_moves_auto_peers_only),
 	    T(test_down_of_a_vanished_peer_still_undoes_the_host_steps),
+	    T(test_dns_starts_last_on_the_host_address_and_down_stops_it),
+	    T(test_dns_start_failing_rolls_everything_back),
+	    T(test_second_up_keeps_the_forwarder_and_restarts_a_dead_one),
+	    T(test_turning_dns_off_stops_the_forwarder),
+	    T(test_dns_outside_gateway_mode_is_refused),
+	    T(test_vanished_peer_down_stops_its_forwarder),
 	    cmocka_unit_test(test_gateway_record_is_read_strictly),
 	    cmocka_unit_test(test_nft_step_round_trips_and_rejects_junk),
 	};
