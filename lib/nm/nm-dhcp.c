@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <NetworkManager.h>
 
-#include "nm-dhcp.h"
+#include "nm/nm-dhcp.h"
 
 #define NM_DHCP_TIMEOUT_MS 10000
 

@@ -17,8 +17,8 @@
 
 #include <NetworkManager.h>
 
-#include "backend.h"
-#include "nm-dhcp.h"
+#include "core/backend.h"
+#include "nm/nm-dhcp.h"
 
 #define NM_SYSTEM_BUS_SOCKET "/run/dbus/system_bus_socket"
 #define NM_CONNECT_TIMEOUT_MS 3000

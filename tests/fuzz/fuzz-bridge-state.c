@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bridge-state.h"
+#include "bridge/bridge-state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "core/json.h"
 #include "json-check.h"
 
 static bool utf8_valid(const unsigned char *s, size_t n)

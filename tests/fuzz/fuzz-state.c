@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libFuzzer: the state record's reader and writer (lib/state.c). down acts on a record as root,
+ * libFuzzer: the state record's reader and writer (lib/core/state.c). down acts on a record as root,
  * so the reader must never guess:
  * - any bytes: state_parse returns 0 or -EBADMSG, never crashes, leaks or reads out of bounds;
  *   what it accepts is exactly what the writer would write for it (one canonical text per
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "core/state.h"
 
 struct src {
 	const uint8_t *p;

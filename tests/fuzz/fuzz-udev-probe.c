@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "ctx.h"
+#include "peer/config.h"
+#include "core/ctx.h"
 #include "udev-props.h"
 
 #define ENV_MAX 64

@@ -2,7 +2,7 @@
 /*
  * A strict RFC 8259 checker for the tests and fuzzers: the text must be exactly one JSON value,
  * all of it valid UTF-8, no raw control characters in strings, only the escapes JSON has, and
- * \u escapes that pair their surrogates. Independent of lib/json.c on purpose.
+ * \u escapes that pair their surrogates. Independent of lib/core/json.c on purpose.
  */
 #ifndef USBNET_TESTS_JSON_CHECK_H
 #define USBNET_TESTS_JSON_CHECK_H

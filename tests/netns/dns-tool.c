@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The DNS forwarder module (lib/dnsmasq.c, lib/dns-supervise.c) driven from a shell test, with
+ * The DNS forwarder module (lib/dns/dnsmasq.c, lib/dns/dns-supervise.c) driven from a shell test, with
  * no user-facing command-line surface: test-dnsmasq.sh runs it in its namespaces.
  *
  *   usbnet-dns-tool start RUN_DIR IFNAME ADDR [SERVER...]    prints the handle "PID START"
@@ -22,10 +22,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "ctx.h"
-#include "dns-supervise.h"
-#include "dnsmasq.h"
-#include "state.h"
+#include "core/ctx.h"
+#include "dns/dns-supervise.h"
+#include "dns/dnsmasq.h"
+#include "core/state.h"
 
 static const char *errno_name(int e)
 {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The DNS forwarder of a gateway peer (lib/dnsmasq.c, lib/dns-supervise.c) for real, in
+# The DNS forwarder of a gateway peer (lib/dns/dnsmasq.c, lib/dns/dns-supervise.c) for real, in
 # throw-away namespaces: peer <-> host <-> upstream. The upstream namespace runs a dnsmasq that
 # answers usbnet.test with 198.51.100.7; the host runs the forwarder through the library
 # (tests/netns/dns-tool.c), bound to its peer-side address, forwarding to the upstream one.

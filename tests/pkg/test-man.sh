@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The man pages: both render with groff -ww and with man -l without a single warning, and they
 # document what the code has: every subcommand and long option the command's --help shows,
-# every configuration group and key lib/config.c accepts, every environment variable the
+# every configuration group and key lib/peer/config.c accepts, every environment variable the
 # code reads, the exit statuses of cli/cli.h. The configuration examples of
 # usbnet-host.conf(5) and README.md are accepted by the command.
 set -u
@@ -98,10 +98,10 @@ for e in 192.168.2.14 192.168.2.15 169.254.0.8 169.254.0.1 "--gateway --dns" "--
 	has8 "$e" "EXAMPLES"
 done
 
-# Every group and key lib/config.c accepts.
-keys=$(sed -n '/^static const char \*const \(general\|peer\)_keys/,/};/p' "$src/lib/config.c" |
+# Every group and key lib/peer/config.c accepts.
+keys=$(sed -n '/^static const char \*const \(general\|peer\)_keys/,/};/p' "$src/lib/peer/config.c" |
 	grep -oE '"[a-z]+"' | tr -d '"')
-[ "$(wc -w <<<"$keys")" -ge 10 ] || fail "could not read the keys of lib/config.c"
+[ "$(wc -w <<<"$keys")" -ge 10 ] || fail "could not read the keys of lib/peer/config.c"
 for k in $keys; do
 	grep -qE "^ {7}$k=" <<<"$text5" || fail "usbnet-host.conf(5) has no entry for the key '$k='"
 done

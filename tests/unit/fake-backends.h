@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Recording fakes of the three backends (lib/backend.h): a small model of the kernel's links,
+ * Recording fakes of the three backends (lib/core/backend.h): a small model of the kernel's links,
  * addresses and routes, of NetworkManager's managed flags and of the peer's answers, a log of
  * every call, and per-call fault injection ("fail the Nth call of op X with -E").
  */
@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "backend.h"
-#include "nft.h"
+#include "core/backend.h"
+#include "gateway/nft.h"
 
 #define FAKE_MAX 32
 #define FAKE_LOG_MAX 256

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "bridge-state.h"
+#include "bridge/bridge-state.h"
 
 static const char good[] = "usbnet-host-bridge 1\n"
 			   "name usbnet-br0\n"

@@ -18,11 +18,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "bridge-state.h"
-#include "ctx.h"
+#include "bridge/bridge-state.h"
+#include "core/ctx.h"
 #include "fake-backends.h"
-#include "state.h"
-#include "wireless.h"
+#include "core/state.h"
+#include "netlink/wireless.h"
 
 #define PEER "usbnettest0"
 #define PEERX 7

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "ctx.h"
+#include "peer/config.h"
+#include "core/ctx.h"
 
 static struct usbnet_ctx ctx;
 

@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "peer/config.h"
 
 #define FILE_NAME "/etc/usbnet-host/usbnet-host.conf"
 

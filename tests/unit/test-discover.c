@@ -24,8 +24,8 @@
 #include <cmocka.h>
 #include <umockdev.h>
 
-#include "ctx.h"
-#include "discover.h"
+#include "core/ctx.h"
+#include "peer/enumerate.h"
 
 #define FIXTURES FIXTURES_DIR "/umockdev/"
 

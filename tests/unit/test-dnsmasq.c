@@ -15,13 +15,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ctx.h"
-#include "dns-supervise.h"
-#include "dns-up.h"
-#include "dnsmasq.h"
+#include "core/ctx.h"
+#include "dns/dns-supervise.h"
+#include "dns/dns-up.h"
+#include "dns/dnsmasq.h"
 #include "fake-backends.h"
-#include "state.h"
-#include "updown.h"
+#include "core/state.h"
+#include "updown/updown.h"
 
 #define IF "usbnettest0"
 #define IFX 7

@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ctx.h"
+#include "core/ctx.h"
 #include "fake-backends.h"
-#include "state.h"
+#include "core/state.h"
 
 #define IF "usbnettest0"
 #define IFX 7

@@ -18,10 +18,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ctx.h"
+#include "core/ctx.h"
 #include "fake-backends.h"
-#include "forwarding.h"
-#include "state.h"
+#include "gateway/forwarding.h"
+#include "core/state.h"
 
 #define IF "usbgw0"
 #define IFX 7

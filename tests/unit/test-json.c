@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "json.h"
+#include "core/json.h"
 #include "usbnet-host/usbnet.h"
 #include "../fuzz/json-check.h"
 

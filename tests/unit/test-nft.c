@@ -19,7 +19,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "nft.h"
+#include "gateway/nft.h"
 
 /* The batch's messages as a string of letters: T/t new/del table, C/c new/del chain,
  * R new rule, F flush; B and E the batch's begin and end. */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ctx.h"
+#include "core/ctx.h"
 #include "fake-backends.h"
 
 #define IF "usbnettest0"

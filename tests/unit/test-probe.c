@@ -15,8 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "probe.h"
-#include "state.h"
+#include "probe/probe.h"
+#include "core/state.h"
 
 static const uint8_t HOST_MAC[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t PEER_MAC[6] = { 0x0a, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };

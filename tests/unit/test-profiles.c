@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "profiles.h"
+#include "peer/profiles.h"
 
 static struct usbnet_peer usb(uint16_t vid, uint16_t pid, const char *product,
 			      enum usbnet_protocol proto)

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "state.h"
+#include "core/state.h"
 
 static const char good[] = "usbnet-host-state 1\n"
 			   "ifname usb0\n"

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The side effects of up/down, behind small ops structs: rtnetlink (libnl-route-3),
+ * NetworkManager (libnm), reachability (ICMP/ARP). Unit tests pass fakes that record calls;
+ * the real backends are tested in network namespaces and in the VM testbed.
+ */
+#ifndef USBNET_BACKEND_H
+#define USBNET_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "usbnet-host/usbnet.h"
+#include "dns/dnsmasq.h"
+
+struct nl_link_info {
+	int ifindex;
+	char ifname[USBNET_IFNAMSIZ];
+	bool up;      /* IFF_UP */
+	bool carrier; /* IFF_LOWER_UP */
+};
+
+struct nl_addr_entry {
+	int ifindex;
+	struct usbnet_ip4 ip;
+	char ifname[USBNET_IFNAMSIZ]; /* for messages ("" when unknown) */
+};
+
+struct usbnet_netlink_ops {
+	/* -ENODEV when there is no such interface. */
+	int (*link_get)(void *h, const char *ifname, struct nl_link_info *ret);
+	int (*link_set_up)(void *h, int ifindex, bool up);
+	/* IPv4 addresses of one interface (ifindex > 0) or of all (0); free() the array. */
+	int (*addr_list)(void *h, int ifindex, struct nl_addr_entry **ret, size_t *ret_n);
+	/* -EEXIST when the address is already there. */
+	int (*addr_add)(void *h, int ifindex, const struct usbnet_ip4 *ip);
+	/* -EADDRNOTAVAIL when it is not there. */
+	int (*addr_del)(void *h, int ifindex, const struct usbnet_ip4 *ip);
+	/* A link-scoped route in the main table; -EEXIST / -ESRCH as the kernel says. */
+	int (*route_add)(void *h, int ifindex, const struct usbnet_ip4 *dst);
+	int (*route_del)(void *h, int ifindex, const struct usbnet_ip4 *dst);
+};
+
+struct usbnet_nm_ops {
+	/* *ret: 1 managed, 0 not; -ENOTCONN when NetworkManager is not running, -ENODEV when it
+	 * does not know the device. */
+	int (*get_managed)(void *h, const char *ifname, int *ret);
+	int (*set_managed)(void *h, const char *ifname, bool managed);
+	/* Optional (may be NULL): NetworkManager's own words for the last failure (a GError
+	 * message), "" when none. */
+	const char *(*last_error)(void *h);
+	/* Optional (NULL: -ENOTCONN): hand a DHCP-serving peer to NetworkManager with a volatile
+	 * profile of ours, with this UUID (see nm-dhcp.h), and delete it again (0 when gone). */
+	int (*dhcp_profile_add)(void *h, const char *ifname, bool trusted, const char *uuid);
+	int (*dhcp_profile_del)(void *h, const char *uuid);
+	/* Optional (NULL: get_managed): *ret 1 when NetworkManager manages the device with a
+	 * profile of its own, 0 when it does not or only represents what others configured
+	 * ("connected (externally)", as for a bridge usbnet-host made). Asked even when the
+	 * context keeps off NetworkManager (the watcher): bridge mode must know. */
+	int (*get_owned)(void *h, const char *ifname, int *ret);
+};
+
+/* Bridge mode (netlink-bridge.c): what a link is, whole IPv4 addresses and routes to move. */
+struct nl_link_detail {
+	int ifindex;
+	char ifname[USBNET_IFNAMSIZ];
+	char kind[16];	      /* IFLA_INFO_KIND: "bridge", "veth"...; "" for a plain device */
+	int master;	      /* ifindex of the bridge it is a port of, 0 when none */
+	uint8_t mac[6];
+	bool has_mac;
+	bool up;
+	bool loopback;
+	bool wireless;	      /* a Wi-Fi interface (sysfs: wireless/ or phy80211) */
+};
+
+struct nl_addr_full {
+	int ifindex;
+	struct usbnet_ip4 ip;
+	bool has_brd;
+	struct in_addr brd;
+	uint8_t scope;
+	uint32_t flags;		/* IFA_F_* */
+	uint32_t valid_lft;	/* seconds; 0xffffffff: forever */
+	char label[USBNET_IFNAMSIZ]; /* "" when it is the interface's name */
+};
+
+struct nl_route_full {
+	struct usbnet_ip4 dst;
+	bool has_gw;
+	struct in_addr gw;
+	bool has_src;
+	struct in_addr src; /* RTA_PREFSRC */
+	uint32_t table;
+	uint8_t protocol, scope, type, tos;
+	uint32_t metric;
+	uint32_t nh_flags; /* RTNH_F_ONLINK... */
+	int ifindex;
+};
+
+struct usbnet_bridge_ops {
+	/* -ENODEV when there is no such interface. */
+	int (*link_detail)(void *h, const char *ifname, struct nl_link_detail *ret);
+	/* A bridge with this MAC, forward delay 0 and STP off, set up; -EEXIST when the name
+	 * is taken. */
+	int (*bridge_add)(void *h, const char *name, const uint8_t mac[6], int *ret_ifindex);
+	int (*link_del)(void *h, int ifindex);
+	/* master 0: out of its bridge. */
+	int (*link_set_master)(void *h, int ifindex, int master);
+	/* Every address of the interface (family AF_INET or AF_INET6: ip holds the first bytes
+	 * only for IPv6, see scope and flags); free() the array. */
+	int (*addr_list_full)(void *h, int ifindex, int family, struct nl_addr_full **ret,
+			      size_t *ret_n);
+	int (*addr_add_full)(void *h, int ifindex, const struct nl_addr_full *a);
+	int (*addr_del_full)(void *h, int ifindex, const struct nl_addr_full *a);
+	/* IPv4 routes of every table but local whose next hop is the interface, not the
+	 * kernel's own (proto kernel); -EOPNOTSUPP for one that cannot be moved (multipath, a
+	 * nexthop object). */
+	int (*route_list_full)(void *h, int ifindex, struct nl_route_full **ret, size_t *ret_n);
+	int (*route_add_full)(void *h, const struct nl_route_full *rt);
+	int (*route_del_full)(void *h, const struct nl_route_full *rt);
+	/* The interface of the main table's IPv4 default route with the lowest metric;
+	 * -ENOENT when there is none. */
+	int (*default_route_dev)(void *h, char ret_ifname[USBNET_IFNAMSIZ]);
+};
+
+struct usbnet_reach_ops {
+	/* Wait up to timeout_ms for the peer to answer (ICMP echo, or ARP); *ret_rtt_us on
+	 * success; -ETIMEDOUT when it did not answer. */
+	int (*probe)(void *h, int ifindex, struct in_addr peer, unsigned timeout_ms,
+		     int64_t *ret_rtt_us);
+};
+
+struct nft_change;
+
+/* Gateway mode: the default route, IPv4 forwarding, nftables, and what else filters forwarding
+ * (gateway-ops.c has the real ones). */
+struct usbnet_gateway_ops {
+	/* The interface of the main table's IPv4 default route (the lowest metric);
+	 * -ENETUNREACH when there is none. */
+	int (*default_uplink)(void *h, char ret[USBNET_IFNAMSIZ]);
+	/* /proc/sys/net/ipv4/ip_forward of this network namespace: 0 or 1 */
+	int (*forwarding_get)(void *h, int *ret);
+	int (*forwarding_set)(void *h, int value);
+	/* One nftables batch on our table (nft.h); errbuf gets the kernel's words */
+	int (*nft_commit)(void *h, const struct nft_change *c, char *errbuf, size_t errlen);
+	/* What would drop the peer's forwarded traffic (firewall.c): one message naming each
+	 * table and chain and what to do, "" when nothing was found. */
+	int (*firewall_check)(void *h, const char *ifname, const char *uplink, char *msg,
+			      size_t len);
+};
+
+/* The DNS forwarder of a gateway peer (dnsmasq.h); the real one's h is a struct dnsmasq_conf
+ * (NULL: defaults). start: errbuf says why it failed (dnsmasq's own words when it said some);
+ * alive: 1 or 0; stop: 0 when stopped or already gone, never signals another process. */
+struct usbnet_dns_ops {
+	int (*start)(void *h, const char *run_dir, const char *ifname, struct in_addr host,
+		     struct dns_handle *ret, char *errbuf, size_t errlen);
+	int (*alive)(void *h, const struct dns_handle *dh);
+	int (*stop)(void *h, const char *run_dir, const char *ifname, const struct dns_handle *dh);
+};
+
+/* What discover asks of the link (probe.c). */
+struct probe_request {
+	int ifindex;
+	char ifname[USBNET_IFNAMSIZ];
+	unsigned timeout_ms;
+};
+
+struct usbnet_probe_ops {
+	/* Probe the link (it is up) for up to req->timeout_ms; fills ret's findings. */
+	int (*run)(void *h, const struct probe_request *req, struct usbnet_probe_result *ret);
+	/* RFC 5227 probe from 0.0.0.0 for a candidate address: 1 when someone has it, 0 free. */
+	int (*addr_in_use)(void *h, int ifindex, const char *ifname, struct in_addr candidate,
+			   unsigned wait_ms);
+};
+
+struct usbnet_backends {
+	const struct usbnet_netlink_ops *nl;
+	void *nl_h;
+	const struct usbnet_nm_ops *nm;
+	void *nm_h;
+	const struct usbnet_reach_ops *reach;
+	void *reach_h;
+	const struct usbnet_gateway_ops *gw;
+	void *gw_h;
+	const struct usbnet_dns_ops *dns;
+	void *dns_h;
+	const struct usbnet_bridge_ops *br; /* bridge mode */
+	void *br_h;
+	const struct usbnet_probe_ops *probe; /* NULL: up --auto and discover refuse */
+	void *probe_h;
+};
+
+/* The real backends (netlink.c, reach.c). open returns -errno; close takes NULL. */
+extern const struct usbnet_netlink_ops nl_real_ops;
+int nl_real_open(void **ret);
+void *nl_real_close(void *h);
+extern const struct usbnet_reach_ops reach_real_ops;
+extern const struct usbnet_gateway_ops gw_real_ops;
+extern const struct usbnet_dns_ops dns_real_ops; /* dnsmasq.c */
+extern const struct usbnet_bridge_ops nl_bridge_real_ops; /* its handle is nl_real_open's */
+extern const struct usbnet_probe_ops probe_real_ops;
+
+/*
+ * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm
+ * brings GIO, GnuTLS and some 25 shared objects, which udev-probe and the watcher's hot path
+ * must not pay for. The module exports this one symbol.
+ */
+struct nm_module_entry {
+	const struct usbnet_nm_ops *ops;
+	int (*open)(void **ret); /* succeeds without NetworkManager: get_managed says -ENOTCONN */
+	void *(*close)(void *h);
+};
+#define NM_MODULE_SYMBOL "usbnet_nm_module"
+
+/* The loaded module, or -ENOENT (its message in errbuf) when it cannot be loaded. */
+int nm_module_get(const struct nm_module_entry **ret, char *errbuf, size_t errlen);
+
+#endif

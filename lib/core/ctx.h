@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The library context: configuration, run directory, log callback, error text, backends. */
+#ifndef USBNET_CTX_H
+#define USBNET_CTX_H
+
+#include <limits.h>
+#include <stdarg.h>
+#include "usbnet-host/usbnet.h"
+#include "core/backend.h"
+
+struct usbnet_config;
+
+struct usbnet_ctx {
+	struct usbnet_config *config;
+	char config_path[PATH_MAX];
+	char run_dir[PATH_MAX];
+	usbnet_log_fn log_fn;
+	void *log_data;
+	char error[1024];
+	/* Side effects go through these; the real ones are set up lazily by ctx_backends(). */
+	struct usbnet_backends be;
+	bool be_owned; /* the real backends: ctx_free() closes them */
+	bool no_nm;    /* usbnet_ctx_set_networkmanager(ctx, false): the managed flag is left alone */
+	/* NetworkManager's module, loaded and opened the first time it is asked (ctx.c) */
+	const struct nm_module_entry *nm_mod;
+	void *nm_mod_h;
+	bool nm_tried;
+	char nm_error[512];
+};
+
+/* Formats the explanation of a failure into ctx->error and returns err (a -errno). */
+int ctx_fail(struct usbnet_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Appends "; ..." to ctx->error (what was rolled back, what to do). */
+void ctx_fail_append(struct usbnet_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ctx_clear_error(struct usbnet_ctx *ctx);
+void ctx_log(const struct usbnet_ctx *ctx, enum usbnet_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The backends to use: the real ones (opened on first use) unless a test installed fakes. */
+const struct usbnet_backends *ctx_backends(struct usbnet_ctx *ctx);
+/* For tests: use these backends instead of the real ones. */
+void ctx_set_backends(struct usbnet_ctx *ctx, const struct usbnet_backends *be);
+
+#endif

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The watcher's supervision of DNS forwarders (see dns-supervise.h). A pidfd (Linux >= 5.3)
+ * tells the moment a forwarder exits, with no timer and no polling of /proc; an inotify watch
+ * on the run directory tells when a record appeared, changed or went, so that a forwarder that
+ * `up` started by hand is supervised as well. Without pidfds (older kernels), forwarders are
+ * restarted at each reconcile only.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns/dns-supervise.h"
+#include "core/lock.h"
+#include "core/state.h"
+#include "updown/updown.h"
+
+/* The recorded forwarder of ifname, when the record has one (no lock: a quick look). */
+static bool recorded_running(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+			     const char *ifname, struct dns_handle *ret)
+{
+	struct state_record rec;
+
+	if (state_read(ctx->run_dir, ifname, &rec) < 0)
+		return false;
+	for (size_t i = 0; i < rec.n_steps; i++)
+		if (rec.steps[i].kind == STEP_DNSMASQ &&
+		    be->dns->alive(be->dns_h, &rec.steps[i].dns) > 0) {
+			*ret = rec.steps[i].dns;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * may_start false: only say (2) that a restart is due. lock_ms 0: when another run holds the
+ * interface's lock, leave it (0): that run's own record change brings the supervisor back,
+ * and the watcher never waits behind an up that probes its peer.
+ */
+static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may_start,
+			    unsigned lock_ms, struct dns_handle *ret_running)
+{
+	const struct usbnet_backends *be = ctx_backends(ctx);
+	struct state_record rec;
+	struct state_step *step = NULL;
+	struct nl_link_info link;
+	struct dns_handle h, none = {0};
+	char err[600], addr[32];
+	int lock = -1, r;
+
+	if (ret_running)
+		*ret_running = none;
+	if (!be)
+		return ctx_fail(ctx, -EIO, "cannot open the netlink backend");
+	/* The common case, running: no lock taken. */
+	if (recorded_running(ctx, be, ifname, &h)) {
+		if (ret_running)
+			*ret_running = h;
+		return 0;
+	}
+	r = lock_acquire(ctx->run_dir, ifname, lock_ms, &lock);
+	if (r == -EWOULDBLOCK && lock_ms == 0)
+		return 0;
+	if (r < 0)
+		return ctx_fail(ctx, r, "cannot lock %s in %s: %s", ifname, ctx->run_dir,
+				strerror(-r));
+	r = state_read(ctx->run_dir, ifname, &rec);
+	if (r < 0) {
+		r = r == -ENOENT ? 0
+				 : ctx_fail(ctx, r, "cannot read the state record of %s", ifname);
+		goto out;
+	}
+	for (size_t i = 0; i < rec.n_steps; i++)
+		if (rec.steps[i].kind == STEP_DNSMASQ)
+			step = &rec.steps[i];
+	r = 0;
+	if (!step || !rec.status.has_host ||
+	    (rec.status.state != USBNET_STATE_CONFIGURED &&
+	     rec.status.state != USBNET_STATE_DEGRADED))
+		goto out;
+	if (be->dns->alive(be->dns_h, &step->dns) > 0) {
+		if (ret_running)
+			*ret_running = step->dns;
+		goto out;
+	}
+	/* An interface that is gone (or replugged under the same name) is prune's to clean. */
+	if (be->nl->link_get(be->nl_h, ifname, &link) < 0 || link.ifindex != rec.ifindex)
+		goto out;
+	if (!may_start) {
+		r = 2;
+		goto out;
+	}
+
+	h = step->dns;
+	step->dns = none; /* written ahead: a forwarder is being started */
+	r = state_write(ctx->run_dir, &rec);
+	if (r < 0) {
+		r = ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s", ctx->run_dir,
+			     ifname, strerror(-r));
+		goto out;
+	}
+	inet_ntop(AF_INET, &rec.status.host.addr, addr, sizeof(addr));
+	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, rec.status.host.addr, &step->dns, err,
+			   sizeof(err));
+	if (r < 0) {
+		r = ctx_fail(ctx, r,
+			     "the DNS forwarder of %s on %s (pid %d) stopped and could not "
+			     "be started again: %s",
+			     ifname, addr, h.pid, err);
+		goto out;
+	}
+	r = state_write(ctx->run_dir, &rec);
+	if (r < 0) {
+		/* Not recorded: stop it rather than leave a forwarder that down would not find
+		 * by its handle (the "-" step still finds it by its pid file). */
+		ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s", ctx->run_dir,
+			 ifname, strerror(-r));
+		goto out;
+	}
+	ctx_log(ctx, USBNET_LOG_NOTICE,
+		"%s: the DNS forwarder on %s (pid %d) had stopped; started "
+		"again (pid %d)",
+		ifname, addr, h.pid, step->dns.pid);
+	if (ret_running)
+		*ret_running = step->dns;
+	r = 1;
+out:
+	lock_release(lock);
+	return r;
+}
+
+int dns_restart_recorded(struct usbnet_ctx *ctx, const char *ifname, struct dns_handle *ret_running)
+{
+	return restart_recorded(ctx, ifname, true, LOCK_TIMEOUT_MS, ret_running);
+}
+
+/* ---- the supervisor ----------------------------------------------------------------------- */
+
+struct dns_watch {
+	char ifname[USBNET_IFNAMSIZ];
+	struct dns_handle h;
+	int pidfd;
+	bool seen;
+	time_t restarts[DNS_RESTART_BURST]; /* when it was last restarted, a ring */
+	unsigned n_restarts;
+	bool gave_up; /* said so once */
+};
+
+struct dns_supervisor {
+	struct usbnet_ctx *ctx;
+	int epfd, inofd;
+	struct dns_watch **w;
+	size_t n;
+};
+
+int dns_supervisor_new(struct usbnet_ctx *ctx, struct dns_supervisor **ret)
+{
+	struct dns_supervisor *s = calloc(1, sizeof(*s));
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	s->ctx = ctx;
+	s->inofd = -1;
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0) {
+		r = ctx_fail(ctx, -errno, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	s->inofd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (s->inofd < 0) {
+		r = ctx_fail(ctx, -errno, "inotify: %s", strerror(errno));
+		goto fail;
+	}
+	if (mkdir(ctx->run_dir, 0755) < 0 && errno != EEXIST) {
+		r = ctx_fail(ctx, -errno, "cannot create %s: %s", ctx->run_dir, strerror(errno));
+		goto fail;
+	}
+	/* Records are replaced by rename and removed by unlink. */
+	if (inotify_add_watch(s->inofd, ctx->run_dir, IN_MOVED_TO | IN_DELETE) < 0 ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->inofd, &ev) < 0) {
+		r = ctx_fail(ctx, -errno, "cannot watch %s: %s", ctx->run_dir, strerror(errno));
+		goto fail;
+	}
+	*ret = s;
+	return 0;
+fail:
+	dns_supervisor_free(s);
+	return r;
+}
+
+static void watch_close(struct dns_supervisor *s, struct dns_watch *w)
+{
+	if (w->pidfd >= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, w->pidfd, NULL);
+		close(w->pidfd);
+		w->pidfd = -1;
+	}
+}
+
+struct dns_supervisor *dns_supervisor_free(struct dns_supervisor *s)
+{
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		watch_close(s, s->w[i]);
+		free(s->w[i]);
+	}
+	free(s->w);
+	if (s->inofd >= 0)
+		close(s->inofd);
+	if (s->epfd >= 0)
+		close(s->epfd);
+	free(s);
+	return NULL;
+}
+
+int dns_supervisor_get_fd(const struct dns_supervisor *s)
+{
+	return s->epfd;
+}
+
+static struct dns_watch *watch_find(struct dns_supervisor *s, const char *ifname)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->w[i]->ifname, ifname) == 0)
+			return s->w[i];
+	return NULL;
+}
+
+static struct dns_watch *watch_get(struct dns_supervisor *s, const char *ifname)
+{
+	struct dns_watch *w = watch_find(s, ifname), **nv;
+
+	if (w)
+		return w;
+	w = calloc(1, sizeof(*w));
+	nv = realloc(s->w, (s->n + 1) * sizeof(*nv));
+	if (!w || !nv) {
+		free(w);
+		if (nv)
+			s->w = nv;
+		return NULL;
+	}
+	s->w = nv;
+	snprintf(w->ifname, sizeof(w->ifname), "%s", ifname);
+	w->pidfd = -1;
+	s->w[s->n++] = w;
+	return w;
+}
+
+/* Watch this process (pid 0: nothing runs). */
+static void watch_set(struct dns_supervisor *s, struct dns_watch *w, const struct dns_handle *h)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
+	int fd;
+
+	if (w->pidfd >= 0 && w->h.pid == h->pid && w->h.start_time == h->start_time)
+		return;
+	watch_close(s, w);
+	w->h = *h;
+	if (h->pid == 0)
+		return;
+	fd = dnsmasq_pidfd(h);
+	if (fd < 0)
+		return; /* gone already (the next reconcile restarts it), or no pidfds */
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		return;
+	}
+	w->pidfd = fd;
+}
+
+/* Restarted DNS_RESTART_BURST times within the window already. */
+static bool burst_exceeded(const struct dns_watch *w)
+{
+	return w->n_restarts >= DNS_RESTART_BURST &&
+	       time(NULL) - w->restarts[w->n_restarts % DNS_RESTART_BURST] < DNS_RESTART_WINDOW_S;
+}
+
+static int supervise_one(struct dns_supervisor *s, struct dns_watch *w)
+{
+	struct dns_handle running;
+	int r;
+
+	r = restart_recorded(s->ctx, w->ifname, !burst_exceeded(w), 0, &running);
+	if (r < 0)
+		ctx_log(s->ctx, USBNET_LOG_ERR, "%s", usbnet_ctx_error(s->ctx));
+	if (r == 2 && !w->gave_up)
+		ctx_log(s->ctx, USBNET_LOG_ERR,
+			"%s: the DNS forwarder stopped %d times within %d s; it is left stopped "
+			"until its record changes (up again) or the watcher restarts",
+			w->ifname, DNS_RESTART_BURST, DNS_RESTART_WINDOW_S);
+	w->gave_up = r == 2;
+	if (r == 1) {
+		w->restarts[w->n_restarts % DNS_RESTART_BURST] = time(NULL);
+		w->n_restarts++;
+	}
+	watch_set(s, w, &running);
+	return r == 1;
+}
+
+static void forget_unseen(struct dns_supervisor *s)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->w[i]->seen) {
+			s->w[j++] = s->w[i];
+		} else {
+			watch_close(s, s->w[i]);
+			free(s->w[i]);
+		}
+	}
+	s->n = j;
+}
+
+int dns_supervisor_reconcile(struct dns_supervisor *s)
+{
+	char **names = NULL;
+	int n = 0;
+
+	if (usbnet_state_list(s->ctx, &names) < 0)
+		return 0;
+	for (size_t i = 0; i < s->n; i++)
+		s->w[i]->seen = false;
+	for (char **p = names; *p; p++) {
+		struct state_record rec;
+		struct dns_watch *w;
+		bool has_dns = false;
+
+		if (state_read(s->ctx->run_dir, *p, &rec) < 0)
+			continue;
+		for (size_t i = 0; i < rec.n_steps; i++)
+			has_dns |= rec.steps[i].kind == STEP_DNSMASQ;
+		if (!has_dns)
+			continue;
+		w = watch_get(s, *p);
+		if (!w)
+			break;
+		w->seen = true;
+		n += supervise_one(s, w);
+	}
+	usbnet_strv_free(names);
+	forget_unseen(s);
+	return n;
+}
+
+int dns_supervisor_dispatch(struct dns_supervisor *s)
+{
+	struct epoll_event ev[16];
+	bool records_changed = false;
+	int n, restarted = 0;
+
+	n = epoll_wait(s->epfd, ev, 16, 0);
+	for (int i = 0; i < n; i++) {
+		struct dns_watch *w = ev[i].data.ptr;
+
+		if (!w) {
+			char buf[4096];
+
+			while (read(s->inofd, buf, sizeof(buf)) > 0)
+				;
+			records_changed = true;
+			continue;
+		}
+		/* The forwarder exited: its pidfd stays readable, so it leaves the set now. */
+		watch_close(s, w);
+		restarted += supervise_one(s, w);
+	}
+	if (records_changed)
+		restarted += dns_supervisor_reconcile(s);
+	return restarted;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Supervision of the recorded DNS forwarders (the watcher's job): a forwarder that died is
+ * started again and its record updated. The supervisor holds a pidfd per forwarder and an
+ * inotify watch on the run directory in one epoll fd, which the caller adds to its poll set:
+ * it becomes readable when a forwarder exits or a state record changes (an `up --dns` or a
+ * `down` run by hand while the watcher runs).
+ */
+#ifndef USBNET_DNS_SUPERVISE_H
+#define USBNET_DNS_SUPERVISE_H
+
+#include "core/ctx.h"
+#include "dns/dnsmasq.h"
+
+/*
+ * One interface, under its lock: when its record (configured or degraded, the interface still
+ * the recorded one) has a dnsmasq step whose forwarder is not running, start a new one (the
+ * step is rewritten as "-" ahead of the start, then with the new handle). Returns 1 restarted,
+ * 0 running or nothing to supervise (*ret_running, when not NULL, gets the running handle, pid
+ * 0 when none), -errno when the restart failed (usbnet_ctx_error() says why; the step stays
+ * "-", a later reconcile tries again).
+ */
+int dns_restart_recorded(struct usbnet_ctx *ctx, const char *ifname,
+			 struct dns_handle *ret_running);
+
+struct dns_supervisor;
+
+int dns_supervisor_new(struct usbnet_ctx *ctx, struct dns_supervisor **ret);
+struct dns_supervisor *dns_supervisor_free(struct dns_supervisor *s);
+/* Readable when there is something to dispatch. */
+int dns_supervisor_get_fd(const struct dns_supervisor *s);
+/* Every record: restart what died, watch what runs, forget what is no longer recorded.
+ * Returns the number of forwarders restarted. */
+int dns_supervisor_reconcile(struct dns_supervisor *s);
+/* Never blocks: forwarders that exited are restarted, record changes reconciled. Returns the
+ * number restarted. A forwarder restarted DNS_RESTART_BURST times within DNS_RESTART_WINDOW_S
+ * is left stopped (logged once): the next reconcile after the window starts it again. */
+#define DNS_RESTART_BURST 5
+#define DNS_RESTART_WINDOW_S 60
+int dns_supervisor_dispatch(struct dns_supervisor *s);
+
+#endif

@@ -1,0 +1,746 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * usbnet-host's nftables table through libmnl + libnftnl (the layout is in nft.h).
+ *
+ * Each change is one batch, and the batch only ever names our table: no other table or chain
+ * is read for writing, flushed or rewritten. A chain is reset by flushing it (a DELRULE with
+ * the chain and no handle) and adding its rules again, so that a repeated up, or a retry after
+ * a crash, never doubles a rule; a chain is only deleted when it exists (the kernel rejects
+ * the whole batch for one missing object), and the table only when nothing else is left in
+ * it (NLM_F_NONREC: the kernel refuses rather than delete what someone else put there).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <libmnl/libmnl.h>
+#include <libnftnl/batch.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "gateway/nft.h"
+
+#define FAMILY NFPROTO_IPV4
+#define PRIO_FILTER 0
+#define PRIO_SRCNAT 100
+
+void nft_chain_names(const char *ifname, char fwd[NFT_CHAIN_NAME_MAX],
+		     char post[NFT_CHAIN_NAME_MAX])
+{
+	snprintf(fwd, NFT_CHAIN_NAME_MAX, "forward-%s", ifname);
+	snprintf(post, NFT_CHAIN_NAME_MAX, "postrouting-%s", ifname);
+}
+
+const char *nft_family_name(uint32_t family)
+{
+	switch (family) {
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_ARP:
+		return "arp";
+	case NFPROTO_BRIDGE:
+		return "bridge";
+	case NFPROTO_NETDEV:
+		return "netdev";
+	default:
+		return "unknown";
+	}
+}
+
+/* ---- expressions ------------------------------------------------------------------------ */
+
+static int add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
+{
+	if (!e)
+		return -ENOMEM;
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
+/* cmp OP reg1, data */
+static int add_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, data, len);
+	return add_expr(r, e);
+}
+
+/* reg1 = reg1 & mask (4 bytes) */
+static int add_mask(struct nftnl_rule *r, uint32_t mask)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+	uint32_t zero = 0;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
+	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
+	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+	return add_expr(r, e);
+}
+
+/* meta iifname/oifname == name (the whole IFNAMSIZ buffer, zero-padded: an exact match) */
+static int match_ifname(struct nftnl_rule *r, uint32_t key, const char *name)
+{
+	char buf[USBNET_IFNAMSIZ] = {};
+	struct nftnl_expr *e;
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	e = nftnl_expr_alloc("meta");
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	return add_cmp(r, NFT_CMP_EQ, buf, sizeof(buf));
+}
+
+/* ip saddr SUBNET */
+static int match_saddr(struct nftnl_rule *r, const struct usbnet_ip4 *subnet)
+{
+	uint32_t mask = subnet->prefix ? htonl(~0u << (32 - subnet->prefix)) : 0;
+	uint32_t net = subnet->addr.s_addr & mask;
+	struct nftnl_expr *e;
+	int rc;
+
+	e = nftnl_expr_alloc("payload");
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 12); /* struct iphdr, saddr */
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	if (subnet->prefix < 32) {
+		rc = add_mask(r, mask);
+		if (rc < 0)
+			return rc;
+	}
+	return add_cmp(r, NFT_CMP_EQ, &net, 4);
+}
+
+/* ct state established,related */
+static int match_ct_reply(struct nftnl_rule *r)
+{
+	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t zero = 0;
+	struct nftnl_expr *e;
+	int rc;
+
+	e = nftnl_expr_alloc("ct");
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	rc = add_mask(r, mask);
+	if (rc < 0)
+		return rc;
+	return add_cmp(r, NFT_CMP_NEQ, &zero, 4);
+}
+
+static int verdict(struct nftnl_rule *r, int v)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
+	return add_expr(r, e);
+}
+
+/* ---- the batch -------------------------------------------------------------------------- */
+
+struct builder {
+	struct nftnl_batch *b;
+	uint32_t seq;
+	unsigned n;
+	int err;
+};
+
+static void put_table(struct builder *bd, uint16_t type, uint16_t flags)
+{
+	struct nftnl_table *t;
+	struct nlmsghdr *nlh;
+
+	if (bd->err)
+		return;
+	t = nftnl_table_alloc();
+	if (!t) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), type, FAMILY, flags | NLM_F_ACK,
+				    bd->seq++);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
+/* A base chain (type, hook, priority, policy), or a deletion when type is NULL. */
+static void put_chain(struct builder *bd, uint16_t msg, const char *name, const char *type,
+		      uint32_t hook, int32_t prio, uint32_t policy)
+{
+	struct nftnl_chain *c;
+	struct nlmsghdr *nlh;
+
+	if (bd->err)
+		return;
+	c = nftnl_chain_alloc();
+	if (!c) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, FAMILY);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	if (type) {
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, policy);
+	}
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), msg, FAMILY,
+				    (msg == NFT_MSG_NEWCHAIN ? NLM_F_CREATE : 0) | NLM_F_ACK,
+				    bd->seq++);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
+/* Every rule of a chain of ours goes: a DELRULE naming the chain and no handle. */
+static void put_flush(struct builder *bd, const char *chain)
+{
+	struct nftnl_rule *r;
+	struct nlmsghdr *nlh;
+
+	if (bd->err)
+		return;
+	r = nftnl_rule_alloc();
+	if (!r) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_DELRULE, FAMILY, NLM_F_ACK,
+				    bd->seq++);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
+enum rule_kind {
+	RULE_OUT,	 /* iifname IF oifname UPLINK ip saddr SUBNET accept */
+	RULE_BACK,	 /* iifname UPLINK oifname IF ct state established,related accept */
+	RULE_DROP_IN,	 /* iifname IF drop */
+	RULE_DROP_OUT,	 /* oifname IF drop */
+	RULE_MASQUERADE, /* oifname UPLINK ip saddr SUBNET masquerade */
+};
+
+static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
+		     const struct nft_peer *p)
+{
+	struct nftnl_rule *r;
+	struct nlmsghdr *nlh;
+	int rc = 0;
+
+	if (bd->err)
+		return;
+	r = nftnl_rule_alloc();
+	if (!r) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	switch (k) {
+	case RULE_OUT:
+		rc = match_ifname(r, NFT_META_IIFNAME, p->ifname);
+		if (rc >= 0)
+			rc = match_ifname(r, NFT_META_OIFNAME, p->uplink);
+		if (rc >= 0)
+			rc = match_saddr(r, &p->subnet);
+		if (rc >= 0)
+			rc = verdict(r, NF_ACCEPT);
+		break;
+	case RULE_BACK:
+		rc = match_ifname(r, NFT_META_IIFNAME, p->uplink);
+		if (rc >= 0)
+			rc = match_ifname(r, NFT_META_OIFNAME, p->ifname);
+		if (rc >= 0)
+			rc = match_ct_reply(r);
+		if (rc >= 0)
+			rc = verdict(r, NF_ACCEPT);
+		break;
+	case RULE_DROP_IN:
+	case RULE_DROP_OUT:
+		rc = match_ifname(r, k == RULE_DROP_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME,
+				  p->ifname);
+		if (rc >= 0)
+			rc = verdict(r, NF_DROP);
+		break;
+	case RULE_MASQUERADE:
+		rc = match_ifname(r, NFT_META_OIFNAME, p->uplink);
+		if (rc >= 0)
+			rc = match_saddr(r, &p->subnet);
+		if (rc >= 0)
+			rc = add_expr(r, nftnl_expr_alloc("masq"));
+		break;
+	}
+	if (rc < 0) {
+		nftnl_rule_free(r);
+		bd->err = rc;
+		return;
+	}
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_NEWRULE, FAMILY,
+				    NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, bd->seq++);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
+static bool exists(const struct nft_existing *ex, const char *chain)
+{
+	for (size_t i = 0; i < ex->n_chains; i++)
+		if (strcmp(ex->chains[i], chain) == 0)
+			return true;
+	return false;
+}
+
+static bool ifname_ok(const char *s)
+{
+	size_t n = strnlen(s, USBNET_IFNAMSIZ);
+
+	if (n == 0 || n >= USBNET_IFNAMSIZ)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f || s[i] == '/')
+			return false;
+	return true;
+}
+
+static bool peer_ok(const struct nft_peer *p)
+{
+	return ifname_ok(p->ifname) && ifname_ok(p->uplink) && strcmp(p->ifname, p->uplink) != 0 &&
+	       p->subnet.prefix <= 32;
+}
+
+int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,
+		    struct nftnl_batch **ret, unsigned *ret_n_msgs)
+{
+	struct builder bd = {.seq = seq};
+	bool table_wanted = c->n_add > 0 || c->guard;
+	size_t left = ex->n_chains;
+	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
+
+	if (c->n_add > NFT_MAX_PEERS || c->n_del > NFT_MAX_PEERS ||
+	    c->n_guard_peers > NFT_MAX_PEERS)
+		return -EINVAL;
+	for (size_t i = 0; i < c->n_add; i++)
+		if (!peer_ok(&c->add[i]))
+			return -EINVAL;
+	for (size_t i = 0; i < c->n_guard_peers; i++)
+		if (!peer_ok(&c->guard_peers[i]))
+			return -EINVAL;
+	for (size_t i = 0; i < c->n_del; i++)
+		if (!ifname_ok(c->del[i]))
+			return -EINVAL;
+
+	bd.b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
+	if (!bd.b)
+		return -ENOMEM;
+	nftnl_batch_begin(nftnl_batch_buffer(bd.b), bd.seq++);
+	nftnl_batch_update(bd.b);
+
+	if (table_wanted)
+		put_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	for (size_t i = 0; i < c->n_add; i++) {
+		const struct nft_peer *p = &c->add[i];
+
+		nft_chain_names(p->ifname, fwd, post);
+		put_chain(&bd, NFT_MSG_NEWCHAIN, fwd, "filter", NF_INET_FORWARD, PRIO_FILTER,
+			  NF_ACCEPT);
+		if (exists(ex, fwd))
+			put_flush(&bd, fwd);
+		else
+			left++;
+		put_rule(&bd, fwd, RULE_OUT, p);
+		put_rule(&bd, fwd, RULE_BACK, p);
+		put_rule(&bd, fwd, RULE_DROP_IN, p);
+		put_rule(&bd, fwd, RULE_DROP_OUT, p);
+		put_chain(&bd, NFT_MSG_NEWCHAIN, post, "nat", NF_INET_POST_ROUTING, PRIO_SRCNAT,
+			  NF_ACCEPT);
+		if (exists(ex, post))
+			put_flush(&bd, post);
+		else
+			left++;
+		put_rule(&bd, post, RULE_MASQUERADE, p);
+	}
+	for (size_t i = 0; i < c->n_del; i++) {
+		const char *names[2];
+
+		nft_chain_names(c->del[i], fwd, post);
+		names[0] = fwd;
+		names[1] = post;
+		for (int j = 0; j < 2; j++) {
+			if (!exists(ex, names[j]))
+				continue;
+			put_flush(&bd, names[j]);
+			put_chain(&bd, NFT_MSG_DELCHAIN, names[j], NULL, 0, 0, 0);
+			left--;
+		}
+	}
+	if (c->guard) {
+		put_chain(&bd, NFT_MSG_NEWCHAIN, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
+			  PRIO_FILTER, NF_DROP);
+		if (exists(ex, NFT_GUARD_CHAIN))
+			put_flush(&bd, NFT_GUARD_CHAIN);
+		else
+			left++;
+		for (size_t i = 0; i < c->n_guard_peers; i++) {
+			put_rule(&bd, NFT_GUARD_CHAIN, RULE_OUT, &c->guard_peers[i]);
+			put_rule(&bd, NFT_GUARD_CHAIN, RULE_BACK, &c->guard_peers[i]);
+		}
+	} else if (exists(ex, NFT_GUARD_CHAIN)) {
+		put_flush(&bd, NFT_GUARD_CHAIN);
+		put_chain(&bd, NFT_MSG_DELCHAIN, NFT_GUARD_CHAIN, NULL, 0, 0, 0);
+		left--;
+	}
+	/* Nothing left of ours (nor anyone's) in the table: it goes too. */
+	if ((ex->table || table_wanted) && left == 0)
+		put_table(&bd, NFT_MSG_DELTABLE, NLM_F_NONREC);
+
+	nftnl_batch_end(nftnl_batch_buffer(bd.b), bd.seq++);
+	nftnl_batch_update(bd.b);
+	if (bd.err) {
+		nftnl_batch_free(bd.b);
+		return bd.err;
+	}
+	*ret = bd.b;
+	*ret_n_msgs = bd.n;
+	return 0;
+}
+
+/* ---- talking to the kernel -------------------------------------------------------------- */
+
+static int open_socket(struct mnl_socket **ret)
+{
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	int r;
+
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		mnl_socket_close(nl);
+		return r;
+	}
+	*ret = nl;
+	return 0;
+}
+
+/* A dump request; cb is called for each message. */
+static int dump(uint16_t type, uint16_t family, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	ssize_t n;
+	int r;
+
+	r = open_socket(&nl);
+	if (r < 0)
+		return r;
+	portid = mnl_socket_get_portid(nl);
+	nlh = nftnl_nlmsg_build_hdr(buf, type, family, NLM_F_DUMP | NLM_F_ACK, seq);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = 0;
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		int c = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+
+		if (c < 0) {
+			r = -errno;
+			break;
+		}
+		if (c == MNL_CB_STOP)
+			break;
+	}
+	if (n < 0)
+		r = -errno;
+out:
+	mnl_socket_close(nl);
+	return r;
+}
+
+static int existing_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nft_existing *ex = data;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	const char *t, *name;
+
+	if (!c)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+		nftnl_chain_free(c);
+		return MNL_CB_OK;
+	}
+	t = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
+	name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
+	if (t && name && strcmp(t, NFT_TABLE) == 0 &&
+	    nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY) == FAMILY) {
+		ex->table = true;
+		if (ex->n_chains < sizeof(ex->chains) / sizeof(ex->chains[0]))
+			snprintf(ex->chains[ex->n_chains++], NFT_CHAIN_NAME_MAX, "%s", name);
+	}
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+int nft_existing_read(struct nft_existing *ret)
+{
+	struct nft_existing ex = {};
+	int r;
+
+	r = dump(NFT_MSG_GETCHAIN, FAMILY, existing_cb, &ex);
+	if (r < 0)
+		return r;
+	if (!ex.table) {
+		r = nft_table_exists(FAMILY, NFT_TABLE);
+		if (r < 0)
+			return r;
+		ex.table = r > 0;
+	}
+	*ret = ex;
+	return 0;
+}
+
+struct table_query {
+	uint32_t family;
+	const char *name;
+	bool found;
+};
+
+static int table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct table_query *q = data;
+	struct nftnl_table *t = nftnl_table_alloc();
+	const char *name;
+
+	if (!t)
+		return MNL_CB_ERROR;
+	if (nftnl_table_nlmsg_parse(nlh, t) >= 0) {
+		name = nftnl_table_get_str(t, NFTNL_TABLE_NAME);
+		if (name && strcmp(name, q->name) == 0 &&
+		    nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == q->family)
+			q->found = true;
+	}
+	nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+int nft_table_exists(uint32_t family, const char *name)
+{
+	struct table_query q = {.family = family, .name = name};
+	int r = dump(NFT_MSG_GETTABLE, (uint16_t)family, table_cb, &q);
+
+	return r < 0 ? r : q.found;
+}
+
+struct base_list {
+	struct nft_base_chain *v;
+	size_t n, cap;
+	int err;
+};
+
+static int base_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct base_list *l = data;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nft_base_chain *b;
+
+	if (!c)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, c) < 0 || !nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
+		nftnl_chain_free(c);
+		return MNL_CB_OK;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct nft_base_chain *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v) {
+			nftnl_chain_free(c);
+			l->err = -ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	b = &l->v[l->n++];
+	memset(b, 0, sizeof(*b));
+	b->family = nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
+	snprintf(b->table, sizeof(b->table), "%s", nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE) ?: "");
+	snprintf(b->chain, sizeof(b->chain), "%s", nftnl_chain_get_str(c, NFTNL_CHAIN_NAME) ?: "");
+	b->hooknum = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+	b->prio = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
+	b->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY)
+			? nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY)
+			: NF_ACCEPT;
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+int nft_base_chains(struct nft_base_chain **ret, size_t *ret_n)
+{
+	struct base_list l = {};
+	int r = dump(NFT_MSG_GETCHAIN, NFPROTO_UNSPEC, base_cb, &l);
+
+	if (r >= 0 && l.err < 0)
+		r = l.err;
+	if (r < 0) {
+		free(l.v);
+		return r;
+	}
+	*ret = l.v;
+	*ret_n = l.n;
+	return 0;
+}
+
+/*
+ * Send the batch; the kernel answers every message (NLM_F_ACK) while it handles the send, so
+ * the answers are all queued when sendto returns: read them without waiting, keep the first
+ * error. A batch with an error is aborted whole by the kernel.
+ */
+static int send_batch(struct nftnl_batch *b, char *errbuf, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	uint32_t portid;
+	struct sockaddr_nl snl = {.nl_family = AF_NETLINK};
+	struct msghdr msg = {};
+	struct iovec *iov;
+	int r, len, iovlen, first_err = 0;
+	ssize_t n;
+
+	r = open_socket(&nl);
+	if (r < 0) {
+		snprintf(errbuf, errlen, "cannot open a netfilter netlink socket: %s",
+			 strerror(-r));
+		return r;
+	}
+	portid = mnl_socket_get_portid(nl);
+	/* nftnl_batch_buffer() is where the next message goes; the batch is in its pages. */
+	iovlen = nftnl_batch_iovec_len(b);
+	iov = calloc((size_t)iovlen, sizeof(*iov));
+	if (!iov) {
+		mnl_socket_close(nl);
+		return -ENOMEM;
+	}
+	nftnl_batch_iovec(b, iov, (uint32_t)iovlen);
+	msg.msg_name = &snl;
+	msg.msg_namelen = sizeof(snl);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)iovlen;
+	n = sendmsg(mnl_socket_get_fd(nl), &msg, 0);
+	free(iov);
+	if (n < 0) {
+		r = -errno;
+		snprintf(errbuf, errlen, "cannot send the nftables batch: %s", strerror(-r));
+		mnl_socket_close(nl);
+		return r;
+	}
+	for (;;) {
+		n = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len = (int)n;
+		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *e;
+
+			if (nlh->nlmsg_pid != portid || nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (e->error < 0 && !first_err)
+				first_err = e->error;
+		}
+	}
+	mnl_socket_close(nl);
+	if (first_err) {
+		snprintf(errbuf, errlen, "the kernel rejected the nftables batch: %s",
+			 strerror(-first_err));
+		return first_err;
+	}
+	return 0;
+}
+
+int nft_commit(const struct nft_change *c, char *errbuf, size_t errlen)
+{
+	struct nft_existing ex;
+	struct nftnl_batch *b;
+	unsigned n = 0;
+	int r;
+
+	r = nft_existing_read(&ex);
+	if (r < 0) {
+		snprintf(errbuf, errlen, "cannot read nftables' ruleset: %s", strerror(-r));
+		return r;
+	}
+	r = nft_batch_build(c, &ex, (uint32_t)time(NULL), &b, &n);
+	if (r < 0) {
+		snprintf(errbuf, errlen, "cannot build the nftables batch: %s", strerror(-r));
+		return r;
+	}
+	if (n > 0)
+		r = send_batch(b, errbuf, errlen);
+	nftnl_batch_free(b);
+	return r;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * refresh: gateway peers whose uplink is auto follow the host's default route. NetworkManager's
+ * dispatcher script runs it on every uplink change, so the common case (no gateway peer, or the
+ * default route where it was) must cost one directory read and nothing else.
+ *
+ * Locks: each moved peer's interface lock (in name order), then the gateway lock, as up takes
+ * them; the records are written ahead with the new uplink, then one batch moves them all.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/forwarding.h"
+#include "gateway/gateway.h"
+#include "core/lock.h"
+
+struct moved {
+	struct state_record rec;
+	size_t step;
+	char old_uplink[USBNET_IFNAMSIZ];
+	int lock;
+};
+
+static struct state_step *auto_step(struct state_record *rec)
+{
+	if (rec->mode != USBNET_MODE_GATEWAY)
+		return NULL;
+	for (size_t i = 0; i < rec->n_steps; i++)
+		if (rec->steps[i].kind == STEP_NFT && rec->steps[i].uplink_auto)
+			return &rec->steps[i];
+	return NULL;
+}
+
+int usbnet_refresh(struct usbnet_ctx *ctx)
+{
+	const struct usbnet_backends *be;
+	struct moved *mv = NULL;
+	struct nft_change *c = NULL;
+	char **names = NULL, uplink[USBNET_IFNAMSIZ], err[256] = "";
+	size_t n = 0, count, written = 0, holders;
+	int glock = -1, r;
+
+	ctx_clear_error(ctx);
+	r = usbnet_state_list(ctx, &names);
+	if (r < 0)
+		return r;
+	for (char **p = names; *p; p++) {
+		struct state_record rec;
+
+		if (state_read(ctx->run_dir, *p, &rec) >= 0 && auto_step(&rec))
+			n++;
+	}
+	if (n == 0) {
+		ctx_log(ctx, USBNET_LOG_DEBUG,
+			"refresh: no gateway peer follows the default route");
+		r = 0;
+		goto out;
+	}
+	be = ctx_backends(ctx);
+	if (!be || !be->gw) {
+		r = ctx_fail(ctx, -EIO, "cannot open the netlink backend");
+		goto out;
+	}
+	r = be->gw->default_uplink(be->gw_h, uplink);
+	if (r == -ENETUNREACH) {
+		ctx_log(
+		    ctx, USBNET_LOG_NOTICE,
+		    "refresh: the host has no default route now; gateway peers keep their uplink");
+		r = 0;
+		goto out;
+	}
+	if (r < 0) {
+		r = ctx_fail(ctx, r, "cannot read the host's default route: %s", strerror(-r));
+		goto out;
+	}
+
+	count = n < NFT_MAX_PEERS ? n : NFT_MAX_PEERS;
+	mv = calloc(count, sizeof(*mv));
+	c = calloc(1, sizeof(*c));
+	if (!mv || !c) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* mv[0..n) hold their interface's lock */
+	n = 0;
+	for (char **p = names; *p && n < count; p++) {
+		struct moved *m = &mv[n];
+		struct state_step *s;
+
+		if (strcmp(*p, uplink) == 0)
+			continue; /* the default route through a peer: never its own uplink */
+		r = lock_acquire(ctx->run_dir, *p, LOCK_TIMEOUT_MS, &m->lock);
+		if (r < 0) {
+			r = ctx_fail(ctx, r, "cannot lock %s for refresh: %s; nothing was changed",
+				     *p, strerror(-r));
+			goto unlock;
+		}
+		/* Read again under its lock: a down may have come first */
+		if (state_read(ctx->run_dir, *p, &m->rec) < 0 || !(s = auto_step(&m->rec)) ||
+		    strcmp(s->uplink, uplink) == 0) {
+			lock_release(m->lock);
+			continue;
+		}
+		m->step = (size_t)(s - m->rec.steps);
+		memcpy(m->old_uplink, s->uplink, sizeof(m->old_uplink));
+		n++;
+	}
+	if (n == 0) {
+		r = 0;
+		goto unlock;
+	}
+	r = gateway_lock(ctx, &glock);
+	if (r < 0)
+		goto unlock;
+	/* Write ahead: the records name the new uplink before the batch */
+	for (size_t i = 0; i < n; i++) {
+		struct state_step *s = &mv[i].rec.steps[mv[i].step];
+
+		snprintf(s->uplink, sizeof(s->uplink), "%s", uplink);
+		written = i + 1;
+		r = state_write(ctx->run_dir, &mv[i].rec);
+		if (r < 0) {
+			ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s",
+				 ctx->run_dir, mv[i].rec.ifname, strerror(-r));
+			goto revert;
+		}
+		c->add[c->n_add] = (struct nft_peer){.subnet = s->ip};
+		memcpy(c->add[c->n_add].ifname, mv[i].rec.ifname, USBNET_IFNAMSIZ);
+		memcpy(c->add[c->n_add].uplink, s->uplink, USBNET_IFNAMSIZ);
+		c->n_add++;
+	}
+	c->guard = gateway_guard_wanted(ctx);
+	if (c->guard) {
+		r = gateway_scan(ctx, NULL, c->guard_peers, &c->n_guard_peers, &holders);
+		if (r < 0) {
+			ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
+				 strerror(-r));
+			goto revert;
+		}
+	}
+	r = be->gw->nft_commit(be->gw_h, c, err, sizeof(err));
+	if (r < 0) {
+		ctx_fail(ctx, gateway_nft_errno(r),
+			 "could not move the gateway peers to %s (table ip %s): %s; nothing was "
+			 "changed",
+			 uplink, NFT_TABLE, err[0] ? err : strerror(-r));
+		r = gateway_nft_errno(r);
+		goto revert;
+	}
+	for (size_t i = 0; i < n; i++)
+		ctx_log(ctx, USBNET_LOG_NOTICE, "%s: gateway moved from %s to %s", mv[i].rec.ifname,
+			mv[i].old_uplink, uplink);
+	r = (int)n;
+	goto unlock;
+revert:
+	for (size_t i = 0; i < written; i++) {
+		struct state_step *s = &mv[i].rec.steps[mv[i].step];
+
+		memcpy(s->uplink, mv[i].old_uplink, sizeof(s->uplink));
+		state_write(ctx->run_dir, &mv[i].rec);
+	}
+unlock:
+	lock_release(glock);
+	for (size_t i = 0; i < n; i++)
+		lock_release(mv[i].lock);
+out:
+	free(c);
+	free(mv);
+	usbnet_strv_free(names);
+	return r;
+}

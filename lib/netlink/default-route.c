@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The host's uplink as the kernel sees it: the interface of the IPv4 default route in the main
+ * table with the lowest metric (the one the kernel uses), read with one RTM_GETROUTE dump.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+
+#include "netlink/default-route.h"
+
+struct best {
+	int ifindex;
+	uint32_t metric;
+	bool found;
+};
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (mnl_attr_type_valid(a, RTA_MAX) > 0)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = {};
+	struct best *b = data;
+	uint32_t table, metric = 0;
+	int ifindex = 0;
+
+	if (rm->rtm_family != AF_INET || rm->rtm_dst_len != 0 || rm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rm), attr_cb, tb);
+	table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rm->rtm_table;
+	if (table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	if (tb[RTA_PRIORITY])
+		metric = mnl_attr_get_u32(tb[RTA_PRIORITY]);
+	if (tb[RTA_OIF]) {
+		ifindex = (int)mnl_attr_get_u32(tb[RTA_OIF]);
+	} else if (tb[RTA_MULTIPATH] &&
+		   mnl_attr_get_payload_len(tb[RTA_MULTIPATH]) >= sizeof(struct rtnexthop)) {
+		/* Several next hops: the first one's interface stands for the uplink. */
+		const struct rtnexthop *nh = mnl_attr_get_payload(tb[RTA_MULTIPATH]);
+
+		ifindex = nh->rtnh_ifindex;
+	}
+	if (ifindex > 0 && (!b->found || metric < b->metric)) {
+		b->found = true;
+		b->ifindex = ifindex;
+		b->metric = metric;
+	}
+	return MNL_CB_OK;
+}
+
+int default_route_ifname(char ret[16])
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], name[IF_NAMESIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rm;
+	struct best b = {};
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	ssize_t n;
+	int r = 0;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	rm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rm));
+	rm->rtm_family = AF_INET;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		r = -errno;
+		goto out;
+	}
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		int c = mnl_cb_run(buf, (size_t)n, seq, portid, route_cb, &b);
+
+		if (c < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (c == MNL_CB_STOP)
+			break;
+	}
+	if (n < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!b.found) {
+		r = -ENETUNREACH;
+		goto out;
+	}
+	if (!if_indextoname((unsigned)b.ifindex, name)) {
+		r = -errno;
+		goto out;
+	}
+	snprintf(ret, 16, "%s", name);
+out:
+	mnl_socket_close(nl);
+	return r;
+}

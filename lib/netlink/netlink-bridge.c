@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The rtnetlink side of bridge mode, through libnl-route-3 on netlink.c's socket: what a link
+ * is (kind, master, MAC, Wi-Fi), a bridge made the Maemo recipe's way (forward delay 0, STP
+ * off), ports, and whole IPv4 addresses and routes (scope, flags, metric, protocol, table) so
+ * that moving them to the bridge and back loses nothing.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h> /* before linux/if.h */
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include "core/backend.h"
+#include "netlink/netlink-internal.h"
+#include "netlink/wireless.h"
+
+/* Flags of an address that the kernel takes from a request; the rest it sets itself
+ * (permanent, secondary, tentative...). */
+#define ADDR_SETTABLE_FLAGS                                                                        \
+	(IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_NOPREFIXROUTE | IFA_F_MCAUTOJOIN)
+
+/* ---- links -------------------------------------------------------------------------------- */
+
+static int nlb_link_detail(void *p, const char *ifname, struct nl_link_detail *ret)
+{
+	struct nl_handle *h = p;
+	struct rtnl_link *link = NULL;
+	struct nl_link_detail d = {};
+	struct nl_addr *mac;
+	const char *kind;
+	unsigned flags;
+	int r;
+
+	if (!ifname || !*ifname || strlen(ifname) >= sizeof(d.ifname))
+		return -ENODEV;
+	r = link_fetch(h, 0, ifname, &link);
+	if (r < 0)
+		return r;
+	d.ifindex = rtnl_link_get_ifindex(link);
+	strcpy(d.ifname, ifname);
+	kind = rtnl_link_get_type(link);
+	if (kind)
+		snprintf(d.kind, sizeof(d.kind), "%s", kind);
+	d.master = rtnl_link_get_master(link);
+	mac = rtnl_link_get_addr(link);
+	if (mac && nl_addr_get_len(mac) == 6) {
+		memcpy(d.mac, nl_addr_get_binary_addr(mac), 6);
+		d.has_mac = true;
+	}
+	flags = rtnl_link_get_flags(link);
+	d.up = flags & IFF_UP;
+	d.loopback = flags & IFF_LOOPBACK;
+	d.wireless = wireless_is_wifi("/sys", ifname);
+	rtnl_link_put(link);
+	*ret = d;
+	return 0;
+}
+
+/* RTM_NEWLINK for `ip link add NAME address MAC type bridge forward_delay 0 stp_state 0`. */
+int nl_bridge_build_new(const char *name, const uint8_t mac[6], struct nl_msg **ret)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlattr *info, *data;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, name) < 0 || nla_put(msg, IFLA_ADDRESS, 6, mac) < 0 ||
+	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
+	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
+	    nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, 0) < 0 ||
+	    nla_put_u32(msg, IFLA_BR_STP_STATE, 0) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	*ret = msg;
+	return 0;
+}
+
+static int nlb_bridge_add(void *p, const char *name, const uint8_t mac[6], int *ret_ifindex)
+{
+	struct nl_handle *h = p;
+	struct rtnl_link *link = NULL;
+	struct nl_msg *msg;
+	int r, ifindex;
+
+	r = nl_bridge_build_new(name, mac, &msg);
+	if (r < 0)
+		return r;
+	nl_begin(h);
+	r = nl_errno(h, nl_send_sync(h->sk, msg)); /* frees msg */
+	if (r < 0)
+		return r;
+	r = link_fetch(h, 0, name, &link);
+	if (r < 0)
+		return r;
+	ifindex = rtnl_link_get_ifindex(link);
+	rtnl_link_put(link);
+	r = nl_real_ops.link_set_up(h, ifindex, true);
+	if (r < 0)
+		return r;
+	*ret_ifindex = ifindex;
+	return 0;
+}
+
+static int nlb_link_del(void *p, int ifindex)
+{
+	struct nl_handle *h = p;
+	struct rtnl_link *link = rtnl_link_alloc();
+	int r;
+
+	if (!link)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(link, ifindex);
+	nl_begin(h);
+	r = nl_errno(h, rtnl_link_delete(h->sk, link));
+	rtnl_link_put(link);
+	return r == -ENOENT ? -ENODEV : r;
+}
+
+static int nlb_link_set_master(void *p, int ifindex, int master)
+{
+	struct nl_handle *h = p;
+	int r;
+
+	nl_begin(h);
+	if (master > 0)
+		r = rtnl_link_enslave_ifindex(h->sk, master, ifindex);
+	else
+		r = rtnl_link_release_ifindex(h->sk, ifindex);
+	r = nl_errno(h, r);
+	return r == -ENOENT ? -ENODEV : r;
+}
+
+/* ---- addresses ------------------------------------------------------------------------------ */
+
+static int nlb_addr_list_full(void *p, int ifindex, int family, struct nl_addr_full **ret,
+			      size_t *ret_n)
+{
+	struct nl_handle *h = p;
+	struct nl_cache *cache = NULL;
+	struct nl_addr_full *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	nl_begin(h);
+	r = rtnl_addr_alloc_cache(h->sk, &cache);
+	if (r < 0)
+		return nl_errno(h, r);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a), *brd;
+		const char *label;
+		struct nl_addr_full *e;
+
+		if (rtnl_addr_get_family(a) != family || rtnl_addr_get_ifindex(a) != ifindex)
+			continue;
+		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
+			free(v);
+			nl_cache_free(cache);
+			return -ENOMEM;
+		}
+		e = &v[n++];
+		memset(e, 0, sizeof(*e));
+		e->ifindex = ifindex;
+		if (family == AF_INET && local && nl_addr_get_len(local) == sizeof(struct in_addr))
+			memcpy(&e->ip.addr, nl_addr_get_binary_addr(local), sizeof(e->ip.addr));
+		e->ip.prefix = (uint8_t)rtnl_addr_get_prefixlen(a);
+		brd = rtnl_addr_get_broadcast(a);
+		if (family == AF_INET && brd && nl_addr_get_len(brd) == sizeof(struct in_addr)) {
+			memcpy(&e->brd, nl_addr_get_binary_addr(brd), sizeof(e->brd));
+			e->has_brd = true;
+		}
+		e->scope = (uint8_t)rtnl_addr_get_scope(a);
+		e->flags = rtnl_addr_get_flags(a);
+		e->valid_lft =
+		    (e->flags & IFA_F_PERMANENT) ? UINT32_MAX : rtnl_addr_get_valid_lifetime(a);
+		label = rtnl_addr_get_label(a);
+		if (label)
+			snprintf(e->label, sizeof(e->label), "%s", label);
+	}
+	nl_cache_free(cache);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static struct nl_addr *ip4(struct in_addr a, unsigned prefix)
+{
+	struct nl_addr *addr = nl_addr_build(AF_INET, &a, sizeof(a));
+
+	if (addr)
+		nl_addr_set_prefixlen(addr, (int)prefix);
+	return addr;
+}
+
+static struct rtnl_addr *build_addr_full(int ifindex, const struct nl_addr_full *f)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = ip4(f->ip.addr, f->ip.prefix), *brd = NULL;
+	int r = -1;
+
+	if (!a || !local)
+		goto out;
+	rtnl_addr_set_ifindex(a, ifindex);
+	rtnl_addr_set_family(a, AF_INET);
+	if (rtnl_addr_set_local(a, local) < 0)
+		goto out;
+	rtnl_addr_set_prefixlen(a, f->ip.prefix);
+	rtnl_addr_set_scope(a, f->scope);
+	if (f->flags & ADDR_SETTABLE_FLAGS)
+		rtnl_addr_set_flags(a, f->flags & ADDR_SETTABLE_FLAGS);
+	if (f->has_brd) {
+		brd = ip4(f->brd, 32);
+		if (!brd || rtnl_addr_set_broadcast(a, brd) < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	nl_addr_put(local);
+	nl_addr_put(brd);
+	if (r < 0 && a) {
+		rtnl_addr_put(a);
+		return NULL;
+	}
+	return a;
+}
+
+static int nlb_addr_add_full(void *p, int ifindex, const struct nl_addr_full *f)
+{
+	struct nl_handle *h = p;
+	struct rtnl_addr *a = build_addr_full(ifindex, f);
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
+	rtnl_addr_put(a);
+	return r;
+}
+
+static int nlb_addr_del_full(void *p, int ifindex, const struct nl_addr_full *f)
+{
+	struct nl_handle *h = p;
+	struct rtnl_addr *a = build_addr_full(ifindex, f);
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
+	rtnl_addr_put(a);
+	return r;
+}
+
+/* ---- routes --------------------------------------------------------------------------------- */
+
+static int route_of(struct rtnl_route *rt, int ifindex, struct nl_route_full *ret)
+{
+	struct nl_route_full f = {};
+	struct rtnl_nexthop *nh;
+	struct nl_addr *dst, *gw, *src;
+	int nn = rtnl_route_get_nnexthops(rt), mine = 0;
+
+	for (int i = 0; i < nn; i++)
+		if (rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(rt, i)) == ifindex)
+			mine++;
+	if (mine == 0)
+		return 0;
+	if (nn != 1)
+		return -EOPNOTSUPP; /* multipath: its other legs are not the uplink's */
+	nh = rtnl_route_nexthop_n(rt, 0);
+	dst = rtnl_route_get_dst(rt);
+	if (dst && nl_addr_get_len(dst) == sizeof(struct in_addr))
+		memcpy(&f.dst.addr, nl_addr_get_binary_addr(dst), sizeof(f.dst.addr));
+	f.dst.prefix = dst ? (uint8_t)nl_addr_get_prefixlen(dst) : 0;
+	gw = rtnl_route_nh_get_gateway(nh);
+	if (gw && nl_addr_get_len(gw) == sizeof(struct in_addr)) {
+		memcpy(&f.gw, nl_addr_get_binary_addr(gw), sizeof(f.gw));
+		f.has_gw = true;
+	}
+	src = rtnl_route_get_pref_src(rt);
+	if (src && nl_addr_get_len(src) == sizeof(struct in_addr)) {
+		memcpy(&f.src, nl_addr_get_binary_addr(src), sizeof(f.src));
+		f.has_src = true;
+	}
+	f.table = rtnl_route_get_table(rt);
+	f.protocol = rtnl_route_get_protocol(rt);
+	f.scope = rtnl_route_get_scope(rt);
+	f.type = rtnl_route_get_type(rt);
+	f.tos = rtnl_route_get_tos(rt);
+	f.metric = rtnl_route_get_priority(rt);
+	f.nh_flags = rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK; /* the rest is the kernel's */
+	f.ifindex = ifindex;
+	*ret = f;
+	return 1;
+}
+
+static int nlb_route_list_full(void *p, int ifindex, struct nl_route_full **ret, size_t *ret_n)
+{
+	struct nl_handle *h = p;
+	struct nl_cache *cache = NULL;
+	struct nl_route_full *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	nl_begin(h);
+	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
+	if (r < 0)
+		return nl_errno(h, r);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_route_full f;
+
+		/* The kernel's own routes come and go with the addresses. */
+		if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL ||
+		    rtnl_route_get_protocol(rt) == RTPROT_KERNEL)
+			continue;
+		r = route_of(rt, ifindex, &f);
+		if (r < 0) {
+			free(v);
+			nl_cache_free(cache);
+			return r;
+		}
+		if (r == 0)
+			continue;
+		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
+			free(v);
+			nl_cache_free(cache);
+			return -ENOMEM;
+		}
+		v[n++] = f;
+	}
+	nl_cache_free(cache);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static struct rtnl_route *build_route_full(const struct nl_route_full *f)
+{
+	struct rtnl_route *rt = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *d = ip4(f->dst.addr, f->dst.prefix), *g = NULL, *s = NULL;
+	int r = -1;
+
+	if (!rt || !nh || !d)
+		goto out;
+	rtnl_route_set_family(rt, AF_INET);
+	rtnl_route_set_table(rt, f->table);
+	rtnl_route_set_scope(rt, f->scope);
+	rtnl_route_set_protocol(rt, f->protocol);
+	rtnl_route_set_type(rt, f->type);
+	rtnl_route_set_tos(rt, f->tos);
+	rtnl_route_set_priority(rt, f->metric);
+	if (rtnl_route_set_dst(rt, d) < 0)
+		goto out;
+	if (f->has_src) {
+		s = ip4(f->src, 32);
+		if (!s || rtnl_route_set_pref_src(rt, s) < 0)
+			goto out;
+	}
+	rtnl_route_nh_set_ifindex(nh, f->ifindex);
+	if (f->has_gw) {
+		g = ip4(f->gw, 32);
+		if (!g)
+			goto out;
+		rtnl_route_nh_set_gateway(nh, g);
+	}
+	if (f->nh_flags)
+		rtnl_route_nh_set_flags(nh, f->nh_flags);
+	rtnl_route_add_nexthop(rt, nh);
+	nh = NULL;
+	r = 0;
+out:
+	nl_addr_put(d);
+	nl_addr_put(g);
+	nl_addr_put(s);
+	if (nh)
+		rtnl_route_nh_free(nh);
+	if (r < 0 && rt) {
+		rtnl_route_put(rt);
+		return NULL;
+	}
+	return rt;
+}
+
+static int nlb_route_add_full(void *p, const struct nl_route_full *f)
+{
+	struct nl_handle *h = p;
+	struct rtnl_route *rt = build_route_full(f);
+	int r;
+
+	if (!rt)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_route_add(h->sk, rt, NLM_F_EXCL));
+	rtnl_route_put(rt);
+	return r;
+}
+
+static int nlb_route_del_full(void *p, const struct nl_route_full *f)
+{
+	struct nl_handle *h = p;
+	struct rtnl_route *rt = build_route_full(f);
+	int r;
+
+	if (!rt)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_route_delete(h->sk, rt, 0));
+	rtnl_route_put(rt);
+	return r == -ENOENT ? -ESRCH : r;
+}
+
+static int nlb_default_route_dev(void *p, char ret_ifname[USBNET_IFNAMSIZ])
+{
+	struct nl_handle *h = p;
+	struct nl_cache *cache = NULL;
+	uint32_t best = UINT32_MAX;
+	int best_if = 0, r;
+
+	nl_begin(h);
+	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
+	if (r < 0)
+		return nl_errno(h, r);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN ||
+		    rtnl_route_get_type(rt) != RTN_UNICAST ||
+		    (dst && nl_addr_get_prefixlen(dst) != 0) || rtnl_route_get_nnexthops(rt) < 1)
+			continue;
+		if (!best_if || rtnl_route_get_priority(rt) < best) {
+			best = rtnl_route_get_priority(rt);
+			best_if = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(rt, 0));
+		}
+	}
+	nl_cache_free(cache);
+	if (!best_if)
+		return -ENOENT;
+	if (!if_indextoname((unsigned)best_if, ret_ifname))
+		return -errno;
+	return 0;
+}
+
+const struct usbnet_bridge_ops nl_bridge_real_ops = {
+    .link_detail = nlb_link_detail,
+    .bridge_add = nlb_bridge_add,
+    .link_del = nlb_link_del,
+    .link_set_master = nlb_link_set_master,
+    .addr_list_full = nlb_addr_list_full,
+    .addr_add_full = nlb_addr_add_full,
+    .addr_del_full = nlb_addr_del_full,
+    .route_list_full = nlb_route_list_full,
+    .route_add_full = nlb_route_add_full,
+    .route_del_full = nlb_route_del_full,
+    .default_route_dev = nlb_default_route_dev,
+};

@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The rtnetlink backend, through libnl-route-3: links, IPv4 addresses, peer routes.
+ *
+ * libnl reports -NLE_* codes, not errno, and folds several kernel errors into one (ENOENT and
+ * ESRCH both become NLE_OBJ_NOTFOUND). An error callback keeps the kernel's own errno of the
+ * last request; nl_errno() turns the outcome of a call into -errno, in this one place.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h> /* before linux/if.h: glibc and the kernel share these names */
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/if.h>
+#include <linux/ip.h>
+#include <linux/rtnetlink.h>
+#include <netlink/errno.h>
+#include <netlink/handlers.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/inet.h>
+#include <netlink/route/route.h>
+
+#include "core/backend.h"
+#include "netlink/netlink-internal.h"
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nl_handle *h = arg;
+
+	h->kernel_errno = e->error < 0 ? -e->error : e->error;
+	return NL_STOP; /* libnl then returns its own code, which nl_errno() replaces */
+}
+
+static int nle_to_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case NLE_SUCCESS:
+		return 0;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_BAD_SOCK:
+		return -EBADF;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_INVAL:
+		return -EINVAL;
+	case NLE_RANGE:
+		return -ERANGE;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:
+		return -EAFNOSUPPORT;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_NOADDR:
+		return -EADDRNOTAVAIL;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_NOACCESS:
+		return -EACCES;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NODEV:
+		return -ENODEV;
+	case NLE_DUMP_INTR:
+		return -EINTR;
+	case NLE_PROTO_MISMATCH:
+		return -EPROTONOSUPPORT;
+	default:
+		return -EIO; /* malformed or unexpected messages */
+	}
+}
+
+/* The one place libnl's errors become -errno: the kernel's errno when it sent one. */
+int nl_errno(struct nl_handle *h, int nle)
+{
+	if (nle >= 0)
+		return 0;
+	if (h->kernel_errno > 0)
+		return -h->kernel_errno;
+	return nle_to_errno(nle);
+}
+
+int nl_array_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 8;
+	nv = realloc(*v, c * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = c;
+	return 0;
+}
+
+void nl_begin(struct nl_handle *h)
+{
+	h->kernel_errno = 0;
+}
+
+int nl_real_open(void **ret)
+{
+	struct nl_handle *h;
+	int r;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->sk = nl_socket_alloc();
+	if (!h->sk) {
+		free(h);
+		return -ENOMEM;
+	}
+	nl_socket_modify_err_cb(h->sk, NL_CB_CUSTOM, on_error, h);
+	r = nl_connect(h->sk, NETLINK_ROUTE);
+	if (r < 0) {
+		r = nl_errno(h, r);
+		nl_socket_free(h->sk);
+		free(h);
+		return r;
+	}
+	*ret = h;
+	return 0;
+}
+
+void *nl_real_close(void *p)
+{
+	struct nl_handle *h = p;
+
+	if (!h)
+		return NULL;
+	nl_socket_free(h->sk);
+	free(h);
+	return NULL;
+}
+
+/* ---- builders: pure, no I/O --------------------------------------------------------------- */
+
+static struct nl_addr *build_ip4(struct in_addr a, unsigned prefix)
+{
+	struct nl_addr *addr = nl_addr_build(AF_INET, &a, sizeof(a));
+
+	if (addr)
+		nl_addr_set_prefixlen(addr, (int)prefix);
+	return addr;
+}
+
+/* An IPv4 address as `ip addr add A/N brd + dev IF` would give it. */
+static struct rtnl_addr *build_addr(int ifindex, const struct usbnet_ip4 *ip)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = build_ip4(ip->addr, ip->prefix), *brd = NULL;
+	int r = -1;
+
+	if (!a || !local)
+		goto out;
+	rtnl_addr_set_ifindex(a, ifindex);
+	rtnl_addr_set_family(a, AF_INET);
+	if (rtnl_addr_set_local(a, local) < 0)
+		goto out;
+	rtnl_addr_set_prefixlen(a, ip->prefix);
+	/* IPv4 link-local (169.254.0.0/16, the Fobnail's): valid on this link only (RFC 3927),
+	 * and the kernel says so when asked for scope link, as `ip addr add ... scope link`. */
+	if ((ntohl(ip->addr.s_addr) & 0xffff0000u) == 0xa9fe0000u)
+		rtnl_addr_set_scope(a, RT_SCOPE_LINK);
+	if (ip->prefix < 31) {
+		uint32_t mask = ip->prefix ? htonl(~0u << (32 - ip->prefix)) : 0;
+		struct in_addr b = { .s_addr = ip->addr.s_addr | ~mask };
+
+		brd = build_ip4(b, 32);
+		if (!brd || rtnl_addr_set_broadcast(a, brd) < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	nl_addr_put(local);
+	nl_addr_put(brd);
+	if (r < 0) {
+		rtnl_addr_put(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* A route to dst through the link, no gateway: `ip route add DST dev IF scope link proto static`.
+ * The protocol lets route_del remove only a route of ours: the kernel matches it on delete. */
+static struct rtnl_route *build_route(int ifindex, const struct usbnet_ip4 *dst)
+{
+	struct rtnl_route *rt = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *d = build_ip4(dst->addr, dst->prefix);
+	int r = -1;
+
+	if (!rt || !nh || !d)
+		goto out;
+	rtnl_route_set_family(rt, AF_INET);
+	rtnl_route_set_table(rt, RT_TABLE_MAIN);
+	rtnl_route_set_scope(rt, RT_SCOPE_LINK);
+	rtnl_route_set_protocol(rt, RTPROT_STATIC);
+	rtnl_route_set_type(rt, RTN_UNICAST);
+	if (rtnl_route_set_dst(rt, d) < 0)
+		goto out;
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_add_nexthop(rt, nh);
+	nh = NULL;
+	r = 0;
+out:
+	nl_addr_put(d);
+	if (nh)
+		rtnl_route_nh_free(nh);
+	if (r < 0) {
+		rtnl_route_put(rt);
+		return NULL;
+	}
+	return rt;
+}
+
+/* ---- senders ------------------------------------------------------------------------------ */
+
+int link_fetch(struct nl_handle *h, int ifindex, const char *ifname, struct rtnl_link **ret)
+{
+	int r;
+
+	nl_begin(h);
+	r = rtnl_link_get_kernel(h->sk, ifindex, ifname, ret);
+	if (r < 0) {
+		r = nl_errno(h, r);
+		/* the kernel says ENODEV; libnl alone says "not found" */
+		return r == -ENOENT ? -ENODEV : r;
+	}
+	return 0;
+}
+
+static int nl_link_get(void *p, const char *ifname, struct nl_link_info *ret)
+{
+	struct nl_handle *h = p;
+	struct rtnl_link *link = NULL;
+	struct nl_link_info info = {};
+	unsigned flags;
+	int r;
+
+	if (!ifname || !*ifname || strlen(ifname) >= sizeof(info.ifname))
+		return -ENODEV;
+	r = link_fetch(h, 0, ifname, &link);
+	if (r < 0)
+		return r;
+	flags = rtnl_link_get_flags(link);
+	info.ifindex = rtnl_link_get_ifindex(link);
+	strcpy(info.ifname, ifname);
+	info.up = flags & IFF_UP;
+	info.carrier = flags & IFF_LOWER_UP;
+	rtnl_link_put(link);
+	*ret = info;
+	return 0;
+}
+
+static int nl_link_set_up(void *p, int ifindex, bool up)
+{
+	struct nl_handle *h = p;
+	struct rtnl_link *orig = NULL, *change;
+	int r;
+
+	r = link_fetch(h, ifindex, NULL, &orig);
+	if (r < 0)
+		return r;
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(orig);
+		return -ENOMEM;
+	}
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	nl_begin(h);
+	r = nl_errno(h, rtnl_link_change(h->sk, orig, change, 0));
+	rtnl_link_put(change);
+	rtnl_link_put(orig);
+	return r;
+}
+
+static int nl_addr_list(void *p, int ifindex, struct nl_addr_entry **ret, size_t *ret_n)
+{
+	struct nl_handle *h = p;
+	struct nl_cache *cache = NULL;
+	struct nl_addr_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	nl_begin(h);
+	r = rtnl_addr_alloc_cache(h->sk, &cache);
+	if (r < 0)
+		return nl_errno(h, r);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		struct nl_addr_entry *e;
+
+		if (rtnl_addr_get_family(a) != AF_INET || !local ||
+		    nl_addr_get_len(local) != sizeof(struct in_addr))
+			continue;
+		if (ifindex > 0 && rtnl_addr_get_ifindex(a) != ifindex)
+			continue;
+		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
+			free(v);
+			nl_cache_free(cache);
+			return -ENOMEM;
+		}
+		e = &v[n++];
+		memset(e, 0, sizeof(*e));
+		e->ifindex = rtnl_addr_get_ifindex(a);
+		memcpy(&e->ip.addr, nl_addr_get_binary_addr(local), sizeof(e->ip.addr));
+		e->ip.prefix = (uint8_t)rtnl_addr_get_prefixlen(a);
+		if (!if_indextoname((unsigned)e->ifindex, e->ifname))
+			e->ifname[0] = '\0';
+	}
+	nl_cache_free(cache);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int nl_addr_add(void *p, int ifindex, const struct usbnet_ip4 *ip)
+{
+	struct nl_handle *h = p;
+	struct rtnl_addr *a = build_addr(ifindex, ip);
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
+	rtnl_addr_put(a);
+	return r;
+}
+
+/* Whether another address of ip's subnet on the link would go with ip: the kernel deletes a
+ * primary address's secondaries unless promote_secondaries is set. */
+static int has_subnet_sibling(struct nl_handle *h, int ifindex, const struct usbnet_ip4 *ip)
+{
+	uint32_t mask = ip->prefix ? htonl(~0u << (32 - ip->prefix)) : 0;
+	struct nl_cache *cache = NULL;
+	bool found = false;
+	int r;
+
+	nl_begin(h);
+	r = rtnl_addr_alloc_cache(h->sk, &cache);
+	if (r < 0)
+		return nl_errno(h, r);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		struct in_addr v;
+
+		if (rtnl_addr_get_family(a) != AF_INET || rtnl_addr_get_ifindex(a) != ifindex ||
+		    !local || nl_addr_get_len(local) != sizeof(v) ||
+		    rtnl_addr_get_prefixlen(a) != ip->prefix)
+			continue;
+		memcpy(&v, nl_addr_get_binary_addr(local), sizeof(v));
+		if (v.s_addr != ip->addr.s_addr && (v.s_addr & mask) == (ip->addr.s_addr & mask))
+			found = true;
+	}
+	nl_cache_free(cache);
+	return found;
+}
+
+static int set_promote_secondaries(struct nl_handle *h, struct rtnl_link *orig, uint32_t v)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	int r;
+
+	if (!change)
+		return -ENOMEM;
+	r = rtnl_link_inet_set_conf(change, IPV4_DEVCONF_PROMOTE_SECONDARIES, v);
+	if (r >= 0) {
+		nl_begin(h);
+		r = rtnl_link_change(h->sk, orig, change, 0);
+	}
+	r = nl_errno(h, r);
+	rtnl_link_put(change);
+	return r;
+}
+
+/* Delete exactly this address. When the user put another address of the same subnet on the
+ * link, it is a secondary of ours and the kernel would delete it too: for that one request
+ * the link promotes secondaries, and then gets its setting back. */
+static int nl_addr_del(void *p, int ifindex, const struct usbnet_ip4 *ip)
+{
+	struct nl_handle *h = p;
+	struct rtnl_addr *a = build_addr(ifindex, ip);
+	struct rtnl_link *link = NULL;
+	uint32_t promote = 1;
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	r = has_subnet_sibling(h, ifindex, ip);
+	if (r > 0) {
+		r = link_fetch(h, ifindex, NULL, &link);
+		if (r >= 0 &&
+		    rtnl_link_inet_get_conf(link, IPV4_DEVCONF_PROMOTE_SECONDARIES, &promote) < 0)
+			promote = 0;
+		if (r >= 0 && !promote)
+			r = set_promote_secondaries(h, link, 1);
+	}
+	if (r >= 0) {
+		nl_begin(h);
+		r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
+	}
+	if (link && !promote) {
+		int k = set_promote_secondaries(h, link, 0);
+
+		if (r >= 0)
+			r = k;
+	}
+	if (link)
+		rtnl_link_put(link);
+	rtnl_addr_put(a);
+	return r;
+}
+
+static int nl_route_add(void *p, int ifindex, const struct usbnet_ip4 *dst)
+{
+	struct nl_handle *h = p;
+	struct rtnl_route *rt = build_route(ifindex, dst);
+	int r;
+
+	if (!rt)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_route_add(h->sk, rt, NLM_F_EXCL));
+	rtnl_route_put(rt);
+	return r;
+}
+
+static int nl_route_del(void *p, int ifindex, const struct usbnet_ip4 *dst)
+{
+	struct nl_handle *h = p;
+	struct rtnl_route *rt = build_route(ifindex, dst);
+	int r;
+
+	if (!rt)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_route_delete(h->sk, rt, 0));
+	rtnl_route_put(rt);
+	return r == -ENOENT ? -ESRCH : r;
+}
+
+const struct usbnet_netlink_ops nl_real_ops = {
+	.link_get = nl_link_get,
+	.link_set_up = nl_link_set_up,
+	.addr_list = nl_addr_list,
+	.addr_add = nl_addr_add,
+	.addr_del = nl_addr_del,
+	.route_add = nl_route_add,
+	.route_del = nl_route_del,
+};

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Classification: a peer record, the configuration and the built-in profiles make a plan.
+ * Pure: no I/O, so udev-probe can call it on every hotplug.
+ *
+ * The rules:
+ * - A matching [peer] group wins. What it leaves unset comes from the profile the device
+ *   matches, if any: a group saying only "mode=gateway" for a Fobnail keeps the Fobnail's
+ *   addresses. Addresses go as a pair: a group that sets address= or peer= owns the
+ *   addressing, and the profile's addresses are not mixed in.
+ * - A group without mode= takes the profile's mode; without a profile, static when it gives
+ *   an address, else auto (find the peer's address).
+ * - Upstream devices (tethering phones, modems) are ignored unless a group names them by
+ *   usb=, serial= or mac=: a group that matches only on driver= or product= was written for
+ *   gadgets, and must not capture the user's phone.
+ * - Nothing matches: mode ignore, the device is left to whoever manages it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "peer/config.h"
+#include "core/ctx.h"
+#include "peer/profiles.h"
+
+/* How long `up` waits for a peer whose address is known to answer, unless configured. */
+#define CLASSIFY_DEFAULT_WAIT_S 3
+
+static bool group_names_device(const struct config_peer *cp)
+{
+	return cp->has_usb || cp->serial || cp->mac;
+}
+
+static void plan_from_profile(const struct profile *p, struct usbnet_plan *plan)
+{
+	struct usbnet_ip4 ip;
+
+	plan->mode = p->mode;
+	snprintf(plan->profile, sizeof(plan->profile), "%s", p->id);
+	plan->peer_serves_dhcp = p->serves_dhcp;
+	if (p->host && usbnet_ip4_parse(p->host, true, &ip) == 0) {
+		plan->has_host = true;
+		plan->host = ip;
+	}
+	if (p->peer && usbnet_ip4_parse(p->peer, false, &ip) == 0) {
+		plan->has_peer = true;
+		plan->peer = ip.addr;
+	}
+}
+
+static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *plan)
+{
+	snprintf(plan->config_peer, sizeof(plan->config_peer), "%s", cp->name);
+	if (cp->has_host || cp->has_peer) {
+		plan->has_host = cp->has_host;
+		plan->host = cp->host;
+		plan->has_peer = cp->has_peer;
+		plan->peer = cp->peer;
+	}
+	if (cp->has_mode)
+		plan->mode = cp->mode;
+	else if (!plan->profile[0])
+		plan->mode = cp->has_host ? USBNET_MODE_STATIC : USBNET_MODE_AUTO;
+	if (cp->uplink[0])
+		snprintf(plan->uplink, sizeof(plan->uplink), "%s", cp->uplink);
+	if (cp->bridge[0])
+		snprintf(plan->bridge, sizeof(plan->bridge), "%s", cp->bridge);
+	if (cp->dns >= 0)
+		plan->dns = cp->dns;
+	if (cp->trusted >= 0)
+		plan->trusted = cp->trusted;
+}
+
+void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
+		     struct usbnet_plan *ret)
+{
+	const struct config_peer *cp = NULL;
+	const struct profile *p;
+	struct usbnet_plan plan = { .mode = USBNET_MODE_IGNORE };
+
+	if (ctx && ctx->config)
+		cp = config_match(ctx->config, peer);
+	if (usbnet_peer_is_upstream(peer) && !(cp && group_names_device(cp))) {
+		*ret = plan;
+		return;
+	}
+	p = profile_match(peer);
+	if (p)
+		plan_from_profile(p, &plan);
+	if (cp)
+		plan_apply_group(cp, &plan);
+
+	switch (plan.mode) {
+	case USBNET_MODE_IGNORE:
+		/* No plan: keep who matched, drop what would be configured. */
+		plan.has_host = false;
+		memset(&plan.host, 0, sizeof(plan.host));
+		break;
+	case USBNET_MODE_DHCP:
+		/* The peer leases the host its address: there is none to plan. */
+		plan.has_host = false;
+		memset(&plan.host, 0, sizeof(plan.host));
+		plan.peer_serves_dhcp = true;
+		break;
+	case USBNET_MODE_BRIDGE:
+		/* The peer is put on the LAN and takes its address there: no subnet of ours. */
+		plan.has_host = false;
+		memset(&plan.host, 0, sizeof(plan.host));
+		plan.has_peer = false;
+		memset(&plan.peer, 0, sizeof(plan.peer));
+		break;
+	default:
+		break;
+	}
+
+	if (cp && cp->wait_s >= 0)
+		plan.wait_s = (unsigned)cp->wait_s;
+	else if (usbnet_mode_is_owned(plan.mode) && plan.has_peer)
+		plan.wait_s = CLASSIFY_DEFAULT_WAIT_S;
+	*ret = plan;
+}
+
+bool usbnet_mode_is_owned(enum usbnet_mode mode)
+{
+	switch (mode) {
+	case USBNET_MODE_STATIC:
+	case USBNET_MODE_GATEWAY:
+	case USBNET_MODE_BRIDGE:
+	case USBNET_MODE_AUTO:
+		return true;
+	case USBNET_MODE_IGNORE:
+	case USBNET_MODE_DHCP:
+	default:
+		return false;
+	}
+}
+
+bool usbnet_plan_is_automatic(const struct usbnet_ctx *ctx, const struct usbnet_plan *plan)
+{
+	if (plan->mode == USBNET_MODE_IGNORE)
+		return false;
+	if (plan->config_peer[0])
+		return true;
+	return !(ctx && ctx->config && ctx->config->auto_mode == CONFIG_AUTO_NONE);
+}

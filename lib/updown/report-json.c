@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Reports as JSON: what `list --json` and `show --json` print. The fields of DESIGN.md, in its
+ * order:
+ *   ifname, driver, protocol (string or null), vendor_id, product_id (4 lower-case hex digits),
+ *   manufacturer, product, serial, usb_path (strings as the device gave them, "" when none),
+ *   speed_mbps (null when unknown), mac, carrier, profile (null when none), mode,
+ *   nm_managed (null without NetworkManager), host_address and peer_address ("A.B.C.D/N" or
+ *   null: what is configured when a state record says so, else what the plan would configure;
+ *   the peer carries the host's prefix, /32 without a host address), state.
+ * and after them:
+ *   config_peer    the [peer NAME] group that matched, or null
+ *   serves_dhcp    the peer leases addresses (its plan is dhcp, or its profile says so)
+ *   addresses      every IPv4 address on the interface now, as CIDR strings
+ *   rtt_ms         the last measured round-trip time to the peer, or null
+ *   message        why the state is degraded, failed or conflict, or null
+ *   binding_warning  a driver binding that cannot carry traffic, or null
+ *   gateway        gateway mode: the address the device takes as its default gateway (the
+ *                  host's on the link), or null
+ *   uplink         gateway mode: the host's interface shared with the peer, or null
+ *   uplink_auto    the uplink follows the host's default route (refresh)
+ *   nameserver     gateway mode with --dns: the address the device takes as its DNS server
+ *                  (the host's, where the forwarder listens), or null
+ *   dns_forwarder  {"pid": N or null, "running": bool} when a forwarder is recorded, or null
+ *   discovered     only for a peer that up --auto configured: how the addresses were found
+ *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
+ *                  "dhcp-offer dhcp")
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "usbnet-host/usbnet.h"
+
+/* Peer strings are fixed arrays filled by discovery: never trust them to hold a NUL. */
+#define FIELD(w, s)                                                                                \
+	do {                                                                                       \
+		char _b[sizeof(s) + 1];                                                            \
+		memcpy(_b, (s), sizeof(s));                                                        \
+		_b[sizeof(s)] = '\0';                                                              \
+		json_string((w), _b);                                                              \
+	} while (0)
+
+static void key_field_or_null(struct json_writer *w, const char *key, const char *s, size_t size)
+{
+	char b[sizeof(((struct usbnet_status *)0)->message) + 1];
+
+	json_key(w, key);
+	if (size > sizeof(b) - 1)
+		size = sizeof(b) - 1;
+	memcpy(b, s, size);
+	b[size] = '\0';
+	json_string(w, b[0] ? b : NULL);
+}
+
+static void key_cidr(struct json_writer *w, const char *key, const struct usbnet_ip4 *ip)
+{
+	char buf[32];
+
+	json_key(w, key);
+	if (ip)
+		json_string(w, usbnet_ip4_format(ip, buf, sizeof(buf)));
+	else
+		json_null(w);
+}
+
+static void key_hex4(struct json_writer *w, const char *key, uint16_t v)
+{
+	char buf[8];
+
+	snprintf(buf, sizeof(buf), "%04x", v);
+	json_key(w, key);
+	json_string(w, buf);
+}
+
+static const char *binding_warning(enum usbnet_binding b)
+{
+	switch (b) {
+	case USBNET_BINDING_RNDIS_AS_SUBSET:
+		return "cdc_subset is bound to an RNDIS gadget: no traffic will pass; "
+		       "the rndis_host driver must take the device";
+	case USBNET_BINDING_OK:
+	default:
+		return NULL;
+	}
+}
+
+static void write_report(struct json_writer *w, const struct usbnet_report *rep)
+{
+	const struct usbnet_peer *peer = &rep->peer;
+	const struct usbnet_plan *plan = &rep->plan;
+	const struct usbnet_status *st = &rep->status;
+	const struct usbnet_ip4 *host = NULL;
+	struct usbnet_ip4 peer_ip;
+	bool has_peer = false;
+	bool recorded = st->state != USBNET_STATE_UNCONFIGURED && (st->has_host || st->has_peer);
+	size_t n_addrs = peer->n_addrs < USBNET_MAX_ADDRS ? peer->n_addrs : USBNET_MAX_ADDRS;
+
+	if (recorded) {
+		host = st->has_host ? &st->host : NULL;
+		has_peer = st->has_peer;
+		peer_ip.addr = st->peer;
+	} else {
+		host = plan->has_host ? &plan->host : NULL;
+		has_peer = plan->has_peer;
+		peer_ip.addr = plan->peer;
+	}
+	peer_ip.prefix = host ? host->prefix : 32;
+
+	json_begin_object(w);
+	json_key(w, "ifname");
+	FIELD(w, peer->ifname);
+	json_key(w, "driver");
+	FIELD(w, peer->driver);
+	json_key(w, "protocol");
+	json_string(w, usbnet_protocol_name(peer->protocol));
+	key_hex4(w, "vendor_id", peer->vendor_id);
+	key_hex4(w, "product_id", peer->product_id);
+	json_key(w, "manufacturer");
+	FIELD(w, peer->manufacturer);
+	json_key(w, "product");
+	FIELD(w, peer->product);
+	json_key(w, "serial");
+	FIELD(w, peer->serial);
+	json_key(w, "usb_path");
+	FIELD(w, peer->usb_path);
+	json_key(w, "speed_mbps");
+	if (peer->speed_mbps)
+		json_int(w, peer->speed_mbps);
+	else
+		json_null(w);
+	json_key(w, "mac");
+	FIELD(w, peer->mac);
+	json_key(w, "carrier");
+	json_bool(w, peer->carrier);
+	key_field_or_null(w, "profile", plan->profile, sizeof(plan->profile));
+	json_key(w, "mode");
+	json_string(w, usbnet_mode_name(plan->mode));
+	json_key(w, "nm_managed");
+	if (peer->nm_managed == 0 || peer->nm_managed == 1)
+		json_bool(w, peer->nm_managed == 1);
+	else
+		json_null(w);
+	key_cidr(w, "host_address", host);
+	key_cidr(w, "peer_address", has_peer ? &peer_ip : NULL);
+	json_key(w, "state");
+	json_string(w, usbnet_state_name(st->state));
+
+	key_field_or_null(w, "config_peer", plan->config_peer, sizeof(plan->config_peer));
+	json_key(w, "serves_dhcp");
+	json_bool(w, plan->peer_serves_dhcp || plan->mode == USBNET_MODE_DHCP);
+	json_key(w, "addresses");
+	json_begin_array(w);
+	for (size_t i = 0; i < n_addrs; i++) {
+		char buf[32];
+
+		json_string(w, usbnet_ip4_format(&peer->addrs[i], buf, sizeof(buf)));
+	}
+	json_end_array(w);
+	json_key(w, "rtt_ms");
+	/* -1 means none; a zeroed status (0) is no measurement either: no USB link answers in
+	 * under a microsecond. */
+	if (st->rtt_us > 0)
+		json_fixed(w, st->rtt_us, 3);
+	else
+		json_null(w);
+	key_field_or_null(w, "message", st->message, sizeof(st->message));
+	json_key(w, "binding_warning");
+	json_string(w, binding_warning(peer->binding));
+	json_key(w, "gateway");
+	if (st->uplink[0] && st->has_host) {
+		char a[INET_ADDRSTRLEN];
+
+		json_string(w, inet_ntop(AF_INET, &st->host.addr, a, sizeof(a)));
+	} else {
+		json_null(w);
+	}
+	key_field_or_null(w, "uplink", st->uplink, sizeof(st->uplink));
+	json_key(w, "uplink_auto");
+	json_bool(w, st->uplink[0] && st->uplink_auto);
+	json_key(w, "nameserver");
+	if (st->uplink[0] && st->has_host && st->dns) {
+		char a[INET_ADDRSTRLEN];
+
+		json_string(w, inet_ntop(AF_INET, &st->host.addr, a, sizeof(a)));
+	} else {
+		json_null(w);
+	}
+	json_key(w, "dns_forwarder");
+	if (st->dns) {
+		json_begin_object(w);
+		json_key(w, "pid");
+		if (st->dns_pid > 0)
+			json_int(w, st->dns_pid);
+		else
+			json_null(w);
+		json_key(w, "running");
+		json_bool(w, st->dns_running);
+		json_end_object(w);
+	} else {
+		json_null(w);
+	}
+	if (st->discovered[0])
+		key_field_or_null(w, "discovered", st->discovered, sizeof(st->discovered));
+	json_end_object(w);
+}
+
+char *usbnet_reports_to_json(const struct usbnet_report *reports, size_t n)
+{
+	struct json_writer *w = json_new();
+
+	if (!w)
+		return NULL;
+	json_begin_array(w);
+	for (size_t i = 0; reports && i < n; i++)
+		write_report(w, &reports[i]);
+	json_end_array(w);
+	return json_finish(w);
+}
+
+char *usbnet_report_to_json(const struct usbnet_report *report)
+{
+	struct json_writer *w;
+
+	if (!report)
+		return NULL;
+	w = json_new();
+	if (!w)
+		return NULL;
+	write_report(w, report);
+	return json_finish(w);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What list and show report: discovery + classification + recorded state. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ctx.h"
+#include "updown/prune.h"
+#include "core/state.h"
+#include "updown/updown.h"
+
+/* A peer that up put on a bridge is reported as such, whatever its profile would plan now:
+ * it has no host address of ours, and its own address comes from the LAN. */
+static void report_recorded_bridge(struct usbnet_ctx *ctx, struct usbnet_report *rep)
+{
+	struct state_record rec;
+
+	if (rep->status.state == USBNET_STATE_UNCONFIGURED ||
+	    state_read(ctx->run_dir, rep->peer.ifname, &rec) < 0 || rec.mode != USBNET_MODE_BRIDGE)
+		return;
+	rep->plan.mode = USBNET_MODE_BRIDGE;
+	rep->plan.has_host = false;
+	rep->plan.has_peer = false;
+	memset(&rep->plan.host, 0, sizeof(rep->plan.host));
+	memset(&rep->plan.peer, 0, sizeof(rep->plan.peer));
+}
+
+static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
+		       struct usbnet_report *ret)
+{
+	struct usbnet_report rep = { .peer = *peer };
+	int r;
+
+	usbnet_classify(ctx, peer, &rep.plan);
+	r = usbnet_status_read(ctx, peer->ifname, &rep.status);
+	if (r < 0) {
+		/* An unreadable record must not hide the peer: report it as failed. */
+		memset(&rep.status, 0, sizeof(rep.status));
+		rep.status.state = USBNET_STATE_FAILED;
+		rep.status.rtt_us = -1;
+		snprintf(rep.status.message, sizeof(rep.status.message), "%s", usbnet_ctx_error(ctx));
+	} else {
+		report_recorded_bridge(ctx, &rep);
+	}
+	/* Configured as a gateway (by --gateway, say): that is its mode now, whatever the plan */
+	if (rep.status.uplink[0])
+		rep.plan.mode = USBNET_MODE_GATEWAY;
+	*ret = rep;
+	return 0;
+}
+
+int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t *ret_n)
+{
+	struct usbnet_peer *peers = NULL;
+	struct usbnet_report *reps;
+	size_t n = 0;
+	int r;
+
+	r = usbnet_discover(ctx, &peers, &n);
+	if (r < 0)
+		return r;
+	prune_vanished(ctx);
+	reps = calloc(n ? n : 1, sizeof(*reps));
+	if (!reps) {
+		free(peers);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		report_fill(ctx, &peers[i], &reps[i]);
+	free(peers);
+	*ret = reps;
+	*ret_n = n;
+	return 0;
+}
+
+int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_report *ret)
+{
+	struct usbnet_peer peer;
+	int r;
+
+	if (!updown_ifname_valid(ifname))
+		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
+	r = usbnet_find_peer(ctx, ifname, &peer);
+	if (r == -ENODEV)
+		return ctx_fail(ctx, r, "%s: no such interface", ifname);
+	if (r == -EMEDIUMTYPE) {
+		struct usbnet_status st;
+
+		/* Not a peer, but configured with --force: what was done is still shown, and so
+		 * is a record that cannot be read (as failed, naming it). */
+		r = usbnet_status_read(ctx, ifname, &st);
+		if (r < 0 || st.state != USBNET_STATE_UNCONFIGURED) {
+			ctx_clear_error(ctx);
+			return report_fill(ctx, &peer, ret);
+		}
+		return ctx_fail(ctx, -EMEDIUMTYPE, "%s: not a USB network peer", ifname);
+	}
+	if (r < 0)
+		return ctx_fail(ctx, r, "%s: cannot read the device: %s", ifname, strerror(-r));
+	return report_fill(ctx, &peer, ret);
+}

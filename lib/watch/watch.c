@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The hotplug watcher: a udev monitor for the net devices the udev rule tagged "usbnet-host".
+ * The event itself carries what classification needs (the rule's USBNET_HOST_MODE), so an add
+ * costs one up and no enumeration, whatever the number of peers present. The caller owns the
+ * loop (usbnet_watch_get_fd + usbnet_watch_dispatch): the fd is an epoll set of the udev monitor
+ * and the DNS forwarders' supervisor (dns-supervise.c), which restarts a gateway peer's
+ * forwarder that died.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <libudev.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "core/ctx.h"
+#include "dns/dns-supervise.h"
+#include "updown/prune.h"
+#include "core/state.h"
+
+#define WATCH_TAG "usbnet-host"
+
+struct usbnet_watch {
+	struct usbnet_ctx *ctx;
+	struct udev *udev;
+	struct udev_monitor *mon;
+	struct dns_supervisor *dns; /* NULL when it could not be set up (logged) */
+	int epfd;
+};
+
+int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
+{
+	struct usbnet_watch *w;
+	int r;
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->ctx = ctx;
+	w->epfd = -1;
+	w->udev = udev_new();
+	if (!w->udev) {
+		r = ctx_fail(ctx, -ENOMEM, "cannot create a udev context");
+		goto fail;
+	}
+	/* "udev" events come after the rules ran: the interface has its final name and the
+	 * rule's properties. */
+	w->mon = udev_monitor_new_from_netlink(w->udev, "udev");
+	if (!w->mon) {
+		r = ctx_fail(ctx, -EPERM, "cannot listen to udev events (netlink): %s",
+			     strerror(errno));
+		goto fail;
+	}
+	r = udev_monitor_filter_add_match_subsystem_devtype(w->mon, "net", NULL);
+	if (r >= 0)
+		r = udev_monitor_filter_add_match_tag(w->mon, WATCH_TAG);
+	if (r >= 0)
+		r = udev_monitor_enable_receiving(w->mon);
+	if (r < 0) {
+		r = ctx_fail(ctx, r, "cannot listen to udev events: %s", strerror(-r));
+		goto fail;
+	}
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, udev_monitor_get_fd(w->mon),
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+		r = ctx_fail(ctx, -errno, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	/* Hotplug works without it: a forwarder that dies is then not restarted. */
+	if (dns_supervisor_new(ctx, &w->dns) < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, dns_supervisor_get_fd(w->dns),
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+		ctx_log(ctx, USBNET_LOG_WARNING, "DNS forwarders are not supervised: %s",
+			usbnet_ctx_error(ctx));
+		w->dns = dns_supervisor_free(w->dns);
+		ctx_clear_error(ctx);
+	}
+	*ret = w;
+	return 0;
+fail:
+	usbnet_watch_free(w);
+	return r;
+}
+
+struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w)
+{
+	if (!w)
+		return NULL;
+	dns_supervisor_free(w->dns);
+	if (w->epfd >= 0)
+		close(w->epfd);
+	udev_monitor_unref(w->mon);
+	udev_unref(w->udev);
+	free(w);
+	return NULL;
+}
+
+int usbnet_watch_get_fd(const struct usbnet_watch *w)
+{
+	return w->epfd;
+}
+
+/* The setting that would separate a second peer from the first: a [peer] group that matches
+ * this device alone and gives it a subnet of its own. */
+static void conflict_advice(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
+			    const struct usbnet_plan *plan, char *buf, size_t len)
+{
+	uint32_t host = ntohl(plan->host.addr.s_addr), step, mask;
+	struct in_addr h, p;
+	char hs[INET_ADDRSTRLEN] = "A.B.C.D", ps[INET_ADDRSTRLEN] = "A.B.C.E";
+	const char *key = peer->serial[0] ? "serial" : "mac";
+	const char *val = peer->serial[0] ? peer->serial : peer->mac;
+	unsigned prefix = plan->has_host ? plan->host.prefix : 24;
+
+	/* The next subnet of the same size, when that is still a private one. */
+	if (plan->has_host && prefix >= 16 && prefix <= 30 && (host >> 16) != 0xa9fe) {
+		step = 1u << (32 - prefix);
+		mask = ~(step - 1);
+		h.s_addr = htonl(host + step);
+		inet_ntop(AF_INET, &h, hs, sizeof(hs));
+		if (plan->has_peer) {
+			p.s_addr = htonl((ntohl(plan->peer.s_addr) & ~mask) | ((host + step) & mask));
+			inet_ntop(AF_INET, &p, ps, sizeof(ps));
+		}
+	}
+	/* A long configuration path may cut the advice short; the group comes first. */
+	if (snprintf(buf, len,
+		 "another peer already uses this subnet; to use both, give this one its own: "
+		 "[peer %s-2] %s=%s address=%s/%u peer=%s in %s, and set the device to %s",
+		 plan->profile[0] ? plan->profile : "device", key, val, hs, prefix, ps,
+		 ctx->config_path, ps) >= (int)len)
+		buf[len - 1] = '\0';
+}
+
+/* up refused the peer because another interface holds its subnet (two identical gadgets):
+ * say so in its state, so list shows "conflict" and why. Nothing was changed on the host. */
+static void record_conflict(struct usbnet_watch *w, const char *ifname)
+{
+	struct state_record rec = {};
+	struct usbnet_peer peer;
+	struct usbnet_plan plan;
+
+	if (usbnet_find_peer(w->ctx, ifname, &peer) < 0)
+		return;
+	usbnet_classify(w->ctx, &peer, &plan);
+	snprintf(rec.ifname, sizeof(rec.ifname), "%s", ifname);
+	rec.ifindex = peer.ifindex;
+	snprintf(rec.usb_path, sizeof(rec.usb_path), "%s", peer.usb_path);
+	snprintf(rec.serial, sizeof(rec.serial), "%s", peer.serial);
+	rec.mode = plan.mode;
+	rec.status.state = USBNET_STATE_CONFLICT;
+	rec.status.has_host = plan.has_host;
+	rec.status.host = plan.host;
+	rec.status.has_peer = plan.has_peer;
+	rec.status.peer = plan.peer;
+	rec.status.rtt_us = -1;
+	conflict_advice(w->ctx, &peer, &plan, rec.status.message, sizeof(rec.status.message));
+	if (state_write(w->ctx->run_dir, &rec) >= 0)
+		ctx_log(w->ctx, USBNET_LOG_WARNING, "%s: conflict: %s", ifname, rec.status.message);
+}
+
+static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why)
+{
+	struct usbnet_up_opts opts;
+	struct usbnet_report rep;
+	enum usbnet_up_result result;
+	char host[20];
+	int r;
+
+	usbnet_up_opts_init(&opts);
+	r = usbnet_up(w->ctx, ifname, &opts, &rep, &result);
+	if (r < 0) {
+		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: %s", ifname, why, usbnet_ctx_error(w->ctx));
+		if (r == -EADDRINUSE)
+			record_conflict(w, ifname);
+		return;
+	}
+	/* Which device it was, in its own words: bytes as the device gave them, which the
+	 * program escapes (the CLI prints every message through \xNN escapes). */
+	switch (result) {
+	case USBNET_UP_CONFIGURED:
+		if (rep.status.rtt_us >= 0)
+			ctx_log(w->ctx, USBNET_LOG_NOTICE,
+				"%s: %s: configured %s (%s), peer answered in %.3f ms; product \"%s\" "
+				"serial \"%s\"",
+				ifname, why, usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
+				rep.plan.profile[0] ? rep.plan.profile : rep.plan.config_peer,
+				(double)rep.status.rtt_us / 1000.0, rep.peer.product, rep.peer.serial);
+		else
+			ctx_log(w->ctx, USBNET_LOG_NOTICE,
+				"%s: %s: configured %s (%s); product \"%s\" serial \"%s\"", ifname, why,
+				usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
+				rep.plan.profile[0] ? rep.plan.profile : rep.plan.config_peer,
+				rep.peer.product, rep.peer.serial);
+		if (rep.status.discovered[0]) /* mode=auto: how discovery chose */
+			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: %s: addresses discovered: %s", ifname,
+				why, rep.status.discovered);
+		break;
+	case USBNET_UP_DEGRADED:
+		ctx_log(w->ctx, USBNET_LOG_WARNING,
+			"%s: %s: configured %s, degraded: %s; product \"%s\" serial \"%s\"", ifname,
+			why, usbnet_ip4_format(&rep.status.host, host, sizeof(host)),
+			rep.status.message, rep.peer.product, rep.peer.serial);
+		break;
+	case USBNET_UP_UNCHANGED:
+		ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: already configured", ifname, why);
+		break;
+	case USBNET_UP_NOTHING:
+		ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: nothing to do (mode %s)", ifname, why,
+			usbnet_mode_name(rep.plan.mode));
+		break;
+	}
+}
+
+/* Whether the rule's classification asks for up: the modes usbnet-host owns, and dhcp (the
+ * peer stays with NetworkManager, under a profile that distrusts it). */
+static bool device_wants_up(struct udev_device *dev)
+{
+	const char *mode = udev_device_get_property_value(dev, "USBNET_HOST_MODE");
+	enum usbnet_mode m;
+
+	return mode && usbnet_mode_from_name(mode, &m) >= 0 &&
+	       (usbnet_mode_is_owned(m) || m == USBNET_MODE_DHCP);
+}
+
+int usbnet_watch_reconcile(struct usbnet_watch *w)
+{
+	struct udev_enumerate *e;
+	struct udev_list_entry *entry;
+	int n = 0, r;
+
+	prune_vanished(w->ctx);
+
+	e = udev_enumerate_new(w->udev);
+	if (!e)
+		return -ENOMEM;
+	r = udev_enumerate_add_match_subsystem(e, "net");
+	if (r >= 0)
+		r = udev_enumerate_add_match_tag(e, WATCH_TAG);
+	if (r >= 0)
+		r = udev_enumerate_scan_devices(e);
+	if (r < 0) {
+		udev_enumerate_unref(e);
+		return ctx_fail(w->ctx, r, "cannot enumerate the tagged peers: %s", strerror(-r));
+	}
+	udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e))
+	{
+		struct udev_device *dev = udev_device_new_from_syspath(
+			w->udev, udev_list_entry_get_name(entry));
+		struct usbnet_status st;
+
+		if (!dev)
+			continue;
+		if (device_wants_up(dev) &&
+		    usbnet_status_read(w->ctx, udev_device_get_sysname(dev), &st) >= 0 &&
+		    st.state != USBNET_STATE_CONFIGURED && st.state != USBNET_STATE_DEGRADED) {
+			watch_up(w, udev_device_get_sysname(dev), "present at start");
+			n++;
+		}
+		udev_device_unref(dev);
+	}
+	udev_enumerate_unref(e);
+	if (w->dns)
+		dns_supervisor_reconcile(w->dns);
+	return n;
+}
+
+static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
+{
+	const char *action = udev_device_get_action(dev);
+	const char *ifname = udev_device_get_sysname(dev);
+	int r;
+
+	if (!action || !ifname)
+		return;
+	if (strcmp(action, "add") == 0) {
+		if (device_wants_up(dev))
+			watch_up(w, ifname, "plugged");
+	} else if (strcmp(action, "remove") == 0) {
+		r = usbnet_down(w->ctx, ifname);
+		if (r == 0)
+			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: unplugged, its state was cleaned",
+				ifname);
+		else if (r < 0)
+			ctx_log(w->ctx, USBNET_LOG_ERR, "%s: unplugged: %s", ifname,
+				usbnet_ctx_error(w->ctx));
+	}
+}
+
+int usbnet_watch_dispatch(struct usbnet_watch *w)
+{
+	struct udev_device *dev;
+	int n = 0;
+
+	/* The monitor's socket is non-blocking: drain what is there. */
+	while ((dev = udev_monitor_receive_device(w->mon))) {
+		watch_handle(w, dev);
+		udev_device_unref(dev);
+		n++;
+	}
+	if (w->dns)
+		n += dns_supervisor_dispatch(w->dns);
+	return n;
+}
