@@ -51,6 +51,19 @@ enum usbnet_state {
 	USBNET_STATE_DEGRADED, /* configured, but the peer did not answer */
 	USBNET_STATE_FAILED,
 	USBNET_STATE_CONFLICT, /* another peer already owns the same subnet */
+	USBNET_STATE_VANISHED, /* recorded, but the interface is gone (or is another device now):
+				* what it holds on the host is released by usbnet_prune() */
+};
+
+/* What the last failing call of a context means (usbnet_ctx_outcome()): the CLI's exit status
+ * comes from this, never from an errno value. */
+enum usbnet_outcome {
+	USBNET_OUTCOME_OK = 0,
+	USBNET_OUTCOME_BAD_INPUT,   /* refused before any change (bad address, name, config...) */
+	USBNET_OUTCOME_NO_PEER,	    /* no such interface */
+	USBNET_OUTCOME_FAILED,	    /* failed, having changed nothing */
+	USBNET_OUTCOME_ROLLED_BACK, /* failed; what it had changed is undone */
+	USBNET_OUTCOME_LEFT,	    /* failed, and not all was undone: the message names what is left */
 };
 
 /* How the host-side driver binding looks: a peer bound in a way that cannot work is listed. */
@@ -157,6 +170,7 @@ struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx);
 void usbnet_ctx_set_log(struct usbnet_ctx *ctx, usbnet_log_fn fn, void *userdata);
 /* The explanation of the last failure, "" when none. */
 const char *usbnet_ctx_error(const struct usbnet_ctx *ctx);
+enum usbnet_outcome usbnet_ctx_outcome(const struct usbnet_ctx *ctx);
 /* Whether to talk to NetworkManager at all (default true). The watcher turns it off: the udev
  * rule's NM_UNMANAGED=1 already keeps NetworkManager away, and libnm stays off its hot path. */
 void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use);
@@ -209,13 +223,18 @@ enum usbnet_up_result {
 
 void usbnet_up_opts_init(struct usbnet_up_opts *opts);
 /* Configure one interface. On failure everything this call changed is rolled back, and
- * usbnet_ctx_error() says what failed and what was rolled back. -EINVAL and -EMEDIUMTYPE,
- * -EADDRINUSE (a clashing subnet) and -ENODEV are returned before anything is changed. */
+ * usbnet_ctx_error() says what failed and what was rolled back; usbnet_ctx_outcome() says
+ * which of bad input (nothing changed), no such peer, rolled back, or something left. */
 int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up_opts *opts,
 	      struct usbnet_report *ret_report, enum usbnet_up_result *ret_result);
 /* Undo what up recorded for ifname, in reverse; a vanished interface still gets its state
  * cleaned. Returns 0 when undone, 1 when there was nothing recorded. */
 int usbnet_down(struct usbnet_ctx *ctx, const char *ifname);
+/* Release what the records of vanished peers hold on the host (their nftables chains,
+ * forwarding, DNS forwarders, bridges), remove those records and the lock files and temporary
+ * files nobody uses. Reads (list, show, reports) never do this; the watcher, up, down and
+ * down --all do. Returns how many records were released. */
+int usbnet_prune(struct usbnet_ctx *ctx);
 /* Gateway peers whose uplink is auto follow the host's current default route: their rules are
  * moved to its interface in one nftables batch. Returns how many peers were moved (0: none
  * needed it, or no gateway peer at all). NetworkManager's dispatcher script calls it. */

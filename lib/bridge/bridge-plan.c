@@ -14,7 +14,7 @@
 #include <linux/rtnetlink.h>
 
 #include "bridge/bridge.h"
-#include "updown/updown.h"
+#include "core/ifname.h"
 
 static const char *nm_words(const struct usbnet_backends *be, int err)
 {
@@ -183,7 +183,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 	}
 	snprintf(p.name, sizeof(p.name), "%s",
 		 want_bridge && *want_bridge ? want_bridge : BRIDGE_DEFAULT_NAME);
-	if (!updown_ifname_valid(p.name) || (want_bridge && strlen(want_bridge) >= USBNET_IFNAMSIZ))
+	if (!ifname_valid(p.name) || (want_bridge && strlen(want_bridge) >= USBNET_IFNAMSIZ))
 		return ctx_fail(ctx, -EINVAL,
 				"\"%s\" cannot be a bridge's name; nothing was changed",
 				want_bridge ? want_bridge : "");

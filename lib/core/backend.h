@@ -11,13 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "usbnet-host/usbnet.h"
-#include "dns/dnsmasq.h"
 
 struct nl_link_info {
 	int ifindex;
 	char ifname[USBNET_IFNAMSIZ];
 	bool up;      /* IFF_UP */
 	bool carrier; /* IFF_LOWER_UP */
+	uint8_t mac[6];
+	bool has_mac;
 };
 
 struct nl_addr_entry {
@@ -29,6 +30,8 @@ struct nl_addr_entry {
 struct usbnet_netlink_ops {
 	/* -ENODEV when there is no such interface. */
 	int (*link_get)(void *h, const char *ifname, struct nl_link_info *ret);
+	/* Optional (NULL: -ENODEV): the same by index, to follow a renamed interface. */
+	int (*link_get_index)(void *h, int ifindex, struct nl_link_info *ret);
 	int (*link_set_up)(void *h, int ifindex, bool up);
 	/* IPv4 addresses of one interface (ifindex > 0) or of all (0); free() the array. */
 	int (*addr_list)(void *h, int ifindex, struct nl_addr_entry **ret, size_t *ret_n);
@@ -149,6 +152,12 @@ struct usbnet_gateway_ops {
 			      size_t len);
 };
 
+/* A process the library started (the DNS forwarder): its pid and that process's start time. */
+struct dns_handle {
+	int pid;	     /* 0: not known yet (recorded ahead of the start); see the pid file */
+	uint64_t start_time; /* clock ticks after boot, /proc/PID/stat field 22 */
+};
+
 /* The DNS forwarder of a gateway peer (dnsmasq.h); the real one's h is a struct dnsmasq_conf
  * (NULL: defaults). start: errbuf says why it failed (dnsmasq's own words when it said some);
  * alive: 1 or 0; stop: 0 when stopped or already gone, never signals another process. */
@@ -200,6 +209,9 @@ extern const struct usbnet_gateway_ops gw_real_ops;
 extern const struct usbnet_dns_ops dns_real_ops; /* dnsmasq.c */
 extern const struct usbnet_bridge_ops nl_bridge_real_ops; /* its handle is nl_real_open's */
 extern const struct usbnet_probe_ops probe_real_ops;
+/* The interface of the main table's IPv4 default route with the lowest metric; -ENETUNREACH
+ * when there is none (netlink/default-route.c, for the real gateway and bridge ops). */
+int default_route_ifname(char ret[16]);
 
 /*
  * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm

@@ -9,6 +9,7 @@
 #include "core/backend.h"
 
 struct usbnet_config;
+struct step_kind;
 
 struct usbnet_ctx {
 	struct usbnet_config *config;
@@ -26,11 +27,24 @@ struct usbnet_ctx {
 	void *nm_mod_h;
 	bool nm_tried;
 	char nm_error[512];
+	/* The step kinds records are read with (updown/step-kinds.c), and how the real backends
+	 * are opened: set by usbnet_ctx_new(), so that core/ knows no subsystem. */
+	const struct step_kind *const *step_kinds;
+	int (*open_backends)(struct usbnet_ctx *ctx);
+	enum usbnet_outcome outcome; /* of the last failure: what the CLI's exit status is */
 };
 
-/* Formats the explanation of a failure into ctx->error and returns err (a -errno). */
+/* Formats the explanation of a failure into ctx->error and returns err (a -errno). The
+ * outcome says what it means to the caller: ctx_fail() a failure (USBNET_OUTCOME_FAILED; up and
+ * down then say ROLLED_BACK or LEFT), ctx_fail_input() bad input refused before any change,
+ * ctx_fail_no_peer() no such interface. errno values are never read for that. */
 int ctx_fail(struct usbnet_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int ctx_fail_input(struct usbnet_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ctx_fail_no_peer(struct usbnet_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ctx_set_outcome(struct usbnet_ctx *ctx, enum usbnet_outcome outcome);
 /* Appends "; ..." to ctx->error (what was rolled back, what to do). */
 void ctx_fail_append(struct usbnet_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -32,13 +32,24 @@ int lock_acquire(const char *run_dir, const char *ifname, unsigned timeout_ms, i
 		return -ENAMETOOLONG;
 	if (mkdir(run_dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
+again:
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
 	/* flock has no timeout of its own: poll, a few times a second. */
 	for (;;) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			struct stat a, b;
+
+			/* The holder before us may have removed the file (lock_remove): a lock on
+			 * an unlinked file guards nothing. Take the one at the path now. */
+			if (fstat(fd, &a) == 0 && (stat(path, &b) < 0 || a.st_ino != b.st_ino ||
+						   a.st_dev != b.st_dev)) {
+				close(fd);
+				goto again;
+			}
 			break;
+		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			int r = -errno;
 
@@ -60,4 +71,14 @@ int lock_release(int fd)
 	if (fd >= 0)
 		close(fd);
 	return -1;
+}
+
+void lock_remove(const char *run_dir, const char *name)
+{
+	char path[PATH_MAX];
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%s.lock", run_dir, name);
+	if (n > 0 && (size_t)n < sizeof(path))
+		unlink(path);
 }

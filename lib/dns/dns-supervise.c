@@ -20,7 +20,7 @@
 #include "dns/dns-supervise.h"
 #include "core/lock.h"
 #include "core/state.h"
-#include "updown/updown.h"
+#include "core/ifname.h"
 
 /* The recorded forwarder of ifname, when the record has one (no lock: a quick look). */
 static bool recorded_running(struct usbnet_ctx *ctx, const struct usbnet_backends *be,

@@ -13,15 +13,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/backend.h"
 
 #define DNSMASQ_PATH "/usr/sbin/dnsmasq"
 #define DNSMASQ_PACKAGE "dnsmasq-base"
 #define DNSMASQ_MAX_SERVERS 3
 
-struct dns_handle {
-	int pid;	     /* 0: not known yet (recorded ahead of the start); see the pid file */
-	uint64_t start_time; /* clock ticks after boot, /proc/PID/stat field 22 */
-};
+/* struct dns_handle is in core/backend.h (the dns ops take it). */
 
 /*
  * How the real forwarder is run (the handle of dns_real_ops; NULL means all defaults).

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The real gateway backend: each operation is one concern's file. */
 #include "core/backend.h"
-#include "netlink/default-route.h"
 #include "gateway/firewall.h"
 #include "gateway/forwarding.h"
 #include "gateway/nft.h"

@@ -32,6 +32,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "core/ifname.h"
 #include "gateway/nft.h"
 
 #define FAMILY NFPROTO_IPV4
@@ -349,21 +350,9 @@ static bool exists(const struct nft_existing *ex, const char *chain)
 	return false;
 }
 
-static bool ifname_ok(const char *s)
-{
-	size_t n = strnlen(s, USBNET_IFNAMSIZ);
-
-	if (n == 0 || n >= USBNET_IFNAMSIZ)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f || s[i] == '/')
-			return false;
-	return true;
-}
-
 static bool peer_ok(const struct nft_peer *p)
 {
-	return ifname_ok(p->ifname) && ifname_ok(p->uplink) && strcmp(p->ifname, p->uplink) != 0 &&
+	return ifname_valid(p->ifname) && ifname_valid(p->uplink) && strcmp(p->ifname, p->uplink) != 0 &&
 	       p->subnet.prefix <= 32;
 }
 
@@ -385,7 +374,7 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 		if (!peer_ok(&c->guard_peers[i]))
 			return -EINVAL;
 	for (size_t i = 0; i < c->n_del; i++)
-		if (!ifname_ok(c->del[i]))
+		if (!ifname_valid(c->del[i]))
 			return -EINVAL;
 
 	bd.b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);

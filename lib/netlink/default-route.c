@@ -12,7 +12,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
-#include "netlink/default-route.h"
+#include "core/backend.h"
 
 struct best {
 	int ifindex;

@@ -245,27 +245,55 @@ int link_fetch(struct nl_handle *h, int ifindex, const char *ifname, struct rtnl
 	return 0;
 }
 
+static int link_info_fill(struct rtnl_link *link, struct nl_link_info *ret)
+{
+	struct nl_link_info info = {};
+	struct nl_addr *mac = rtnl_link_get_addr(link);
+	const char *name = rtnl_link_get_name(link);
+	unsigned flags = rtnl_link_get_flags(link);
+
+	info.ifindex = rtnl_link_get_ifindex(link);
+	snprintf(info.ifname, sizeof(info.ifname), "%s", name ? name : "");
+	info.up = flags & IFF_UP;
+	info.carrier = flags & IFF_LOWER_UP;
+	if (mac && nl_addr_get_len(mac) == sizeof(info.mac)) {
+		memcpy(info.mac, nl_addr_get_binary_addr(mac), sizeof(info.mac));
+		info.has_mac = true;
+	}
+	*ret = info;
+	return 0;
+}
+
 static int nl_link_get(void *p, const char *ifname, struct nl_link_info *ret)
 {
 	struct nl_handle *h = p;
 	struct rtnl_link *link = NULL;
-	struct nl_link_info info = {};
-	unsigned flags;
 	int r;
 
-	if (!ifname || !*ifname || strlen(ifname) >= sizeof(info.ifname))
+	if (!ifname || !*ifname || strlen(ifname) >= sizeof(ret->ifname))
 		return -ENODEV;
 	r = link_fetch(h, 0, ifname, &link);
 	if (r < 0)
 		return r;
-	flags = rtnl_link_get_flags(link);
-	info.ifindex = rtnl_link_get_ifindex(link);
-	strcpy(info.ifname, ifname);
-	info.up = flags & IFF_UP;
-	info.carrier = flags & IFF_LOWER_UP;
+	r = link_info_fill(link, ret);
 	rtnl_link_put(link);
-	*ret = info;
-	return 0;
+	return r;
+}
+
+static int nl_link_get_index(void *p, int ifindex, struct nl_link_info *ret)
+{
+	struct nl_handle *h = p;
+	struct rtnl_link *link = NULL;
+	int r;
+
+	if (ifindex <= 0)
+		return -ENODEV;
+	r = link_fetch(h, ifindex, NULL, &link);
+	if (r < 0)
+		return r;
+	r = link_info_fill(link, ret);
+	rtnl_link_put(link);
+	return r;
 }
 
 static int nl_link_set_up(void *p, int ifindex, bool up)
@@ -463,6 +491,7 @@ static int nl_route_del(void *p, int ifindex, const struct usbnet_ip4 *dst)
 
 const struct usbnet_netlink_ops nl_real_ops = {
 	.link_get = nl_link_get,
+	.link_get_index = nl_link_get_index,
 	.link_set_up = nl_link_set_up,
 	.addr_list = nl_addr_list,
 	.addr_add = nl_addr_add,

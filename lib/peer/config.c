@@ -18,6 +18,7 @@
 
 #include <glib.h>
 
+#include "core/ifname.h"
 #include "peer/config.h"
 
 /* A configuration file is a few hundred bytes; anything this large is not one. */
@@ -318,19 +319,6 @@ static int parse_mac(const char *s, char **ret)
 		*c = (char)tolower((unsigned char)*c);
 	*ret = m;
 	return 0;
-}
-
-static bool ifname_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= USBNET_IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return false;
-	for (const char *c = s; *c; c++)
-		if (*c == '/' || *c == ':' || isspace((unsigned char)*c) ||
-		    (unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-			return false;
-	return true;
 }
 
 static int parse_bool(const char *s, int *ret)

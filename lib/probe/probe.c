@@ -45,7 +45,7 @@
 #include "core/json.h"
 #include "core/lock.h"
 #include "probe/probe.h"
-#include "updown/updown.h"
+#include "core/ifname.h"
 
 #define ARP_ROUND_MS 500
 #define SWEEP_DELAY_MS 100 /* after the profiles' probes: most peers answer those */
@@ -450,7 +450,7 @@ int usbnet_probe(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet
 	int lock = -1, r, rp, rd;
 
 	ctx_clear_error(ctx);
-	if (!updown_ifname_valid(ifname))
+	if (!ifname_valid(ifname))
 		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
 	if (opts->timeout_ms > USBNET_PROBE_MAX_MS)
 		return ctx_fail(ctx, -EINVAL, "a probe lasts at most %u s",

@@ -8,28 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ifname.h"
 #include "bridge/bridge.h"
 #include "gateway/gateway.h"
 #include "core/lock.h"
 #include "updown/updown.h"
-
-bool updown_ifname_valid(const char *ifname)
-{
-	size_t n;
-
-	if (!ifname)
-		return false;
-	n = strnlen(ifname, USBNET_IFNAMSIZ);
-	if (n == 0 || n >= USBNET_IFNAMSIZ || strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)ifname[i];
-
-		if (c <= ' ' || c >= 0x7f || c == '/' || c == ':')
-			return false;
-	}
-	return true;
-}
 
 static void append(char *buf, size_t len, const char *phrase)
 {
@@ -174,7 +157,7 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
 	int lock = -1, r;
 
 	ctx_clear_error(ctx);
-	if (!updown_ifname_valid(ifname))
+	if (!ifname_valid(ifname))
 		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
 	r = lock_acquire(ctx->run_dir, ifname, LOCK_TIMEOUT_MS, &lock);
 	if (r == -EWOULDBLOCK)

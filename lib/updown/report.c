@@ -79,7 +79,7 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 	struct usbnet_peer peer;
 	int r;
 
-	if (!updown_ifname_valid(ifname))
+	if (!ifname_valid(ifname))
 		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
 	r = usbnet_find_peer(ctx, ifname, &peer);
 	if (r == -ENODEV)

@@ -16,7 +16,7 @@ int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet
 	struct state_record rec;
 	int r;
 
-	if (!updown_ifname_valid(ifname))
+	if (!ifname_valid(ifname))
 		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
 	r = state_read(ctx->run_dir, ifname, &rec);
 	if (r == -ENOENT) {
@@ -63,7 +63,7 @@ int usbnet_state_list(struct usbnet_ctx *ctx, char ***ret_ifnames)
 		name = strndup(de->d_name, len - 6);
 		if (!name)
 			goto oom;
-		if (!updown_ifname_valid(name)) {
+		if (!ifname_valid(name)) {
 			free(name);
 			continue;
 		}

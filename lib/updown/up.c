@@ -769,7 +769,7 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	int lock = -1, r;
 
 	ctx_clear_error(ctx);
-	if (!updown_ifname_valid(ifname))
+	if (!ifname_valid(ifname))
 		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
 	u = calloc(1, sizeof(*u));
 	if (!u)

@@ -9,8 +9,7 @@
 #include "core/ctx.h"
 #include "core/state.h"
 
-/* A name that can be an interface and a file name in the run directory. */
-bool updown_ifname_valid(const char *ifname);
+#include "core/ifname.h"
 /* What to do when the run directory cannot be used (appended to the message). */
 #define RUN_DIR_HINT "; the run directory (--run-dir, USBNET_HOST_RUN_DIR) must be a writable directory"
 

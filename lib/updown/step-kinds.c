@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stddef.h>
+
+#include "bridge/bridge.h"
+#include "dns/dns-up.h"
+#include "gateway/gateway.h"
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "updown/step-kinds.h"
+
+/* A new kind: its file in its subsystem's folder, and one line here. */
+const struct step_kind *const step_kinds[] = {
+	&step_nm_unmanaged,
+	&step_nm_profile,
+	&step_link_up,
+	&step_addr,
+	&step_route,
+	&step_nft,
+	&step_forwarding,
+	&step_dnsmasq,
+	&step_bridge_join,
+	&step_bridge_port,
+	NULL,
+};
