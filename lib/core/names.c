@@ -24,6 +24,7 @@ static const char *const state_names[] = {
 	[USBNET_STATE_UNCONFIGURED] = "unconfigured", [USBNET_STATE_CONFIGURED] = "configured",
 	[USBNET_STATE_DEGRADED] = "degraded",	      [USBNET_STATE_FAILED] = "failed",
 	[USBNET_STATE_CONFLICT] = "conflict",
+	[USBNET_STATE_VANISHED] = "vanished",
 };
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))

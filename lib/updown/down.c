@@ -28,6 +28,7 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
 	be = ctx_backends(ctx);
 	if (!be)
 		return ctx_fail(ctx, -EIO, "cannot open the netlink or NetworkManager backend");
+	usbnet_prune(ctx);
 	r = lock_acquire(ctx->run_dir, ifname, LOCK_TIMEOUT_MS, &lock);
 	if (r == -EWOULDBLOCK)
 		return ctx_fail(ctx, r, "another usbnet-host is busy with %s (%s/%s.lock); try again",

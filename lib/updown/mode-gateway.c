@@ -29,8 +29,9 @@ static void gateway_words(const struct up_run *u, char *buf, size_t len)
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
-	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s dns=%s", h, p,
-		 u->gw.uplink_auto ? "auto" : u->gw.uplink, u->plan.dns ? "yes" : "no");
+	/* The uplink as resolved: when the default route moved, the old chains go first. */
+	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s", h, p, u->gw.uplink,
+		 u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no");
 }
 
 static int gateway_mode_apply(struct up_run *u)

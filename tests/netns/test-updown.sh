@@ -231,10 +231,16 @@ make_pair 192.168.2.15/24
 uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 0
 [ -e "$RUN/veth0.lock" ] || fail "up left no lock file (the check below would prove nothing)"
 ip -n "$H" link del veth0 # unplugged for good
-uh list
+# A read changes nothing (issue 14): list reports the record as vanished and keeps it; the
+# next up or down, down --all and the watcher release it (usbnet_prune).
+uh list --json
 [ "$RC" = 0 ] || fail "list: exit $RC: $OUT"
-[ -e "$RUN/veth0.state" ] && fail "list left the record of an interface that is gone"
-[ -e "$RUN/veth0.lock" ] && fail "list left the lock file of an interface that is gone"
+echo "$OUT" | grep -q '"state": *"vanished"' || fail "list does not report veth0 as vanished: $OUT"
+[ -e "$RUN/veth0.state" ] || fail "list removed the record of an interface that is gone"
+uh down --all
+[ "$RC" = 0 ] || fail "down --all: exit $RC: $OUT"
+[ -e "$RUN/veth0.state" ] && fail "down --all left the record of an interface that is gone"
+[ -e "$RUN/veth0.lock" ] && fail "down --all left the lock file of an interface that is gone"
 
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)"
