@@ -19,7 +19,8 @@
 
 #include "dns/dns-supervise.h"
 #include "core/lock.h"
-#include "core/state.h"
+#include "core/journal.h"
+#include "dns/dns-up.h"
 #include "core/ifname.h"
 
 /* The recorded forwarder of ifname, when the record has one (no lock: a quick look). */
@@ -27,16 +28,16 @@ static bool recorded_running(struct usbnet_ctx *ctx, const struct usbnet_backend
 			     const char *ifname, struct dns_handle *ret)
 {
 	struct state_record rec;
+	const struct state_step *s;
+	const struct dns_handle *h;
 
-	if (state_read(ctx->run_dir, ifname, &rec) < 0)
+	if (journal_read(ctx, ifname, &rec) < 0 || !(s = journal_find(&rec, &step_dnsmasq, NULL)))
 		return false;
-	for (size_t i = 0; i < rec.n_steps; i++)
-		if (rec.steps[i].kind == STEP_DNSMASQ &&
-		    be->dns->alive(be->dns_h, &rec.steps[i].dns) > 0) {
-			*ret = rec.steps[i].dns;
-			return true;
-		}
-	return false;
+	h = &((const struct dnsmasq_step *)s->data.bytes)->h;
+	if (h->pid <= 0 || be->dns->alive(be->dns_h, h) <= 0)
+		return false;
+	*ret = *h;
+	return true;
 }
 
 /*
@@ -49,7 +50,8 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 {
 	const struct usbnet_backends *be = ctx_backends(ctx);
 	struct state_record rec;
-	struct state_step *step = NULL;
+	struct state_step *step;
+	struct dnsmasq_step *d;
 	struct nl_link_info link;
 	struct dns_handle h, none = {0};
 	char err[600], addr[32];
@@ -71,23 +73,22 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot lock %s in %s: %s", ifname, ctx->run_dir,
 				strerror(-r));
-	r = state_read(ctx->run_dir, ifname, &rec);
+	r = journal_read(ctx, ifname, &rec);
 	if (r < 0) {
 		r = r == -ENOENT ? 0
 				 : ctx_fail(ctx, r, "cannot read the state record of %s", ifname);
 		goto out;
 	}
-	for (size_t i = 0; i < rec.n_steps; i++)
-		if (rec.steps[i].kind == STEP_DNSMASQ)
-			step = &rec.steps[i];
+	step = journal_find(&rec, &step_dnsmasq, NULL);
 	r = 0;
 	if (!step || !rec.status.has_host ||
 	    (rec.status.state != USBNET_STATE_CONFIGURED &&
 	     rec.status.state != USBNET_STATE_DEGRADED))
 		goto out;
-	if (be->dns->alive(be->dns_h, &step->dns) > 0) {
+	d = (struct dnsmasq_step *)step->data.bytes;
+	if (d->h.pid > 0 && be->dns->alive(be->dns_h, &d->h) > 0) {
 		if (ret_running)
-			*ret_running = step->dns;
+			*ret_running = d->h;
 		goto out;
 	}
 	/* An interface that is gone (or replugged under the same name) is prune's to clean. */
@@ -98,16 +99,18 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 		goto out;
 	}
 
-	h = step->dns;
-	step->dns = none; /* written ahead: a forwarder is being started */
-	r = state_write(ctx->run_dir, &rec);
+	h = d->h;
+	/* written ahead: a forwarder is being started ("pending dnsmasq -") */
+	d->h = none;
+	step->done = false;
+	r = journal_write(ctx, &rec);
 	if (r < 0) {
 		r = ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s", ctx->run_dir,
 			     ifname, strerror(-r));
 		goto out;
 	}
 	inet_ntop(AF_INET, &rec.status.host.addr, addr, sizeof(addr));
-	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, rec.status.host.addr, &step->dns, err,
+	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, rec.status.host.addr, &d->h, err,
 			   sizeof(err));
 	if (r < 0) {
 		r = ctx_fail(ctx, r,
@@ -116,7 +119,8 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 			     ifname, addr, h.pid, err);
 		goto out;
 	}
-	r = state_write(ctx->run_dir, &rec);
+	step->done = true;
+	r = journal_write(ctx, &rec);
 	if (r < 0) {
 		/* Not recorded: stop it rather than leave a forwarder that down would not find
 		 * by its handle (the "-" step still finds it by its pid file). */
@@ -127,9 +131,9 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 	ctx_log(ctx, USBNET_LOG_NOTICE,
 		"%s: the DNS forwarder on %s (pid %d) had stopped; started "
 		"again (pid %d)",
-		ifname, addr, h.pid, step->dns.pid);
+		ifname, addr, h.pid, d->h.pid);
 	if (ret_running)
-		*ret_running = step->dns;
+		*ret_running = d->h;
 	r = 1;
 out:
 	lock_release(lock);
@@ -328,20 +332,15 @@ int dns_supervisor_reconcile(struct dns_supervisor *s)
 	char **names = NULL;
 	int n = 0;
 
-	if (usbnet_state_list(s->ctx, &names) < 0)
+	if (journal_list(s->ctx, &names) < 0)
 		return 0;
 	for (size_t i = 0; i < s->n; i++)
 		s->w[i]->seen = false;
 	for (char **p = names; *p; p++) {
 		struct state_record rec;
 		struct dns_watch *w;
-		bool has_dns = false;
 
-		if (state_read(s->ctx->run_dir, *p, &rec) < 0)
-			continue;
-		for (size_t i = 0; i < rec.n_steps; i++)
-			has_dns |= rec.steps[i].kind == STEP_DNSMASQ;
-		if (!has_dns)
+		if (journal_read(s->ctx, *p, &rec) < 0 || !journal_find(&rec, &step_dnsmasq, NULL))
 			continue;
 		w = watch_get(s, *p);
 		if (!w)

@@ -1,29 +1,38 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The DNS forwarder's steps in up and down (gateway peers with --dns / dns=yes). */
+/* The DNS forwarder of a gateway peer with DNS (--dns / dns=yes): its step kind and up's call. */
 #ifndef USBNET_DNS_UP_H
 #define USBNET_DNS_UP_H
 
+#include <netinet/in.h>
+#include "core/backend.h"
 #include "core/ctx.h"
-#include "core/state.h"
+#include "core/journal.h"
+#include "core/step.h"
 
 /*
- * up's step for a gateway peer with DNS (for lib/updown/up.c): start the forwarder of rec's interface
- * on host, recorded ahead of the start ("step dnsmasq -", written) and then with its handle
- * (written again). A forwarder an earlier up recorded that still runs is kept (0); one that
- * died is replaced in its step. On failure the step this call added is dropped from rec (an
- * earlier up's stays, as "-") and the record rewritten, and ctx_fail() carries dnsmasq's own words: -ENOENT not installed,
- * -EADDRNOTAVAIL the address is not on the interface, -EBUSY port 53 taken there.
+ * The step kind "dnsmasq" (host-wide: the process outlives the interface), recorded as
+ * "step dnsmasq PID START", and "pending dnsmasq -" ahead of the start. One per peer: any two
+ * are the same step (an up finds the earlier up's, whatever its pid). check: the forwarder
+ * still runs (one that died is started again by journal_apply); undo: stop it (with pid 0, the
+ * one the interface's pid file names), 0 when already gone.
  */
-int dns_apply(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct state_record *rec,
-	      struct in_addr host);
+extern const struct step_kind step_dnsmasq;
+
+/* step_dnsmasq's data. host is not in the record line: a step read back has 0, and its apply
+ * then takes the record's host address (env->rec->status.host). */
+struct dnsmasq_step {
+	struct dns_handle h;
+	struct in_addr host;
+};
 
 /*
- * Stop the forwarders rec records and drop their steps, leaving every other step (for down
- * when the interface is gone: the kernel took the addresses and routes with it, but not the
- * processes). 0, or the first failure (ctx_fail), the failed step kept.
+ * up's step for a gateway peer with DNS: start the forwarder of env->rec's interface on host
+ * through journal_apply() (recorded ahead, then with its handle). A forwarder an earlier up
+ * recorded that still runs is kept; one that died is started again in its step. On failure
+ * ctx_fail() carries dnsmasq's own words: -ENOENT not installed, -EADDRNOTAVAIL the address is
+ * not on the interface, -EBUSY port 53 taken there. Returns journal_apply()'s answer.
  */
-int dns_stop_recorded(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-		      struct state_record *rec);
+int dns_apply(struct step_env *env, struct in_addr host);
 
 /* status->dns, dns_pid and dns_running from rec; be NULL: the real dnsmasq check. */
 void dns_status_fill(const struct usbnet_backends *be, const struct state_record *rec,

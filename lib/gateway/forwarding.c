@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "gateway/forwarding.h"
-#include "core/state.h"
+#include "core/journal.h"
 
 #define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
 #define RECORD_MAGIC "usbnet-host-gateway 1\n"
@@ -100,7 +100,7 @@ int gateway_record_write(const char *run_dir, int before)
 	if (r < 0)
 		return r;
 	snprintf(text, sizeof(text), RECORD_MAGIC "forwarding-before %d\nend\n", !!before);
-	return state_file_write(run_dir, path, text);
+	return journal_file_write(run_dir, path, text);
 }
 
 int gateway_record_remove(const char *run_dir)

@@ -18,19 +18,21 @@
 
 struct moved {
 	struct state_record rec;
-	size_t step;
+	struct nft_step *step; /* in rec */
 	char old_uplink[USBNET_IFNAMSIZ];
 	int lock;
 };
 
-static struct state_step *auto_step(struct state_record *rec)
+/* The record's nft step when its uplink is auto. */
+static struct nft_step *auto_step(struct state_record *rec)
 {
-	if (rec->mode != USBNET_MODE_GATEWAY)
+	struct state_step *s;
+	struct nft_step *d;
+
+	if (rec->mode != USBNET_MODE_GATEWAY || !(s = journal_find(rec, &step_nft, NULL)))
 		return NULL;
-	for (size_t i = 0; i < rec->n_steps; i++)
-		if (rec->steps[i].kind == STEP_NFT && rec->steps[i].uplink_auto)
-			return &rec->steps[i];
-	return NULL;
+	d = (struct nft_step *)s->data.bytes;
+	return d->uplink_auto ? d : NULL;
 }
 
 int usbnet_refresh(struct usbnet_ctx *ctx)
@@ -39,19 +41,22 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	struct moved *mv = NULL;
 	struct nft_change *c = NULL;
 	char **names = NULL, uplink[USBNET_IFNAMSIZ], err[256] = "";
+	struct state_record *rec = NULL;
 	size_t n = 0, count, written = 0, holders;
 	int glock = -1, r;
 
 	ctx_clear_error(ctx);
-	r = usbnet_state_list(ctx, &names);
+	r = journal_list(ctx, &names);
 	if (r < 0)
 		return r;
-	for (char **p = names; *p; p++) {
-		struct state_record rec;
-
-		if (state_read(ctx->run_dir, *p, &rec) >= 0 && auto_step(&rec))
-			n++;
+	rec = malloc(sizeof(*rec));
+	if (!rec) {
+		r = -ENOMEM;
+		goto out;
 	}
+	for (char **p = names; *p; p++)
+		if (journal_read(ctx, *p, rec) >= 0 && auto_step(rec))
+			n++;
 	if (n == 0) {
 		ctx_log(ctx, USBNET_LOG_DEBUG,
 			"refresh: no gateway peer follows the default route");
@@ -87,7 +92,7 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	n = 0;
 	for (char **p = names; *p && n < count; p++) {
 		struct moved *m = &mv[n];
-		struct state_step *s;
+		struct nft_step *s;
 
 		if (strcmp(*p, uplink) == 0)
 			continue; /* the default route through a peer: never its own uplink */
@@ -98,12 +103,12 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 			goto unlock;
 		}
 		/* Read again under its lock: a down may have come first */
-		if (state_read(ctx->run_dir, *p, &m->rec) < 0 || !(s = auto_step(&m->rec)) ||
+		if (journal_read(ctx, *p, &m->rec) < 0 || !(s = auto_step(&m->rec)) ||
 		    strcmp(s->uplink, uplink) == 0) {
 			lock_release(m->lock);
 			continue;
 		}
-		m->step = (size_t)(s - m->rec.steps);
+		m->step = s;
 		memcpy(m->old_uplink, s->uplink, sizeof(m->old_uplink));
 		n++;
 	}
@@ -116,17 +121,19 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 		goto unlock;
 	/* Write ahead: the records name the new uplink before the batch */
 	for (size_t i = 0; i < n; i++) {
-		struct state_step *s = &mv[i].rec.steps[mv[i].step];
+		struct nft_step *s = mv[i].step;
 
-		snprintf(s->uplink, sizeof(s->uplink), "%s", uplink);
+		/* the whole field: the step's bytes stay what up would make of this uplink */
+		memset(s->uplink, 0, sizeof(s->uplink));
+		memcpy(s->uplink, uplink, strlen(uplink));
 		written = i + 1;
-		r = state_write(ctx->run_dir, &mv[i].rec);
+		r = journal_write(ctx, &mv[i].rec);
 		if (r < 0) {
 			ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s",
 				 ctx->run_dir, mv[i].rec.ifname, strerror(-r));
 			goto revert;
 		}
-		c->add[c->n_add] = (struct nft_peer){.subnet = s->ip};
+		c->add[c->n_add] = (struct nft_peer){.subnet = s->subnet};
 		memcpy(c->add[c->n_add].ifname, mv[i].rec.ifname, USBNET_IFNAMSIZ);
 		memcpy(c->add[c->n_add].uplink, s->uplink, USBNET_IFNAMSIZ);
 		c->n_add++;
@@ -156,16 +163,17 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	goto unlock;
 revert:
 	for (size_t i = 0; i < written; i++) {
-		struct state_step *s = &mv[i].rec.steps[mv[i].step];
+		struct nft_step *s = mv[i].step;
 
 		memcpy(s->uplink, mv[i].old_uplink, sizeof(s->uplink));
-		state_write(ctx->run_dir, &mv[i].rec);
+		journal_write(ctx, &mv[i].rec);
 	}
 unlock:
-	lock_release(glock);
+	gateway_unlock(glock);
 	for (size_t i = 0; i < n; i++)
 		lock_release(mv[i].lock);
 out:
+	free(rec);
 	free(c);
 	free(mv);
 	usbnet_strv_free(names);

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The step kind "dnsmasq": a gateway peer's DNS forwarder (dns-up.h). Recorded ahead of the
+ * start as "pending dnsmasq -", then "step dnsmasq PID START" (dns_handle_format).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dns/dns-up.h"
+#include "dns/dnsmasq.h"
+
+_Static_assert(sizeof(struct dnsmasq_step) <= STEP_DATA_MAX, "dnsmasq step data too large");
+
+static const char *advice(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "or run up without --dns";
+	case -EBUSY:
+		return "another DNS server holds port 53 on that address (or on every address): "
+		       "bind it elsewhere, or go without --dns";
+	case -EADDRNOTAVAIL:
+		return "the host's address is not on the interface";
+	default:
+		return "see the system log for dnsmasq's messages";
+	}
+}
+
+/* Started, or nothing runs (dnsmasq_start stops a forwarder of the interface's pid file that a
+ * run which died left, before it starts its own). */
+static int dnsmasq_apply(struct step_env *env, void *data)
+{
+	struct usbnet_ctx *ctx = env->ctx;
+	const struct usbnet_backends *be = env->be;
+	const char *ifname = env->rec->ifname;
+	struct dnsmasq_step *d = data;
+	struct in_addr host = d->host;
+	struct dns_handle h = {0};
+	char err[600] = "", a[INET_ADDRSTRLEN];
+	int r;
+
+	if (!be->dns)
+		return ctx_fail(ctx, -EOPNOTSUPP, "%s: no DNS forwarder backend here", ifname);
+	if (host.s_addr == 0)
+		host = env->rec->status.host.addr;
+	inet_ntop(AF_INET, &host, a, sizeof(a));
+	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, host, &h, err, sizeof(err));
+	if (r < 0)
+		return ctx_fail(ctx, r, "could not start the DNS forwarder for %s on %s: %s; %s",
+				ifname, a, err, advice(r));
+	d->h = h;
+	d->host = host;
+	ctx_log(ctx, USBNET_LOG_INFO, "%s: DNS forwarder on %s:53 (dnsmasq, pid %d)", ifname, a,
+		h.pid);
+	return 0;
+}
+
+static int dnsmasq_check(struct step_env *env, const void *data)
+{
+	const struct dnsmasq_step *d = data;
+
+	if (!env->be->dns || d->h.pid <= 0)
+		return 0;
+	return env->be->dns->alive(env->be->dns_h, &d->h) > 0;
+}
+
+/* pid 0 (pending, or a start that was not recorded): the interface's pid file names it. */
+static int dnsmasq_undo(struct step_env *env, const void *data, char *phrase, size_t len)
+{
+	struct usbnet_ctx *ctx = env->ctx;
+	const struct usbnet_backends *be = env->be;
+	const struct dnsmasq_step *d = data;
+	const char *ifname = env->rec->ifname;
+	int r;
+
+	if (!be->dns)
+		return ctx_fail(ctx, -EOPNOTSUPP, "no DNS forwarder backend to stop %s's", ifname);
+	r = be->dns->stop(be->dns_h, ctx->run_dir, ifname, &d->h);
+	if (r < 0)
+		return ctx_fail(ctx, r, "could not stop the DNS forwarder of %s (pid %d): %s",
+				ifname, d->h.pid, strerror(-r));
+	snprintf(phrase, len, "DNS forwarder of %s stopped", ifname);
+	return 0;
+}
+
+static int dnsmasq_format(const void *data, char *buf, size_t len)
+{
+	return dns_handle_format(&((const struct dnsmasq_step *)data)->h, buf, len);
+}
+
+static int dnsmasq_parse(const char *args, void *data)
+{
+	struct dnsmasq_step *d = data;
+	struct dns_handle h;
+
+	if (dns_handle_parse(args, &h) < 0)
+		return -EBADMSG;
+	memset(d, 0, sizeof(*d));
+	d->h.pid = h.pid;
+	d->h.start_time = h.start_time;
+	return 0;
+}
+
+/* One forwarder per peer: an up finds the earlier up's step, whatever its pid. */
+static bool dnsmasq_same(const void *a, const void *b)
+{
+	(void)a;
+	(void)b;
+	return true;
+}
+
+static void dnsmasq_report(const void *data, struct usbnet_status *status)
+{
+	const struct dnsmasq_step *d = data;
+
+	status->dns = true;
+	status->dns_pid = d->h.pid;
+}
+
+static void dnsmasq_describe(const void *data, char *buf, size_t len)
+{
+	const struct dnsmasq_step *d = data;
+
+	if (d->h.pid > 0)
+		snprintf(buf, len, "DNS forwarder (dnsmasq, pid %d)", d->h.pid);
+	else
+		snprintf(buf, len, "DNS forwarder (dnsmasq, its pid file)");
+}
+
+const struct step_kind step_dnsmasq = {
+	.name = "dnsmasq",
+	.scope = STEP_SCOPE_HOST,
+	.size = sizeof(struct dnsmasq_step),
+	.apply = dnsmasq_apply,
+	.undo = dnsmasq_undo,
+	.check = dnsmasq_check,
+	.format = dnsmasq_format,
+	.parse = dnsmasq_parse,
+	.same = dnsmasq_same,
+	.report = dnsmasq_report,
+	.describe = dnsmasq_describe,
+};
