@@ -85,7 +85,9 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 		ctx->error[0] = '\0';
 	}
 	if (r < 0) {
-		/* The caller reads the explanation with usbnet_ctx_error() before freeing. */
+		/* The caller reads the explanation with usbnet_ctx_error() before freeing. A file
+		 * that is not a configuration file, or a broken line, is bad input. */
+		ctx->outcome = r == -ENOMEM ? USBNET_OUTCOME_FAILED : USBNET_OUTCOME_BAD_INPUT;
 		*ret = ctx;
 		return r;
 	}

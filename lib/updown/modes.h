@@ -15,7 +15,7 @@
 #include "core/ctx.h"
 #include "core/journal.h"
 #include "gateway/gateway.h"
-#include "probe/probe.h"
+#include "updown/up-auto.h"
 
 /* One up, as the mode entries see it. */
 struct up_run {
