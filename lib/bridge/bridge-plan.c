@@ -13,6 +13,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
+#include "bridge/bridge-state.h"
 #include "bridge/bridge.h"
 #include "core/ifname.h"
 
@@ -115,6 +116,18 @@ out:
 	return r < 0 ? r : 0;
 }
 
+/* The default route goes through a bridge peers made (the uplink's addresses and routes
+ * moved to it): the uplink to show is the one moved into it, so that an up run again has the
+ * same plan in words as the up that made the bridge. */
+static void shown_uplink_of(struct usbnet_ctx *ctx, const char *bridge, char shown[USBNET_IFNAMSIZ])
+{
+	struct bridge_record *br = calloc(1, sizeof(*br));
+
+	if (br && bridge_state_read(ctx->run_dir, bridge, br) >= 0 && br->uplink[0])
+		snprintf(shown, USBNET_IFNAMSIZ, "%s", br->uplink);
+	free(br);
+}
+
 int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *peer,
 		     int peer_ifindex, const char *want_uplink, const char *want_bridge,
 		     struct bridge_plan *ret)
@@ -179,6 +192,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 				    uplink, uplink);
 			want_bridge = uplink;
 			have_uplink = false;
+			shown_uplink_of(ctx, uplink, p.shown_uplink);
 		}
 	}
 	snprintf(p.name, sizeof(p.name), "%s",
