@@ -10,6 +10,7 @@
 
 enum fake_op {
 	OP_LINK_GET,
+	OP_LINK_GET_INDEX,
 	OP_LINK_SET_UP,
 	OP_ADDR_LIST,
 	OP_ADDR_ADD,
@@ -46,7 +47,7 @@ enum fake_op {
 };
 
 static const char *const op_names[OP_COUNT] = {
-	[OP_LINK_GET] = "nl.link_get",	 [OP_LINK_SET_UP] = "nl.link_set_up",
+	[OP_LINK_GET] = "nl.link_get", [OP_LINK_GET_INDEX] = "nl.link_get_index",	 [OP_LINK_SET_UP] = "nl.link_set_up",
 	[OP_ADDR_LIST] = "nl.addr_list", [OP_ADDR_ADD] = "nl.addr_add",
 	[OP_ADDR_DEL] = "nl.addr_del",	 [OP_ROUTE_ADD] = "nl.route_add",
 	[OP_ROUTE_DEL] = "nl.route_del", [OP_NM_GET] = "nm.get_managed",
@@ -268,6 +269,19 @@ static struct fake_link *link_by_index(struct fake *f, int ifindex)
 	return NULL;
 }
 
+static void link_info(const struct fake_link *l, struct nl_link_info *ret)
+{
+	static const uint8_t none[6];
+
+	memset(ret, 0, sizeof(*ret));
+	ret->ifindex = l->ifindex;
+	memcpy(ret->ifname, l->ifname, sizeof(ret->ifname));
+	ret->up = l->up;
+	ret->carrier = l->up;
+	ret->has_mac = memcmp(l->mac, none, 6) != 0;
+	memcpy(ret->mac, l->mac, 6);
+}
+
 static int f_link_get(void *h, const char *ifname, struct nl_link_info *ret)
 {
 	struct fake *f = h;
@@ -275,18 +289,26 @@ static int f_link_get(void *h, const char *ifname, struct nl_link_info *ret)
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < f->s.n_links; i++) {
-		const struct fake_link *l = &f->s.links[i];
-
-		if (strcmp(l->ifname, ifname) == 0) {
-			memset(ret, 0, sizeof(*ret));
-			ret->ifindex = l->ifindex;
-			memcpy(ret->ifname, l->ifname, sizeof(ret->ifname));
-			ret->up = l->up;
-			ret->carrier = l->up;
+	for (size_t i = 0; i < f->s.n_links; i++)
+		if (strcmp(f->s.links[i].ifname, ifname) == 0) {
+			link_info(&f->s.links[i], ret);
 			return 0;
 		}
-	}
+	return -ENODEV;
+}
+
+static int f_link_get_index(void *h, int ifindex, struct nl_link_info *ret)
+{
+	struct fake *f = h;
+	int r = call(f, OP_LINK_GET_INDEX, "%d", ifindex);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_links; i++)
+		if (f->s.links[i].ifindex == ifindex) {
+			link_info(&f->s.links[i], ret);
+			return 0;
+		}
 	return -ENODEV;
 }
 
@@ -978,6 +1000,7 @@ static const struct usbnet_probe_ops fake_probe_ops = {
 
 static const struct usbnet_netlink_ops fake_nl_ops = {
 	.link_get = f_link_get,
+	.link_get_index = f_link_get_index,
 	.link_set_up = f_link_set_up,
 	.addr_list = f_addr_list,
 	.addr_add = f_addr_add,

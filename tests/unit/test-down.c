@@ -13,7 +13,12 @@
 
 #include "core/ctx.h"
 #include "fake-backends.h"
-#include "core/state.h"
+#include "core/journal.h"
+#include "dns/dns-up.h"
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "bridge/bridge.h"
+#include "updown/step-kinds.h"
 
 #define IF "usbnettest0"
 #define IFX 7
@@ -114,7 +119,11 @@ static void test_address_the_user_added_meanwhile_survives_down(void **state)
 static void test_down_without_a_record_has_nothing_to_undo(void **state)
 {
 	assert_int_equal(usbnet_down(ctx, IF), 1);
-	assert_int_equal(f.n_log, 0);
+	/* Issue 14: down looks the interface up first (to follow a renamed peer and to tell
+	 * the recorded device from another); nothing else, and nothing changed. */
+	assert_int_equal(f.n_mutating, 0);
+	assert_int_equal(f.n_log, 1);
+	assert_int_equal(fake_log_find(&f, "nl.link_get"), 0);
 }
 
 static void test_damaged_record_is_ebadmsg_and_nothing_is_undone(void **state)
@@ -136,6 +145,10 @@ static void test_vanished_interface_only_loses_its_record(void **state)
 {
 	up_all_steps();
 	f.s.n_links = 1; /* unplugged */
+	/* LIB BUG (reported to the lead): since "down prunes first" (77e592d) usbnet_down()
+	 * runs usbnet_prune(), which undoes the stale record, and then answers 1 "nothing
+	 * recorded"; usbnet.h says a vanished interface still gets its state cleaned and 0 is
+	 * "undone". Kept failing on purpose. */
 	assert_int_equal(usbnet_down(ctx, IF), 0);
 	assert_int_equal(f.n_mutating, 0);
 	assert_int_equal(access(record, F_OK), -1);
@@ -145,6 +158,10 @@ static void test_replugged_interface_of_the_same_name_is_left_alone(void **state
 {
 	up_all_steps();
 	f.s.links[1].ifindex = 9;
+	/* LIB BUG (reported to the lead): since "down prunes first" (77e592d) usbnet_down()
+	 * runs usbnet_prune(), which undoes the stale record, and then answers 1 "nothing
+	 * recorded"; usbnet.h says a vanished interface still gets its state cleaned and 0 is
+	 * "undone". Kept failing on purpose. */
 	assert_int_equal(usbnet_down(ctx, IF), 0);
 	assert_int_equal(f.n_mutating, 0);
 	assert_int_equal(access(record, F_OK), -1);
@@ -158,10 +175,10 @@ static void test_partial_undo_failure_keeps_the_rest_for_another_down(void **sta
 	fake_fail(&f, "nl.addr_del", 1, -EBUSY);
 	assert_int_equal(usbnet_down(ctx, IF), -EBUSY);
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "could not remove address 169.254.0.8/16"));
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	assert_int_equal(rec.status.state, USBNET_STATE_FAILED);
 	assert_int_equal(rec.n_steps, 3); /* the route is undone, the rest is not */
-	assert_int_equal(rec.steps[2].kind, STEP_ADDR);
+	assert_ptr_equal(rec.steps[2].kind, &step_addr);
 
 	assert_int_equal(usbnet_down(ctx, IF), 0);
 	assert_true(fake_state_equal(&initial, &f.s));

@@ -16,7 +16,13 @@
 #include <cmocka.h>
 
 #include "probe/probe.h"
-#include "core/state.h"
+#include "updown/up-auto.h"
+#include "core/journal.h"
+#include "dns/dns-up.h"
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "bridge/bridge.h"
+#include "updown/step-kinds.h"
 
 static const uint8_t HOST_MAC[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t PEER_MAC[6] = { 0x0a, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
@@ -331,18 +337,18 @@ static void test_record_keeps_how_the_address_was_discovered(void **state)
 
 	rec.status.rtt_us = -1;
 	strcpy(rec.status.discovered, "arp-sweep lowest-free");
-	assert_int_equal(state_serialize(&rec, &text), 0);
+	assert_int_equal(journal_serialize(&rec, &text), 0);
 	assert_non_null(strstr(text, "\ndiscovered arp-sweep lowest-free\n"));
-	assert_int_equal(state_parse(text, strlen(text), &back), 0);
+	assert_int_equal(journal_parse(step_kinds, text, strlen(text), &back), 0);
 	assert_string_equal(back.status.discovered, "arp-sweep lowest-free");
 	free(text);
 
 	strcpy(rec.status.discovered, "arp-sweep");
-	assert_int_equal(state_serialize(&rec, &text), -EINVAL);
+	assert_int_equal(journal_serialize(&rec, &text), -EINVAL);
 	strcpy(rec.status.discovered, "Arp x");
-	assert_int_equal(state_serialize(&rec, &text), -EINVAL);
+	assert_int_equal(journal_serialize(&rec, &text), -EINVAL);
 	rec.status.discovered[0] = '\0';
-	assert_int_equal(state_serialize(&rec, &text), 0);
+	assert_int_equal(journal_serialize(&rec, &text), 0);
 	assert_null(strstr(text, "discovered"));
 	free(text);
 }
@@ -362,10 +368,10 @@ static void test_record_with_a_bad_discovered_line_is_refused(void **state)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "%s%send\n", head, bad[i]);
-		assert_int_equal(state_parse(text, strlen(text), &rec), -EBADMSG);
+		assert_int_equal(journal_parse(step_kinds, text, strlen(text), &rec), -EBADMSG);
 	}
 	snprintf(text, sizeof(text), "%sdiscovered none link-local\nstep link-up\nend\n", head);
-	assert_int_equal(state_parse(text, strlen(text), &rec), 0);
+	assert_int_equal(journal_parse(step_kinds, text, strlen(text), &rec), 0);
 }
 
 int main(void)

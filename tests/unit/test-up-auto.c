@@ -17,7 +17,12 @@
 
 #include "core/ctx.h"
 #include "fake-backends.h"
-#include "core/state.h"
+#include "core/journal.h"
+#include "dns/dns-up.h"
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "bridge/bridge.h"
+#include "updown/step-kinds.h"
 
 #define IF "usbnettest0"
 #define IFX 7
@@ -94,7 +99,7 @@ static int up_auto(struct usbnet_report *rep, enum usbnet_up_result *res)
 
 static void read_record(struct state_record *rec)
 {
-	assert_int_equal(state_read(run_dir, IF, rec), 0);
+	assert_int_equal(journal_read(ctx, IF, rec), 0);
 }
 
 static void test_profile_address_found_by_arp_gives_profile_host_address(void **state)
@@ -163,7 +168,7 @@ static void test_probe_failure_rolls_back_link_and_networkmanager(void **state)
 	fake_fail(&f, "probe.run", 1, -EPERM);
 	assert_int_equal(up_auto(&rep, &res), -EPERM);
 	assert_true(fake_state_equal(&initial, &f.s));
-	assert_int_equal(state_read(run_dir, IF, &(struct state_record){}), -ENOENT);
+	assert_int_equal(journal_read(ctx, IF, &(struct state_record){}), -ENOENT);
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "could not probe"));
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "rolled back"));
 }
@@ -197,7 +202,7 @@ static void test_dhcp_server_goes_back_to_networkmanager(void **state)
 	read_record(&rec);
 	assert_string_equal(rec.status.discovered, "dhcp-offer dhcp");
 	assert_int_equal(rec.n_steps, 1);
-	assert_int_equal(rec.steps[0].kind, STEP_NM_PROFILE);
+	assert_ptr_equal(rec.steps[0].kind, &step_nm_profile);
 	assert_int_equal(usbnet_down(ctx, IF), 0);
 	assert_true(fake_state_equal(&initial, &f.s));
 }

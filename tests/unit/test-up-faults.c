@@ -19,7 +19,12 @@
 
 #include "core/ctx.h"
 #include "fake-backends.h"
-#include "core/state.h"
+#include "core/journal.h"
+#include "dns/dns-up.h"
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "bridge/bridge.h"
+#include "updown/step-kinds.h"
 
 #define IF "usbnettest0"
 #define IFX 7
@@ -116,10 +121,10 @@ static void test_networkmanager_stopping_before_it_lets_go_is_not_running(void *
 	fake_nm_stop_at(&f, "nm.set_managed", 1);
 	assert_int_equal(up(), 0);
 	assert_true(fake_has_addr(&f, IFX, HOST));
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	assert_int_equal(rec.status.state, USBNET_STATE_CONFIGURED);
 	for (size_t i = 0; i < rec.n_steps; i++)
-		assert_int_not_equal(rec.steps[i].kind, STEP_NM_UNMANAGED);
+		assert_ptr_not_equal(rec.steps[i].kind, &step_nm_unmanaged);
 	assert_int_equal(usbnet_down(ctx, IF), 0);
 	fake_state_nm_stop(&want);
 	expect_world(&want);

@@ -17,7 +17,12 @@
 
 #include "core/ctx.h"
 #include "fake-backends.h"
-#include "core/state.h"
+#include "core/journal.h"
+#include "dns/dns-up.h"
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "bridge/bridge.h"
+#include "updown/step-kinds.h"
 
 #define IF "usbnettest0"
 #define IFX 7
@@ -132,15 +137,15 @@ static void test_up_steps_run_in_order_nm_link_addr_route(void **state)
 	assert_true(fake_has_addr(&f, IFX, HOST));
 	assert_true(fake_has_route(&f, IFX, "192.168.9.1/32"));
 
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	assert_int_equal(rec.ifindex, IFX);
 	assert_int_equal(rec.status.state, USBNET_STATE_CONFIGURED);
 	assert_int_equal(rec.status.rtt_us, 420);
 	assert_int_equal(rec.n_steps, 4);
-	assert_int_equal(rec.steps[0].kind, STEP_NM_UNMANAGED);
-	assert_int_equal(rec.steps[1].kind, STEP_LINK_UP);
-	assert_int_equal(rec.steps[2].kind, STEP_ADDR);
-	assert_int_equal(rec.steps[3].kind, STEP_ROUTE);
+	assert_ptr_equal(rec.steps[0].kind, &step_nm_unmanaged);
+	assert_ptr_equal(rec.steps[1].kind, &step_link_up);
+	assert_ptr_equal(rec.steps[2].kind, &step_addr);
+	assert_ptr_equal(rec.steps[3].kind, &step_route);
 }
 
 static void test_second_up_is_unchanged_and_changes_nothing(void **state)
@@ -176,7 +181,7 @@ static void test_up_again_after_networkmanager_took_the_device_back(void **state
 	assert_int_equal(fake_log_find(&f, "nl.addr_add"), -1);
 	assert_int_equal(fake_log_find(&f, "nl.link_set_up"), -1);
 	assert_true(fake_has_route(&f, IFX, "192.168.9.1/32"));
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	assert_int_equal(rec.n_steps, 4); /* the step is not recorded twice */
 }
 
@@ -209,7 +214,11 @@ static void test_fault_in_each_op_rolls_back_everything(void **state)
 		unsigned nth;
 	} faults[] = {
 		{ "nm.get_managed", 1 }, { "nm.set_managed", 1 }, { "nl.link_set_up", 1 },
-		{ "nl.addr_list", 2 }, /* the first is validation's */
+		/* the first is validation's. LIB BUG (issue 14, reported to the lead): the addr
+		 * step's addr_present() (lib/netlink/step-addr.c) takes a failing addr_list for
+		 * "not there" and up carries on, so this fault is not reported nor rolled back.
+		 * Kept failing on purpose. */
+		{ "nl.addr_list", 2 },
 		{ "nl.addr_add", 1 },	 { "nl.route_add", 1 },
 	};
 	struct usbnet_up_opts o = opts(HOST, PEER, 3);
@@ -218,6 +227,7 @@ static void test_fault_in_each_op_rolls_back_everything(void **state)
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
 		world();
 		fake_fail(&f, faults[i].op, faults[i].nth, -ENOMEM);
+		print_message("fault: %s #%u\n", faults[i].op, faults[i].nth);
 		check_rolled_back(up(&o, &res), -ENOMEM);
 	}
 }
@@ -249,11 +259,11 @@ static void test_failed_rollback_keeps_what_is_left_in_the_record(void **state)
 	fake_fail(&f, "nl.link_set_up", 2, -EIO); /* setting it down again fails */
 	assert_int_equal(up(&o, &res), -ENOMEM);
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "could not set " IF " down again"));
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	assert_int_equal(rec.status.state, USBNET_STATE_FAILED);
 	assert_int_equal(rec.n_steps, 2);
-	assert_int_equal(rec.steps[0].kind, STEP_NM_UNMANAGED);
-	assert_int_equal(rec.steps[1].kind, STEP_LINK_UP);
+	assert_ptr_equal(rec.steps[0].kind, &step_nm_unmanaged);
+	assert_ptr_equal(rec.steps[1].kind, &step_link_up);
 	assert_false(fake_has_addr(&f, IFX, HOST));
 
 	/* down finishes the job */
@@ -273,9 +283,9 @@ static void test_up_without_networkmanager_is_fine(void **state)
 	assert_int_equal(up(&o, &res), 0);
 	assert_int_equal(res, USBNET_UP_CONFIGURED);
 	assert_int_equal(fake_log_find(&f, "nm.set_managed"), -1);
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	assert_int_equal(rec.n_steps, 3);
-	assert_int_equal(rec.steps[0].kind, STEP_LINK_UP);
+	assert_ptr_equal(rec.steps[0].kind, &step_link_up);
 }
 
 static void test_up_on_a_device_networkmanager_does_not_manage_records_no_nm_step(void **state)
@@ -324,9 +334,9 @@ static void test_address_already_there_is_not_recorded_as_ours(void **state)
 	fake_add_addr(&f, IFX, HOST);
 	assert_int_equal(up(&o, &res), 0);
 	assert_int_equal(fake_log_find(&f, "nl.addr_add"), -1);
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	for (size_t i = 0; i < rec.n_steps; i++)
-		assert_int_not_equal(rec.steps[i].kind, STEP_ADDR);
+		assert_ptr_not_equal(rec.steps[i].kind, &step_addr);
 	assert_int_equal(usbnet_down(ctx, IF), 0);
 	assert_true(fake_has_addr(&f, IFX, HOST));
 }
@@ -339,9 +349,9 @@ static void test_address_that_appears_meanwhile_eexist_is_not_recorded(void **st
 
 	fake_fail(&f, "nl.addr_add", 1, -EEXIST);
 	assert_int_equal(up(&o, &res), 0);
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	for (size_t i = 0; i < rec.n_steps; i++)
-		assert_int_not_equal(rec.steps[i].kind, STEP_ADDR);
+		assert_ptr_not_equal(rec.steps[i].kind, &step_addr);
 }
 
 static void test_record_of_a_replugged_interface_is_stale(void **state)
@@ -359,7 +369,7 @@ static void test_record_of_a_replugged_interface_is_stale(void **state)
 	assert_int_equal(res, USBNET_UP_CONFIGURED);
 	assert_true(fake_has_addr(&f, 9, HOST));
 	assert_int_equal(fake_log_find(&f, "nl.addr_del"), -1); /* nothing undone on the new one */
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
 	assert_int_equal(rec.ifindex, 9);
 }
 
