@@ -28,7 +28,6 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
 	be = ctx_backends(ctx);
 	if (!be)
 		return ctx_fail(ctx, -EIO, "cannot open the netlink or NetworkManager backend");
-	usbnet_prune(ctx);
 	r = lock_acquire(ctx->run_dir, ifname, LOCK_TIMEOUT_MS, &lock);
 	if (r == -EWOULDBLOCK)
 		return ctx_fail(ctx, r, "another usbnet-host is busy with %s (%s/%s.lock); try again",
@@ -36,6 +35,9 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname)
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot lock %s in %s: %s; nothing was undone%s", ifname,
 				ctx->run_dir, strerror(-r), RUN_DIR_HINT);
+	/* The others' leftovers first (this one is ours under the lock: prune skips it). */
+	usbnet_prune(ctx);
+	ctx_clear_error(ctx);
 
 	r = be->nl->link_get(be->nl_h, ifname, &link);
 	if (r < 0 && r != -ENODEV) {

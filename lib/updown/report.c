@@ -49,6 +49,21 @@ static int report_fill(struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 	return 0;
 }
 
+/* The record name's interface was renamed: its name now (unchanged when it was not). */
+static void renamed_to(struct usbnet_ctx *ctx, const char *name, char ifname[USBNET_IFNAMSIZ])
+{
+	const struct usbnet_backends *be = ctx_backends(ctx);
+	struct state_record *rec = malloc(sizeof(*rec));
+	struct nl_link_info link;
+
+	if (rec && be && be->nl->link_get(be->nl_h, name, &link) == -ENODEV &&
+	    journal_read(ctx, name, rec) >= 0 && rec->has_mac && be->nl->link_get_index &&
+	    be->nl->link_get_index(be->nl_h, rec->ifindex, &link) >= 0 &&
+	    journal_same_device(rec, link.ifindex, link.mac, link.has_mac))
+		snprintf(ifname, USBNET_IFNAMSIZ, "%s", link.ifname);
+	free(rec);
+}
+
 int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t *ret_n)
 {
 	struct usbnet_peer *peers = NULL;
@@ -85,6 +100,11 @@ int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t
 		if (listed)
 			continue;
 		snprintf(peer.ifname, sizeof(peer.ifname), "%s", names[j]);
+		renamed_to(ctx, names[j], peer.ifname);
+		for (size_t i = 0; i < n; i++)
+			listed = listed || strcmp(peers[i].ifname, peer.ifname) == 0;
+		if (listed)
+			continue;
 		peer.nm_managed = -1;
 		report_fill(ctx, &peer, &reps[k]);
 		if (reps[k].status.state == USBNET_STATE_UNCONFIGURED)

@@ -278,7 +278,6 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 		r = ctx_fail(ctx, -EIO, "cannot open the netlink or NetworkManager backend");
 		goto out;
 	}
-	usbnet_prune(ctx);
 
 	/* 1. Validate: nothing changes before this is done. */
 	r = find_peer(u, opts);
@@ -313,6 +312,10 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 			     ctx->run_dir, strerror(-r), RUN_DIR_HINT);
 		goto out;
 	}
+
+	/* The others' leftovers (this interface's record is ours under the lock). */
+	usbnet_prune(ctx);
+	ctx_clear_error(ctx);
 
 	/* 3. Already done? A stale or different record? */
 	r = take_over_record(u, m, words);
