@@ -221,6 +221,7 @@ void fake_clear_log(struct fake *f)
 {
 	f->n_log = 0;
 	f->n_mutating = 0;
+	f->n_calls = 0;
 	memset(f->counts, 0, sizeof(f->counts));
 }
 
@@ -238,12 +239,14 @@ static int call(struct fake *f, enum fake_op op, const char *fmt, ...)
 	if (f->n_log < FAKE_LOG_MAX)
 		snprintf(f->log[f->n_log++], sizeof(f->log[0]), "%s %s", op_names[op], args);
 	f->counts[op]++;
+	f->n_calls++;
 	if (op_mutates(op))
 		f->n_mutating++;
 	for (size_t i = 0; i < f->n_faults; i++) {
 		const struct fake_fault *x = &f->faults[i];
 		bool hit = (strcmp(x->op, op_names[op]) == 0 && x->nth == f->counts[op]) ||
-			   (strcmp(x->op, "*") == 0 && op_mutates(op) && x->nth == f->n_mutating);
+			   (strcmp(x->op, "*") == 0 && op_mutates(op) && x->nth == f->n_mutating) ||
+			   (strcmp(x->op, "**") == 0 && x->nth == f->n_calls);
 
 		if (!hit)
 			continue;

@@ -81,7 +81,7 @@ enum fake_event {
 };
 
 struct fake_fault {
-	const char *op; /* "nl.addr_add"...; "*" any mutating call */
+	const char *op; /* "nl.addr_add"...; "*" any mutating call; "**" any call */
 	unsigned nth;	/* 1-based count of such calls */
 	int err;	/* -errno */
 	enum fake_event event;
@@ -101,6 +101,7 @@ struct fake {
 	char log[FAKE_LOG_MAX][96];
 	size_t n_log;
 	unsigned n_mutating; /* calls that may change state (set_*, *_add, *_del) */
+	unsigned n_calls;    /* every call, for the "**" faults */
 	struct fake_fault faults[8];
 	size_t n_faults;
 	unsigned counts[64]; /* per op, for the faults (more than OP_COUNT) */
