@@ -25,7 +25,8 @@
 #include "core/ctx.h"
 #include "dns/dns-supervise.h"
 #include "dns/dnsmasq.h"
-#include "core/state.h"
+#include "core/journal.h"
+#include "dns/dns-up.h"
 
 static const char *errno_name(int e)
 {
@@ -147,6 +148,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 7 && strcmp(argv[1], "record") == 0) {
 		struct state_record rec = {0};
+		struct dnsmasq_step *d = (struct dnsmasq_step *)rec.steps[0].data.bytes;
+		struct usbnet_ctx *ctx = NULL;
 
 		snprintf(rec.ifname, sizeof(rec.ifname), "%s", argv[3]);
 		rec.ifindex = (int)if_nametoindex(argv[3]);
@@ -154,11 +157,16 @@ int main(int argc, char **argv)
 		rec.status.state = USBNET_STATE_CONFIGURED;
 		rec.status.has_host = usbnet_ip4_parse(argv[4], true, &rec.status.host) == 0;
 		rec.status.rtt_us = -1;
-		rec.steps[0].kind = STEP_DNSMASQ;
-		if (handle_from(argv[5], argv[6], &rec.steps[0].dns) < 0 || !rec.status.has_host)
+		rec.steps[0].kind = &step_dnsmasq;
+		rec.steps[0].done = true;
+		if (handle_from(argv[5], argv[6], &d->h) < 0 || !rec.status.has_host)
 			return fail(-EINVAL, "bad record arguments");
 		rec.n_steps = 1;
-		r = state_write(argv[2], &rec);
+		r = usbnet_ctx_new("", argv[2], &ctx);
+		if (r < 0)
+			return fail(r, strerror(-r));
+		r = journal_write(ctx, &rec);
+		usbnet_ctx_free(ctx);
 		return r < 0 ? fail(r, strerror(-r)) : 0;
 	}
 	if (argc >= 4 && strcmp(argv[1], "supervise") == 0)
