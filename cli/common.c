@@ -81,6 +81,24 @@ int cli_status_for(int err)
 	}
 }
 
+/* The library says what its failure means; errno values are only the CLI's own. */
+static int status_for_outcome(enum usbnet_outcome o, int err)
+{
+	switch (o) {
+	case USBNET_OUTCOME_BAD_INPUT:
+		return EXIT_USAGE;
+	case USBNET_OUTCOME_NO_PEER:
+		return EXIT_NO_PEER;
+	case USBNET_OUTCOME_FAILED:
+	case USBNET_OUTCOME_ROLLED_BACK:
+	case USBNET_OUTCOME_LEFT:
+		return EXIT_FAILED;
+	case USBNET_OUTCOME_OK:
+	default:
+		return cli_status_for(err);
+	}
+}
+
 int cli_fail(struct usbnet_ctx *ctx, int err, const char *what)
 {
 	const char *msg = ctx ? usbnet_ctx_error(ctx) : "";
@@ -91,7 +109,7 @@ int cli_fail(struct usbnet_ctx *ctx, int err, const char *what)
 	else
 		fprintf(stderr, "%s: %s", what, strerror(-err));
 	fputc('\n', stderr);
-	return cli_status_for(err);
+	return ctx ? status_for_outcome(usbnet_ctx_outcome(ctx), err) : cli_status_for(err);
 }
 
 struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status)

@@ -38,7 +38,7 @@ static int check_nm(struct usbnet_ctx *ctx, const struct usbnet_backends *be, co
 	if (r < 0)
 		return ctx_fail(ctx, r, "could not ask NetworkManager about %s: %s", ifname,
 				nm_words(be, r));
-	return ctx_fail(ctx, -EOPNOTSUPP,
+	return ctx_fail_input(ctx, -EOPNOTSUPP,
 			"NetworkManager manages the %s %s; nothing was changed: usbnet-host does "
 			"not bridge devices NetworkManager manages. Either share the uplink with "
 			"up --gateway, or make the bridge in NetworkManager with both ports: "
@@ -68,7 +68,7 @@ static int check_movable(struct usbnet_ctx *ctx, const struct usbnet_backends *b
 	for (size_t i = 0; i < n; i++) {
 		usbnet_ip4_format(&a[i].ip, s, sizeof(s));
 		if (!(a[i].flags & IFA_F_PERMANENT)) {
-			r = ctx_fail(
+			r = ctx_fail_input(
 			    ctx, -EOPNOTSUPP,
 			    "%s on the uplink %s has a lifetime (%u s): a DHCP client owns "
 			    "it and would keep renewing it on %s, not on a bridge; nothing "
@@ -78,7 +78,7 @@ static int check_movable(struct usbnet_ctx *ctx, const struct usbnet_backends *b
 			goto out;
 		}
 		if (a[i].label[0] && strcmp(a[i].label, u->ifname) != 0) {
-			r = ctx_fail(ctx, -EOPNOTSUPP,
+			r = ctx_fail_input(ctx, -EOPNOTSUPP,
 				     "%s on the uplink %s has the label %s, which a bridge cannot "
 				     "carry; nothing was changed",
 				     s, u->ifname, a[i].label);
@@ -93,7 +93,7 @@ static int check_movable(struct usbnet_ctx *ctx, const struct usbnet_backends *b
 				strerror(-r));
 	for (size_t i = 0; i < n; i++)
 		if (a[i].scope == RT_SCOPE_UNIVERSE && (a[i].flags & IFA_F_PERMANENT)) {
-			r = ctx_fail(
+			r = ctx_fail_input(
 			    ctx, -EOPNOTSUPP,
 			    "the uplink %s has a static IPv6 address, and bridge mode moves "
 			    "IPv4 only; nothing was changed: move it to a bridge by hand, or "
@@ -103,7 +103,7 @@ static int check_movable(struct usbnet_ctx *ctx, const struct usbnet_backends *b
 		}
 	r = be->br->route_list_full(be->br_h, u->ifindex, &rt, &n);
 	if (r == -EOPNOTSUPP)
-		r = ctx_fail(ctx, r,
+		r = ctx_fail_input(ctx, r,
 			     "a multipath route goes through the uplink %s; it cannot be moved to "
 			     "a bridge leg by leg; nothing was changed",
 			     u->ifname);
@@ -139,7 +139,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 	if (uplink[0]) {
 		r = be->br->link_detail(be->br_h, uplink, &u);
 		if (r == -ENODEV)
-			return ctx_fail(
+			return ctx_fail_input(
 			    ctx, -EINVAL,
 			    "there is no interface %s to use as the uplink; nothing was "
 			    "changed: name the LAN interface with --uplink IF",
@@ -147,19 +147,19 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 		if (r < 0)
 			return ctx_fail(ctx, r, "cannot look up %s: %s", uplink, strerror(-r));
 		if (u.ifindex == peer_ifindex)
-			return ctx_fail(
+			return ctx_fail_input(
 			    ctx, -EINVAL,
 			    "the uplink cannot be the peer %s itself; nothing was changed: "
 			    "name the LAN interface with --uplink IF",
 			    peer);
 		if (u.loopback)
-			return ctx_fail(
+			return ctx_fail_input(
 			    ctx, -EINVAL,
 			    "the loopback %s cannot be an uplink; nothing was changed: name "
 			    "the LAN interface with --uplink IF",
 			    uplink);
 		if (u.wireless)
-			return ctx_fail(
+			return ctx_fail_input(
 			    ctx, -EOPNOTSUPP,
 			    "the uplink %s is Wi-Fi: a Wi-Fi station cannot be a bridge "
 			    "port (the access point accepts only its own MAC address from "
@@ -171,7 +171,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 		if (strcmp(u.kind, "bridge") == 0) {
 			/* The host's LAN is a bridge already: the peer joins it. */
 			if (want_bridge && *want_bridge && strcmp(want_bridge, uplink) != 0)
-				return ctx_fail(
+				return ctx_fail_input(
 				    ctx, -EINVAL,
 				    "the uplink %s is itself a bridge; nothing was changed: "
 				    "join it with --bridge-name %s, or name the LAN "
@@ -184,16 +184,16 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 	snprintf(p.name, sizeof(p.name), "%s",
 		 want_bridge && *want_bridge ? want_bridge : BRIDGE_DEFAULT_NAME);
 	if (!ifname_valid(p.name) || (want_bridge && strlen(want_bridge) >= USBNET_IFNAMSIZ))
-		return ctx_fail(ctx, -EINVAL,
+		return ctx_fail_input(ctx, -EINVAL,
 				"\"%s\" cannot be a bridge's name; nothing was changed",
 				want_bridge ? want_bridge : "");
 	if (strcmp(p.name, peer) == 0)
-		return ctx_fail(ctx, -EINVAL, "the bridge cannot be the peer %s itself", peer);
+		return ctx_fail_input(ctx, -EINVAL, "the bridge cannot be the peer %s itself", peer);
 	r = be->br->link_detail(be->br_h, p.name, &b);
 	if (r >= 0) {
 		bridge_exists = true;
 		if (strcmp(b.kind, "bridge") != 0)
-			return ctx_fail(ctx, -EINVAL,
+			return ctx_fail_input(ctx, -EINVAL,
 					"%s exists and is not a bridge; nothing was changed: name "
 					"another with --bridge-name NAME",
 					p.name);
@@ -205,7 +205,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 	}
 	if (have_uplink && u.master) {
 		if (!bridge_exists || u.master != b.ifindex)
-			return ctx_fail(
+			return ctx_fail_input(
 			    ctx, -EINVAL,
 			    "the uplink %s is a port of another bridge already; nothing "
 			    "was changed: join that bridge with --bridge-name, or name "
@@ -218,7 +218,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 		if (r < 0)
 			return r;
 		if (!u.has_mac)
-			return ctx_fail(
+			return ctx_fail_input(
 			    ctx, -EOPNOTSUPP,
 			    "the uplink %s has no Ethernet address; nothing was changed", uplink);
 		r = check_movable(ctx, be, &u);
@@ -227,7 +227,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 		snprintf(p.uplink, sizeof(p.uplink), "%s", uplink);
 	}
 	if (!bridge_exists && !have_uplink)
-		return ctx_fail(ctx, -EINVAL,
+		return ctx_fail_input(ctx, -EINVAL,
 				"no uplink for the bridge %s (the host has no default route); "
 				"nothing was changed: name the LAN interface with --uplink IF",
 				p.name);
@@ -235,7 +235,7 @@ int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, c
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot look up %s: %s", peer, strerror(-r));
 	if (pd.master && (!bridge_exists || pd.master != b.ifindex))
-		return ctx_fail(ctx, -EINVAL,
+		return ctx_fail_input(ctx, -EINVAL,
 				"%s is a port of another bridge already; nothing was changed",
 				peer);
 	*ret = p;

@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "bridge/bridge-state.h"
-#include "core/state.h"
+#include "core/journal.h"
 
 #define BRIDGE_MAGIC "usbnet-host-bridge 1"
 
@@ -475,7 +475,7 @@ int bridge_state_read(const char *run_dir, const char *name, struct bridge_recor
 	r = bridge_path(run_dir, name, path, sizeof(path));
 	if (r < 0)
 		return r;
-	r = state_file_read(path, &data, &len);
+	r = journal_file_read(path, &data, &len);
 	if (r < 0)
 		return r;
 	r = bridge_state_parse(data, len, ret);
@@ -496,7 +496,7 @@ int bridge_state_write(const char *run_dir, const struct bridge_record *rec)
 	r = bridge_state_serialize(rec, &text);
 	if (r < 0)
 		return r;
-	r = state_file_write(run_dir, path, text);
+	r = journal_file_write(run_dir, path, text);
 	free(text);
 	return r;
 }

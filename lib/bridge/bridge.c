@@ -24,6 +24,7 @@
 #include <linux/rtnetlink.h>
 
 #include "bridge/bridge-state.h"
+#include "bridge/bridge-shared.h"
 #include "bridge/bridge.h"
 #include "core/lock.h"
 
@@ -193,30 +194,54 @@ out:
 	return r < 0 ? r : 0;
 }
 
-static int join(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-		const struct bridge_plan *plan, int *ret_bridge_ifindex)
+/* A join that failed halfway: leave again (the last one out undoes what was made), keeping
+ * the failure's explanation. */
+static void unjoin(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *name,
+		   const char *peer)
+{
+	char why[sizeof(ctx->error)];
+	enum usbnet_outcome o = ctx->outcome;
+	int r;
+
+	snprintf(why, sizeof(why), "%s", ctx->error);
+	r = bridge_leave(ctx, be, name, peer);
+	if (r < 0) {
+		char undo_why[sizeof(ctx->error)];
+
+		snprintf(undo_why, sizeof(undo_why), "%s", ctx->error);
+		snprintf(ctx->error, sizeof(ctx->error), "%s", why);
+		ctx_fail_append(ctx, "and the bridge %s could not be given back: %s", name,
+				undo_why);
+	} else {
+		snprintf(ctx->error, sizeof(ctx->error), "%s", why);
+	}
+	ctx->outcome = o;
+}
+
+int bridge_join(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *name,
+		const char *uplink, const char *peer, int peer_ifindex, int *ret_bridge_ifindex)
 {
 	struct bridge_record *br;
 	struct nl_link_detail b = {}, u = {};
-	bool listed = false;
+	bool listed = false, listed_now = false;
 	int lock = -1, r;
 
 	br = calloc(1, sizeof(*br));
 	if (!br)
 		return -ENOMEM;
-	r = bridge_lock(ctx, plan->name, &lock);
+	r = bridge_lock(ctx, name, &lock);
 	if (r < 0)
 		goto out;
-	r = shared_read(ctx, plan->name, br);
+	r = shared_read(ctx, name, br);
 	if (r == -ENOENT) {
 		memset(br, 0, sizeof(*br));
-		strcpy(br->name, plan->name);
+		strcpy(br->name, name);
 	} else if (r < 0) {
 		goto out;
 	}
-	r = be->br->link_detail(be->br_h, plan->name, &b);
+	r = be->br->link_detail(be->br_h, name, &b);
 	if (r < 0 && r != -ENODEV) {
-		ctx_fail(ctx, r, "cannot look up %s: %s", plan->name, strerror(-r));
+		ctx_fail(ctx, r, "cannot look up %s: %s", name, strerror(-r));
 		goto out;
 	}
 	if (br->ifindex > 0 && (r == -ENODEV || b.ifindex != br->ifindex)) {
@@ -224,37 +249,38 @@ static int join(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		    ctx, -EBADMSG,
 		    "the bridge record %s/%s.bridge describes a bridge that is gone; check "
 		    "%s by hand (its addresses and routes), then remove the file",
-		    ctx->run_dir, plan->name, br->uplink[0] ? br->uplink : "the uplink");
+		    ctx->run_dir, name, br->uplink[0] ? br->uplink : "the uplink");
 		goto out;
 	}
 	for (size_t i = 0; i < br->n_users; i++)
-		if (strcmp(br->users[i].ifname, plan->peer) == 0)
+		if (strcmp(br->users[i].ifname, peer) == 0)
 			listed = true;
 	if (!listed) {
 		if (br->n_users >= BRIDGE_MAX_USERS) {
-			r = ctx_fail(ctx, -E2BIG, "the bridge %s has %d peers already", plan->name,
+			r = ctx_fail(ctx, -E2BIG, "the bridge %s has %d peers already", name,
 				     BRIDGE_MAX_USERS);
 			goto out;
 		}
-		strcpy(br->users[br->n_users].ifname, plan->peer);
-		br->users[br->n_users++].ifindex = plan->peer_ifindex;
+		strcpy(br->users[br->n_users].ifname, peer);
+		br->users[br->n_users++].ifindex = peer_ifindex;
+		listed_now = true;
 		r = shared_write(ctx, br);
 		if (r < 0)
 			goto out;
 	}
-	if (plan->uplink[0]) {
+	if (uplink[0]) {
 		/* Another peer may have moved it while this one waited for the lock. */
-		r = be->br->link_detail(be->br_h, plan->uplink, &u);
+		r = be->br->link_detail(be->br_h, uplink, &u);
 		if (r < 0) {
-			ctx_fail(ctx, r, "cannot look up the uplink %s: %s", plan->uplink,
+			ctx_fail(ctx, r, "cannot look up the uplink %s: %s", uplink,
 				 strerror(-r));
 			goto out;
 		}
 	}
 	if (b.ifindex == 0) {
-		if (!plan->uplink[0] || !u.has_mac) {
+		if (!uplink[0] || !u.has_mac) {
 			r = ctx_fail(ctx, -EINVAL, "no uplink to make the bridge %s with",
-				     plan->name);
+				     name);
 			goto out;
 		}
 		r = push(ctx, br, (struct bstep){.kind = BSTEP_CREATE});
@@ -262,9 +288,9 @@ static int join(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 			r = shared_write(ctx, br);
 		if (r < 0)
 			goto out;
-		r = be->br->bridge_add(be->br_h, plan->name, u.mac, &b.ifindex);
+		r = be->br->bridge_add(be->br_h, name, u.mac, &b.ifindex);
 		if (r < 0) {
-			ctx_fail(ctx, r, "could not create the bridge %s: %s", plan->name,
+			ctx_fail(ctx, r, "could not create the bridge %s: %s", name,
 				 strerror(-r));
 			goto out;
 		}
@@ -273,8 +299,8 @@ static int join(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		if (r < 0)
 			goto out;
 		ctx_log(ctx, USBNET_LOG_INFO,
-			"%s: bridge created (forward delay 0, STP off, MAC of %s)", plan->name,
-			plan->uplink);
+			"%s: bridge created (forward delay 0, STP off, MAC of %s)", name,
+			uplink);
 	} else if (br->ifindex == 0) {
 		/* The user's bridge (joined, never deleted: no create step), or ours from a run
 		 * that stopped before it could write where the bridge it made is. */
@@ -283,20 +309,20 @@ static int join(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		if (r < 0)
 			goto out;
 	}
-	if (plan->uplink[0] && u.master != b.ifindex) {
+	if (uplink[0] && u.master != b.ifindex) {
 		if (u.master) {
 			r = ctx_fail(ctx, -EINVAL, "the uplink %s became a port of another bridge",
-				     plan->uplink);
+				     uplink);
 			goto out;
 		}
-		if (br->uplink[0] && strcmp(br->uplink, plan->uplink) != 0) {
+		if (br->uplink[0] && strcmp(br->uplink, uplink) != 0) {
 			r = ctx_fail(ctx, -EINVAL,
 				     "the bridge %s has the uplink %s already; nothing was changed "
 				     "for %s",
-				     plan->name, br->uplink, plan->uplink);
+				     name, br->uplink, uplink);
 			goto out;
 		}
-		strcpy(br->uplink, plan->uplink);
+		strcpy(br->uplink, uplink);
 		br->uplink_ifindex = u.ifindex;
 		r = move_uplink(ctx, be, br, &u);
 		if (r < 0)
@@ -304,79 +330,16 @@ static int join(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		ctx_log(ctx, USBNET_LOG_INFO,
 			"%s: the uplink %s is a port, its addresses and routes "
 			"are on the bridge",
-			plan->name, plan->uplink);
+			name, uplink);
 	}
 	*ret_bridge_ifindex = b.ifindex;
 	r = 0;
 out:
 	lock_release(lock);
 	free(br);
+	if (r < 0 && listed_now)
+		unjoin(ctx, be, name, peer);
 	return r;
-}
-
-static int record(struct usbnet_ctx *ctx, struct state_record *rec, enum state_step_kind kind,
-		  const char *name)
-{
-	struct state_step s = {.kind = kind};
-	int r;
-
-	for (size_t i = 0; i < rec->n_steps; i++)
-		if (rec->steps[i].kind == kind && strcmp(rec->steps[i].name, name) == 0)
-			return 1;
-	if (rec->n_steps >= STATE_MAX_STEPS)
-		return ctx_fail(ctx, -E2BIG, "too many steps recorded for %s", rec->ifname);
-	snprintf(s.name, sizeof(s.name), "%s", name);
-	rec->steps[rec->n_steps++] = s;
-	r = state_write(ctx->run_dir, rec);
-	if (r < 0)
-		return ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s",
-				ctx->run_dir, rec->ifname, strerror(-r));
-	return 0;
-}
-
-int bridge_apply(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct state_record *rec,
-		 const struct bridge_plan *plan)
-{
-	struct nl_link_detail pd;
-	int r, bridge_ifindex = 0;
-
-	r = record(ctx, rec, STEP_BRIDGE_JOIN, plan->name);
-	if (r < 0)
-		return r;
-	r = join(ctx, be, plan, &bridge_ifindex);
-	if (r < 0)
-		return r;
-	r = be->br->link_detail(be->br_h, plan->peer, &pd);
-	if (r < 0)
-		return ctx_fail(ctx, r, "cannot look up %s: %s", plan->peer, strerror(-r));
-	if (pd.master == bridge_ifindex)
-		return 0;
-	r = record(ctx, rec, STEP_BRIDGE_PORT, plan->name);
-	if (r < 0)
-		return r;
-	r = be->br->link_set_master(be->br_h, plan->peer_ifindex, bridge_ifindex);
-	if (r < 0)
-		return ctx_fail(ctx, r, "could not make %s a port of %s: %s", plan->peer,
-				plan->name, strerror(-r));
-	ctx_log(ctx, USBNET_LOG_INFO, "%s: a port of %s", plan->peer, plan->name);
-	return 0;
-}
-
-bool bridge_in_place(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-		     const struct state_record *rec, const char *name)
-{
-	struct nl_link_detail b, pd;
-	bool port = false;
-
-	for (size_t i = 0; i < rec->n_steps; i++)
-		if (rec->steps[i].kind == STEP_BRIDGE_PORT && strcmp(rec->steps[i].name, name) == 0)
-			port = true;
-	if (!port || !be->br)
-		return false;
-	if (be->br->link_detail(be->br_h, name, &b) < 0 ||
-	    be->br->link_detail(be->br_h, rec->ifname, &pd) < 0)
-		return false;
-	return pd.ifindex == rec->ifindex && pd.master == b.ifindex && pd.up;
 }
 
 /* ---- leaving ----------------------------------------------------------------------------- */
@@ -463,8 +426,7 @@ static int undo_shared(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 	return 0;
 }
 
-/* 1: the bridge's shared part was undone too (this was the last peer). */
-static int leave(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *name,
+int bridge_leave(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *name,
 		 const char *peer)
 {
 	struct bridge_record *br;
@@ -519,54 +481,20 @@ out:
 	return r;
 }
 
-int bridge_undo_step(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-		     const struct state_record *rec, const struct state_step *s, char *phrase,
-		     size_t len)
+/* ---- the entry point ------------------------------------------------------------------- */
+
+int bridge_apply(struct step_env *env, const struct bridge_plan *plan)
 {
-	struct nl_link_detail b, pd;
+	struct bridge_join_data j = {};
+	struct bridge_port_data p = {};
 	int r;
 
-	if (!be->br)
-		return ctx_fail(ctx, -EOPNOTSUPP, "bridge mode is not available in this build");
-	if (s->kind == STEP_BRIDGE_PORT) {
-		r = be->br->link_detail(be->br_h, rec->ifname, &pd);
-		if (r == -ENODEV || (r >= 0 && pd.ifindex != rec->ifindex)) {
-			snprintf(phrase, len, "%s is gone from %s", rec->ifname, s->name);
-			return 0;
-		}
-		if (r < 0)
-			return ctx_fail(ctx, r, "cannot look up %s: %s", rec->ifname, strerror(-r));
-		/* Only out of the bridge we put it in. */
-		if (pd.master && be->br->link_detail(be->br_h, s->name, &b) >= 0 &&
-		    b.ifindex == pd.master) {
-			r = be->br->link_set_master(be->br_h, rec->ifindex, 0);
-			if (r < 0 && r != -ENODEV)
-				return ctx_fail(ctx, r, "could not take %s out of %s: %s",
-						rec->ifname, s->name, strerror(-r));
-		}
-		snprintf(phrase, len, "%s taken out of %s", rec->ifname, s->name);
-		return 0;
-	}
-	r = leave(ctx, be, s->name, rec->ifname);
+	snprintf(j.name, sizeof(j.name), "%s", plan->name);
+	snprintf(j.uplink, sizeof(j.uplink), "%s", plan->uplink);
+	r = journal_apply(env, &step_bridge_join, &j);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		snprintf(phrase, len, "the bridge %s undone (the last peer left)", s->name);
-	else
-		snprintf(phrase, len, "%s left the bridge %s to its other peers", rec->ifname,
-			 s->name);
-	return 0;
-}
-
-int bridge_leave_all(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-		     const struct state_record *rec)
-{
-	for (size_t i = rec->n_steps; i-- > 0;)
-		if (rec->steps[i].kind == STEP_BRIDGE_JOIN) {
-			int r = leave(ctx, be, rec->steps[i].name, rec->ifname);
-
-			if (r < 0)
-				return r;
-		}
-	return 0;
+	snprintf(p.name, sizeof(p.name), "%s", plan->name);
+	r = journal_apply(env, &step_bridge_port, &p);
+	return r < 0 ? r : 0;
 }

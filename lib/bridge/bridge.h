@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include "core/backend.h"
 #include "core/ctx.h"
-#include "core/state.h"
+#include "core/journal.h"
+#include "core/step.h"
 
 #define BRIDGE_DEFAULT_NAME "usbnet-br0"
 
@@ -29,26 +30,38 @@ struct bridge_plan {
  * interface), the bridge (given, the uplink itself when that is a bridge, or the default
  * name), NetworkManager. Errors: -EINVAL (unknown or unfit uplink or bridge), -EOPNOTSUPP
  * (Wi-Fi, NetworkManager manages the uplink, addresses or routes that cannot be moved), with
- * the explanation in ctx.
+ * the explanation in ctx. A refusal of the plan is ctx_fail_input() (bad input, nothing
+ * changed); a lookup that failed is ctx_fail().
  */
 int bridge_plan_make(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *peer,
 		     int peer_ifindex, const char *want_uplink, const char *want_bridge,
 		     struct bridge_plan *ret);
-/* Under the peer's lock, its record written: join the bridge (made, and the uplink moved,
- * by the first peer, under the bridge's own lock), then make the peer a port. Every step is
- * written ahead into rec or into the shared record; on failure the caller undoes rec. */
-int bridge_apply(struct usbnet_ctx *ctx, const struct usbnet_backends *be, struct state_record *rec,
-		 const struct bridge_plan *plan);
-/* Whether the peer is still a port of the bridge its record names. */
-bool bridge_in_place(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-		     const struct state_record *rec, const char *name);
-/* The undo of STEP_BRIDGE_JOIN (leave: the last one out takes the bridge down and gives the
- * uplink its addresses and routes back) and STEP_BRIDGE_PORT; phrase says what was done. */
-int bridge_undo_step(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-		     const struct state_record *rec, const struct state_step *s, char *phrase,
-		     size_t len);
-/* A peer that is gone: its port went with it; leave the bridges it joined. */
-int bridge_leave_all(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-		     const struct state_record *rec);
+/*
+ * Under the peer's lock, its record env->rec on disk: join the bridge (made, and the uplink
+ * moved, by the first peer, under the bridge's own lock), then make the peer a port: two
+ * steps, journal_apply(env, &step_bridge_join, ...) and journal_apply(env, &step_bridge_port,
+ * ...). A step an earlier up recorded is checked and made again only when it is not in place
+ * (a port detached by hand). On failure, the step that failed left nothing; the caller undoes
+ * the record (journal_undo).
+ */
+int bridge_apply(struct step_env *env, const struct bridge_plan *plan);
+
+/* The step kinds (updown/step-kinds.c). Their record lines are "bridge-join NAME" and
+ * "bridge-port NAME". bridge-join is host-wide (the peer is listed in RUN_DIR/NAME.bridge;
+ * undone: it leaves, the last one out takes the bridge down and gives the uplink its addresses
+ * and routes back); bridge-port is the link's (undone: out of the bridge). */
+extern const struct step_kind step_bridge_join, step_bridge_port;
+
+/* A step's data. */
+struct bridge_join_data {
+	char name[USBNET_IFNAMSIZ];
+	/* The uplink to move into the bridge ("": none). Not in the record line: a parsed step
+	 * has "", and the undo works from the name alone (the shared record knows the uplink). */
+	char uplink[USBNET_IFNAMSIZ];
+};
+
+struct bridge_port_data {
+	char name[USBNET_IFNAMSIZ];
+};
 
 #endif

@@ -169,10 +169,15 @@ struct usbnet_dns_ops {
 };
 
 /* What discover asks of the link (probe.c). */
+/* The i-th address ARP probes ask for: the profiles' device addresses first (*ret_profile
+ * names the profile), then a bounded sweep (*ret_profile NULL); -ERANGE past the last. */
+typedef int (*probe_target_fn)(unsigned i, struct in_addr *ret, const char **ret_profile);
+
 struct probe_request {
 	int ifindex;
 	char ifname[USBNET_IFNAMSIZ];
 	unsigned timeout_ms;
+	probe_target_fn target; /* updown/auto-choice.c's probe_target */
 };
 
 struct usbnet_probe_ops {

@@ -31,6 +31,7 @@ struct usbnet_ctx {
 	 * are opened: set by usbnet_ctx_new(), so that core/ knows no subsystem. */
 	const struct step_kind *const *step_kinds;
 	int (*open_backends)(struct usbnet_ctx *ctx);
+	probe_target_fn probe_target; /* what discover asks the link for (profiles, sweep) */
 	enum usbnet_outcome outcome; /* of the last failure: what the CLI's exit status is */
 };
 

@@ -482,7 +482,7 @@ int usbnet_find_peer(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_p
 	 * out of /sys/class/net. */
 	if (!ifname || !*ifname || strlen(ifname) >= USBNET_IFNAMSIZ || strchr(ifname, '/') ||
 	    strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
-		return ctx_fail(ctx, -ENODEV, "no network interface named \"%s\"",
+		return ctx_fail_no_peer(ctx, -ENODEV, "no network interface named \"%s\"",
 				ifname ? ifname : "");
 
 	udev = udev_new();
@@ -490,7 +490,7 @@ int usbnet_find_peer(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_p
 		return ctx_fail(ctx, -ENOMEM, "cannot create a udev context");
 	dev = udev_device_new_from_subsystem_sysname(udev, "net", ifname);
 	if (!dev) {
-		r = ctx_fail(ctx, -ENODEV, "no network interface named \"%s\"", ifname);
+		r = ctx_fail_no_peer(ctx, -ENODEV, "no network interface named \"%s\"", ifname);
 		goto out;
 	}
 	r = discover_peer_from_udev(dev, &peer);

@@ -101,6 +101,7 @@ struct engine {
 	uint32_t xid;
 	uint16_t v6id, v6seq;
 	unsigned n_profile_targets, sweep_next, sweep_end;
+	probe_target_fn target;
 	int64_t next_arp, next_sweep, next_dhcp, next_v6, first_dhcp;
 	bool v6_answered, offered;
 	bool carrier; /* nothing is sent before: a USB peer's carrier can come a second late */
@@ -175,7 +176,7 @@ static const char *target_profile(const struct engine *e, struct in_addr a, bool
 		struct in_addr t;
 		const char *id;
 
-		if (probe_target(i, &t, &id) < 0)
+		if (e->target(i, &t, &id) < 0)
 			return NULL;
 		if (t.s_addr == a.s_addr) {
 			*ret_is_target = true;
@@ -302,7 +303,7 @@ static void send_due(struct engine *e, int64_t now)
 
 	if (now >= e->next_arp) {
 		for (unsigned i = 0; i < e->n_profile_targets; i++)
-			if (probe_target(i, &t, &id) == 0)
+			if (e->target(i, &t, &id) == 0)
 				arp_send(e->pfd, e->req->ifindex, frame,
 					 arp_build_probe(frame, e->mac, t));
 		e->next_arp = now + ARP_ROUND_MS;
@@ -315,7 +316,7 @@ static void send_due(struct engine *e, int64_t now)
 		e->next_sweep = now + SWEEP_ROUND_MS;
 	}
 	for (unsigned k = 0; k < SWEEP_BATCH && e->sweep_next < e->sweep_end; k++, e->sweep_next++)
-		if (probe_target(e->sweep_next, &t, &id) == 0)
+		if (e->target(e->sweep_next, &t, &id) == 0)
 			arp_send(e->pfd, e->req->ifindex, frame, arp_build_probe(frame, e->mac, t));
 	if (now >= e->next_dhcp && !e->offered) {
 		size_t len = dhcp_build_discover(frame, e->mac, e->xid, (uint16_t)(now / 1000));
@@ -358,6 +359,9 @@ static int engine_run(void *h, const struct probe_request *req, struct usbnet_pr
 
 	(void)h;
 	memset(ret, 0, sizeof(*ret));
+	if (!req->target)
+		return -EINVAL;
+	e.target = req->target;
 	snprintf(ret->ifname, sizeof(ret->ifname), "%s", req->ifname);
 	ret->timeout_ms = req->timeout_ms;
 	r = link_mac(req->ifname, e.mac);
@@ -373,10 +377,10 @@ static int engine_run(void *h, const struct probe_request *req, struct usbnet_pr
 		memset(rnd, 0x5a, sizeof(rnd));
 	e.xid = (uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | rnd[3];
 	e.v6id = (uint16_t)(rnd[4] << 8 | rnd[5]);
-	while (probe_target(e.n_profile_targets, &t, &id) == 0 && id)
+	while (e.target(e.n_profile_targets, &t, &id) == 0 && id)
 		e.n_profile_targets++;
 	e.sweep_end = e.n_profile_targets;
-	while (probe_target(e.sweep_end, &t, &id) == 0)
+	while (e.target(e.sweep_end, &t, &id) == 0)
 		e.sweep_end++;
 	e.sweep_next = e.sweep_end;
 
@@ -451,9 +455,9 @@ int usbnet_probe(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet
 
 	ctx_clear_error(ctx);
 	if (!ifname_valid(ifname))
-		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
+		return ctx_fail_input(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
 	if (opts->timeout_ms > USBNET_PROBE_MAX_MS)
-		return ctx_fail(ctx, -EINVAL, "a probe lasts at most %u s",
+		return ctx_fail_input(ctx, -EINVAL, "a probe lasts at most %u s",
 				USBNET_PROBE_MAX_MS / 1000);
 	be = ctx_backends(ctx);
 	if (!be)
@@ -462,7 +466,7 @@ int usbnet_probe(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet
 		return ctx_fail(ctx, -EOPNOTSUPP, "no probe backend");
 	r = be->nl->link_get(be->nl_h, ifname, &link);
 	if (r == -ENODEV)
-		return ctx_fail(ctx, r, "there is no interface %s", ifname);
+		return ctx_fail_no_peer(ctx, r, "there is no interface %s", ifname);
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot look up %s: %s", ifname, strerror(-r));
 	r = usbnet_find_peer(ctx, ifname, &peer);
@@ -470,6 +474,7 @@ int usbnet_probe(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet
 		if (r == -ENODEV || !usbnet_ctx_error(ctx)[0])
 			ctx_fail(ctx, -EMEDIUMTYPE, "%s is not a USB network peer", ifname);
 		ctx_fail_append(ctx, "nothing was sent (name it with --force to probe it anyway)");
+		ctx_set_outcome(ctx, USBNET_OUTCOME_BAD_INPUT);
 		return -EMEDIUMTYPE;
 	}
 	if (r < 0 && r != -ENODEV && r != -EMEDIUMTYPE)
@@ -495,6 +500,7 @@ int usbnet_probe(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet
 	req.ifindex = link.ifindex;
 	snprintf(req.ifname, sizeof(req.ifname), "%s", ifname);
 	req.timeout_ms = opts->timeout_ms ? opts->timeout_ms : USBNET_PROBE_DEFAULT_MS;
+	req.target = ctx->probe_target;
 	rp = be->probe->run(be->probe_h, &req, ret);
 	if (rp < 0)
 		ctx_fail(ctx, rp, "could not probe %s: %s%s", ifname, strerror(-rp),

@@ -100,36 +100,4 @@ int ipv6_neigh_mac(int ifindex, const struct in6_addr *addr, char ret_mac[18]);
 
 /* ---- the host's address for up --auto (probe-choice.c) ------------------------------------- */
 
-enum auto_choice {
-	AUTO_NONE = 0,
-	AUTO_PROFILE,	 /* the peer's address is a profile's device address: its host address */
-	AUTO_LOWEST_FREE, /* the lowest free address in the peer's subnet */
-	AUTO_LINK_LOCAL, /* no IPv4 found: RFC 3927 */
-	AUTO_DHCP,	 /* the peer serves DHCP */
-};
-
-const char *auto_choice_name(enum auto_choice c); /* "profile", "lowest-free"... */
-int auto_choice_from_name(const char *s, enum auto_choice *ret);
-
-/* The finding that gives the peer's IPv4 address, best first: the peer's own words (an ARP
- * answer or announcement) before traffic; NULL when none has one. */
-const struct usbnet_finding *auto_peer_finding(const struct usbnet_probe_result *r);
-/* The DHCP offer, or NULL. */
-const struct usbnet_finding *auto_dhcp_finding(const struct usbnet_probe_result *r);
-/* The profile whose device address is peer (host address in ret_host); NULL when none. */
-const char *auto_profile_for(struct in_addr peer, struct usbnet_ip4 *ret_host);
-/* The prefix to assume for a peer address found without one: /16 in 169.254/16, else /24. */
-uint8_t auto_prefix_for(struct in_addr peer);
-/* The i-th candidate host address (0-based) in peer's subnet, lowest first, skipping the
- * network and broadcast addresses and the peer: -ERANGE past the last. */
-int auto_candidate(struct in_addr peer, uint8_t prefix, unsigned i, struct usbnet_ip4 *ret);
-/* RFC 3927 2.1: an address in 169.254.1.0-169.254.254.255, pseudo-random but the same for
- * the same MAC and attempt, so that a host keeps its address across runs. */
-void auto_link_local(const uint8_t mac[PROBE_ETH_ALEN], unsigned attempt, struct usbnet_ip4 *ret);
-
-/* Common device addresses the ARP probes ask for: the profiles', then a short sweep of the
- * addresses gadget images commonly pick. i-th entry; -ERANGE past the last. profile_id is
- * the profile's id for a profile's address, NULL for a sweep address. */
-int probe_target(unsigned i, struct in_addr *ret, const char **ret_profile);
-
 #endif

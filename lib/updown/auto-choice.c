@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "probe/probe.h"
+#include "updown/up-auto.h"
 #include "peer/profiles.h"
 
 static const char *const choice_names[] = {

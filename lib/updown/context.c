@@ -10,6 +10,7 @@
 #include "nm/nm-lazy.h"
 #include "peer/config.h"
 #include "updown/step-kinds.h"
+#include "updown/up-auto.h"
 
 static int open_real_backends(struct usbnet_ctx *ctx)
 {
@@ -55,6 +56,7 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 		return -ENOMEM;
 	ctx->step_kinds = step_kinds;
 	ctx->open_backends = open_real_backends;
+	ctx->probe_target = probe_target;
 	if (!config_path)
 		config_path = getenv("USBNET_HOST_CONFIG");
 	if (config_path && *config_path)
@@ -83,7 +85,9 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 		ctx->error[0] = '\0';
 	}
 	if (r < 0) {
-		/* The caller reads the explanation with usbnet_ctx_error() before freeing. */
+		/* The caller reads the explanation with usbnet_ctx_error() before freeing. A file
+		 * that is not a configuration file, or a broken line, is bad input. */
+		ctx->outcome = r == -ENOMEM ? USBNET_OUTCOME_FAILED : USBNET_OUTCOME_BAD_INPUT;
 		*ret = ctx;
 		return r;
 	}

@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "core/ctx.h"
-#include "updown/prune.h"
-#include "core/state.h"
+#include "core/journal.h"
 #include "updown/updown.h"
 
 /* A peer that up put on a bridge is reported as such, whatever its profile would plan now:
@@ -17,7 +16,7 @@ static void report_recorded_bridge(struct usbnet_ctx *ctx, struct usbnet_report 
 	struct state_record rec;
 
 	if (rep->status.state == USBNET_STATE_UNCONFIGURED ||
-	    state_read(ctx->run_dir, rep->peer.ifname, &rec) < 0 || rec.mode != USBNET_MODE_BRIDGE)
+	    journal_read(ctx, rep->peer.ifname, &rec) < 0 || rec.mode != USBNET_MODE_BRIDGE)
 		return;
 	rep->plan.mode = USBNET_MODE_BRIDGE;
 	rep->plan.has_host = false;
@@ -57,20 +56,48 @@ int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t
 	size_t n = 0;
 	int r;
 
+	char **names = NULL;
+	size_t n_names = 0, k;
+
 	r = usbnet_discover(ctx, &peers, &n);
 	if (r < 0)
 		return r;
-	prune_vanished(ctx);
-	reps = calloc(n ? n : 1, sizeof(*reps));
+	/* Records of interfaces that are not peers now: reported (vanished, or configured
+	 * with --force), never cleaned here: reading changes nothing. */
+	if (journal_list(ctx, &names) >= 0)
+		for (char **p = names; *p; p++)
+			n_names++;
+	reps = calloc(n + n_names + 1, sizeof(*reps));
 	if (!reps) {
 		free(peers);
+		usbnet_strv_free(names);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
 		report_fill(ctx, &peers[i], &reps[i]);
+	k = n;
+	for (size_t j = 0; j < n_names; j++) {
+		struct usbnet_peer peer = {};
+		bool listed = false;
+
+		for (size_t i = 0; i < n; i++)
+			listed = listed || strcmp(peers[i].ifname, names[j]) == 0;
+		if (listed)
+			continue;
+		snprintf(peer.ifname, sizeof(peer.ifname), "%s", names[j]);
+		peer.nm_managed = -1;
+		report_fill(ctx, &peer, &reps[k]);
+		if (reps[k].status.state == USBNET_STATE_UNCONFIGURED)
+			continue;
+		/* A record in its own name: its mode is what it did */
+		if (reps[k].status.state == USBNET_STATE_VANISHED)
+			reps[k].plan.mode = USBNET_MODE_IGNORE;
+		k++;
+	}
 	free(peers);
+	usbnet_strv_free(names);
 	*ret = reps;
-	*ret_n = n;
+	*ret_n = k;
 	return 0;
 }
 
@@ -80,10 +107,22 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 	int r;
 
 	if (!ifname_valid(ifname))
-		return ctx_fail(ctx, -EINVAL, "not an interface name: \"%s\"", ifname ? ifname : "");
+		return ctx_fail_input(ctx, -EINVAL, "not an interface name: \"%s\"",
+				      ifname ? ifname : "");
 	r = usbnet_find_peer(ctx, ifname, &peer);
-	if (r == -ENODEV)
-		return ctx_fail(ctx, r, "%s: no such interface", ifname);
+	if (r == -ENODEV) {
+		struct usbnet_status st;
+
+		/* Gone, but recorded: reported as vanished. */
+		memset(&peer, 0, sizeof(peer));
+		snprintf(peer.ifname, sizeof(peer.ifname), "%s", ifname);
+		peer.nm_managed = -1;
+		if (usbnet_status_read(ctx, ifname, &st) >= 0 && st.state != USBNET_STATE_UNCONFIGURED) {
+			ctx_clear_error(ctx);
+			return report_fill(ctx, &peer, ret);
+		}
+		return ctx_fail_no_peer(ctx, -ENODEV, "%s: no such interface", ifname);
+	}
 	if (r == -EMEDIUMTYPE) {
 		struct usbnet_status st;
 
@@ -94,7 +133,7 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 			ctx_clear_error(ctx);
 			return report_fill(ctx, &peer, ret);
 		}
-		return ctx_fail(ctx, -EMEDIUMTYPE, "%s: not a USB network peer", ifname);
+		return ctx_fail_input(ctx, -EMEDIUMTYPE, "%s: not a USB network peer", ifname);
 	}
 	if (r < 0)
 		return ctx_fail(ctx, r, "%s: cannot read the device: %s", ifname, strerror(-r));

@@ -41,7 +41,8 @@ int up_auto_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, in
 		    const char *ifname, unsigned timeout_ms, struct usbnet_plan *plan,
 		    struct up_auto_outcome *ret)
 {
-	struct probe_request req = { .ifindex = ifindex, .timeout_ms = timeout_ms };
+	struct probe_request req = { .ifindex = ifindex, .timeout_ms = timeout_ms,
+				     .target = probe_target };
 	struct usbnet_probe_result res;
 	const struct usbnet_finding *peer, *dhcp;
 	struct up_auto_outcome out = {};

@@ -18,8 +18,7 @@
 
 #include "core/ctx.h"
 #include "dns/dns-supervise.h"
-#include "updown/prune.h"
-#include "core/state.h"
+#include "core/journal.h"
 
 #define WATCH_TAG "usbnet-host"
 
@@ -149,6 +148,7 @@ static void record_conflict(struct usbnet_watch *w, const char *ifname)
 	usbnet_classify(w->ctx, &peer, &plan);
 	snprintf(rec.ifname, sizeof(rec.ifname), "%s", ifname);
 	rec.ifindex = peer.ifindex;
+	snprintf(rec.boot_id, sizeof(rec.boot_id), "%s", journal_boot_id());
 	snprintf(rec.usb_path, sizeof(rec.usb_path), "%s", peer.usb_path);
 	snprintf(rec.serial, sizeof(rec.serial), "%s", peer.serial);
 	rec.mode = plan.mode;
@@ -159,7 +159,7 @@ static void record_conflict(struct usbnet_watch *w, const char *ifname)
 	rec.status.peer = plan.peer;
 	rec.status.rtt_us = -1;
 	conflict_advice(w->ctx, &peer, &plan, rec.status.message, sizeof(rec.status.message));
-	if (state_write(w->ctx->run_dir, &rec) >= 0)
+	if (journal_write(w->ctx, &rec) >= 0)
 		ctx_log(w->ctx, USBNET_LOG_WARNING, "%s: conflict: %s", ifname, rec.status.message);
 }
 
@@ -233,7 +233,7 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 	struct udev_list_entry *entry;
 	int n = 0, r;
 
-	prune_vanished(w->ctx);
+	usbnet_prune(w->ctx);
 
 	e = udev_enumerate_new(w->udev);
 	if (!e)

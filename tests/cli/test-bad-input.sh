@@ -170,12 +170,36 @@ for rd in "$tmp/afile" "$tmp/afile/sub"; do
 	bad 1 "must be a writable directory" "run dir $rd: down --all" -- "$bin" down --all --run-dir "$rd"
 done
 [ "$(stat -c %s "$tmp/afile")" = 0 ] || failed "the run directory that is a file was written to"
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	# root writes anywhere: a user who cannot write to it stands in for a read-only one
-	mkdir -p "$tmp/ro" && chmod 755 "$tmp" "$tmp/ro"
+if [ "$(id -u)" = 0 ]; then
+	# root writes anywhere: a user who cannot write to it stands in for a read-only one. That
+	# user may not be able to reach the build tree (a clone under a 0700 directory, as from
+	# `mktemp -d`): it runs a copy of the binary and of the libraries it loads from the tree,
+	# with an empty configuration, in a directory of mode 0755 under /tmp.
+	command -v setpriv >/dev/null || failed "setpriv is missing (util-linux): cannot run as nobody"
+	ucopy=$(mktemp -d /tmp/usbnet-bad-input-XXXXXX)
+	trap 'rm -rf "$tmp" "$ucopy"' EXIT
+	mkdir "$ucopy/lib" "$ucopy/ro"
+	cp "$bin" "$ucopy/usbnet-host"
+	ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | while read -r lib; do
+		case "$lib" in
+		/lib/* | /lib64/* | /usr/*) ;; # the system's: readable by every user
+		*) cp "$lib" "$ucopy/lib/" ;;
+		esac
+	done
+	: >"$ucopy/empty.conf"
+	uenv=(LD_LIBRARY_PATH="$ucopy/lib" USBNET_HOST_CONFIG="$ucopy/empty.conf")
+	if [ -f "${USBNET_HOST_NM_MODULE:-}" ]; then
+		cp "$USBNET_HOST_NM_MODULE" "$ucopy/lib/"
+		uenv+=(USBNET_HOST_NM_MODULE="$ucopy/lib/$(basename "$USBNET_HOST_NM_MODULE")")
+	fi
+	chmod -R a+rX "$ucopy" && chmod 755 "$ucopy"
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env "${uenv[@]}" "$@"; }
+	# The copy runs as that user, or what follows would test nothing.
+	v=$(as_nobody "$ucopy/usbnet-host" --version 2>&1) ||
+		failed "nobody cannot run the copy in $ucopy: $v"
 	bad 1 "must be a writable directory" "run dir not writable: down IF" -- \
-		setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin" down "$nx" --run-dir "$tmp/ro"
-	[ -z "$(ls -A "$tmp/ro")" ] || failed "the unwritable run directory got files: $(ls -A "$tmp/ro")"
+		as_nobody "$ucopy/usbnet-host" down "$nx" --run-dir "$ucopy/ro"
+	[ -z "$(ls -A "$ucopy/ro")" ] || failed "the unwritable run directory got files: $(ls -A "$ucopy/ro")"
 else
 	ro=$(mktemp -d) && chmod 555 "$ro"
 	bad 1 "must be a writable directory" "run dir not writable: down IF" -- "$bin" down "$nx" --run-dir "$ro"

@@ -121,19 +121,6 @@ expect 0 "udev-probe with a broken config" -- env -i "${fobnail_env[@]}" USBNET_
 contains "$out" "NM_UNMANAGED=1" "profiles still apply"
 contains "$err" "broken.conf:3" "the broken line is named"
 
-# udev-probe is quick: well under 10 ms for the whole process (the median of 21 runs). A
-# sanitizer build is several times slower by design: there the bound is ten times wider.
-bound_us=10000
-[ "${USBNET_SANITIZE:-0}" = 1 ] && bound_us=100000
-times=()
-for _ in $(seq 21); do
-	start=$(date +%s%N)
-	env -i "${fobnail_env[@]}" "$bin" udev-probe >/dev/null
-	times+=($((($(date +%s%N) - start) / 1000)))
-done
-median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 11p)
-[ "$median" -lt "$bound_us" ] || { echo "FAIL: udev-probe took ${median} us (median)" >&2; fails=$((fails + 1)); }
-
 # --- configuration errors: exit 2, file, line and problem named ---
 conf_error() { # DESCRIPTION EXPECTED-SUBSTRING TEXT
 	printf '%b' "$3" >"$tmp/bad.conf"

@@ -18,6 +18,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 : "${USBNET_HOST:?the built usbnet-host}"
 : "${USBNET_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
+# shellcheck source=helpers/wait.sh
+. "$USBNET_SRC/tests/netns/helpers/wait.sh"
 PY=/usr/bin/python3
 
 PFX="ubh-$$"
@@ -103,12 +105,11 @@ uh() { # usbnet-host in the host namespace; output in $OUT, status in $RC
 	ERR=$(cat "$TMP/$T/stderr")
 }
 
-discover() { # discover veth0 --json, timed from outside too
-	local t0 t1
-	t0=$(date +%s%N)
+discover() { # discover veth0 --json; its wall time (printed, not judged) in WALL_MS
+	local t0
+	t0=${EPOCHREALTIME/./}
 	uh discover veth0 --force --json --timeout "$TIMEOUT" "$@"
-	t1=$(date +%s%N)
-	WALL_MS=$(((t1 - t0) / 1000000))
+	WALL_MS=$(((${EPOCHREALTIME/./} - t0) / 1000))
 }
 
 # has_finding METHOD KEY VALUE: a finding of METHOD whose KEY is VALUE
@@ -117,13 +118,19 @@ has_finding() {
 		'[.findings[] | select(.method == $m and .[$k] == $v)] | length > 0' >/dev/null
 }
 
+dhcp_listens() { [ -n "$(ip netns exec "$P" ss -Hlun 'sport = :67')" ]; }
+
 peer_rx() { ip -n "$P" -s -j link show veth1 | jq '.[0].stats64.rx.packets'; }
 
+# discover listens for a bounded time: the timeout asked for, and by its own count it stopped
+# there. A wide bound, not a figure: it overshoots by a poll's wake-up (a few ms here); twice
+# the timeout is a deadline not kept, on any machine.
 within_timeout() {
-	local ms
+	local ms want
 	ms=$(echo "$OUT" | jq -r .elapsed_ms)
-	[ "$ms" -le $((TIMEOUT * 1000 + 200)) ] || fail "elapsed_ms $ms is over the ${TIMEOUT} s timeout"
-	[ "$WALL_MS" -le $((TIMEOUT * 1000 + 1500)) ] || fail "discover took ${WALL_MS} ms of wall time"
+	want=$(awk -v t="$TIMEOUT" 'BEGIN { printf "%d", t * 1000 }')
+	[ "$(echo "$OUT" | jq -r .timeout_ms)" = "$want" ] || fail "timeout_ms is not $want: $OUT"
+	[ "$ms" -le $((2 * want)) ] || fail "elapsed_ms $ms: listened over twice its ${TIMEOUT} s timeout"
 	ELAPSED=$ms
 }
 
@@ -142,7 +149,7 @@ within_timeout
 echo "$OUT" | jq -e '.certain' >/dev/null || fail "did not stop early although certain: $OUT"
 snapshot after
 same_as before after
-echo "a: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, at_ms}]') in ${ELAPSED} ms"
+echo "a: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, at_ms}]') in ${ELAPSED} ms (wall ${WALL_MS} ms)"
 
 T=b-silent-profile
 make_pair 192.168.2.15/24
@@ -159,7 +166,7 @@ echo "$OUT" | jq -e '.findings | map(select(.method == "arp-announce" or .method
 within_timeout
 snapshot after
 same_as before after
-echo "b: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, ipv6, at_ms}]') in ${ELAPSED} ms"
+echo "b: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, ipv6, at_ms}]') in ${ELAPSED} ms (wall ${WALL_MS} ms)"
 # The human table says the same
 uh discover veth0 --force --timeout "$TIMEOUT"
 [ "$RC" = 0 ] || fail "table: exit $RC: $ERR"
@@ -178,7 +185,7 @@ echo "$OUT" | jq -e '[.findings[] | select(.method == "ipv6-all-nodes")] | lengt
 within_timeout
 snapshot after
 same_as before after
-echo "c: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, at_ms}]') in ${ELAPSED} ms"
+echo "c: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, at_ms}]') in ${ELAPSED} ms (wall ${WALL_MS} ms)"
 
 T=d-silent-sweep
 make_pair 10.77.0.2/24
@@ -190,7 +197,7 @@ has_finding arp-sweep ipv4 10.77.0.2 || fail "the sweep did not find 10.77.0.2: 
 within_timeout
 snapshot after
 same_as before after
-echo "d: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, ipv6, at_ms}]') in ${ELAPSED} ms"
+echo "d: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, ipv6, at_ms}]') in ${ELAPSED} ms (wall ${WALL_MS} ms)"
 
 T=d2-silent-ipv6-only
 make_pair 10.123.45.67/24
@@ -206,16 +213,16 @@ echo "$OUT" | jq -e '.certain == false' >/dev/null || fail "said certain without
 within_timeout
 snapshot after
 same_as before after
-echo "d2: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv6, mac, at_ms}]') in ${ELAPSED} ms"
+echo "d2: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv6, mac, at_ms}]') in ${ELAPSED} ms (wall ${WALL_MS} ms)"
 
 T=e-dhcp-server
 make_pair 172.16.42.1/24
 ip netns exec "$P" dnsmasq --conf-file=/dev/null --keep-in-foreground --port=0 \
 	--interface=veth1 --bind-interfaces --dhcp-range=172.16.42.2,172.16.42.2,255.255.255.0,1h \
-	--dhcp-leasefile="$TMP/$T/leases" --pid-file="$TMP/$T/dnsmasq.pid" \
+	--dhcp-leasefile="$TMP/$T/leases" --pid-file="$TMP/$T/dnsmasq.pid" --no-ping \
 	--log-facility="$TMP/$T/dnsmasq.log" --log-dhcp &
 PIDS+=($!)
-sleep 0.3
+wait_until 30 dhcp_listens || fail "dnsmasq does not listen on port 67: $(cat "$TMP/$T/dnsmasq.log")"
 snapshot before
 discover
 [ "$RC" = 0 ] || fail "exit $RC: $ERR"
@@ -227,18 +234,19 @@ grep -q DHCPREQUEST "$TMP/$T/dnsmasq.log" && fail "a DHCPREQUEST reached the ser
 [ -s "$TMP/$T/leases" ] && fail "the server recorded a lease: $(cat "$TMP/$T/leases")"
 snapshot after
 same_as before after
-echo "e: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, server, offered, at_ms}]') in ${ELAPSED} ms"
+echo "e: $(echo "$OUT" | jq -c '[.findings[] | {method, ipv4, server, offered, at_ms}]') in ${ELAPSED} ms (wall ${WALL_MS} ms)"
 
 T=f-nothing
 make_pair "" noipv6
 snapshot before
 TIMEOUT=1.5
-t0=$(date +%s%N)
-uh discover veth0 --force --timeout 1.5
-WALL_MS=$((($(date +%s%N) - t0) / 1000000))
+discover
 [ "$RC" = 1 ] || fail "nothing answered, yet exit $RC: $OUT $ERR"
 echo "$ERR" | grep -q "nothing answered within 1.5 s" || fail "no such message: $ERR"
-[ "$WALL_MS" -ge 1400 ] && [ "$WALL_MS" -le 3000 ] || fail "took ${WALL_MS} ms for a 1.5 s timeout"
+within_timeout
+# Nothing answered: it listened for the whole of its timeout, by its own clock.
+[ "$ELAPSED" -ge 1500 ] || fail "gave up after ${ELAPSED} ms of a 1.5 s timeout"
+echo "f: nothing answered; listened ${ELAPSED} ms (wall ${WALL_MS} ms)"
 snapshot after
 same_as before after
 TIMEOUT=5
@@ -272,11 +280,11 @@ ip -n "$H" -j link show veth0 | grep -q '"UP"' && fail "a refused discover set v
 
 has_addr() { ip -n "$H" -j addr show dev veth0 | grep -q "\"local\":\"$1\",\"prefixlen\":$2"; }
 
-up_auto() {
+up_auto() { # its wall time (printed, not judged) in WALL_MS
 	local t0
-	t0=$(date +%s%N)
+	t0=${EPOCHREALTIME/./}
 	uh up veth0 --force --auto
-	WALL_MS=$((($(date +%s%N) - t0) / 1000000))
+	WALL_MS=$(((${EPOCHREALTIME/./} - t0) / 1000))
 }
 
 T=auto-b-profile
@@ -289,7 +297,6 @@ echo "$OUT" | grep -q "peer 192.168.2.15 answered" || fail "the peer did not ans
 ip netns exec "$H" ping -c1 -W2 192.168.2.15 >/dev/null || fail "no ping to the peer"
 grep -qx "discovered arp-probe profile" "$RUN/veth0.state" || fail "record: $(cat "$RUN/veth0.state")"
 grep -qx "step link-up" "$RUN/veth0.state" || fail "the link-up step is not recorded"
-[ "$WALL_MS" -le 7000 ] || fail "up --auto took ${WALL_MS} ms"
 echo "auto b: $OUT (${WALL_MS} ms)"
 uh up veth0 --force --auto
 echo "$OUT" | grep -q "already configured" || fail "second up --auto: $OUT"
@@ -340,10 +347,10 @@ T=auto-e-dhcp-no-nm
 make_pair 172.16.42.1/24
 ip netns exec "$P" dnsmasq --conf-file=/dev/null --keep-in-foreground --port=0 \
 	--interface=veth1 --bind-interfaces --dhcp-range=172.16.42.2,172.16.42.2,255.255.255.0,1h \
-	--dhcp-leasefile="$TMP/$T/leases" --pid-file="$TMP/$T/dnsmasq.pid" \
+	--dhcp-leasefile="$TMP/$T/leases" --pid-file="$TMP/$T/dnsmasq.pid" --no-ping \
 	--log-facility="$TMP/$T/dnsmasq.log" --log-dhcp &
 PIDS+=($!)
-sleep 0.3
+wait_until 30 dhcp_listens || fail "dnsmasq does not listen on port 67: $(cat "$TMP/$T/dnsmasq.log")"
 snapshot before
 up_auto
 [ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT $ERR"

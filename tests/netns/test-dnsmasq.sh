@@ -60,17 +60,8 @@ fail() {
 	fails=$((fails + 1))
 }
 
-# Polls (bounded) until the command succeeds.
-wait_until() { # seconds command...
-	local n=$(($1 * 20))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		n=$((n - 1))
-	done
-	return 1
-}
+# shellcheck source=helpers/wait.sh
+. "$HERE/helpers/wait.sh"
 
 for ns in "$H" "$P" "$U"; do
 	ip netns add "$ns" || exit 1

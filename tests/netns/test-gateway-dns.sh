@@ -25,6 +25,8 @@ fi
 : "${USBNET_HOST:?the built usbnet-host}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 QUERY="$HERE/dns-query.py"
+# shellcheck source=helpers/wait.sh
+. "$HERE/helpers/wait.sh"
 for tool in nft dnsmasq python3 unshare; do
 	command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (scripts/install-deps)"; exit 1; }
 done
@@ -76,6 +78,8 @@ ip netns exec "$U" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resol
 	--listen-address=198.51.100.2 --bind-interfaces --address=/usbnet.test/198.51.100.7 \
 	--pid-file="$TMP/upstream.pid" 2>"$TMP/upstream.log" &
 PIDS+=($!)
+upstream_listens() { ip netns exec "$U" ss -Hlun | grep -q '198\.51\.100\.2:53 '; }
+wait_until 30 upstream_listens || { echo "FAIL: the upstream dnsmasq does not listen: $(cat "$TMP/upstream.log")" && exit 1; }
 echo "nameserver 198.51.100.2" >"$TMP/resolv.conf"
 RUN="$TMP/run"
 

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Steps "addr A.B.C.D/N" and "route A.B.C.D/N": an IPv4 address on the peer's link, and a
+ * link-scoped route through it (to a peer outside the host's subnet). Neither is ever a /0:
+ * a record saying so would have down remove a default route or a whole address space. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ctx.h"
+#include "core/journal.h"
+#include "netlink/steps.h"
+
+static int ip_format(const void *data, char *buf, size_t len)
+{
+	const struct step_ip *d = data;
+
+	if (d->ip.prefix == 0 || d->ip.prefix > 32)
+		return -EINVAL;
+	usbnet_ip4_format(&d->ip, buf, len);
+	return 0;
+}
+
+static int ip_parse(const char *args, void *data)
+{
+	struct step_ip *d = data;
+	char back[32];
+
+	if (usbnet_ip4_parse(args, true, &d->ip) < 0 || d->ip.prefix == 0)
+		return -EBADMSG;
+	/* Only the canonical form the writer produces. */
+	usbnet_ip4_format(&d->ip, back, sizeof(back));
+	return strcmp(back, args) == 0 ? 0 : -EBADMSG;
+}
+
+static bool addr_present(struct step_env *env, const struct usbnet_ip4 *ip)
+{
+	const struct usbnet_backends *be = env->be;
+	struct nl_addr_entry *addrs = NULL;
+	size_t n = 0;
+	bool found = false;
+
+	if (be->nl->addr_list(be->nl_h, env->rec->ifindex, &addrs, &n) < 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].ifindex == env->rec->ifindex && addrs[i].ip.addr.s_addr == ip->addr.s_addr &&
+		    addrs[i].ip.prefix == ip->prefix)
+			found = true;
+	free(addrs);
+	return found;
+}
+
+static int addr_apply(struct step_env *env, void *data)
+{
+	const struct step_ip *d = data;
+	const struct usbnet_backends *be = env->be;
+	char s[32];
+	int r;
+
+	usbnet_ip4_format(&d->ip, s, sizeof(s));
+	if (addr_present(env, &d->ip)) {
+		/* Someone else's: not touched, and not ours to remove. */
+		ctx_log(env->ctx, USBNET_LOG_INFO, "%s: %s is there already", env->rec->ifname, s);
+		return STEP_NOOP;
+	}
+	r = be->nl->addr_add(be->nl_h, env->rec->ifindex, &d->ip);
+	if (r == -EEXIST) /* it appeared meanwhile: not ours */
+		return STEP_NOOP;
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "could not add address %s to %s: %s", s,
+				env->rec->ifname, strerror(-r));
+	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: address %s added", env->rec->ifname, s);
+	return 0;
+}
+
+static int addr_check(struct step_env *env, const void *data)
+{
+	const struct step_ip *d = data;
+
+	return addr_present(env, &d->ip);
+}
+
+static int addr_undo(struct step_env *env, const void *data, char *phrase, size_t len)
+{
+	const struct step_ip *d = data;
+	char s[32];
+	int r;
+
+	usbnet_ip4_format(&d->ip, s, sizeof(s));
+	r = env->be->nl->addr_del(env->be->nl_h, env->rec->ifindex, &d->ip);
+	if (r == -EADDRNOTAVAIL || r == -ENODEV)
+		r = 0;
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "could not remove address %s from %s: %s", s,
+				env->rec->ifname, strerror(-r));
+	snprintf(phrase, len, "address %s removed from %s", s, env->rec->ifname);
+	return 0;
+}
+
+static void addr_describe(const void *data, char *buf, size_t len)
+{
+	const struct step_ip *d = data;
+	char s[32];
+
+	snprintf(buf, len, "address %s", usbnet_ip4_format(&d->ip, s, sizeof(s)));
+}
+
+const struct step_kind step_addr = {
+	.name = "addr",
+	.scope = STEP_SCOPE_LINK,
+	.size = sizeof(struct step_ip),
+	.apply = addr_apply,
+	.undo = addr_undo,
+	.check = addr_check,
+	.format = ip_format,
+	.parse = ip_parse,
+	.describe = addr_describe,
+};
+
+static int route_apply(struct step_env *env, void *data)
+{
+	const struct step_ip *d = data;
+	char s[INET_ADDRSTRLEN];
+	int r;
+
+	inet_ntop(AF_INET, &d->ip.addr, s, sizeof(s));
+	r = env->be->nl->route_add(env->be->nl_h, env->rec->ifindex, &d->ip);
+	if (r == -EEXIST)
+		return STEP_NOOP;
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "could not add a route to %s through %s: %s", s,
+				env->rec->ifname, strerror(-r));
+	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: route to %s added", env->rec->ifname, s);
+	return 0;
+}
+
+static int route_undo(struct step_env *env, const void *data, char *phrase, size_t len)
+{
+	const struct step_ip *d = data;
+	char s[32];
+	int r;
+
+	usbnet_ip4_format(&d->ip, s, sizeof(s));
+	r = env->be->nl->route_del(env->be->nl_h, env->rec->ifindex, &d->ip);
+	if (r == -ESRCH || r == -ENODEV)
+		r = 0;
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "could not remove the route to %s from %s: %s", s,
+				env->rec->ifname, strerror(-r));
+	snprintf(phrase, len, "route to %s removed", s);
+	return 0;
+}
+
+static void route_describe(const void *data, char *buf, size_t len)
+{
+	const struct step_ip *d = data;
+	char s[32];
+
+	snprintf(buf, len, "route to %s", usbnet_ip4_format(&d->ip, s, sizeof(s)));
+}
+
+const struct step_kind step_route = {
+	.name = "route",
+	.scope = STEP_SCOPE_LINK,
+	.size = sizeof(struct step_ip),
+	.apply = route_apply,
+	.undo = route_undo,
+	.format = ip_format,
+	.parse = ip_parse,
+	.describe = route_describe,
+};

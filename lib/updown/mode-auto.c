@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Mode auto: NetworkManager off the device and the link up (recorded, as for static), then
+ * discovery chooses the addresses (up-auto.c). They are checked as an --address would be, and
+ * recorded with how they were found. A DHCP-serving peer goes back to NetworkManager, under
+ * our profile. What an earlier up --auto chose stands while it is in place; when it is not,
+ * discovery runs again from a clean link.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "updown/modes.h"
+#include "updown/up-auto.h"
+
+static int auto_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
+{
+	if (!opts->has_host)
+		return 0; /* discovery decides, once the link is up */
+	u->plan.mode = USBNET_MODE_STATIC; /* --address: nothing left to discover */
+	return mode_static_check(u);
+}
+
+static void auto_words(const struct up_run *u, char *buf, size_t len)
+{
+	snprintf(buf, len, "auto trusted=%s", u->plan.trusted ? "yes" : "no");
+}
+
+static bool auto_in_place(struct up_run *u)
+{
+	struct usbnet_plan saved = u->plan;
+
+	if (!up_auto_adopt(u->rec.status.discovered, &u->rec.status, &u->plan, &u->auto_choice))
+		return false;
+	if (u->auto_choice == AUTO_DHCP || mode_static_in_place(u))
+		return true;
+	u->plan = saved;
+	u->auto_choice = AUTO_NONE;
+	return false;
+}
+
+static int auto_apply(struct up_run *u)
+{
+	struct up_auto_outcome out;
+	char none = 0;
+	int r;
+
+	r = journal_apply(&u->env, &step_nm_unmanaged, &none);
+	if (r >= 0)
+		r = journal_apply(&u->env, &step_link_up, &none);
+	if (r < 0)
+		return r;
+	r = up_auto_resolve(u->ctx, u->be, u->link.ifindex, u->ifname, USBNET_PROBE_DEFAULT_MS,
+			    &u->plan, &out);
+	if (r < 0)
+		return r;
+	u->auto_choice = out.choice;
+	snprintf(u->rec.status.discovered, sizeof(u->rec.status.discovered), "%s", out.discovered);
+	ctx_log(u->ctx, USBNET_LOG_INFO, "%s: discovered in %lld ms: %s", u->ifname,
+		(long long)out.elapsed_ms, out.discovered);
+	if (out.choice == AUTO_DHCP) {
+		/* NetworkManager must manage the device to take the lease: what this call did
+		 * for the static case is undone first. */
+		r = journal_undo(&u->env, u->base, true, NULL, 0);
+		if (r < 0)
+			return r;
+		u->rec.status.has_host = false;
+		u->rec.status.has_peer = u->plan.has_peer;
+		u->rec.status.peer = u->plan.peer;
+		return mode_dhcp_profile(u);
+	}
+	r = mode_static_check(u);
+	if (r < 0)
+		return r;
+	u->rec.status.has_host = true;
+	u->rec.status.host = u->plan.host;
+	u->rec.status.has_peer = u->plan.has_peer;
+	u->rec.status.peer = u->plan.peer;
+	return mode_static_steps(u);
+}
+
+static void auto_finish(struct up_run *u)
+{
+	if (u->auto_choice != AUTO_DHCP) {
+		mode_probe_peer(u);
+		return;
+	}
+	u->rec.status.state = USBNET_STATE_CONFIGURED;
+	mode_set_message(&u->rec.status,
+			 u->plan.trusted ? "NetworkManager takes the lease (trusted peer)"
+					 : "NetworkManager takes the lease, without default route, "
+					   "routes or DNS from the peer (not trusted)");
+}
+
+const struct mode_entry mode_auto = {
+	.mode = USBNET_MODE_AUTO,
+	.resolve = auto_resolve,
+	.words = auto_words,
+	.in_place = auto_in_place,
+	.fresh = true,
+	.apply = auto_apply,
+	.finish = auto_finish,
+};

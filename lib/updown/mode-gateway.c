@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Mode gateway: static, then the host's uplink shared with the peer (gateway/), and with --dns
+ * a DNS forwarder on the host's address (dns/). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dns/dns-up.h"
+#include "gateway/gateway.h"
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "updown/modes.h"
+
+static int gateway_mode_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
+{
+	int r;
+
+	(void)opts;
+	r = mode_static_check(u);
+	if (r < 0)
+		return r;
+	return gateway_resolve(u->ctx, u->be, u->ifname, &u->plan, &u->gw);
+}
+
+static void gateway_words(const struct up_run *u, char *buf, size_t len)
+{
+	char h[32], p[INET_ADDRSTRLEN] = "-";
+
+	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
+	if (u->plan.has_peer)
+		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
+	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s dns=%s", h, p,
+		 u->gw.uplink_auto ? "auto" : u->gw.uplink, u->plan.dns ? "yes" : "no");
+}
+
+static int gateway_mode_apply(struct up_run *u)
+{
+	char none = 0;
+	int r;
+
+	r = journal_apply(&u->env, &step_nm_unmanaged, &none);
+	if (r >= 0)
+		r = journal_apply(&u->env, &step_link_up, &none);
+	if (r >= 0)
+		r = mode_static_steps(u);
+	if (r >= 0)
+		r = gateway_apply(&u->env, &u->gw, u->warning, sizeof(u->warning));
+	if (r >= 0 && u->plan.dns)
+		r = dns_apply(&u->env, u->plan.host.addr);
+	return r < 0 ? r : 0;
+}
+
+static void gateway_finish(struct up_run *u)
+{
+	mode_probe_peer(u);
+	if (u->warning[0]) {
+		/* Configured, but a firewall will drop what is forwarded: said, and kept */
+		char msg[2 * sizeof(u->rec.status.message)];
+
+		snprintf(msg, sizeof(msg), "%s%s%s", u->rec.status.message,
+			 u->rec.status.message[0] ? "; " : "", u->warning);
+		mode_set_message(&u->rec.status, msg);
+		u->rec.status.state = USBNET_STATE_DEGRADED;
+		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: %s", u->ifname, u->warning);
+	}
+}
+
+const struct mode_entry mode_gateway = {
+	.mode = USBNET_MODE_GATEWAY,
+	.resolve = gateway_mode_resolve,
+	.words = gateway_words,
+	.in_place = mode_static_in_place,
+	.apply = gateway_mode_apply,
+	.finish = gateway_finish,
+};

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Mode static: the host's address on the link (and a /32 route to a peer outside its subnet),
+ * NetworkManager kept off, the link up; then does the peer answer? The address checks and the
+ * steps are shared with gateway and auto.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netlink/steps.h"
+#include "nm/steps.h"
+#include "updown/modes.h"
+
+static uint32_t mask_of(unsigned prefix)
+{
+	return prefix ? htonl(~0u << (32 - prefix)) : 0;
+}
+
+static bool same_subnet(struct in_addr a, struct in_addr b, unsigned prefix)
+{
+	uint32_t m = mask_of(prefix);
+
+	return (a.s_addr & m) == (b.s_addr & m);
+}
+
+/* Neither "this network" (0/8), loopback, multicast, reserved nor broadcast. */
+static bool unicast_ok(struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+
+	return (h >> 24) != 0 && (h >> 24) != 127 && h < 0xe0000000u;
+}
+
+static int validate_addresses(struct usbnet_ctx *ctx, const struct usbnet_plan *plan)
+{
+	const struct usbnet_ip4 *h = &plan->host;
+	char hs[32], ps[INET_ADDRSTRLEN];
+	uint32_t m = mask_of(h->prefix);
+
+	usbnet_ip4_format(h, hs, sizeof(hs));
+	if (!unicast_ok(h->addr))
+		return ctx_fail_input(ctx, -EINVAL, "%s cannot be the host's address", hs);
+	if (h->prefix == 0)
+		return ctx_fail_input(ctx, -EINVAL, "%s: a /0 subnet would hold every address", hs);
+	/* /31 and /32 have no network or broadcast address (RFC 3021). */
+	if (h->prefix < 31 && (h->addr.s_addr & ~m) == 0)
+		return ctx_fail_input(ctx, -EINVAL, "%s is the network address of its subnet", hs);
+	if (h->prefix < 31 && (h->addr.s_addr & ~m) == ~m)
+		return ctx_fail_input(ctx, -EINVAL, "%s is the broadcast address of its subnet", hs);
+	if (!plan->has_peer)
+		return 0;
+	inet_ntop(AF_INET, &plan->peer, ps, sizeof(ps));
+	if (!unicast_ok(plan->peer))
+		return ctx_fail_input(ctx, -EINVAL, "%s cannot be the peer's address", ps);
+	if (plan->peer.s_addr == h->addr.s_addr)
+		return ctx_fail_input(ctx, -EINVAL, "the host and the peer cannot both be %s", ps);
+	if (h->prefix < 31 && same_subnet(plan->peer, h->addr, h->prefix) &&
+	    ((plan->peer.s_addr & ~m) == 0 || (plan->peer.s_addr & ~m) == ~m))
+		return ctx_fail_input(ctx, -EINVAL,
+				      "the peer's %s is the network or broadcast address of %s", ps, hs);
+	return 0;
+}
+
+/* Two interfaces in one subnet: the kernel would send the peer's traffic through whichever
+ * route comes first. Overlap is judged on the shorter of the two prefixes. */
+static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size_t n)
+{
+	const struct usbnet_ip4 *h = &u->plan.host;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct nl_addr_entry *e = &addrs[i];
+		unsigned p = e->ip.prefix < h->prefix ? e->ip.prefix : h->prefix;
+		char hs[32], es[32];
+
+		if (e->ifindex == u->link.ifindex || !same_subnet(e->ip.addr, h->addr, p))
+			continue;
+		usbnet_ip4_format(h, hs, sizeof(hs));
+		usbnet_ip4_format(&e->ip, es, sizeof(es));
+		return ctx_fail_input(u->ctx, -EADDRINUSE,
+				      "%s for %s clashes with %s on %s; nothing was changed: give this "
+				      "peer another subnet (--address, or a [peer] group in the "
+				      "configuration)",
+				      hs, u->ifname, es, e->ifname[0] ? e->ifname : "another interface");
+	}
+	return 0;
+}
+
+int mode_static_check(struct up_run *u)
+{
+	struct nl_addr_entry *addrs = NULL;
+	size_t n = 0;
+	int r;
+
+	if (!u->plan.has_host)
+		return ctx_fail_input(u->ctx, -EINVAL,
+				      "no address for %s: pass --address A.B.C.D/N, or add a [peer] "
+				      "group for it to %s",
+				      u->ifname, u->ctx->config_path);
+	r = validate_addresses(u->ctx, &u->plan);
+	if (r < 0)
+		return r;
+	r = u->be->nl->addr_list(u->be->nl_h, 0, &addrs, &n);
+	if (r < 0)
+		return ctx_fail(u->ctx, r, "cannot list the host's addresses: %s", strerror(-r));
+	r = check_clash(u, addrs, n);
+	u->peer.n_addrs = 0;
+	for (size_t i = 0; i < n && u->peer.n_addrs < USBNET_MAX_ADDRS; i++)
+		if (addrs[i].ifindex == u->link.ifindex)
+			u->peer.addrs[u->peer.n_addrs++] = addrs[i].ip;
+	free(addrs);
+	return r;
+}
+
+/* The address and the route; NetworkManager and the link are the caller's. */
+int mode_static_steps(struct up_run *u)
+{
+	struct step_ip a = {}, rt = {};
+	int r;
+
+	a.ip = u->plan.host;
+	r = journal_apply(&u->env, &step_addr, &a);
+	if (r < 0 || !u->plan.has_peer ||
+	    same_subnet(u->plan.peer, u->plan.host.addr, u->plan.host.prefix))
+		return r < 0 ? r : 0;
+	rt.ip.addr = u->plan.peer;
+	rt.ip.prefix = 32;
+	r = journal_apply(&u->env, &step_route, &rt);
+	return r < 0 ? r : 0;
+}
+
+/* The host's address is on the link (ours or not) and the link is up. */
+bool mode_static_in_place(struct up_run *u)
+{
+	const struct usbnet_backends *be = u->be;
+	struct nl_addr_entry *addrs = NULL;
+	struct nl_link_info link;
+	size_t n = 0;
+	bool ok = false;
+
+	if (be->nl->link_get(be->nl_h, u->ifname, &link) < 0 || !link.up)
+		return false;
+	if (be->nl->addr_list(be->nl_h, u->link.ifindex, &addrs, &n) < 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].ifindex == u->link.ifindex &&
+		    addrs[i].ip.addr.s_addr == u->plan.host.addr.s_addr &&
+		    addrs[i].ip.prefix == u->plan.host.prefix)
+			ok = true;
+	free(addrs);
+	return ok;
+}
+
+void mode_set_message(struct usbnet_status *st, const char *s)
+{
+	snprintf(st->message, sizeof(st->message), "%s", s);
+}
+
+void mode_probe_peer(struct up_run *u)
+{
+	const struct usbnet_backends *be = u->be;
+	struct usbnet_status *st = &u->rec.status;
+	char ps[INET_ADDRSTRLEN];
+	int64_t rtt = -1;
+	int r;
+
+	st->state = USBNET_STATE_CONFIGURED;
+	st->rtt_us = -1;
+	st->message[0] = '\0';
+	if (!u->plan.has_peer || u->wait_s == 0)
+		return;
+	inet_ntop(AF_INET, &u->plan.peer, ps, sizeof(ps));
+	r = be->reach->probe(be->reach_h, u->link.ifindex, u->plan.peer, u->wait_s * 1000, &rtt);
+	if (r >= 0) {
+		st->rtt_us = rtt;
+		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: peer %s answered in %lld us", u->ifname, ps,
+			(long long)rtt);
+		return;
+	}
+	/* Configured all the same: a peer may boot later, or drop pings. */
+	st->state = USBNET_STATE_DEGRADED;
+	if (r == -ETIMEDOUT)
+		snprintf(st->message, sizeof(st->message), "peer %s did not answer within %u s", ps,
+			 u->wait_s);
+	else
+		snprintf(st->message, sizeof(st->message), "could not check whether peer %s answers: %s",
+			 ps, strerror(-r));
+	ctx_log(u->ctx, USBNET_LOG_WARNING, "%s: %s", u->ifname, st->message);
+}
+
+static void static_words(const struct up_run *u, char *buf, size_t len)
+{
+	char h[32], p[INET_ADDRSTRLEN] = "-";
+
+	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
+	if (u->plan.has_peer)
+		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
+	snprintf(buf, len, "static host=%s peer=%s", h, p);
+}
+
+static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
+{
+	(void)opts;
+	return mode_static_check(u);
+}
+
+static int static_apply(struct up_run *u)
+{
+	char none = 0;
+	int r;
+
+	r = journal_apply(&u->env, &step_nm_unmanaged, &none);
+	if (r >= 0)
+		r = journal_apply(&u->env, &step_link_up, &none);
+	if (r >= 0)
+		r = mode_static_steps(u);
+	return r < 0 ? r : 0;
+}
+
+const struct mode_entry mode_static = {
+	.mode = USBNET_MODE_STATIC,
+	.resolve = static_resolve,
+	.words = static_words,
+	.in_place = mode_static_in_place,
+	.apply = static_apply,
+	.finish = mode_probe_peer,
+};
