@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The DNS forwarder's pure parts (handles, dnsmasq's arguments, /proc/PID/stat), its undo in
- * updown_undo, and the supervisor's restart of a recorded forwarder, over fake backends.
+ * The DNS forwarder's pure parts (handles, dnsmasq's arguments, /proc/PID/stat), its step kind
+ * (the record line, apply, check, undo in the undo walk), and the supervisor's restart of a
+ * recorded forwarder, over fake backends.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,8 +21,9 @@
 #include "dns/dns-up.h"
 #include "dns/dnsmasq.h"
 #include "fake-backends.h"
-#include "core/state.h"
-#include "updown/updown.h"
+#include "core/journal.h"
+#include "gateway/gateway.h"
+#include "updown/step-kinds.h"
 
 #define IF "usbnettest0"
 #define IFX 7
@@ -239,7 +241,37 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A configured gateway record whose last step is a forwarder the fake started. */
+/* A step of the link (the address the forwarder listens on, say): its undo says when it ran.
+ * Only in memory: the registry does not know it. */
+static int marker_undone; /* order of the undo among the calls, 0: not undone */
+static int marker_apply(struct step_env *env, void *data)
+{
+	return 0;
+}
+static int marker_undo(struct step_env *env, const void *data, char *phrase, size_t len)
+{
+	marker_undone = (int)f.n_log + 1;
+	return 0;
+}
+static const struct step_kind step_marker = {
+    .name = "marker",
+    .scope = STEP_SCOPE_LINK,
+    .size = 0,
+    .apply = marker_apply,
+    .undo = marker_undo,
+};
+
+static struct dnsmasq_step *dns_of(const struct state_step *s)
+{
+	return (struct dnsmasq_step *)s->data.bytes;
+}
+
+static struct step_env env_of(struct state_record *rec, const struct usbnet_backends *be)
+{
+	return (struct step_env){.ctx = ctx, .be = be, .rec = rec, .link_ours = true};
+}
+
+/* A configured gateway record: forwarding, then a forwarder the fake started (step 1). */
 static struct state_record gateway_record(void)
 {
 	const struct usbnet_backends *be = ctx_backends(ctx);
@@ -253,11 +285,12 @@ static struct state_record gateway_record(void)
 	rec.status.has_host = true;
 	assert_int_equal(usbnet_ip4_parse("192.168.2.14/24", true, &rec.status.host), 0);
 	rec.status.rtt_us = -1;
-	rec.steps[0].kind = STEP_ADDR;
-	rec.steps[0].ip = rec.status.host;
-	rec.steps[1].kind = STEP_DNSMASQ;
+	rec.steps[0].kind = &step_forwarding;
+	rec.steps[0].done = true;
+	rec.steps[1].kind = &step_dnsmasq;
+	rec.steps[1].done = true;
 	assert_int_equal(be->dns->start(be->dns_h, run_dir, IF, rec.status.host.addr,
-					&rec.steps[1].dns, err, sizeof(err)),
+					&dns_of(&rec.steps[1])->h, err, sizeof(err)),
 			 0);
 	rec.n_steps = 2;
 	return rec;
@@ -266,28 +299,36 @@ static struct state_record gateway_record(void)
 static void test_undo_stops_the_recorded_forwarder_first(void **state)
 {
 	struct state_record rec = gateway_record();
+	struct step_env env = env_of(&rec, ctx_backends(ctx));
 	char done[256] = "";
+	int stop;
 
+	rec.steps[0].kind = &step_marker;
 	fake_clear_log(&f);
-	assert_int_equal(updown_undo(ctx, ctx_backends(ctx), &rec, done, sizeof(done)), 0);
+	marker_undone = 0;
+	assert_int_equal(journal_undo(&env, 0, false, done, sizeof(done)), 0);
 	assert_null(fake_dns_of(&f, IF));
 	assert_int_equal(rec.n_steps, 0);
 	/* in reverse: the forwarder (recorded last) before the address it listens on */
-	assert_int_equal(fake_log_find(&f, "dns.stop " IF " 4000"), 0);
-	assert_true(fake_log_find(&f, "nl.addr_del") > 0);
+	stop = fake_log_find(&f, "dns.stop " IF " 4000");
+	assert_true(stop >= 0);
+	assert_true(marker_undone > stop);
 	assert_non_null(strstr(done, "DNS forwarder of " IF " stopped"));
 }
 
 static void test_a_failed_stop_keeps_the_step_for_another_down(void **state)
 {
 	struct state_record rec = gateway_record();
+	struct step_env env = env_of(&rec, ctx_backends(ctx));
 
+	rec.steps[0].kind = &step_marker;
+	marker_undone = 0;
 	fake_fail(&f, "dns.stop", 1, -EPERM);
-	assert_int_equal(updown_undo(ctx, ctx_backends(ctx), &rec, NULL, 0), -EPERM);
+	assert_int_equal(journal_undo(&env, 0, false, NULL, 0), -EPERM);
 	assert_int_equal(rec.n_steps, 2);
-	assert_int_equal(rec.steps[1].kind, STEP_DNSMASQ);
+	assert_ptr_equal(rec.steps[1].kind, &step_dnsmasq);
 	assert_non_null(fake_dns_of(&f, IF));
-	assert_true(fake_has_addr(&f, IFX, "192.168.2.14/24"));
+	assert_int_equal(marker_undone, 0);
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "could not stop the DNS forwarder of " IF));
 }
 
@@ -297,7 +338,7 @@ static void test_a_forwarder_that_died_is_started_again_and_recorded(void **stat
 	struct dns_handle running;
 	const struct fake_dns *d;
 
-	assert_int_equal(state_write(run_dir, &rec), 0);
+	assert_int_equal(journal_write(ctx, &rec), 0);
 	/* running: nothing to do */
 	fake_clear_log(&f);
 	assert_int_equal(dns_restart_recorded(ctx, IF, &running), 0);
@@ -313,10 +354,11 @@ static void test_a_forwarder_that_died_is_started_again_and_recorded(void **stat
 	assert_int_equal(running.pid, 4001);
 	assert_true(fake_log_find(&f, "dns.start " IF " 192.168.2.14") >
 		    fake_log_find(&f, "dns.alive 4000"));
-	assert_int_equal(state_read(run_dir, IF, &back), 0);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
 	assert_int_equal(back.n_steps, 2);
-	assert_int_equal(back.steps[1].dns.pid, 4001);
-	assert_int_equal(back.steps[1].dns.start_time, 40010);
+	assert_true(back.steps[1].done);
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, 4001);
+	assert_int_equal(dns_of(&back.steps[1])->h.start_time, 40010);
 
 	/* it dies and cannot start again: the step stays "-", dnsmasq's words are kept */
 	assert_true(fake_dns_kill(&f, IF));
@@ -324,12 +366,14 @@ static void test_a_forwarder_that_died_is_started_again_and_recorded(void **stat
 	assert_int_equal(dns_restart_recorded(ctx, IF, &running), -EBUSY);
 	assert_int_equal(running.pid, 0);
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "Address already in use"));
-	assert_int_equal(state_read(run_dir, IF, &back), 0);
-	assert_int_equal(back.steps[1].dns.pid, 0);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, 0);
+	assert_false(back.steps[1].done);
 	/* and the next try starts it */
 	assert_int_equal(dns_restart_recorded(ctx, IF, &running), 1);
-	assert_int_equal(state_read(run_dir, IF, &back), 0);
-	assert_int_equal(back.steps[1].dns.pid, running.pid);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, running.pid);
+	assert_true(back.steps[1].done);
 }
 
 static void test_no_restart_for_a_failed_record_or_a_replugged_interface(void **state)
@@ -339,24 +383,24 @@ static void test_no_restart_for_a_failed_record_or_a_replugged_interface(void **
 
 	assert_true(fake_dns_kill(&f, IF));
 	rec.status.state = USBNET_STATE_FAILED;
-	assert_int_equal(state_write(run_dir, &rec), 0);
+	assert_int_equal(journal_write(ctx, &rec), 0);
 	assert_int_equal(dns_restart_recorded(ctx, IF, &running), 0);
 	assert_null(fake_dns_of(&f, IF));
 
 	/* the interface of that name is another one now: prune's to clean, not ours to serve */
 	rec.status.state = USBNET_STATE_CONFIGURED;
 	rec.ifindex = IFX + 1;
-	assert_int_equal(state_write(run_dir, &rec), 0);
+	assert_int_equal(journal_write(ctx, &rec), 0);
 	assert_int_equal(dns_restart_recorded(ctx, IF, &running), 0);
 	assert_null(fake_dns_of(&f, IF));
 
 	/* no record at all */
-	assert_int_equal(state_remove(run_dir, IF), 0);
+	assert_int_equal(journal_remove(ctx, IF), 0);
 	assert_int_equal(dns_restart_recorded(ctx, IF, &running), 0);
 	assert_null(fake_dns_of(&f, IF));
 }
 
-/* A start that checks the record on disk says "step dnsmasq -" before it starts anything. */
+/* A start that checks the record on disk says "pending dnsmasq -" before it starts anything. */
 static bool saw_ahead;
 static int start_checking_ahead(void *h, const char *rd, const char *ifname, struct in_addr host,
 				struct dns_handle *ret, char *errbuf, size_t errlen)
@@ -364,9 +408,9 @@ static int start_checking_ahead(void *h, const char *rd, const char *ifname, str
 	struct state_record on_disk;
 	const struct state_step *last;
 
-	assert_int_equal(state_read(rd, ifname, &on_disk), 0);
+	assert_int_equal(journal_read(ctx, ifname, &on_disk), 0);
 	last = &on_disk.steps[on_disk.n_steps - 1];
-	saw_ahead = last->kind == STEP_DNSMASQ && last->dns.pid == 0;
+	saw_ahead = last->kind == &step_dnsmasq && !last->done && dns_of(last)->h.pid == 0;
 	return fake_backends(&f).dns->start(h, rd, ifname, host, ret, errbuf, errlen);
 }
 
@@ -375,51 +419,61 @@ static void test_up_records_the_forwarder_ahead_then_its_handle(void **state)
 	struct usbnet_backends be = fake_backends(&f);
 	struct usbnet_dns_ops checking = *be.dns;
 	struct state_record rec = gateway_record(), back;
+	struct step_env env = env_of(&rec, &be);
 
-	/* the record as up has it before the DNS step: the address */
+	/* the record as up has it before the DNS step: forwarding */
 	fake_dns_kill(&f, IF);
 	rec.n_steps = 1;
-	assert_int_equal(state_write(run_dir, &rec), 0);
+	assert_int_equal(journal_write(ctx, &rec), 0);
 	checking.start = start_checking_ahead;
 	be.dns = &checking;
 	fake_clear_log(&f);
-	assert_int_equal(dns_apply(ctx, &be, &rec, rec.status.host.addr), 0);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr), JOURNAL_MADE);
 	assert_true(saw_ahead);
 	assert_int_equal(rec.n_steps, 2);
-	assert_int_equal(rec.steps[1].kind, STEP_DNSMASQ);
-	assert_int_equal(rec.steps[1].dns.pid, 4001);
-	assert_int_equal(state_read(run_dir, IF, &back), 0);
-	assert_memory_equal(&back.steps[1], &rec.steps[1], sizeof(rec.steps[1]));
+	assert_ptr_equal(rec.steps[1].kind, &step_dnsmasq);
+	assert_true(rec.steps[1].done);
+	assert_int_equal(dns_of(&rec.steps[1])->h.pid, 4001);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_true(back.steps[1].done);
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, 4001);
+	assert_int_equal(dns_of(&back.steps[1])->h.start_time, 40010);
 	assert_non_null(fake_dns_of(&f, IF));
 
 	/* again: it runs, nothing is started */
 	fake_clear_log(&f);
-	assert_int_equal(dns_apply(ctx, &be, &rec, rec.status.host.addr), 0);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr), JOURNAL_OURS);
 	assert_int_equal(fake_log_find(&f, "dns.start"), -1);
 	assert_int_equal(rec.n_steps, 2);
 
-	/* it died: replaced in the same step */
+	/* it died: replaced in the same step, on the address (a record read back has none) */
 	fake_dns_kill(&f, IF);
-	assert_int_equal(dns_apply(ctx, &be, &rec, rec.status.host.addr), 0);
-	assert_int_equal(rec.n_steps, 2);
-	assert_int_equal(rec.steps[1].dns.pid, 4002);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	env.rec = &back;
+	assert_int_equal(dns_apply(&env, rec.status.host.addr), JOURNAL_MADE);
+	assert_int_equal(back.n_steps, 2);
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, 4002);
+	assert_true(fake_log_find(&f, "dns.start " IF " 192.168.2.14") >= 0);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, 4002);
 }
 
 static void test_up_drops_the_step_when_dnsmasq_cannot_start(void **state)
 {
 	const struct usbnet_backends *be = ctx_backends(ctx);
 	struct state_record rec = gateway_record(), back;
+	struct step_env env = env_of(&rec, be);
 
 	fake_dns_kill(&f, IF);
 	rec.n_steps = 1;
-	assert_int_equal(state_write(run_dir, &rec), 0);
+	assert_int_equal(journal_write(ctx, &rec), 0);
 	fake_clear_log(&f);
 	fake_fail(&f, "dns.start", 1, -EBUSY);
-	assert_int_equal(dns_apply(ctx, be, &rec, rec.status.host.addr), -EBUSY);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr), -EBUSY);
 	assert_int_equal(rec.n_steps, 1);
-	assert_int_equal(state_read(run_dir, IF, &back), 0);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
 	assert_int_equal(back.n_steps, 1);
-	assert_int_equal(back.steps[0].kind, STEP_ADDR);
+	assert_ptr_equal(back.steps[0].kind, &step_forwarding);
 	assert_null(fake_dns_of(&f, IF));
 	assert_non_null(strstr(usbnet_ctx_error(ctx),
 			       "could not start the DNS forwarder for " IF " on 192.168.2.14: "
@@ -431,26 +485,120 @@ static void test_up_drops_the_step_when_dnsmasq_cannot_start(void **state)
 	    f.dns_error, sizeof(f.dns_error),
 	    "dnsmasq is not installed (no /usr/sbin/dnsmasq): install the package dnsmasq-base");
 	fake_fail(&f, "dns.start", 2, -ENOENT);
-	assert_int_equal(dns_apply(ctx, be, &rec, rec.status.host.addr), -ENOENT);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr), -ENOENT);
+	assert_int_equal(rec.n_steps, 1);
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "install the package dnsmasq-base; or run up "
 						      "without --dns"));
 }
 
+/* The interface is gone (or another device's now): the walk skips the link's steps but still
+ * stops the forwarder, a process of the host. */
 static void test_a_vanished_interface_still_gets_its_forwarder_stopped(void **state)
 {
 	struct state_record rec = gateway_record();
+	struct step_env env = env_of(&rec, ctx_backends(ctx));
 
 	rec.steps[2] = rec.steps[0];
-	rec.steps[2].kind = STEP_ROUTE;
+	rec.steps[0].kind = &step_marker;
+	rec.steps[2].kind = &step_marker;
 	rec.n_steps = 3;
+	env.link_ours = false;
+	marker_undone = 0;
 	fake_clear_log(&f);
-	assert_int_equal(dns_stop_recorded(ctx, ctx_backends(ctx), &rec), 0);
+	assert_int_equal(journal_undo(&env, 0, false, NULL, 0), 0);
 	assert_null(fake_dns_of(&f, IF));
-	assert_int_equal(rec.n_steps, 2);
-	assert_int_equal(rec.steps[0].kind, STEP_ADDR);
-	assert_int_equal(rec.steps[1].kind, STEP_ROUTE);
+	assert_int_equal(rec.n_steps, 0);
+	assert_int_equal(marker_undone, 0);
 	/* nothing else was touched */
 	assert_int_equal(fake_log_find(&f, "nl."), -1);
+}
+
+static void test_dnsmasq_step_round_trips_and_rejects_junk(void **state)
+{
+	struct state_record rec = gateway_record(), back;
+	char *text = NULL;
+
+	assert_int_equal(journal_serialize(&rec, &text), 0);
+	assert_non_null(strstr(text, "step forwarding\nstep dnsmasq 4000 40000\n"));
+	assert_int_equal(journal_parse(step_kinds, text, strlen(text), &back), 0);
+	assert_int_equal(back.n_steps, 2);
+	assert_ptr_equal(back.steps[1].kind, &step_dnsmasq);
+	assert_true(back.steps[1].done);
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, 4000);
+	assert_int_equal(dns_of(&back.steps[1])->h.start_time, 40000);
+	assert_int_equal(dns_of(&back.steps[1])->host.s_addr, 0); /* not in the line */
+	free(text);
+	/* recorded ahead */
+	rec.steps[1].done = false;
+	dns_of(&rec.steps[1])->h = (struct dns_handle){0};
+	assert_int_equal(journal_serialize(&rec, &text), 0);
+	assert_non_null(strstr(text, "\npending dnsmasq -\n"));
+	assert_int_equal(journal_parse(step_kinds, text, strlen(text), &back), 0);
+	assert_false(back.steps[1].done);
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, 0);
+	free(text);
+	/* the old version's lines read as they did */
+	static const char *const good[] = {"step dnsmasq 4000 40000", "step dnsmasq -"};
+	static const char *const junk[] = {
+	    "step dnsmasq",	     "step dnsmasq ",	       "step dnsmasq 4000",
+	    "step dnsmasq 04000 40000", "step dnsmasq 4000  40000", "step dnsmasq - 1",
+	    "step dnsmasq -1 5",	     "step dnsmasq 4000 40000 ",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]) + sizeof(junk) / sizeof(junk[0]);
+	     i++) {
+		bool ok = i < sizeof(good) / sizeof(good[0]);
+		const char *line = ok ? good[i] : junk[i - sizeof(good) / sizeof(good[0])];
+		char buf[512];
+
+		snprintf(buf, sizeof(buf),
+			 "usbnet-host-state 1\nifname " IF "\nifindex 7\nusb_path \nserial \n"
+			 "mode gateway\ntrusted no\nstate configured\nhost -\npeer -\nrtt_us -1\n"
+			 "message \n%s\nend\n",
+			 line);
+		if ((journal_parse(step_kinds, buf, strlen(buf), &back) == 0) != ok)
+			fail_msg("%s: %s", ok ? "not read" : "read", line);
+	}
+}
+
+/* Recorded ahead, never started (or started and not recorded): undo stops what the pid file
+ * names, and nothing when nothing runs. */
+static void test_undo_of_a_pending_dnsmasq_step_is_safe(void **state)
+{
+	struct state_record rec = gateway_record();
+	struct step_env env = env_of(&rec, ctx_backends(ctx));
+	struct fake_state before;
+
+	fake_dns_kill(&f, IF);
+	before = f.s;
+	rec.steps[1].done = false;
+	dns_of(&rec.steps[1])->h = (struct dns_handle){0};
+	rec.steps[0].kind = &step_marker;
+	assert_int_equal(journal_undo(&env, 0, false, NULL, 0), 0);
+	assert_int_equal(rec.n_steps, 0);
+	assert_true(fake_state_equal(&before, &f.s));
+}
+
+static void test_dnsmasq_apply_failing_leaves_nothing(void **state)
+{
+	static const char *const ops[] = {"dns.start"};
+	struct state_record rec = gateway_record(), back;
+	struct step_env env = env_of(&rec, ctx_backends(ctx));
+	struct fake_state before;
+
+	fake_dns_kill(&f, IF);
+	rec.n_steps = 1;
+	assert_int_equal(journal_write(ctx, &rec), 0);
+	before = f.s;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		fake_clear_log(&f);
+		fake_fail(&f, ops[i], 1, -EIO);
+		if (dns_apply(&env, rec.status.host.addr) >= 0)
+			fail_msg("apply went through a failing %s", ops[i]);
+		assert_int_equal(rec.n_steps, 1);
+		assert_int_equal(journal_read(ctx, IF, &back), 0);
+		assert_int_equal(back.n_steps, 1);
+		assert_true(fake_state_equal(&before, &f.s));
+	}
 }
 
 int main(void)
@@ -475,6 +623,12 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_a_vanished_interface_still_gets_its_forwarder_stopped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dnsmasq_step_round_trips_and_rejects_junk, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_of_a_pending_dnsmasq_step_is_safe, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_dnsmasq_apply_failing_leaves_nothing, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,8 +20,10 @@
 
 #include "core/ctx.h"
 #include "fake-backends.h"
+#include "core/journal.h"
 #include "gateway/forwarding.h"
-#include "core/state.h"
+#include "gateway/gateway.h"
+#include "updown/step-kinds.h"
 
 #define IF "usbgw0"
 #define IFX 7
@@ -102,6 +104,11 @@ static int up(const char *ifname, const struct usbnet_up_opts *o, enum usbnet_up
 	return usbnet_up(ctx, ifname, o, rep ? rep : &tmp, res);
 }
 
+static const struct nft_step *nft_of(const struct state_step *s)
+{
+	return (const struct nft_step *)s->data.bytes;
+}
+
 static bool exists_in_run(const char *name)
 {
 	char path[160];
@@ -135,10 +142,10 @@ static void test_gateway_up_adds_chains_then_forwarding_with_a_guard(void **stat
 	assert_string_equal(rep.status.uplink, "eth0");
 	assert_true(rep.status.uplink_auto);
 
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
-	assert_int_equal(rec.steps[rec.n_steps - 2].kind, STEP_NFT);
-	assert_string_equal(rec.steps[rec.n_steps - 2].uplink, "eth0");
-	assert_int_equal(rec.steps[rec.n_steps - 1].kind, STEP_FORWARDING);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
+	assert_ptr_equal(rec.steps[rec.n_steps - 2].kind, &step_nft);
+	assert_string_equal(nft_of(&rec.steps[rec.n_steps - 2])->uplink, "eth0");
+	assert_ptr_equal(rec.steps[rec.n_steps - 1].kind, &step_forwarding);
 	assert_int_equal(gateway_record_read(run_dir, &before), 0);
 	assert_int_equal(before, 0);
 
@@ -317,16 +324,16 @@ static void test_refresh_moves_auto_peers_only(void **state)
 	assert_int_equal(usbnet_refresh(ctx), 1);
 	assert_string_equal(fake_nft_chain(&f, IF)->uplink, "wlan0");
 	assert_string_equal(fake_nft_chain(&f, IF2)->uplink, "eth0"); /* fixed */
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
-	assert_string_equal(rec.steps[rec.n_steps - 2].uplink, "wlan0");
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
+	assert_string_equal(nft_of(journal_find(&rec, &step_nft, NULL))->uplink, "wlan0");
 	/* a refused batch leaves rules and records as they were */
 	strcpy(f.default_uplink, "eth0");
 	fake_fail(&f, "gw.nft_commit", 1, -ENOBUFS);
 	fake_clear_log(&f);
 	assert_int_equal(usbnet_refresh(ctx), -ENOBUFS);
 	assert_string_equal(fake_nft_chain(&f, IF)->uplink, "wlan0");
-	assert_int_equal(state_read(run_dir, IF, &rec), 0);
-	assert_string_equal(rec.steps[rec.n_steps - 2].uplink, "wlan0");
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
+	assert_string_equal(nft_of(journal_find(&rec, &step_nft, NULL))->uplink, "wlan0");
 }
 
 static void test_down_of_a_vanished_peer_still_undoes_the_host_steps(void **state)
@@ -366,34 +373,207 @@ static void test_gateway_record_is_read_strictly(void **state)
 static void test_nft_step_round_trips_and_rejects_junk(void **state)
 {
 	struct state_record rec = {}, back;
+	struct nft_step *d = (struct nft_step *)rec.steps[0].data.bytes;
 	char *text = NULL;
 
 	strcpy(rec.ifname, IF);
 	rec.ifindex = IFX;
 	rec.mode = USBNET_MODE_GATEWAY;
 	rec.status.rtt_us = -1;
-	rec.steps[0].kind = STEP_NFT;
-	strcpy(rec.steps[0].uplink, "wlan0");
-	usbnet_ip4_parse("169.254.0.0/16", true, &rec.steps[0].ip);
-	rec.steps[0].uplink_auto = true;
-	rec.steps[1].kind = STEP_FORWARDING;
+	rec.steps[0].kind = &step_nft;
+	rec.steps[0].done = true;
+	strcpy(d->uplink, "wlan0");
+	usbnet_ip4_parse("169.254.0.0/16", true, &d->subnet);
+	d->uplink_auto = true;
+	rec.steps[1].kind = &step_forwarding;
+	rec.steps[1].done = true;
 	rec.n_steps = 2;
-	assert_int_equal(state_serialize(&rec, &text), 0);
+	assert_int_equal(journal_serialize(&rec, &text), 0);
 	assert_non_null(strstr(text, "step nft wlan0 169.254.0.0/16 auto\nstep forwarding\n"));
-	assert_int_equal(state_parse(text, strlen(text), &back), 0);
-	assert_string_equal(back.steps[0].uplink, "wlan0");
-	assert_true(back.steps[0].uplink_auto);
+	assert_int_equal(journal_parse(step_kinds, text, strlen(text), &back), 0);
+	assert_int_equal(back.n_steps, 2);
+	assert_ptr_equal(back.steps[0].kind, &step_nft);
+	assert_true(back.steps[0].done);
+	assert_string_equal(nft_of(&back.steps[0])->uplink, "wlan0");
+	assert_true(nft_of(&back.steps[0])->uplink_auto);
+	assert_int_equal(nft_of(&back.steps[0])->subnet.prefix, 16);
+	/* the same bytes as up makes of that plan: the journal finds it the same step */
+	assert_memory_equal(back.steps[0].data.bytes, rec.steps[0].data.bytes,
+			    sizeof(struct nft_step));
+	assert_ptr_equal(back.steps[1].kind, &step_forwarding);
 	free(text);
+	/* pending, and fixed */
+	rec.steps[0].done = false;
+	d->uplink_auto = false;
+	rec.steps[1].done = false;
+	assert_int_equal(journal_serialize(&rec, &text), 0);
+	assert_non_null(
+	    strstr(text, "pending nft wlan0 169.254.0.0/16 fixed\npending forwarding\n"));
+	assert_int_equal(journal_parse(step_kinds, text, strlen(text), &back), 0);
+	assert_false(back.steps[0].done);
+	assert_false(nft_of(&back.steps[0])->uplink_auto);
+	assert_false(back.steps[1].done);
+	free(text);
+	/* A record of the old version (1) reads as it did */
 	text = strdup("usbnet-host-state 1\nifname usbgw0\nifindex 7\nusb_path \nserial \n"
 		      "mode gateway\ntrusted no\nstate configured\nhost -\npeer -\nrtt_us -1\n"
-		      "message \nstep nft wlan0  169.254.0.0/16 auto\nend\n");
-	assert_int_equal(state_parse(text, strlen(text), &back), -EBADMSG);
+		      "message \nstep nft wlan0 169.254.0.0/16 auto\nstep forwarding\nend\n");
+	assert_int_equal(journal_parse(step_kinds, text, strlen(text), &back), 0);
+	assert_int_equal(back.n_steps, 2);
+	assert_true(back.steps[0].done);
+	assert_string_equal(nft_of(&back.steps[0])->uplink, "wlan0");
 	free(text);
-	text = strdup("usbnet-host-state 1\nifname usbgw0\nifindex 7\nusb_path \nserial \n"
-		      "mode gateway\ntrusted no\nstate configured\nhost -\npeer -\nrtt_us -1\n"
-		      "message \nstep nft wlan0 169.254.0.0/16 sometimes\nend\n");
-	assert_int_equal(state_parse(text, strlen(text), &back), -EBADMSG);
-	free(text);
+	static const char *const junk[] = {
+	    "step nft wlan0  169.254.0.0/16 auto",	 "step nft wlan0 169.254.0.0/16 sometimes",
+	    "step nft wlan0 169.254.0.0/16",		 "step nft wlan0 169.254.0.0/16 auto x",
+	    "step nft wlan0 169.254.000.0/16 auto",	 "step nft wlan0 169.254.0.0 auto",
+	    "step nft wl/an0 169.254.0.0/16 auto",	 "step nft wlan0 169.254.0.0/16 auto ",
+	    "step forwarding x",			 "step forwarding ",
+	};
+	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		char buf[512];
+
+		snprintf(buf, sizeof(buf),
+			 "usbnet-host-state 1\nifname usbgw0\nifindex 7\nusb_path \nserial \n"
+			 "mode gateway\ntrusted no\nstate configured\nhost -\npeer -\nrtt_us -1\n"
+			 "message \n%s\nend\n",
+			 junk[i]);
+		if (journal_parse(step_kinds, buf, strlen(buf), &back) != -EBADMSG)
+			fail_msg("read: %s", junk[i]);
+	}
+}
+
+/* A record of IF on disk, with no steps, and the env its steps are applied in. */
+static void kind_env(struct state_record *rec, struct step_env *env, struct usbnet_backends *be)
+{
+	memset(rec, 0, sizeof(*rec));
+	strcpy(rec->ifname, IF);
+	rec->ifindex = IFX;
+	rec->mode = USBNET_MODE_GATEWAY;
+	rec->status.rtt_us = -1;
+	*be = fake_backends(&f);
+	*env = (struct step_env){.ctx = ctx, .be = be, .rec = rec, .link_ours = true};
+	assert_int_equal(journal_write(ctx, rec), 0);
+}
+
+static struct nft_step nft_data(const char *uplink, const char *subnet)
+{
+	struct nft_step d;
+
+	memset(&d, 0, sizeof(d));
+	strcpy(d.uplink, uplink);
+	assert_int_equal(usbnet_ip4_parse(subnet, true, &d.subnet), 0);
+	return d;
+}
+
+/* Nothing of a failed apply stays: not in the record (in memory or on disk), not on the host. */
+static void assert_nothing_recorded(const struct state_record *rec)
+{
+	struct state_record back;
+
+	assert_int_equal(rec->n_steps, 0);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_int_equal(back.n_steps, 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(GATEWAY_RECORD_NAME));
+}
+
+static void test_nft_apply_failing_at_each_call_leaves_nothing(void **state)
+{
+	static const char *const ops[] = {"gw.forwarding_get", "gw.nft_commit"};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		struct state_record rec;
+		struct step_env env;
+		struct usbnet_backends be;
+		struct nft_step d = nft_data("eth0", "169.254.0.0/16");
+
+		world();
+		kind_env(&rec, &env, &be);
+		fake_fail(&f, ops[i], 1, -EIO);
+		if (journal_apply(&env, &step_nft, &d) >= 0)
+			fail_msg("apply went through a failing %s", ops[i]);
+		assert_nothing_recorded(&rec);
+	}
+}
+
+static void test_forwarding_apply_failing_at_each_call_leaves_nothing(void **state)
+{
+	static const char *const ops[] = {"gw.forwarding_get", "gw.forwarding_set"};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		struct state_record rec;
+		struct step_env env;
+		struct usbnet_backends be;
+
+		world();
+		kind_env(&rec, &env, &be);
+		fake_fail(&f, ops[i], 1, -EIO);
+		if (journal_apply(&env, &step_forwarding, &rec) >= 0)
+			fail_msg("apply went through a failing %s", ops[i]);
+		assert_nothing_recorded(&rec);
+	}
+	/* the second forwarding_get (is it on already?) failing: it is turned on, and kept */
+	{
+		struct state_record rec;
+		struct step_env env;
+		struct usbnet_backends be;
+
+		world();
+		kind_env(&rec, &env, &be);
+		fake_fail(&f, "gw.forwarding_get", 2, -EIO);
+		assert_int_equal(journal_apply(&env, &step_forwarding, &rec), JOURNAL_MADE);
+		assert_int_equal(f.s.ip_forward, 1);
+		assert_int_equal(journal_undo(&env, 0, true, NULL, 0), 0);
+		assert_true(fake_state_equal(&initial, &f.s));
+		assert_false(exists_in_run(GATEWAY_RECORD_NAME));
+	}
+}
+
+/* Recorded ahead, never made (a crash before the change): the undo walk changes nothing. */
+static void test_undo_of_pending_gateway_steps_is_safe(void **state)
+{
+	struct state_record rec, back;
+	struct step_env env;
+	struct usbnet_backends be;
+	struct nft_step d = nft_data("eth0", "169.254.0.0/16");
+	char done[256] = "";
+
+	kind_env(&rec, &env, &be);
+	rec.steps[0].kind = &step_nft;
+	memcpy(rec.steps[0].data.bytes, &d, sizeof(d));
+	rec.steps[1].kind = &step_forwarding;
+	rec.n_steps = 2;
+	assert_int_equal(journal_write(ctx, &rec), 0);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_false(back.steps[0].done);
+	env.rec = &back;
+	assert_int_equal(journal_undo(&env, 0, true, done, sizeof(done)), 0);
+	assert_int_equal(back.n_steps, 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+	assert_false(exists_in_run(GATEWAY_RECORD_NAME));
+	assert_non_null(strstr(done, "IPv4 forwarding left as it was"));
+	assert_int_equal(fake_log_find(&f, "gw.forwarding_set"), -1);
+
+	/* pending forwarding while another gateway peer holds it: it stays on */
+	world();
+	{
+		struct usbnet_up_opts o = gw_opts("192.168.2.14/24", "eth0");
+		enum usbnet_up_result res;
+
+		assert_int_equal(up(IF2, &o, &res, NULL), 0);
+	}
+	kind_env(&rec, &env, &be);
+	rec.steps[0].kind = &step_forwarding;
+	rec.n_steps = 1;
+	assert_int_equal(journal_write(ctx, &rec), 0);
+	fake_clear_log(&f);
+	assert_int_equal(journal_undo(&env, 0, true, NULL, 0), 0);
+	assert_int_equal(f.s.ip_forward, 1);
+	assert_int_equal(fake_log_find(&f, "gw.forwarding_set"), -1);
+	assert_true(exists_in_run(GATEWAY_RECORD_NAME));
+	assert_int_equal(usbnet_down(ctx, IF2), 0);
+	assert_true(fake_state_equal(&initial, &f.s));
 }
 
 /* ---- the DNS forwarder (--dns) ---------------------------------------------------------- */
@@ -544,6 +724,9 @@ int main(void)
 	    T(test_dns_outside_gateway_mode_is_refused),
 	    T(test_vanished_peer_down_stops_its_forwarder),
 	    cmocka_unit_test(test_gateway_record_is_read_strictly),
+	    T(test_nft_apply_failing_at_each_call_leaves_nothing),
+	    T(test_forwarding_apply_failing_at_each_call_leaves_nothing),
+	    T(test_undo_of_pending_gateway_steps_is_safe),
 	    cmocka_unit_test(test_nft_step_round_trips_and_rejects_junk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
