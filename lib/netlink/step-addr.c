@@ -34,19 +34,21 @@ static int ip_parse(const char *args, void *data)
 	return strcmp(back, args) == 0 ? 0 : -EBADMSG;
 }
 
-static bool addr_present(struct step_env *env, const struct usbnet_ip4 *ip)
+/* 1 when the address is on the link, 0 when not, -errno when the kernel cannot say. */
+static int addr_present(struct step_env *env, const struct usbnet_ip4 *ip)
 {
 	const struct usbnet_backends *be = env->be;
 	struct nl_addr_entry *addrs = NULL;
 	size_t n = 0;
-	bool found = false;
+	int found = 0, r;
 
-	if (be->nl->addr_list(be->nl_h, env->rec->ifindex, &addrs, &n) < 0)
-		return false;
+	r = be->nl->addr_list(be->nl_h, env->rec->ifindex, &addrs, &n);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < n; i++)
 		if (addrs[i].ifindex == env->rec->ifindex && addrs[i].ip.addr.s_addr == ip->addr.s_addr &&
 		    addrs[i].ip.prefix == ip->prefix)
-			found = true;
+			found = 1;
 	free(addrs);
 	return found;
 }
@@ -59,7 +61,11 @@ static int addr_apply(struct step_env *env, void *data)
 	int r;
 
 	usbnet_ip4_format(&d->ip, s, sizeof(s));
-	if (addr_present(env, &d->ip)) {
+	r = addr_present(env, &d->ip);
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "cannot list the addresses of %s: %s", env->rec->ifname,
+				strerror(-r));
+	if (r > 0) {
 		/* Someone else's: not touched, and not ours to remove. */
 		ctx_log(env->ctx, USBNET_LOG_INFO, "%s: %s is there already", env->rec->ifname, s);
 		return STEP_NOOP;
@@ -78,7 +84,7 @@ static int addr_check(struct step_env *env, const void *data)
 {
 	const struct step_ip *d = data;
 
-	return addr_present(env, &d->ip);
+	return addr_present(env, &d->ip) > 0;
 }
 
 static int addr_undo(struct step_env *env, const void *data, char *phrase, size_t len)

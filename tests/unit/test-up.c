@@ -214,10 +214,7 @@ static void test_fault_in_each_op_rolls_back_everything(void **state)
 		unsigned nth;
 	} faults[] = {
 		{ "nm.get_managed", 1 }, { "nm.set_managed", 1 }, { "nl.link_set_up", 1 },
-		/* the first is validation's. LIB BUG (issue 14, reported to the lead): the addr
-		 * step's addr_present() (lib/netlink/step-addr.c) takes a failing addr_list for
-		 * "not there" and up carries on, so this fault is not reported nor rolled back.
-		 * Kept failing on purpose. */
+		/* the first is validation's: the addr step's own list fails the step */
 		{ "nl.addr_list", 2 },
 		{ "nl.addr_add", 1 },	 { "nl.route_add", 1 },
 	};
