@@ -145,10 +145,6 @@ static void test_vanished_interface_only_loses_its_record(void **state)
 {
 	up_all_steps();
 	f.s.n_links = 1; /* unplugged */
-	/* LIB BUG (reported to the lead): since "down prunes first" (77e592d) usbnet_down()
-	 * runs usbnet_prune(), which undoes the stale record, and then answers 1 "nothing
-	 * recorded"; usbnet.h says a vanished interface still gets its state cleaned and 0 is
-	 * "undone". Kept failing on purpose. */
 	assert_int_equal(usbnet_down(ctx, IF), 0);
 	assert_int_equal(f.n_mutating, 0);
 	assert_int_equal(access(record, F_OK), -1);
@@ -158,10 +154,6 @@ static void test_replugged_interface_of_the_same_name_is_left_alone(void **state
 {
 	up_all_steps();
 	f.s.links[1].ifindex = 9;
-	/* LIB BUG (reported to the lead): since "down prunes first" (77e592d) usbnet_down()
-	 * runs usbnet_prune(), which undoes the stale record, and then answers 1 "nothing
-	 * recorded"; usbnet.h says a vanished interface still gets its state cleaned and 0 is
-	 * "undone". Kept failing on purpose. */
 	assert_int_equal(usbnet_down(ctx, IF), 0);
 	assert_int_equal(f.n_mutating, 0);
 	assert_int_equal(access(record, F_OK), -1);
