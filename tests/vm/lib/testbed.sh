@@ -260,9 +260,10 @@ for p in peers:
 sys.exit(3)' "$1" "$2"
 }
 
-# state_files IF: the files in the run directory named after IF (usbnet-host's state records),
-# not counting its lock file (IF.lock: a lock, not state).
-state_files() { find "$USBNET_RUN_DIR" -name "$1.*" ! -name "$1.lock" 2>/dev/null; }
+# state_files IF: the files in the run directory named after IF: its state record, its lock
+# file, a forwarder's pid file... After a down or an unplug nothing of IF may be left, lock
+# files included (issue 14: a Fobnail's new enx... name on every plug left one more lock).
+state_files() { find "$USBNET_RUN_DIR" -name "$1.*" 2>/dev/null; }
 no_state_for() { [ -z "$(state_files "$1")" ]; }
 
 # --- the hotplug watcher ----------------------------------------------------------------------
