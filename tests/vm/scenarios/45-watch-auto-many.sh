@@ -68,8 +68,9 @@ configured() {
 	has_addr "$1" "$2.1/24" || { echo "$1: no $2.1/24 ($(ip -4 -br addr show dev "$1"))" && return 1; }
 	record_state_is "$1" configured || { echo "$1: record state '$(record_state "$1")'" && return 1; }
 }
-plug() { # K: plug peer aK (made before) by its UDC, no wait
+plug() { # K: plug peer aK (made before) by its UDC, no wait; the device side up at once
 	cat "$PEERS_RUN/a$1/udc" >"$GADGETS/a$1/UDC"
+	ip -n "a$1" link set usb0 up 2>/dev/null || true # its netdev stays in the namespace
 }
 
 step "make the gadgets: each plugged once with the watcher stopped, then unplugged"
