@@ -162,3 +162,10 @@ void cli_print_escaped(FILE *f, const char *s, int width)
 	for (; width > 0 && col < width; col++)
 		fputc(' ', f);
 }
+
+int cli_resolve(struct usbnet_ctx *ctx, const char *arg, char ifname[USBNET_IFNAMSIZ])
+{
+	int r = usbnet_resolve(ctx, arg, ifname);
+
+	return r < 0 ? cli_fail(ctx, r, arg) : -1;
+}

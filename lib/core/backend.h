@@ -42,6 +42,13 @@ struct usbnet_netlink_ops {
 	/* A link-scoped route in the main table; -EEXIST / -ESRCH as the kernel says. */
 	int (*route_add)(void *h, int ifindex, const struct usbnet_ip4 *dst);
 	int (*route_del)(void *h, int ifindex, const struct usbnet_ip4 *dst);
+	/* Optional (NULL: -EOPNOTSUPP): the link's alternative names (IFLA_ALT_IFNAME). add:
+	 * -EEXIST when a link has the name already; del: -ENOENT when the link has no such
+	 * name; find: the index of the link with that name (its own or an alternative one),
+	 * -ENODEV when none. */
+	int (*altname_add)(void *h, int ifindex, const char *name);
+	int (*altname_del)(void *h, int ifindex, const char *name);
+	int (*altname_find)(void *h, const char *name, int *ret_ifindex);
 };
 
 struct usbnet_nm_ops {

@@ -22,6 +22,7 @@
  *   nameserver     gateway mode with --dns: the address the device takes as its DNS server
  *                  (the host's, where the forwarder listens), or null
  *   dns_forwarder  {"pid": N or null, "running": bool} when a forwarder is recorded, or null
+ *   name           the peer's name (its interface's altname once up, NAME.usbnet), or null
  *   discovered     only for a peer that up --auto configured: how the addresses were found
  *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
  *                  "dhcp-offer dhcp")
@@ -201,6 +202,8 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	} else {
 		json_null(w);
 	}
+	key_field_or_null(w, "name", st->name[0] ? st->name : plan->name,
+			  st->name[0] ? sizeof(st->name) : sizeof(plan->name));
 	if (st->discovered[0])
 		key_field_or_null(w, "discovered", st->discovered, sizeof(st->discovered));
 	json_end_object(w);

@@ -43,6 +43,9 @@ enum fake_op {
 	OP_BR_DEFAULT,
 	OP_PROBE_RUN,
 	OP_PROBE_IN_USE,
+	OP_ALT_ADD,
+	OP_ALT_DEL,
+	OP_ALT_FIND,
 	OP_COUNT,
 };
 
@@ -65,6 +68,8 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_BR_ROUTE_ADD] = "br.route_add_full", [OP_BR_ROUTE_DEL] = "br.route_del_full",
 	[OP_BR_DEFAULT] = "br.default_route_dev",
 	[OP_PROBE_RUN] = "probe.run", [OP_PROBE_IN_USE] = "probe.addr_in_use",
+	[OP_ALT_ADD] = "nl.altname_add", [OP_ALT_DEL] = "nl.altname_del",
+	[OP_ALT_FIND] = "nl.altname_find",
 };
 
 static bool op_mutates(enum fake_op op)
@@ -74,7 +79,8 @@ static bool op_mutates(enum fake_op op)
 	       op == OP_NM_DHCP_ADD || op == OP_NM_DHCP_DEL || op == OP_GW_FWD_SET ||
 	       op == OP_GW_NFT || op == OP_DNS_START || op == OP_DNS_STOP || op == OP_BR_ADD ||
 	       op == OP_BR_LINK_DEL || op == OP_BR_MASTER || op == OP_BR_ADDR_ADD ||
-	       op == OP_BR_ADDR_DEL || op == OP_BR_ROUTE_ADD || op == OP_BR_ROUTE_DEL;
+	       op == OP_BR_ADDR_DEL || op == OP_BR_ROUTE_ADD || op == OP_BR_ROUTE_DEL ||
+	       op == OP_ALT_ADD || op == OP_ALT_DEL;
 }
 
 static struct usbnet_ip4 cidr(const char *s)
@@ -1001,7 +1007,64 @@ static const struct usbnet_probe_ops fake_probe_ops = {
 	.addr_in_use = f_probe_in_use,
 };
 
+static int f_altname_find(void *h, const char *name, int *ret_ifindex)
+{
+	struct fake *f = h;
+	int r = call(f, OP_ALT_FIND, "%s", name);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_links; i++)
+		if (strcmp(f->s.links[i].ifname, name) == 0 ||
+		    strcmp(f->s.links[i].altname, name) == 0) {
+			*ret_ifindex = f->s.links[i].ifindex;
+			return 0;
+		}
+	return -ENODEV;
+}
+
+static int f_altname_add(void *h, int ifindex, const char *name)
+{
+	struct fake *f = h;
+	struct fake_link *l;
+	int r = call(f, OP_ALT_ADD, "%d %s", ifindex, name);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_links; i++)
+		if (strcmp(f->s.links[i].ifname, name) == 0 ||
+		    strcmp(f->s.links[i].altname, name) == 0)
+			return -EEXIST;
+	l = link_by_index(f, ifindex);
+	if (!l)
+		return -ENODEV;
+	if (l->altname[0])
+		return -ENOSPC; /* the model holds one */
+	snprintf(l->altname, sizeof(l->altname), "%s", name);
+	return 0;
+}
+
+static int f_altname_del(void *h, int ifindex, const char *name)
+{
+	struct fake *f = h;
+	struct fake_link *l;
+	int r = call(f, OP_ALT_DEL, "%d %s", ifindex, name);
+
+	if (r < 0)
+		return r;
+	l = link_by_index(f, ifindex);
+	if (!l)
+		return -ENODEV;
+	if (strcmp(l->altname, name) != 0)
+		return -ENOENT;
+	memset(l->altname, 0, sizeof(l->altname));
+	return 0;
+}
+
 static const struct usbnet_netlink_ops fake_nl_ops = {
+	.altname_add = f_altname_add,
+	.altname_del = f_altname_del,
+	.altname_find = f_altname_find,
 	.link_get = f_link_get,
 	.link_get_index = f_link_get_index,
 	.link_set_up = f_link_set_up,

@@ -27,6 +27,7 @@ struct fake_link {
 	bool loopback, wireless;
 	bool v6_static;	     /* has a permanent global IPv6 address */
 	bool addr_lifetime;  /* its IPv4 addresses are leases (not permanent) */
+	char altname[USBNET_NAME_MAX]; /* its one alternative name, "" when none */
 };
 
 struct fake_route {

@@ -45,6 +45,7 @@ static const struct {
 	{ "link-up", NULL, NULL },
 	{ "addr", "192.168.2.14/24", NULL },
 	{ "route", "192.168.9.1/32", NULL },
+	{ "altname", "n900-snn900b", NULL },
 	{ "nft", "eth0 192.168.2.0/24 fixed", NULL },
 	{ "forwarding", NULL, NULL },
 	{ "dnsmasq", "-", NULL },
