@@ -126,6 +126,15 @@ int print_report_details(const struct usbnet_report *r)
 	field("mode", usbnet_mode_name(r->plan.mode));
 	field("host address", report_host_address(r, host, sizeof(host)));
 	field("peer address", report_peer_address(r, peer, sizeof(peer)));
+	if (r->status.has_reach) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &r->status.reach, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "%s (alias: another peer has the same subnet)", a);
+		field("reach at", buf);
+	} else {
+		field("reach at", report_peer_address(r, peer, sizeof(peer)));
+	}
 	field("peer dhcp", r->plan.peer_serves_dhcp ? "serves DHCP" : "no");
 	printf("state\n");
 	field("state", usbnet_state_name(r->status.state));

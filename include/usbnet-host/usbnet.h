@@ -142,6 +142,11 @@ struct usbnet_status {
 	char discovered[48];
 	/* The name up gave the interface as an altname (usbnet_peer_name()), "" when none */
 	char name[USBNET_NAME_MAX];
+	/* An identical peer (its subnet another peer's): the alias address the host reaches it
+	 * at, from the pool ([general] alias-pool=); has_reach false for a peer reached at its
+	 * own address */
+	bool has_reach;
+	struct in_addr reach;
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */

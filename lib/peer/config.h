@@ -36,6 +36,8 @@ struct config_peer {
 
 struct usbnet_config {
 	enum config_auto auto_mode;
+	bool has_alias_pool; /* [general] alias-pool= */
+	struct usbnet_ip4 alias_pool;
 	struct config_peer *peers;
 	size_t n_peers;
 };
