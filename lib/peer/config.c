@@ -5,6 +5,7 @@
  * group header and key is recorded with its line, and everything structural (syntax, unknown or
  * duplicate groups and keys) is rejected there with the line it is on.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -56,7 +57,7 @@ struct parser {
 	size_t n_keys;
 };
 
-static const char *const general_keys[] = { "auto", "workers", NULL };
+static const char *const general_keys[] = { "auto", "workers", "alias-pool", NULL };
 static const char *const peer_keys[] = {
 	"usb",	   "serial", "mac",    "driver", "product", "mode", "address",
 	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", NULL,
@@ -369,7 +370,23 @@ static int parse_general_value(struct parser *p, struct usbnet_config *c,
 			       const struct scan_group *g, const struct scan_key *k,
 			       const char *key, const char *value)
 {
-	/* The scan lets only known keys through: [general] has "auto" and "workers". */
+	/* The scan lets only known keys through: [general] has "auto", "workers" and
+	 * "alias-pool". */
+	if (strcmp(key, "alias-pool") == 0) {
+		struct usbnet_ip4 pool;
+		uint32_t m;
+
+		if (usbnet_ip4_parse(value, true, &pool) < 0 || pool.prefix < 16 || pool.prefix > 30)
+			return fail(p, k->line, g, key,
+				    "%s is not a subnet A.B.C.D/N with N from 16 to 30", Q(value));
+		m = htonl(~0u << (32 - pool.prefix));
+		if ((pool.addr.s_addr & ~m) != 0)
+			return fail(p, k->line, g, key, "%s is not a subnet's first address",
+				    Q(value));
+		c->has_alias_pool = true;
+		c->alias_pool = pool;
+		return 0;
+	}
 	if (strcmp(key, "workers") == 0) {
 		int v;
 

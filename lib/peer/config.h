@@ -41,6 +41,8 @@ struct config_peer {
 struct usbnet_config {
 	enum config_auto auto_mode;
 	unsigned workers; /* 1..CONFIG_WORKERS_MAX; CONFIG_WORKERS_DEFAULT when not set */
+	bool has_alias_pool; /* [general] alias-pool= */
+	struct usbnet_ip4 alias_pool;
 	struct config_peer *peers;
 	size_t n_peers;
 };

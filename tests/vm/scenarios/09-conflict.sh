@@ -1,6 +1,8 @@
 #!/bin/bash
 # Scenario 9: two identical peers, two N900s (the same IDs, profile and subnet: 192.168.2.15
-# on each; serials SNN900 and SNN900B), plugged one after the other with the watcher running.
+# on each; serials SNN900 and SNN900B), plugged one after the other with the watcher running,
+# and an alias pool with no free address (alias-pool=192.168.2.0/30: the first peer's route
+# covers it all; with room, the second is reached at an alias: scenario 35).
 # The first is configured and keeps working: its address, its record, its route and its ping
 # unchanged while the second comes and goes. The second ends with state "conflict" in
 # `usbnet-host list --json`, a message naming a `[peer …]` group that separates them (matching
@@ -9,7 +11,9 @@
 . "$TESTBED_VM_DIR/lib/testbed.sh"
 need_usbnet_host
 nm_start
-watch_start
+CONF=$TESTBED_RUN/conflict.conf
+printf '[general]\nalias-pool=192.168.2.0/30\n' >"$CONF"
+watch_start --config "$CONF"
 
 step "the first N900"
 peer_spec n900
