@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/ctx.h"
+#include "core/run-dir.h"
 #include "nm/nm-lazy.h"
 #include "peer/config.h"
 #include "updown/step-kinds.h"
@@ -48,7 +49,7 @@ static int copy_path(char *dst, size_t len, const char *src)
 int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_ctx **ret)
 {
 	struct usbnet_ctx *ctx;
-	bool none = config_path && !*config_path, named = false;
+	bool none = config_path && !*config_path, named = false, run_named = true;
 	int r;
 
 	ctx = calloc(1, sizeof(*ctx));
@@ -65,8 +66,10 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 		config_path = USBNET_DEFAULT_CONFIG;
 	if (!run_dir)
 		run_dir = getenv("USBNET_HOST_RUN_DIR");
-	if (!run_dir || !*run_dir)
+	if (!run_dir || !*run_dir) {
 		run_dir = USBNET_DEFAULT_RUN_DIR;
+		run_named = false;
+	}
 
 	r = copy_path(ctx->config_path, sizeof(ctx->config_path), config_path);
 	if (r >= 0)
@@ -76,6 +79,11 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 		return r;
 	}
 
+	r = run_dir_check(ctx, run_named);
+	if (r < 0) {
+		*ret = ctx;
+		return r;
+	}
 	r = none ? -ENOENT
 		 : config_load(ctx->config_path, &ctx->config, ctx->error, sizeof(ctx->error));
 	if (r == -ENOENT && !named) {
