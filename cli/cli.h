@@ -71,6 +71,9 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg, const char
 /* Opens the library context with the common options; prints the error and returns NULL (with
  * *ret_status set) on failure. */
 struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status);
+/* The same for the watcher: a broken configuration file is said (file, line, problem) and the
+ * context goes on with the built-in profiles; anything else fails as cli_open. */
+struct usbnet_ctx *cli_open_lenient(const struct cli_common *c, int *ret_status);
 /* The library's notices go to stderr without --verbose (the watcher's one line per action). */
 void cli_log_notices(void);
 /* Prints "usbnet-host: MESSAGE" for a library failure and returns the exit status for err. */

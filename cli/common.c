@@ -214,6 +214,31 @@ struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status)
 	return ctx;
 }
 
+struct usbnet_ctx *cli_open_lenient(const struct cli_common *c, int *ret_status)
+{
+	struct usbnet_ctx *ctx = NULL;
+	int r;
+
+	log_threshold = log_base + c->verbose;
+	r = usbnet_ctx_new(c->config, c->run_dir, &ctx);
+	if (r < 0 && r != -ENOMEM && usbnet_ctx_config_broken(ctx)) {
+		fprintf(stderr, "%s: configuration error: ", program_name);
+		cli_print_escaped(stderr, usbnet_ctx_error(ctx), 0);
+		fprintf(stderr, "; going on with the built-in profiles (fix the file, then "
+				"systemctl reload usbnet-host, or send SIGHUP)\n");
+		r = 0;
+	}
+	if (r < 0) {
+		*ret_status = cli_fail(ctx, r, "cannot load the configuration");
+		if (r != -ENOMEM)
+			*ret_status = EXIT_USAGE;
+		usbnet_ctx_free(ctx);
+		return NULL;
+	}
+	usbnet_ctx_set_log(ctx, log_to_stderr, NULL);
+	return ctx;
+}
+
 int cli_usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;

@@ -22,6 +22,33 @@ static const char usage[] =
 
 enum { OPT_DOWN_ON_EXIT = OPT_COMMON_END };
 
+/* SIGHUP (systemctl reload usbnet-host): read the configuration file again. Peers plugged from
+ * now on get the new plans; the configured ones keep theirs until they are plugged again. */
+static void reload(struct usbnet_ctx *ctx)
+{
+	char changes[1024];
+	int r = usbnet_ctx_reload_config(ctx, changes, sizeof(changes));
+
+	if (r < 0) {
+		fprintf(stderr, "%s: reload: configuration error: ", program_name);
+		cli_print_escaped(stderr, usbnet_ctx_error(ctx), 0);
+		fputs("; going on with the built-in profiles", stderr);
+		if (changes[0]) {
+			fputs(" (", stderr);
+			cli_print_escaped(stderr, changes, 0);
+			fputc(')', stderr);
+		}
+		fputc('\n', stderr);
+		return;
+	}
+	fprintf(stderr, "%s: reload: configuration read, ", program_name);
+	if (changes[0])
+		cli_print_escaped(stderr, changes, 0);
+	else
+		fputs("nothing changed", stderr);
+	fputc('\n', stderr);
+}
+
 int watch_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -49,7 +76,7 @@ int watch_main(int argc, char *argv[])
 		return cli_usage_error(usage, "watch takes no argument");
 
 	cli_log_notices();
-	ctx = cli_open(&c, &status);
+	ctx = cli_open_lenient(&c, &status);
 	if (!ctx)
 		return status;
 	/* The rule's NM_UNMANAGED=1 keeps NetworkManager off the peers the watcher acts on. */
@@ -58,6 +85,7 @@ int watch_main(int argc, char *argv[])
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
@@ -90,10 +118,15 @@ int watch_main(int argc, char *argv[])
 		if (fds[1].revents) {
 			struct signalfd_siginfo si;
 
-			if (read(sfd, &si, sizeof(si)) == sizeof(si))
-				fprintf(stderr, "%s: %s, stopping%s\n", program_name,
-					strsignal((int)si.ssi_signo),
-					down_on_exit ? " and undoing" : " (peers stay configured)");
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo == SIGHUP) {
+				reload(ctx);
+				continue;
+			}
+			fprintf(stderr, "%s: %s, stopping%s\n", program_name,
+				strsignal((int)si.ssi_signo),
+				down_on_exit ? " and undoing" : " (peers stay configured)");
 			/* What runs finishes (the workers block SIGTERM too), what waits is
 			 * dropped: no up may end after down_all. */
 			usbnet_watch_finish(w);

@@ -177,6 +177,16 @@ typedef void (*usbnet_log_fn)(void *userdata, enum usbnet_log_level level, const
  * NULL: $USBNET_HOST_RUN_DIR, else the default. */
 int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_ctx **ret);
 struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx);
+/* After usbnet_ctx_new() failed: true when what failed was the configuration file (broken,
+ * unreadable, missing though named). The context is then whole, with the built-in profiles
+ * alone, for a caller that must go on (the watcher); usbnet_ctx_error() says file, line and
+ * problem. */
+bool usbnet_ctx_config_broken(const struct usbnet_ctx *ctx);
+/* Read the configuration file again (the watcher's SIGHUP). 0 when it was read: ret_changes
+ * gets what changed ("[peer a] added, [peer b] changed", "" for nothing). On failure the
+ * built-in profiles alone are used from now on, as udev-probe does, and usbnet_ctx_error()
+ * says file, line and problem; a later reload of the fixed file takes it. */
+int usbnet_ctx_reload_config(struct usbnet_ctx *ctx, char *ret_changes, size_t len);
 void usbnet_ctx_set_log(struct usbnet_ctx *ctx, usbnet_log_fn fn, void *userdata);
 /* The explanation of the last failure, "" when none. */
 const char *usbnet_ctx_error(const struct usbnet_ctx *ctx);

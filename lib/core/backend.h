@@ -27,6 +27,15 @@ struct nl_addr_entry {
 	char ifname[USBNET_IFNAMSIZ]; /* for messages ("" when unknown) */
 };
 
+/* One next hop of an IPv4 unicast route (any table but local, any protocol). */
+struct nl_route_entry {
+	struct usbnet_ip4 dst;
+	bool has_gw;
+	struct in_addr gw;
+	int ifindex;
+	char ifname[USBNET_IFNAMSIZ]; /* for messages ("" when unknown) */
+};
+
 struct usbnet_netlink_ops {
 	/* -ENODEV when there is no such interface. */
 	int (*link_get)(void *h, const char *ifname, struct nl_link_info *ret);
@@ -49,6 +58,9 @@ struct usbnet_netlink_ops {
 	int (*altname_add)(void *h, int ifindex, const char *name);
 	int (*altname_del)(void *h, int ifindex, const char *name);
 	int (*altname_find)(void *h, const char *name, int *ret_ifindex);
+	/* Optional (NULL: none known): every IPv4 unicast route's next hops, of every table
+	 * but local, whoever made them (the kernel's own too); free() the array. */
+	int (*route_list)(void *h, struct nl_route_entry **ret, size_t *ret_n);
 };
 
 struct usbnet_nm_ops {

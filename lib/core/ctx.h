@@ -14,6 +14,9 @@ struct step_kind;
 struct usbnet_ctx {
 	struct usbnet_config *config;
 	char config_path[PATH_MAX];
+	bool config_named;  /* the file was named (--config, USBNET_HOST_CONFIG): it must exist */
+	bool config_broken; /* the file could not be read: the built-in profiles alone */
+	bool config_none;   /* no file at all (config_path ""): the built-in profiles alone */
 	char run_dir[PATH_MAX];
 	usbnet_log_fn log_fn;
 	void *log_data;

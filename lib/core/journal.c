@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -630,7 +631,9 @@ int journal_file_write(const char *run_dir, const char *path, const char *text)
 	r = run_dir_ensure(run_dir);
 	if (r < 0)
 		return r;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	/* "PATH.PID.XXXXXX": the writer's pid, so that the next command knows a temporary file
+	 * of a writer that was killed (journal_clean_temporaries) */
+	snprintf(tmp, sizeof(tmp), "%s.%d.XXXXXX", path, (int)getpid());
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -807,6 +810,21 @@ oom:
 	return -ENOMEM;
 }
 
+/* The files journal_file_write() writes: records, the gateway's and bridges' records, the DNS
+ * forwarder's pid file. */
+static bool written_here(const char *name, size_t len)
+{
+	static const char *const suffixes[] = { ".state", ".record", ".bridge", ".pid" };
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t n = strlen(suffixes[i]);
+
+		if (len > n && memcmp(name + len - n, suffixes[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 void journal_clean_temporaries(struct usbnet_ctx *ctx)
 {
 	DIR *d = opendir(ctx->run_dir);
@@ -816,20 +834,34 @@ void journal_clean_temporaries(struct usbnet_ctx *ctx)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		const char *dot = strrchr(de->d_name, '.');
+		const char *name = de->d_name;
+		size_t len = strlen(name), base, digits = 0;
 		struct stat st;
+		bool dead = false;
 
-		/* journal_file_write's "PATH.XXXXXX": a write in progress is younger than this */
-		if (len < 8 || !dot || strlen(dot) != 7 || dot == de->d_name)
+		/* "PATH.PID.XXXXXX" (journal_file_write), or "PATH.XXXXXX" of an older version */
+		if (len < 8 || name[len - 7] != '.')
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
-		    now - st.st_mtime < 60)
+		base = len - 7;
+		while (digits < base && name[base - 1 - digits] >= '0' && name[base - 1 - digits] <= '9')
+			digits++;
+		if (digits > 0 && digits < 11 && digits < base && name[base - 1 - digits] == '.' &&
+		    written_here(name, base - 1 - digits)) {
+			/* The writer is gone: killed halfway. A live writer's file is its own. */
+			long pid = strtol(name + base - digits, NULL, 10);
+
+			dead = pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+			if (!dead)
+				continue;
+		} else if (!written_here(name, base)) {
 			continue;
-		if (strncmp(dot - 6, ".state", 6) != 0 && strncmp(dot - 7, ".record", 7) != 0 &&
-		    strncmp(dot - 7, ".bridge", 7) != 0)
+		}
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		unlinkat(dirfd(d), de->d_name, 0);
+		/* An older version's name says no writer: one in progress is younger than this */
+		if (!dead && now - st.st_mtime < 60)
+			continue;
+		unlinkat(dirfd(d), name, 0);
 	}
 	closedir(d);
 }

@@ -74,7 +74,8 @@ int journal_list(struct usbnet_ctx *ctx, char ***ret_ifnames);
  * -EBADMSG when longer; free() *ret), and an atomic replace. */
 int journal_file_read(const char *path, char **ret, size_t *ret_len);
 int journal_file_write(const char *run_dir, const char *path, const char *text);
-/* Temporary files of a write that was killed halfway ("*.XXXXXX" older than a minute). */
+/* Temporary files of a write that was killed halfway: "PATH.PID.XXXXXX" whose writer is gone
+ * (and "PATH.XXXXXX" of an older version, after a minute). Called by up, down and the watcher. */
 void journal_clean_temporaries(struct usbnet_ctx *ctx);
 
 /* ---- identity ------------------------------------------------------------------------------ */

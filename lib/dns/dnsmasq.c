@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "core/backend.h"
+#include "core/journal.h"
 #include "dns/dnsmasq.h"
 
 #define START_TIMEOUT_MS 10000
@@ -308,19 +309,27 @@ static int wait_gone(int pidfd, const struct dns_handle *h, unsigned timeout_ms)
 	}
 }
 
-/* The pid a pid file names, when it is a dnsmasq that runs with exactly this pid file. */
-static int pid_from_file(const char *pid_path, struct dns_handle *ret)
+/* The pid a pid file names, when it is a dnsmasq that runs with exactly this pid file. dnsmasq
+ * writes it as root and then gives it to the user it drops to (nobody): only the file it has
+ * just written (fresh, at the start) is read so; dnsmasq_start() puts a copy of our own in its
+ * place at once, and any other is trusted only when it is ours (owned by this process's user). */
+static int pid_from_file(const char *pid_path, bool fresh, struct dns_handle *ret)
 {
 	char buf[32], want[PATH_MAX + 16], cmd[8192], path[64];
 	struct proc_info pi;
+	struct stat st;
 	uint64_t pid;
 	ssize_t n;
 	size_t len = 0;
 	int fd;
 
-	fd = open(pid_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(pid_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (!fresh && st.st_uid != geteuid())) {
+		close(fd);
+		return -EPERM;
+	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
@@ -376,7 +385,7 @@ int dnsmasq_stop(const char *run_dir, const char *ifname, const struct dns_handl
 	r = dnsmasq_pid_path(run_dir, ifname, pid_path, sizeof(pid_path));
 	if (r < 0)
 		return r;
-	if (target.pid == 0 && pid_from_file(pid_path, &target) < 0) {
+	if (target.pid == 0 && pid_from_file(pid_path, false, &target) < 0) {
 		remove_pid_file(pid_path, 0);
 		return 0; /* recorded ahead of a start that did not happen, or gone */
 	}
@@ -616,11 +625,20 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 		return status_to_errno(status, words);
 	}
 	/* The daemon wrote its pid file before its first process exited. */
-	r = pid_from_file(pid_path, &h);
+	r = pid_from_file(pid_path, true, &h);
 	if (r < 0) {
 		snprintf(errbuf, errlen, "dnsmasq started but %s does not name a running dnsmasq",
 			 pid_path);
 		return -EIO;
+	}
+	/* dnsmasq gave the file to nobody: ours replaces it (root's, 0644), so that nothing in
+	 * the run directory is the forwarder's to write. */
+	snprintf(words, sizeof(words), "%d\n", h.pid);
+	r = journal_file_write(run_dir, pid_path, words);
+	if (r < 0) {
+		dnsmasq_stop(run_dir, ifname, &h);
+		snprintf(errbuf, errlen, "cannot write %s: %s", pid_path, strerror(-r));
+		return r;
 	}
 	*ret = h;
 	return 0;

@@ -9,7 +9,9 @@
  *   forwarding  IPv4 forwarding on; its value from before the first gateway peer is kept in
  *               RUN_DIR/:gateway.record (forwarding.h) and given back by the last one down
  *               (gateway/step-forwarding.c): "step forwarding"
- *   (dnsmasq)   the DNS forwarder (lib/dns/): recorded after forwarding
+ *   nft-dns     with --dns: the input chain that keeps port 53 on the peer-side address to the
+ *               peer's link (gateway/step-nft-dns.c): "step nft-dns A.B.C.D"
+ *   (dnsmasq)   the DNS forwarder (lib/dns/): recorded after nft-dns
  *
  * The order matters both ways: the guard is in place before forwarding is turned on, and
  * forwarding is given back before the guard goes (the undo walk goes backwards). State shared
@@ -36,7 +38,13 @@ struct gateway_plan {
 };
 
 /* The step kinds (host-wide: they outlive the interface). */
-extern const struct step_kind step_nft, step_forwarding, step_alias_nat;
+extern const struct step_kind step_nft, step_forwarding, step_nft_dns,
+	step_alias_nat;
+
+/* step_nft_dns's data: the peer-side address the DNS forwarder listens on. */
+struct nft_dns_step {
+	struct in_addr host;
+};
 
 /* step_nft's data: zeroed, then filled (two steps are the same when their bytes are). */
 struct nft_step {

@@ -10,6 +10,7 @@
  * it (NLM_F_NONREC: the kernel refuses rather than delete what someone else put there).
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -53,6 +54,11 @@ void nft_alias_chain_names(const char *ifname, char names[3][NFT_CHAIN_NAME_MAX]
 	snprintf(names[0], NFT_CHAIN_NAME_MAX, "alias-mark-%s", ifname);
 	snprintf(names[1], NFT_CHAIN_NAME_MAX, "alias-dnat-%s", ifname);
 	snprintf(names[2], NFT_CHAIN_NAME_MAX, "alias-snat-%s", ifname);
+}
+
+void nft_input_chain_name(const char *ifname, char name[NFT_CHAIN_NAME_MAX])
+{
+	snprintf(name, NFT_CHAIN_NAME_MAX, "input-%s", ifname);
 }
 
 const char *nft_family_name(uint32_t family)
@@ -159,6 +165,72 @@ static int match_saddr(struct nftnl_rule *r, const struct usbnet_ip4 *subnet)
 	return add_cmp(r, NFT_CMP_EQ, &net, 4);
 }
 
+/* ip daddr HOST */
+static int match_daddr(struct nftnl_rule *r, struct in_addr host)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 16); /* struct iphdr, daddr */
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	return add_cmp(r, NFT_CMP_EQ, &host.s_addr, 4);
+}
+
+/* meta l4proto PROTO th dport PORT (nft shows it as "udp dport 53") */
+static int match_dport(struct nftnl_rule *r, uint8_t proto, uint16_t port)
+{
+	uint16_t p = htons(port);
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc >= 0)
+		rc = add_cmp(r, NFT_CMP_EQ, &proto, 1);
+	if (rc < 0)
+		return rc;
+	e = nftnl_expr_alloc("payload");
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2); /* udphdr/tcphdr, dest */
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 2);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	return add_cmp(r, NFT_CMP_EQ, &p, 2);
+}
+
+/* meta iifname != name (exact, as match_ifname) */
+static int match_not_iifname(struct nftnl_rule *r, const char *name)
+{
+	char buf[USBNET_IFNAMSIZ] = {};
+	struct nftnl_expr *e;
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	e = nftnl_expr_alloc("meta");
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_IIFNAME);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	return add_cmp(r, NFT_CMP_NEQ, buf, sizeof(buf));
+}
+
 /* ct state established,related */
 static int match_ct_reply(struct nftnl_rule *r)
 {
@@ -179,24 +251,6 @@ static int match_ct_reply(struct nftnl_rule *r)
 	if (rc < 0)
 		return rc;
 	return add_cmp(r, NFT_CMP_NEQ, &zero, 4);
-}
-
-/* ip daddr A */
-static int match_daddr(struct nftnl_rule *r, struct in_addr a)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-	int rc;
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 16); /* struct iphdr, daddr */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	return add_cmp(r, NFT_CMP_EQ, &a.s_addr, 4);
 }
 
 /* reg1 = value (4 bytes) */
@@ -465,6 +519,46 @@ static void put_rule_of(struct builder *bd, const char *chain, enum rule_kind k,
 	bd->n++;
 }
 
+/* iifname != IF iifname != "lo" ip daddr HOST PROTO dport 53 drop */
+static void put_input_rule(struct builder *bd, const char *chain, const struct nft_input *in,
+			   uint8_t proto)
+{
+	struct nftnl_rule *r;
+	struct nlmsghdr *nlh;
+	int rc;
+
+	if (bd->err)
+		return;
+	r = nftnl_rule_alloc();
+	if (!r) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	rc = match_not_iifname(r, in->ifname);
+	if (rc >= 0)
+		rc = match_not_iifname(r, "lo");
+	if (rc >= 0)
+		rc = match_daddr(r, in->host);
+	if (rc >= 0)
+		rc = match_dport(r, proto, 53);
+	if (rc >= 0)
+		rc = verdict(r, NF_DROP);
+	if (rc < 0) {
+		nftnl_rule_free(r);
+		bd->err = rc;
+		return;
+	}
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_NEWRULE, FAMILY,
+				    NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, bd->seq++);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
 static bool exists(const struct nft_existing *ex, const char *chain)
 {
 	for (size_t i = 0; i < ex->n_chains; i++)
@@ -483,14 +577,23 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 		    struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
 	struct builder bd = {.seq = seq};
-	bool table_wanted = c->n_add > 0 || c->guard || c->n_alias_add > 0;
+	bool table_wanted = c->input_only ? c->n_input_add > 0
+					   : c->n_add > 0 || c->guard || c->n_alias_add > 0;
 	char alias[3][NFT_CHAIN_NAME_MAX];
 	size_t left = ex->n_chains;
-	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
+	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX], in[NFT_CHAIN_NAME_MAX];
 
 	if (c->n_add > NFT_MAX_PEERS || c->n_del > NFT_MAX_PEERS ||
-	    c->n_guard_peers > NFT_MAX_PEERS)
+	    c->n_guard_peers > NFT_MAX_PEERS || c->n_input_add > NFT_MAX_PEERS ||
+	    c->n_input_del > NFT_MAX_PEERS)
 		return -EINVAL;
+	for (size_t i = 0; i < c->n_input_add; i++)
+		if (!ifname_valid(c->input_add[i].ifname) || strcmp(c->input_add[i].ifname, "lo") == 0 ||
+		    c->input_add[i].host.s_addr == 0)
+			return -EINVAL;
+	for (size_t i = 0; i < c->n_input_del; i++)
+		if (!ifname_valid(c->input_del[i]))
+			return -EINVAL;
 	for (size_t i = 0; i < c->n_add; i++)
 		if (!peer_ok(&c->add[i]))
 			return -EINVAL;
@@ -517,6 +620,8 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 
 	if (table_wanted)
 		put_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	if (c->input_only)
+		goto input;
 	for (size_t i = 0; i < c->n_add; i++) {
 		const struct nft_peer *p = &c->add[i];
 
@@ -602,6 +707,26 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 	} else if (exists(ex, NFT_GUARD_CHAIN)) {
 		put_flush(&bd, NFT_GUARD_CHAIN);
 		put_chain(&bd, NFT_MSG_DELCHAIN, NFT_GUARD_CHAIN, NULL, 0, 0, 0);
+		left--;
+	}
+input:
+	for (size_t i = 0; c->input_only && i < c->n_input_add; i++) {
+		nft_input_chain_name(c->input_add[i].ifname, in);
+		put_chain(&bd, NFT_MSG_NEWCHAIN, in, "filter", NF_INET_LOCAL_IN, PRIO_FILTER,
+			  NF_ACCEPT);
+		if (exists(ex, in))
+			put_flush(&bd, in);
+		else
+			left++;
+		put_input_rule(&bd, in, &c->input_add[i], IPPROTO_UDP);
+		put_input_rule(&bd, in, &c->input_add[i], IPPROTO_TCP);
+	}
+	for (size_t i = 0; c->input_only && i < c->n_input_del; i++) {
+		nft_input_chain_name(c->input_del[i], in);
+		if (!exists(ex, in))
+			continue;
+		put_flush(&bd, in);
+		put_chain(&bd, NFT_MSG_DELCHAIN, in, NULL, 0, 0, 0);
 		left--;
 	}
 	/* Nothing left of ours (nor anyone's) in the table: it goes too. */

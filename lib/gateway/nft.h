@@ -23,6 +23,14 @@
  *   chain alias-snat-IF   type nat hook postrouting priority srcnat; policy accept;
  *       oifname IF meta mark MARK snat to HOST
  * MARK selects the peer's routing table (an ip rule), where PEER is reached through IF.
+ * Per gateway peer with a DNS forwarder (step nft-dns):
+ *   chain input-IF        type filter hook input priority filter; policy accept;
+ *       iifname != IF iifname != "lo" ip daddr HOST udp dport 53 drop
+ *       iifname != IF iifname != "lo" ip daddr HOST tcp dport 53 drop
+ * so that the forwarder on the peer-side address HOST answers the peer's link (and the host
+ * itself) only: Linux takes a packet for any of its addresses on any interface, and a
+ * neighbour on the uplink that routes the peer's subnet via the host would reach it. Nothing
+ * else is matched: no other port, no other address of the host's.
  *
  * A change is one batch: the kernel applies all of it or none. Builders are pure (a unit test
  * reads the batch back); nft_commit() looks at what exists, builds and sends.
@@ -33,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include "usbnet-host/usbnet.h"
 
 #define NFT_TABLE "usbnet_host"
@@ -55,6 +64,14 @@ struct nft_alias {
 };
 
 /* One batch: create (or reset) some peers' chains, delete others', and set the guard. */
+/* A DNS forwarder's input chain: the peer's interface, the forwarder's address. */
+struct nft_input {
+	char ifname[USBNET_IFNAMSIZ];
+	struct in_addr host;
+};
+
+/* One batch: create (or reset) some peers' chains, delete others', and set the guard; or,
+ * with input_only, create or delete input chains and leave everything else as it is. */
 struct nft_change {
 	/* isolated peers' alias chains: made (or reset), deleted */
 	struct nft_alias alias_add[NFT_MAX_PEERS];
@@ -69,6 +86,11 @@ struct nft_change {
 	bool guard; /* the guard chain present, with guard_peers' accept rules; else absent */
 	struct nft_peer guard_peers[NFT_MAX_PEERS];
 	size_t n_guard_peers;
+	bool input_only; /* the batch touches input chains only (add/del/guard ignored) */
+	struct nft_input input_add[NFT_MAX_PEERS];
+	size_t n_input_add;
+	char input_del[NFT_MAX_PEERS][USBNET_IFNAMSIZ];
+	size_t n_input_del;
 };
 
 /* What our table holds now (the names of its chains). */
@@ -84,6 +106,8 @@ void nft_chain_names(const char *ifname, char fwd[NFT_CHAIN_NAME_MAX],
 		     char post[NFT_CHAIN_NAME_MAX]);
 /* An isolated peer's three chains (mark, dnat, snat). */
 void nft_alias_chain_names(const char *ifname, char names[3][NFT_CHAIN_NAME_MAX]);
+/* "input-IF" */
+void nft_input_chain_name(const char *ifname, char name[NFT_CHAIN_NAME_MAX]);
 /* Builds the batch (begin, messages, end) for c given what exists; *ret_n_msgs counts the
  * messages between begin and end (0: nothing to do). Pure. */
 int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,

@@ -490,6 +490,57 @@ static int nl_route_del(void *p, int ifindex, const struct usbnet_ip4 *dst)
 	return r == -ENOENT ? -ESRCH : r;
 }
 
+static int nl_route_list(void *p, struct nl_route_entry **ret, size_t *ret_n)
+{
+	struct nl_handle *h = p;
+	struct nl_cache *cache = NULL;
+	struct nl_route_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	nl_begin(h);
+	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
+	if (r < 0)
+		return nl_errno(h, r);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+		int nn = rtnl_route_get_nnexthops(rt);
+
+		if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL ||
+		    rtnl_route_get_type(rt) != RTN_UNICAST)
+			continue;
+		for (int i = 0; i < nn; i++) {
+			struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, i);
+			struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
+			struct nl_route_entry *e;
+
+			if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
+				free(v);
+				nl_cache_free(cache);
+				return -ENOMEM;
+			}
+			e = &v[n++];
+			memset(e, 0, sizeof(*e));
+			if (dst && nl_addr_get_len(dst) == sizeof(struct in_addr))
+				memcpy(&e->dst.addr, nl_addr_get_binary_addr(dst),
+				       sizeof(e->dst.addr));
+			e->dst.prefix = dst ? (uint8_t)nl_addr_get_prefixlen(dst) : 0;
+			if (gw && nl_addr_get_len(gw) == sizeof(struct in_addr)) {
+				memcpy(&e->gw, nl_addr_get_binary_addr(gw), sizeof(e->gw));
+				e->has_gw = true;
+			}
+			e->ifindex = rtnl_route_nh_get_ifindex(nh);
+			if (!if_indextoname((unsigned)e->ifindex, e->ifname))
+				e->ifname[0] = '\0';
+		}
+	}
+	nl_cache_free(cache);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
 const struct usbnet_netlink_ops nl_real_ops = {
 	.link_get = nl_link_get,
 	.link_get_index = nl_link_get_index,
@@ -502,4 +553,5 @@ const struct usbnet_netlink_ops nl_real_ops = {
 	.altname_add = altname_add,
 	.altname_del = altname_del,
 	.altname_find = altname_find,
+	.route_list = nl_route_list,
 };

@@ -148,6 +148,16 @@ static bool in_list(const char *const *list, const char *s, size_t len)
 
 /* [peer NAME]: NAME is shown in lists and recorded in state files, so it is kept to a plain
  * word; that also rules out anything GKeyFile would treat specially in a group name. */
+/* Before its first group header a file has not shown itself a configuration file: it may be any
+ * file (a key, /etc/shadow) named by mistake, and none of its text goes into a message or the
+ * system log. Named, not quoted. */
+static int not_config(struct parser *p, unsigned line)
+{
+	return fail(p, line, NULL, NULL,
+		    "not a usbnet-host configuration file (this line comes before any [general] "
+		    "or [peer NAME] group header and is not a comment)");
+}
+
 static bool peer_name_valid(const char *s, size_t len)
 {
 	if (len == 0 || len >= USBNET_NAME_MAX)
@@ -204,6 +214,8 @@ static int scan_key_line(struct parser *p, const char *s, size_t len, unsigned l
 	const struct scan_group *g;
 	struct scan_key *grown;
 
+	if (!eq && p->n_groups == 0)
+		return not_config(p, line);
 	if (!eq)
 		return fail(p, line, NULL, NULL,
 			    "syntax error: expected [group], key=value or a # comment, got %s",
@@ -613,13 +625,17 @@ int config_load(const char *path, struct usbnet_config **ret, char *errbuf, size
 
 	if (errbuf && errlen > 0)
 		errbuf[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* Never blocks (a FIFO at the path would hang udev-probe), never follows a symbolic
+	 * link (the file is the one named, or nothing). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
 	if (fd < 0) {
 		r = -errno;
 		if (errbuf && errlen > 0)
 			snprintf(errbuf, errlen, "%s: %s", path,
-				 r == -ENOENT ? "no such file" : strerror(-r));
-		return r;
+				 r == -ENOENT ? "no such file"
+				 : r == -ELOOP ? "a symbolic link, not read (name the file itself)"
+					       : strerror(-r));
+		return r == -ELOOP ? -EINVAL : r;
 	}
 	if (fstat(fd, &st) < 0) {
 		r = -errno;

@@ -54,6 +54,10 @@ int config_parse(const char *data, size_t len, const char *name, struct usbnet_c
 /* Load a file: -ENOENT when it does not exist (errbuf says so), other -errno otherwise. */
 int config_load(const char *path, struct usbnet_config **ret, char *errbuf, size_t errlen);
 struct usbnet_config *config_free(struct usbnet_config *config);
+/* What changed from old to new (either may be NULL: no groups), in words: "[peer a] added,
+ * [peer b] changed"; "" when nothing did (config-diff.c). */
+void config_diff(const struct usbnet_config *old, const struct usbnet_config *new, char *buf,
+		 size_t len);
 /* The first [peer] group that matches, or NULL. */
 const struct config_peer *config_match(const struct usbnet_config *config,
 				       const struct usbnet_peer *peer);

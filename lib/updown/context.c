@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/ctx.h"
+#include "core/run-dir.h"
 #include "nm/nm-lazy.h"
 #include "peer/config.h"
 #include "updown/step-kinds.h"
@@ -47,10 +48,67 @@ static int copy_path(char *dst, size_t len, const char *src)
 	return 0;
 }
 
+/* No file: no [peer] groups. */
+static int builtin_only(struct usbnet_ctx *ctx, struct usbnet_config **ret)
+{
+	char err[64];
+
+	return config_parse("", 0, ctx->config_path, ret, err, sizeof(err));
+}
+
+/* The file; the default one is optional (no file, no [peer] groups). ctx->error on failure. */
+static int load_config(struct usbnet_ctx *ctx, struct usbnet_config **ret)
+{
+	int r = config_load(ctx->config_path, ret, ctx->error, sizeof(ctx->error));
+
+	if (r == -ENOENT && !ctx->config_named) {
+		ctx->error[0] = '\0';
+		return builtin_only(ctx, ret);
+	}
+	return r;
+}
+
+bool usbnet_ctx_config_broken(const struct usbnet_ctx *ctx)
+{
+	return ctx && ctx->config_broken;
+}
+
+int usbnet_ctx_reload_config(struct usbnet_ctx *ctx, char *ret_changes, size_t len)
+{
+	struct usbnet_config *next = NULL;
+	int r;
+
+	if (len > 0)
+		ret_changes[0] = '\0';
+	ctx_clear_error(ctx);
+	if (ctx->config_none)
+		return 0;
+	r = load_config(ctx, &next);
+	if (r < 0) {
+		char why[sizeof(ctx->error)];
+
+		memcpy(why, ctx->error, sizeof(why));
+		if (builtin_only(ctx, &next) < 0)
+			return ctx_fail(ctx, -ENOMEM, "out of memory");
+		config_diff(ctx->config, next, ret_changes, len);
+		config_free(ctx->config);
+		ctx->config = next;
+		ctx->config_broken = true;
+		memcpy(ctx->error, why, sizeof(why));
+		ctx->outcome = r == -ENOMEM ? USBNET_OUTCOME_FAILED : USBNET_OUTCOME_BAD_INPUT;
+		return r;
+	}
+	config_diff(ctx->config, next, ret_changes, len);
+	config_free(ctx->config);
+	ctx->config = next;
+	ctx->config_broken = false;
+	return 0;
+}
+
 int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_ctx **ret)
 {
 	struct usbnet_ctx *ctx;
-	bool none = config_path && !*config_path, named = false;
+	bool none = config_path && !*config_path, named = false, run_named = true;
 	int r;
 
 	ctx = calloc(1, sizeof(*ctx));
@@ -67,8 +125,10 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 		config_path = USBNET_DEFAULT_CONFIG;
 	if (!run_dir)
 		run_dir = getenv("USBNET_HOST_RUN_DIR");
-	if (!run_dir || !*run_dir)
+	if (!run_dir || !*run_dir) {
 		run_dir = USBNET_DEFAULT_RUN_DIR;
+		run_named = false;
+	}
 
 	r = copy_path(ctx->config_path, sizeof(ctx->config_path), config_path);
 	if (r >= 0)
@@ -78,20 +138,34 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 		return r;
 	}
 
-	r = none ? -ENOENT
-		 : config_load(ctx->config_path, &ctx->config, ctx->error, sizeof(ctx->error));
-	if (r == -ENOENT && !named) {
-		/* The default file is optional: no file, no [peer] groups. */
-		r = config_parse("", 0, ctx->config_path, &ctx->config, ctx->error,
-				 sizeof(ctx->error));
-		ctx->error[0] = '\0';
+	r = run_dir_check(ctx, run_named);
+	if (r < 0) {
+		*ret = ctx;
+		return r;
 	}
+	ctx->config_named = named;
+	ctx->config_none = none;
+	r = none ? 0 : load_config(ctx, &ctx->config);
 	if (r < 0) {
 		/* The caller reads the explanation with usbnet_ctx_error() before freeing. A file
-		 * that is not a configuration file, or a broken line, is bad input. */
+		 * that is not a configuration file, or a broken line, is bad input. The context is
+		 * whole all the same, with the built-in profiles alone (usbnet_ctx_config_broken). */
+		char why[sizeof(ctx->error)];
+
+		memcpy(why, ctx->error, sizeof(why));
+		if (builtin_only(ctx, &ctx->config) < 0) {
+			free(ctx);
+			return -ENOMEM;
+		}
+		memcpy(ctx->error, why, sizeof(why));
+		ctx->config_broken = true;
 		ctx->outcome = r == -ENOMEM ? USBNET_OUTCOME_FAILED : USBNET_OUTCOME_BAD_INPUT;
 		*ret = ctx;
 		return r;
+	}
+	if (none && builtin_only(ctx, &ctx->config) < 0) {
+		free(ctx);
+		return -ENOMEM;
 	}
 	*ret = ctx;
 	return 0;

@@ -39,8 +39,16 @@ static int gateway_mode_apply(struct up_run *u)
 	r = mode_static_apply(u);
 	if (r >= 0)
 		r = gateway_apply(&u->env, &u->gw, u->warning, sizeof(u->warning));
-	if (r >= 0 && u->plan.dns)
-		r = dns_apply(&u->env, u->plan.host.addr);
+	if (r >= 0 && u->plan.dns) {
+		/* The input rule first: the forwarder never answers another link */
+		struct nft_dns_step d;
+
+		memset(&d, 0, sizeof(d));
+		d.host = u->plan.host.addr;
+		r = journal_apply(&u->env, &step_nft_dns, &d);
+		if (r >= 0)
+			r = dns_apply(&u->env, u->plan.host.addr);
+	}
 	return r < 0 ? r : 0;
 }
 

@@ -105,6 +105,63 @@ static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size
 	return 0;
 }
 
+/*
+ * The peer's address must be new to the host: not one of its own addresses, not the next hop
+ * of one of its routes through another interface (the default gateway among them), and not
+ * an address the host reaches through another interface by a route as specific as the one up
+ * would add (the subnet's own route when the peer is in it, else a /32) or more: up's route
+ * would either steal the host's traffic to it or never be used.
+ */
+static int check_peer_new(struct up_run *u, const struct nl_addr_entry *addrs, size_t n)
+{
+	const struct usbnet_backends *be = u->be;
+	const struct usbnet_plan *plan = &u->plan;
+	struct nl_route_entry *routes = NULL;
+	size_t n_routes = 0;
+	unsigned ours;
+	char ps[INET_ADDRSTRLEN], ds[32];
+	int r = 0;
+
+	if (!plan->has_peer)
+		return 0;
+	inet_ntop(AF_INET, &plan->peer, ps, sizeof(ps));
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].ip.addr.s_addr == plan->peer.s_addr)
+			return ctx_fail_input(u->ctx, -EADDRINUSE,
+					      "the peer's %s is the host's own address on %s; nothing "
+					      "was changed: give the peer its own address (--peer)",
+					      ps, addrs[i].ifname[0] ? addrs[i].ifname : "another interface");
+	if (!be->nl->route_list)
+		return 0;
+	r = be->nl->route_list(be->nl_h, &routes, &n_routes);
+	if (r < 0)
+		return ctx_fail(u->ctx, r, "cannot list the host's routes: %s", strerror(-r));
+	ours = same_subnet(plan->peer, plan->host.addr, plan->host.prefix) ? plan->host.prefix : 32;
+	for (size_t i = 0; i < n_routes && r == 0; i++) {
+		const struct nl_route_entry *e = &routes[i];
+		const char *via = e->ifname[0] ? e->ifname : "another interface";
+
+		if (e->ifindex == u->link.ifindex)
+			continue;
+		usbnet_ip4_format(&e->dst, ds, sizeof(ds));
+		if (e->has_gw && e->gw.s_addr == plan->peer.s_addr)
+			r = ctx_fail_input(u->ctx, -EADDRINUSE,
+					   "the peer's %s is the host's %s on %s (the next hop of its "
+					   "route to %s); nothing was changed: give the peer another "
+					   "address (--peer)",
+					   ps, e->dst.prefix == 0 ? "default gateway" : "gateway", via,
+					   e->dst.prefix == 0 ? "default" : ds);
+		else if (e->dst.prefix >= ours && same_subnet(plan->peer, e->dst.addr, e->dst.prefix))
+			r = ctx_fail_input(u->ctx, -EADDRINUSE,
+					   "the host already reaches the peer's %s through %s (route %s, "
+					   "as specific as the /%u route up would add or more); nothing "
+					   "was changed: give the peer another address (--peer)",
+					   ps, via, ds, ours);
+	}
+	free(routes);
+	return r;
+}
+
 int mode_static_check(struct up_run *u)
 {
 	struct nl_addr_entry *addrs = NULL;
@@ -123,6 +180,10 @@ int mode_static_check(struct up_run *u)
 	if (r < 0)
 		return ctx_fail(u->ctx, r, "cannot list the host's addresses: %s", strerror(-r));
 	r = check_clash(u, addrs, n);
+	/* An identical peer (isolated in a routing domain of its own) has its address reached
+	 * through the first one's link by design: that is not the host's own. */
+	if (r >= 0 && !u->isolate)
+		r = check_peer_new(u, addrs, n);
 	if (r >= 0 && u->isolate) {
 		struct in_addr alias;
 		uint32_t slot;

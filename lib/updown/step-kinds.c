@@ -19,6 +19,7 @@ const struct step_kind *const step_kinds[] = {
 	&step_altname,
 	&step_nft,
 	&step_forwarding,
+	&step_nft_dns,
 	&step_dnsmasq,
 	&step_bridge_join,
 	&step_bridge_port,

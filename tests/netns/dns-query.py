@@ -1,26 +1,47 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-# One DNS query over UDP (standard library only): dns-query.py SERVER NAME [TIMEOUT_S]
+# One DNS query over UDP, or TCP with --tcp (standard library only):
+#   dns-query.py [--tcp] SERVER NAME [TIMEOUT_S]
 # Prints "rcode N answers M [A a.b.c.d]..." and exits 0, or prints "no answer" and exits 3.
 import random
 import socket
 import struct
 import sys
 
-server, name = sys.argv[1], sys.argv[2]
-timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 2.0
+args = sys.argv[1:]
+tcp = bool(args) and args[0] == "--tcp"
+if tcp:
+    args = args[1:]
+server, name = args[0], args[1]
+timeout = float(args[2]) if len(args) > 2 else 2.0
 tid = random.randrange(65536)
 query = struct.pack(">HHHHHH", tid, 0x0100, 1, 0, 0, 0)
 for label in name.split("."):
     query += bytes([len(label)]) + label.encode()
 query += b"\0" + struct.pack(">HH", 1, 1)
 
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+def recv_exact(s, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionResetError()
+        buf += chunk
+    return buf
+
+
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
 s.settimeout(timeout)
-s.connect((server, 53))  # connected: an ICMP port unreachable is reported at once
 try:
-    s.send(query)
-    data = s.recv(4096)
+    s.connect((server, 53))  # UDP connected: an ICMP port unreachable is reported at once
+    if tcp:
+        s.sendall(struct.pack(">H", len(query)) + query)
+        (length,) = struct.unpack(">H", recv_exact(s, 2))
+        data = recv_exact(s, length)
+    else:
+        s.send(query)
+        data = s.recv(4096)
 except (socket.timeout, ConnectionRefusedError, OSError) as e:
     print("no answer (%s)" % e.__class__.__name__)
     sys.exit(3)

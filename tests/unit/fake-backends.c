@@ -590,6 +590,29 @@ static int f_gw_nft(void *h, const struct nft_change *c, char *errbuf, size_t er
 		snprintf(errbuf, errlen, "the kernel rejected the nftables batch (fake)");
 		return r;
 	}
+	if (c->input_only) {
+		for (size_t i = 0; i < c->n_input_add; i++) {
+			size_t j;
+
+			for (j = 0; j < next.n_nft_inputs; j++)
+				if (strcmp(next.nft_inputs[j].ifname, c->input_add[i].ifname) == 0)
+					break;
+			if (j == next.n_nft_inputs)
+				next.n_nft_inputs++;
+			next.nft_inputs[j] = c->input_add[i];
+		}
+		for (size_t i = 0; i < c->n_input_del; i++)
+			for (size_t j = 0; j < next.n_nft_inputs; j++)
+				if (strcmp(next.nft_inputs[j].ifname, c->input_del[i]) == 0) {
+					memmove(&next.nft_inputs[j], &next.nft_inputs[j + 1],
+						(next.n_nft_inputs - j - 1) *
+						    sizeof(next.nft_inputs[0]));
+					next.n_nft_inputs--;
+					break;
+				}
+		f->s = next;
+		return 0;
+	}
 	for (size_t i = 0; i < c->n_add; i++) {
 		struct nft_peer *p = (struct nft_peer *)fake_nft_chain(f, c->add[i].ifname);
 
@@ -1285,6 +1308,12 @@ bool fake_state_equal(const struct fake_state *a, const struct fake_state *b)
 		    strcmp(a->nft_chains[i].uplink, b->nft_chains[i].uplink) != 0 ||
 		    a->nft_chains[i].subnet.addr.s_addr != b->nft_chains[i].subnet.addr.s_addr ||
 		    a->nft_chains[i].subnet.prefix != b->nft_chains[i].subnet.prefix)
+			return false;
+	if (a->n_nft_inputs != b->n_nft_inputs)
+		return false;
+	for (size_t i = 0; i < a->n_nft_inputs; i++)
+		if (strcmp(a->nft_inputs[i].ifname, b->nft_inputs[i].ifname) != 0 ||
+		    a->nft_inputs[i].host.s_addr != b->nft_inputs[i].host.s_addr)
 			return false;
 	if (a->n_dns != b->n_dns)
 		return false;

@@ -67,6 +67,8 @@ struct fake_state {
 	size_t n_nft_chains;
 	bool nft_guard;
 	size_t nft_guard_peers;
+	struct nft_input nft_inputs[FAKE_MAX]; /* the DNS forwarders' input chains */
+	size_t n_nft_inputs;
 	struct fake_dns dns[FAKE_MAX];
 	size_t n_dns;
 	/* identical peers: policy rules, per-interface IPv4 settings, the alias chains */

@@ -346,6 +346,14 @@ static void test_syntax_errors_name_their_line(void **state)
 	assert_bad("[peer a] x\nusb=1234:4321\n", 1, "syntax error: text after the group");
 	assert_bad("[peer a]\n=1234:4321\n", 2, "a key name is missing");
 	assert_bad("# first\nusb=1234:4321\n[peer a]\n", 2, "key=value before the first [group]");
+	/* Not a configuration file (a file named by mistake): named, none of its text quoted. */
+	assert_bad("root:$y$j9T$secrethash:19000:0:99999:7:::\n", 1,
+		   "not a usbnet-host configuration file");
+	assert_null(strstr(err, "secret"));
+	assert_bad("# c\n-----BEGIN PRIVATE KEY-----\nMIIsecret\n", 2,
+		   "not a usbnet-host configuration file");
+	assert_null(strstr(err, "secret"));
+	assert_null(strstr(err, "PRIVATE"));
 	/* Found by fuzz-config: GKeyFile does not skip a vertical tab as whitespace. */
 	assert_bad("[peer a]\nusb=1234:4321\n\v\n", 3, "syntax error: expected [group]");
 	/* Found by fuzz-config: a '\r' at the very end is not a line ending to GKeyFile. */

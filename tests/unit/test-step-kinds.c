@@ -48,6 +48,7 @@ static const struct {
 	{ "altname", "n900-snn900b", NULL },
 	{ "nft", "eth0 192.168.2.0/24 fixed", NULL },
 	{ "forwarding", NULL, NULL },
+	{ "nft-dns", "192.168.2.14", NULL },
 	{ "dnsmasq", "-", NULL },
 	{ "bridge-join", "usbnet-br0", join_eth0 },
 	{ "bridge-port", "usbnet-br0", NULL },
