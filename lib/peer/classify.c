@@ -66,6 +66,8 @@ static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *p
 		snprintf(plan->bridge, sizeof(plan->bridge), "%s", cp->bridge);
 	if (cp->dns >= 0)
 		plan->dns = cp->dns;
+	if (cp->dhcp_server >= 0)
+		plan->dhcp_server = cp->dhcp_server;
 	if (cp->trusted >= 0)
 		plan->trusted = cp->trusted;
 }
@@ -89,6 +91,12 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 	if (cp)
 		plan_apply_group(cp, &plan);
 
+	/* A DHCP server is for the modes that give the peer an address of the host's subnet. */
+	if (plan.mode != USBNET_MODE_STATIC && plan.mode != USBNET_MODE_GATEWAY &&
+	    plan.mode != USBNET_MODE_AUTO) {
+		plan.dhcp_server = false;
+		plan.shared_host = false;
+	}
 	switch (plan.mode) {
 	case USBNET_MODE_IGNORE:
 		/* No plan: keep who matched, drop what would be configured. */

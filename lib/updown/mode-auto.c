@@ -16,10 +16,13 @@
 
 static int auto_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 {
+	int r;
+
 	if (!opts->has_host)
 		return 0; /* discovery decides, once the link is up */
 	u->plan.mode = USBNET_MODE_STATIC; /* --address: nothing left to discover */
-	return mode_static_check(u);
+	r = mode_static_check(u);
+	return r < 0 ? r : mode_dhcp_server_check(u);
 }
 
 static void auto_words(const struct up_run *u, char *buf, size_t len)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/dhcp-up.h"
 #include "netlink/steps.h"
 #include "nm/steps.h"
 #include "updown/modes.h"
@@ -131,6 +132,47 @@ int mode_static_steps(struct up_run *u)
 	return r < 0 ? r : 0;
 }
 
+/* --dhcp-server: the peer's address is the one the server hands out, in the host's subnet. */
+int mode_dhcp_server_check(struct up_run *u)
+{
+	const struct usbnet_plan *p = &u->plan;
+	char hs[32], ps[INET_ADDRSTRLEN];
+
+	if (!p->dhcp_server)
+		return 0;
+	if (!p->has_peer)
+		return ctx_fail_input(u->ctx, -EINVAL,
+				      "the DHCP server hands the peer its planned address, and %s's "
+				      "plan has none: pass --peer A.B.C.D (in the host's subnet); "
+				      "nothing was changed",
+				      u->ifname);
+	usbnet_ip4_format(&p->host, hs, sizeof(hs));
+	inet_ntop(AF_INET, &p->peer, ps, sizeof(ps));
+	if (p->host.prefix > 30 || !same_subnet(p->peer, p->host.addr, p->host.prefix))
+		return ctx_fail_input(u->ctx, -EINVAL,
+				      "the DHCP server hands out an address of the host's subnet: "
+				      "the peer's %s is not in %s (a /30 or wider); nothing was "
+				      "changed",
+				      ps, hs);
+	return 0;
+}
+
+int mode_dhcp_server_step(struct up_run *u, bool router)
+{
+	struct dhcp_server_spec spec = {
+		.host = u->plan.host,
+		.peer = u->plan.peer,
+		.router = router,
+		.dns = u->plan.dns,
+	};
+	int r;
+
+	if (!u->plan.dhcp_server)
+		return 0;
+	r = dhcp_server_apply(&u->env, &spec);
+	return r < 0 ? r : 0;
+}
+
 /* The host's address is on the link (ours or not) and the link is up. */
 bool mode_static_in_place(struct up_run *u)
 {
@@ -197,13 +239,17 @@ static void static_words(const struct up_run *u, char *buf, size_t len)
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
-	snprintf(buf, len, "static host=%s peer=%s", h, p);
+	snprintf(buf, len, "static host=%s peer=%s%s", h, p,
+		 u->plan.dhcp_server ? " dhcp-server=yes" : "");
 }
 
 static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 {
+	int r;
+
 	(void)opts;
-	return mode_static_check(u);
+	r = mode_static_check(u);
+	return r < 0 ? r : mode_dhcp_server_check(u);
 }
 
 static int static_apply(struct up_run *u)
@@ -216,6 +262,8 @@ static int static_apply(struct up_run *u)
 		r = journal_apply(&u->env, &step_link_up, &none);
 	if (r >= 0)
 		r = mode_static_steps(u);
+	if (r >= 0)
+		r = mode_dhcp_server_step(u, false);
 	return r < 0 ? r : 0;
 }
 

@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "bridge/bridge.h"
+#include "dns/dhcp-up.h"
 #include "dns/dns-up.h"
 #include "gateway/gateway.h"
 #include "netlink/steps.h"
@@ -18,6 +19,7 @@ const struct step_kind *const step_kinds[] = {
 	&step_nft,
 	&step_forwarding,
 	&step_dnsmasq,
+	&step_dhcp_server,
 	&step_bridge_join,
 	&step_bridge_port,
 	NULL,

@@ -48,6 +48,7 @@ static const struct {
 	{ "nft", "eth0 192.168.2.0/24 fixed", NULL },
 	{ "forwarding", NULL, NULL },
 	{ "dnsmasq", "-", NULL },
+	{ "dhcp-server", "4242 987654321 192.168.2.14/24 192.168.2.15 router=yes dns=no", NULL },
 	{ "bridge-join", "usbnet-br0", join_eth0 },
 	{ "bridge-port", "usbnet-br0", NULL },
 };
