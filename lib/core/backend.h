@@ -42,6 +42,10 @@ struct usbnet_netlink_ops {
 	/* A link-scoped route in the main table; -EEXIST / -ESRCH as the kernel says. */
 	int (*route_add)(void *h, int ifindex, const struct usbnet_ip4 *dst);
 	int (*route_del)(void *h, int ifindex, const struct usbnet_ip4 *dst);
+	/* Optional (NULL: none known): the destination of every IPv4 route of every table but
+	 * local, default routes left out, with its interface (0: none, a blackhole...); free()
+	 * the array. For choosing a free subnet. */
+	int (*route_dst_list)(void *h, struct nl_addr_entry **ret, size_t *ret_n);
 };
 
 struct usbnet_nm_ops {

@@ -14,7 +14,8 @@
 #   both;
 # - bad input (no --peer, a peer outside the host's subnet, bridge mode) changes nothing, exit 2;
 # - up --auto on a peer that only sends DHCPDISCOVERs: a free 10.42.N.0/24 (the host .1, the
-#   peer .2), the peer leased and answering ping.
+#   peer .2) past those the host's routes (any table) and addresses touch, the peer leased and
+#   answering ping.
 #
 # Shown to fail: with the --interface argument dropped from dhcp-server.c's argv, "other-link"
 # fails; with --dhcp-option=3 always given the host's address, "static" fails; with
@@ -238,8 +239,42 @@ ip netns exec "$P" ip addr flush dev veth1
 check_down "$pid"
 [ -e "$RUN/veth0.dnsmasq.pid" ] && fail "the DNS forwarder's pid file is left"
 
+T=auto
+# What the host uses already: a route (main table), an address, a route in another table.
+ip -n "$H" route add 10.42.1.0/24 via 198.51.100.2
+ip -n "$H" addr add 10.42.2.7/24 dev veth2
+ip -n "$H" route add 10.42.3.0/25 dev up0 table 100
+snapshot "$TMP/before"
+# A peer that only asks: udhcpc discovering every second, nothing else (no address).
+ip netns exec "$P" env LEASE_OUT="$TMP/a.lease" busybox udhcpc -i veth1 -f -t 1000 -T 1 -A 1 \
+	-s "$TMP/udhcpc.sh" >"$TMP/a.log" 2>&1 &
+PIDS+=($!)
+uh up veth0 --force --auto
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $OUT"
+uh show veth0 --json
+echo "$OUT" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["discovered"] == "dhcp-client dhcp-server", r.get("discovered")
+assert r["host_address"] == "10.42.4.1/24", r["host_address"]
+assert r["peer_address"] == "10.42.4.2/24", r["peer_address"]
+' || fail "up --auto did not choose the first free 10.42.N.0/24 (10.42.4) for the DHCP client: $OUT"
+peer=$(echo "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["peer_address"].split("/")[0])')
+leased() { lease_has a "ip=$peer"; }
+wait_until 30 leased || fail "the peer was not leased $peer: $(cat "$TMP/a.log")"
+ip netns exec "$H" ping -c1 -W2 "$peer" >/dev/null || fail "the peer does not answer ping at $peer"
+uh show veth0 --json
+echo "$OUT" | python3 -c '
+import json, sys
+assert json.load(sys.stdin)["dhcp_server"]["lease"]["address"] == sys.argv[1]
+' "$peer" || fail "show does not say the lease: $OUT"
+pid=$(cat "$RUN/veth0.dhcp.pid" 2>/dev/null)
+kill "${PIDS[-1]}"
+ip netns exec "$P" ip addr flush dev veth1
+check_down "$pid"
+
 if [ "$fails" = 0 ]; then
-	echo "PASS: DHCP server: static, show, other link, idempotent, down, gateway, gateway+dns, refusal"
+	echo "PASS: DHCP server: static, show, other link, idempotent, down, gateway, gateway+dns, refusal, auto"
 	exit 0
 fi
 exit 1
