@@ -120,6 +120,9 @@ struct usbnet_plan {
 	/* static and gateway mode: the peer is a DHCP client; a DHCP server on the link hands
 	 * it exactly its planned address (--dhcp-server, dhcp-server=yes) */
 	bool dhcp_server;
+	/* the router option (the host's address) even outside gateway mode: a client that drops
+	 * a lease without a gateway (the Raspberry Pi); nothing is forwarded for it */
+	bool dhcp_router;
 	/* the host's address is shared by several links (the Raspberry Pi's 10.42.0.1/24): on
 	 * the link without its subnet route, the peer reached by its /32 route alone */
 	bool shared_host;

@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "dns/dhcp-server.h"
 #include "dns/dhcp-up.h"
+#include "updown/free-subnet.h"
 #include "netlink/steps.h"
 #include "nm/steps.h"
 #include "updown/modes.h"
@@ -78,6 +82,9 @@ static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size
 
 		if (e->ifindex == u->link.ifindex || !same_subnet(e->ip.addr, h->addr, p))
 			continue;
+		/* Another link of the same shared host address (another Raspberry Pi's) */
+		if (u->plan.shared_host && e->ip.prefix == 32 && e->ip.addr.s_addr == h->addr.s_addr)
+			continue;
 		usbnet_ip4_format(h, hs, sizeof(hs));
 		usbnet_ip4_format(&e->ip, es, sizeof(es));
 		return ctx_fail_input(u->ctx, -EADDRINUSE,
@@ -100,6 +107,13 @@ int mode_static_check(struct up_run *u)
 				      "no address for %s: pass --address A.B.C.D/N, or add a [peer] "
 				      "group for it to %s",
 				      u->ifname, u->ctx->config_path);
+	/* A shared host address: the peer takes the next address no other link's peer has. */
+	if (u->plan.shared_host && !u->plan.has_peer) {
+		r = free_shared_peer(u->ctx, u->be, u->link.ifindex, &u->plan.host, &u->plan.peer);
+		if (r < 0)
+			return r;
+		u->plan.has_peer = true;
+	}
 	r = validate_addresses(u->ctx, &u->plan);
 	if (r < 0)
 		return r;
@@ -122,9 +136,13 @@ int mode_static_steps(struct up_run *u)
 	int r;
 
 	a.ip = u->plan.host;
+	/* Shared by several links: no subnet route, a /32 route to each one's peer. */
+	if (u->plan.shared_host)
+		a.ip.prefix = 32;
 	r = journal_apply(&u->env, &step_addr, &a);
 	if (r < 0 || !u->plan.has_peer ||
-	    same_subnet(u->plan.peer, u->plan.host.addr, u->plan.host.prefix))
+	    (!u->plan.shared_host &&
+	     same_subnet(u->plan.peer, u->plan.host.addr, u->plan.host.prefix)))
 		return r < 0 ? r : 0;
 	rt.ip.addr = u->plan.peer;
 	rt.ip.prefix = 32;
@@ -162,7 +180,7 @@ int mode_dhcp_server_step(struct up_run *u, bool router)
 	struct dhcp_server_spec spec = {
 		.host = u->plan.host,
 		.peer = u->plan.peer,
-		.router = router,
+		.router = router || u->plan.dhcp_router,
 		.dns = u->plan.dns,
 	};
 	int r;
@@ -189,7 +207,7 @@ bool mode_static_in_place(struct up_run *u)
 	for (size_t i = 0; i < n; i++)
 		if (addrs[i].ifindex == u->link.ifindex &&
 		    addrs[i].ip.addr.s_addr == u->plan.host.addr.s_addr &&
-		    addrs[i].ip.prefix == u->plan.host.prefix)
+		    addrs[i].ip.prefix == (u->plan.shared_host ? 32 : u->plan.host.prefix))
 			ok = true;
 	free(addrs);
 	return ok;
@@ -198,6 +216,20 @@ bool mode_static_in_place(struct up_run *u)
 void mode_set_message(struct usbnet_status *st, const char *s)
 {
 	snprintf(st->message, sizeof(st->message), "%s", s);
+}
+
+/* The peer holds its lease from our server (a wait of up to wait_s for its request). */
+static bool mode_peer_leased(struct up_run *u)
+{
+	for (unsigned i = 0; i < u->wait_s * 10; i++) {
+		struct dhcp_lease l;
+
+		if (dhcp_lease_read(u->ctx->run_dir, u->ifname, &l) > 0 &&
+		    l.addr.s_addr == u->plan.peer.s_addr)
+			return true;
+		usleep(100000);
+	}
+	return false;
 }
 
 void mode_probe_peer(struct up_run *u)
@@ -211,9 +243,16 @@ void mode_probe_peer(struct up_run *u)
 	st->state = USBNET_STATE_CONFIGURED;
 	st->rtt_us = -1;
 	st->message[0] = '\0';
+	inet_ntop(AF_INET, &u->plan.peer, ps, sizeof(ps));
 	if (!u->plan.has_peer || u->wait_s == 0)
 		return;
-	inet_ntop(AF_INET, &u->plan.peer, ps, sizeof(ps));
+	/* A DHCP client answers at its leased address only once it has taken the lease: it
+	 * asks on its own schedule (a Raspberry Pi within seconds, after its ARP probe). */
+	if (u->plan.dhcp_server && !mode_peer_leased(u)) {
+		snprintf(st->message, sizeof(st->message),
+			 "the DHCP server waits for the peer to ask for %s", ps);
+		return;
+	}
 	r = be->reach->probe(be->reach_h, u->link.ifindex, u->plan.peer, u->wait_s * 1000, &rtt);
 	if (r >= 0) {
 		st->rtt_us = rtt;
@@ -239,8 +278,9 @@ static void static_words(const struct up_run *u, char *buf, size_t len)
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
-	snprintf(buf, len, "static host=%s peer=%s%s", h, p,
-		 u->plan.dhcp_server ? " dhcp-server=yes" : "");
+	snprintf(buf, len, "static host=%s peer=%s%s%s%s", h, p,
+		 u->plan.dhcp_server ? " dhcp-server=yes" : "",
+		 u->plan.dhcp_router ? " router" : "", u->plan.shared_host ? " shared" : "");
 }
 
 static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
