@@ -35,7 +35,7 @@ static const char usage[] =
 	"                        server (host .1, peer .2)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
-	"  --config FILE, --run-dir DIR, --verbose\n";
+	"  --config FILE, --run-dir DIR, -v/--verbose, -q/--quiet, -h/--help\n";
 
 enum {
 	OPT_ADDRESS = OPT_COMMON_END,
@@ -192,7 +192,7 @@ int up_main(int argc, char *argv[])
 	int opt, r, status;
 
 	usbnet_up_opts_init(&o);
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;

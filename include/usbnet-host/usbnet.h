@@ -326,18 +326,25 @@ const char *usbnet_probe_method_name(enum usbnet_probe_method m); /* "arp-probe"
 /* ---- hotplug watcher ------------------------------------------------------------------- */
 
 /* A udev monitor for peers the udev rule tagged. The caller owns the loop: it polls the fd
- * and calls dispatch when it is readable. Each action is logged through the context. */
+ * and calls dispatch when it is readable. Each action is logged through the context.
+ * Every up and down runs in a worker process forked from the caller (at most [general]
+ * workers= at once; one interface's jobs in order): a worker inherits the signal mask and the
+ * log callback, and is killed (SIGKILL) if the caller dies. */
 struct usbnet_watch;
 
 int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret);
 struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w);
 int usbnet_watch_get_fd(const struct usbnet_watch *w);
 /* At start: configure tagged peers that are present and unconfigured, clean the state of
- * peers that are gone. Returns the number of peers configured. */
+ * peers that are gone. Returns the number of peers queued to be configured (the workers do it
+ * as dispatch runs). */
 int usbnet_watch_reconcile(struct usbnet_watch *w);
 /* Handle the events that are pending: add → up by the plan, remove → clean the state; a
  * gateway peer's DNS forwarder that died is started again. Never blocks. */
 int usbnet_watch_dispatch(struct usbnet_watch *w);
+/* Before stopping: drop the jobs that wait, wait for the running ones to finish (blocks).
+ * Returns how many were running. usbnet_watch_free() does it too. */
+int usbnet_watch_finish(struct usbnet_watch *w);
 
 /* ---- reports ---------------------------------------------------------------------------- */
 

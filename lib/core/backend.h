@@ -198,6 +198,10 @@ struct probe_request {
 	int ifindex;
 	char ifname[USBNET_IFNAMSIZ];
 	unsigned timeout_ms;
+	/* 0: timeout_ms includes the wait for the carrier (discover). Otherwise up to this long
+	 * for the carrier, and timeout_ms counts from when it came (up --auto: a device brings
+	 * its side up when it has booted). */
+	unsigned carrier_wait_ms;
 	probe_target_fn target; /* updown/auto-choice.c's probe_target */
 };
 

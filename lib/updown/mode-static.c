@@ -292,7 +292,7 @@ static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 	return r < 0 ? r : mode_dhcp_server_check(u);
 }
 
-static int static_apply(struct up_run *u)
+int mode_static_apply(struct up_run *u)
 {
 	char none = 0;
 	int r;
@@ -312,6 +312,6 @@ const struct mode_entry mode_static = {
 	.resolve = static_resolve,
 	.words = static_words,
 	.in_place = mode_static_in_place,
-	.apply = static_apply,
+	.apply = mode_static_apply,
 	.finish = mode_probe_peer,
 };

@@ -62,6 +62,10 @@ const struct mode_entry *mode_entry(enum usbnet_mode mode);
  * peer's reachability check; the message kept in the record. */
 int mode_static_check(struct up_run *u);
 int mode_static_steps(struct up_run *u);
+/* NetworkManager off the device, the link up, the address and the route: static's steps. */
+int mode_static_apply(struct up_run *u);
+/* The status of a peer whose lease NetworkManager takes (dhcp, and auto that found a server). */
+void mode_dhcp_finish(struct up_run *u);
 bool mode_static_in_place(struct up_run *u);
 /* --dhcp-server (plan.dhcp_server): the peer's address checked for it (bad input); the
  * server's step, the router option when router. Both do nothing without it. */
