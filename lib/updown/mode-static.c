@@ -302,6 +302,15 @@ int mode_static_apply(struct up_run *u)
 		r = journal_apply(&u->env, &step_link_up, &none);
 	if (r >= 0)
 		r = mode_static_steps(u);
+	return r < 0 ? r : 0;
+}
+
+/* Static mode's own: gateway mode makes its DHCP server after its forwarder, with the router
+ * option. */
+static int static_apply(struct up_run *u)
+{
+	int r = mode_static_apply(u);
+
 	if (r >= 0)
 		r = mode_dhcp_server_step(u, false);
 	return r < 0 ? r : 0;
@@ -312,6 +321,6 @@ const struct mode_entry mode_static = {
 	.resolve = static_resolve,
 	.words = static_words,
 	.in_place = mode_static_in_place,
-	.apply = mode_static_apply,
+	.apply = static_apply,
 	.finish = mode_probe_peer,
 };
