@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "cli.h"
 #include "format.h"
@@ -164,6 +165,26 @@ int print_report_details(const struct usbnet_report *r)
 		} else {
 			field("nameserver", "none of usbnet-host's: give the device a resolver, or "
 					    "up --dns");
+		}
+	}
+	if (r->status.dhcp_server) {
+		if (r->status.dhcp_running)
+			snprintf(buf, sizeof(buf), "dnsmasq pid %d", r->status.dhcp_pid);
+		else
+			snprintf(buf, sizeof(buf), "stopped: run up again");
+		field("dhcp server", buf);
+		if (r->status.has_lease) {
+			char a[INET_ADDRSTRLEN], when[32];
+			time_t since = (time_t)r->status.lease_since;
+			struct tm tm;
+
+			inet_ntop(AF_INET, &r->status.lease_addr, a, sizeof(a));
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&since, &tm));
+			snprintf(buf, sizeof(buf), "%s to %.17s since %s", a, r->status.lease_mac,
+				 when);
+			field("lease", buf);
+		} else {
+			field("lease", "none held now (the peer has not asked yet)");
 		}
 	}
 	field("message", r->status.message[0] ? r->status.message : NULL);

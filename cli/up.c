@@ -19,6 +19,9 @@ static const char usage[] =
 	"  --uplink IF           gateway: the interface to share (default, or auto: the one of\n"
 	"                        the default route, followed by 'usbnet-host refresh')\n"
 	"  --dns                 gateway: a DNS forwarder for the peer on the host's address\n"
+	"  --dhcp-server         the peer is a DHCP client: serve it exactly its --peer address\n"
+	"                        on that link alone (router option in gateway mode, DNS option\n"
+	"                        with --dns)\n"
 	"  --bridge              put the peer on the LAN: a bridge with the uplink, the host's\n"
 	"                        addresses and routes moved onto it (IPv4); --uplink IF is then\n"
 	"                        the LAN interface (default: the default route's)\n"
@@ -27,7 +30,9 @@ static const char usage[] =
 	"                        about 3.5 to 5 s), then take: the profile's host address when\n"
 	"                        the peer's is a profile's; else the lowest free address of the\n"
 	"                        peer's /24 (checked by ARP); else an IPv4 link-local address;\n"
-	"                        a peer that serves DHCP is left to NetworkManager (our profile)\n"
+	"                        a peer that serves DHCP is left to NetworkManager (our profile);\n"
+	"                        a peer that asks for DHCP gets a free private /24 and a DHCP\n"
+	"                        server (host .1, peer .2)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, -v/--verbose, -q/--quiet, -h/--help\n";
@@ -44,6 +49,7 @@ enum {
 	OPT_BRIDGE_NAME,
 	OPT_DNS,
 	OPT_AUTO,
+	OPT_DHCP_SERVER,
 };
 
 static int parse_wait(const char *s, int *ret)
@@ -175,6 +181,7 @@ int up_main(int argc, char *argv[])
 		{ "dns", no_argument, NULL, OPT_DNS },
 		{ "bridge-name", required_argument, NULL, OPT_BRIDGE_NAME },
 		{ "auto", no_argument, NULL, OPT_AUTO },
+		{ "dhcp-server", no_argument, NULL, OPT_DHCP_SERVER },
 		{},
 	};
 	struct cli_common c = {};
@@ -244,6 +251,9 @@ int up_main(int argc, char *argv[])
 			break;
 		case OPT_DNS:
 			o.dns = true;
+			break;
+		case OPT_DHCP_SERVER:
+			o.dhcp_server = true;
 			break;
 		case OPT_BRIDGE_NAME:
 			if (strlen(optarg) == 0 || strlen(optarg) >= USBNET_IFNAMSIZ ||

@@ -105,7 +105,7 @@ _usbnet_host()
 	list) opts="$json $common" ;;
 	show) opts="$json $common" ;;
 	up) opts="--all --address --peer --wait --force --gateway --uplink --dns --bridge
-		  --bridge-name --auto $common" ;;
+		  --bridge-name --auto --dhcp-server $common" ;;
 	down) opts="--all $common" ;;
 	watch) opts="--down-on-exit $common" ;;
 	refresh) opts="$common" ;;

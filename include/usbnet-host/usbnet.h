@@ -120,6 +120,15 @@ struct usbnet_plan {
 	/* The peer's name (usbnet_peer_name()): its interface's altname, NAME.usbnet; "" for an
 	 * interface that is not a USB device */
 	char name[USBNET_NAME_MAX];
+	/* static and gateway mode: the peer is a DHCP client; a DHCP server on the link hands
+	 * it exactly its planned address (--dhcp-server, dhcp-server=yes) */
+	bool dhcp_server;
+	/* the router option (the host's address) even outside gateway mode: a client that drops
+	 * a lease without a gateway (the Raspberry Pi); nothing is forwarded for it */
+	bool dhcp_router;
+	/* the host's address is shared by several links (the Raspberry Pi's 10.42.0.1/24): on
+	 * the link without its subnet route, the peer reached by its /32 route alone */
+	bool shared_host;
 };
 
 /* What is recorded about a peer that `up` configured (read from its state file). */
@@ -147,6 +156,14 @@ struct usbnet_status {
 	 * own address */
 	bool has_reach;
 	struct in_addr reach;
+	bool dhcp_server;  /* a DHCP server for the peer is recorded (--dhcp-server) */
+	int dhcp_pid;	   /* its process, 0 when not known */
+	bool dhcp_running; /* it runs now */
+	bool has_lease;	   /* the peer holds a lease from it now: */
+	struct in_addr lease_addr;
+	char lease_mac[18];
+	int64_t lease_since;   /* granted or last renewed, seconds since the epoch */
+	int64_t lease_expires; /* seconds since the epoch */
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */
@@ -239,6 +256,7 @@ struct usbnet_up_opts {
 	char uplink[USBNET_IFNAMSIZ];
 	char bridge[USBNET_IFNAMSIZ];
 	bool dns;
+	bool dhcp_server; /* --dhcp-server */
 };
 
 enum usbnet_up_result {
@@ -289,6 +307,7 @@ enum usbnet_probe_method {
 	USBNET_FOUND_ARP_PROBE,		 /* answered our ARP probe for a profile's address */
 	USBNET_FOUND_ARP_SWEEP,		 /* answered our ARP probe for a commonly used address */
 	USBNET_FOUND_DHCP_OFFER,	 /* offered a lease: it serves DHCP */
+	USBNET_FOUND_DHCP_CLIENT,	 /* sent a DHCPDISCOVER: it wants a lease */
 };
 
 #define USBNET_MAX_FINDINGS 16

@@ -61,6 +61,10 @@ struct usbnet_netlink_ops {
 	/* Optional (NULL: none known): every IPv4 unicast route's next hops, of every table
 	 * but local, whoever made them (the kernel's own too); free() the array. */
 	int (*route_list)(void *h, struct nl_route_entry **ret, size_t *ret_n);
+	/* Optional (NULL: none known): the destination of every IPv4 route of every table but
+	 * local, default routes left out, with its interface (0: none, a blackhole...); free()
+	 * the array. For choosing a free subnet. */
+	int (*route_dst_list)(void *h, struct nl_addr_entry **ret, size_t *ret_n);
 };
 
 struct usbnet_nm_ops {
@@ -177,6 +181,15 @@ struct dns_handle {
 	uint64_t start_time; /* clock ticks after boot, /proc/PID/stat field 22 */
 };
 
+/* What a peer's DHCP server hands out: exactly peer, in host's subnet; the router option (the
+ * host's address) only when router, the DNS option (the same) only when dns. */
+struct dhcp_server_spec {
+	struct usbnet_ip4 host;
+	struct in_addr peer;
+	bool router;
+	bool dns;
+};
+
 /* The DNS forwarder of a gateway peer (dnsmasq.h); the real one's h is a struct dnsmasq_conf
  * (NULL: defaults). start: errbuf says why it failed (dnsmasq's own words when it said some);
  * alive: 1 or 0; stop: 0 when stopped or already gone, never signals another process. */
@@ -185,6 +198,14 @@ struct usbnet_dns_ops {
 		     struct dns_handle *ret, char *errbuf, size_t errlen);
 	int (*alive)(void *h, const struct dns_handle *dh);
 	int (*stop)(void *h, const char *run_dir, const char *ifname, const struct dns_handle *dh);
+	/* The DHCP server of a peer that is a DHCP client (dns/dhcp-server.h): another dnsmasq,
+	 * DHCP only, on ifname alone. alive() above tells of it too. dhcp_stop also removes its
+	 * lease file; 0 when stopped or already gone. */
+	int (*dhcp_start)(void *h, const char *run_dir, const char *ifname,
+			  const struct dhcp_server_spec *spec, struct dns_handle *ret, char *errbuf,
+			  size_t errlen);
+	int (*dhcp_stop)(void *h, const char *run_dir, const char *ifname,
+			 const struct dns_handle *dh);
 };
 
 /* What discover asks of the link (probe.c). */

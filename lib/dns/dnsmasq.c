@@ -31,6 +31,7 @@
 
 #include "core/backend.h"
 #include "core/journal.h"
+#include "dns/dhcp-server.h"
 #include "dns/dnsmasq.h"
 
 #define START_TIMEOUT_MS 10000
@@ -378,13 +379,20 @@ static void remove_pid_file(const char *pid_path, int pid)
 
 int dnsmasq_stop(const char *run_dir, const char *ifname, const struct dns_handle *h)
 {
-	struct dns_handle target = *h;
 	char pid_path[PATH_MAX];
-	int pidfd, r;
+	int r;
 
 	r = dnsmasq_pid_path(run_dir, ifname, pid_path, sizeof(pid_path));
 	if (r < 0)
 		return r;
+	return dnsmasq_stop_pid_file(pid_path, h);
+}
+
+int dnsmasq_stop_pid_file(const char *pid_path, const struct dns_handle *h)
+{
+	struct dns_handle target = *h;
+	int pidfd, r;
+
 	if (target.pid == 0 && pid_from_file(pid_path, false, &target) < 0) {
 		remove_pid_file(pid_path, 0);
 		return 0; /* recorded ahead of a start that did not happen, or gone */
@@ -416,7 +424,7 @@ int dnsmasq_stop(const char *run_dir, const char *ifname, const struct dns_handl
 /* ---- start -------------------------------------------------------------------------------- */
 
 /* Where the address is: 0 on ifname, -EADDRNOTAVAIL elsewhere or nowhere (errbuf says). */
-static int check_address(const char *ifname, struct in_addr host, char *errbuf, size_t errlen)
+int dnsmasq_check_address(const char *ifname, struct in_addr host, char *errbuf, size_t errlen)
 {
 	struct ifaddrs *ifa, *i;
 	char a[INET_ADDRSTRLEN], on[USBNET_IFNAMSIZ] = "";
@@ -568,11 +576,9 @@ static int spawn_and_wait(char *const argv[], int *ret_status, char *out, size_t
 int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const char *ifname,
 		  struct in_addr host, struct dns_handle *ret, char *errbuf, size_t errlen)
 {
-	char pid_path[PATH_MAX], out[2048], words[512];
-	const char *bin = conf && conf->dnsmasq ? conf->dnsmasq : DNSMASQ_PATH;
+	char pid_path[PATH_MAX];
 	struct dnsmasq_argv av;
-	struct dns_handle h = {0};
-	int status = 0, r;
+	int r;
 
 	errbuf[0] = '\0';
 	r = dnsmasq_pid_path(run_dir, ifname, pid_path, sizeof(pid_path));
@@ -580,6 +586,24 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 		snprintf(errbuf, errlen, "the run directory's name is too long");
 		return r;
 	}
+	r = dnsmasq_build_argv(conf, pid_path, host, &av);
+	if (r < 0) {
+		snprintf(errbuf, errlen, "dnsmasq's arguments are too long");
+		return r;
+	}
+	return dnsmasq_spawn(av.argv, run_dir, pid_path, ifname, host, ret, errbuf, errlen);
+}
+
+int dnsmasq_spawn(char *const argv[], const char *run_dir, const char *pid_path,
+		  const char *ifname, struct in_addr host, struct dns_handle *ret, char *errbuf,
+		  size_t errlen)
+{
+	char out[2048], words[512];
+	const char *bin = argv[0];
+	struct dns_handle h = {0};
+	int status = 0, r;
+
+	errbuf[0] = '\0';
 	if (access(bin, X_OK) < 0) {
 		r = -errno;
 		if (r == -ENOENT)
@@ -591,25 +615,20 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 			snprintf(errbuf, errlen, "cannot run %s: %s", bin, strerror(-r));
 		return r;
 	}
-	r = check_address(ifname, host, errbuf, errlen);
+	r = dnsmasq_check_address(ifname, host, errbuf, errlen);
 	if (r < 0)
 		return r;
-	r = dnsmasq_build_argv(conf, pid_path, host, &av);
-	if (r < 0) {
-		snprintf(errbuf, errlen, "dnsmasq's arguments are too long");
-		return r;
-	}
 	if (mkdir(run_dir, 0755) < 0 && errno != EEXIST) {
 		r = -errno;
 		snprintf(errbuf, errlen, "cannot create %s: %s", run_dir, strerror(-r));
 		return r;
 	}
-	/* A forwarder of this interface left by a run that died before recording it. */
-	dnsmasq_stop(run_dir, ifname, &h);
+	/* A dnsmasq of this pid file left by a run that died before recording it. */
+	dnsmasq_stop_pid_file(pid_path, &h);
 
-	r = spawn_and_wait(av.argv, &status, out, sizeof(out));
+	r = spawn_and_wait(argv, &status, out, sizeof(out));
 	if (r == -ETIMEDOUT) {
-		dnsmasq_stop(run_dir, ifname, &h);
+		dnsmasq_stop_pid_file(pid_path, &h);
 		snprintf(errbuf, errlen, "dnsmasq did not start within %d s",
 			 START_TIMEOUT_MS / 1000);
 		return r;
@@ -621,7 +640,7 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 	last_words(words, sizeof(words), out);
 	if (status != 0) {
 		snprintf(errbuf, errlen, "%s (exit status %d)", words, status);
-		dnsmasq_stop(run_dir, ifname, &h);
+		dnsmasq_stop_pid_file(pid_path, &h);
 		return status_to_errno(status, words);
 	}
 	/* The daemon wrote its pid file before its first process exited. */
@@ -636,7 +655,7 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 	snprintf(words, sizeof(words), "%d\n", h.pid);
 	r = journal_file_write(run_dir, pid_path, words);
 	if (r < 0) {
-		dnsmasq_stop(run_dir, ifname, &h);
+		dnsmasq_stop_pid_file(pid_path, &h);
 		snprintf(errbuf, errlen, "cannot write %s: %s", pid_path, strerror(-r));
 		return r;
 	}
@@ -662,8 +681,23 @@ static int real_stop(void *h, const char *run_dir, const char *ifname, const str
 	return dnsmasq_stop(run_dir, ifname, dh);
 }
 
+static int real_dhcp_start(void *h, const char *run_dir, const char *ifname,
+			   const struct dhcp_server_spec *spec, struct dns_handle *ret,
+			   char *errbuf, size_t errlen)
+{
+	return dhcp_server_start(h, run_dir, ifname, spec, ret, errbuf, errlen);
+}
+
+static int real_dhcp_stop(void *h, const char *run_dir, const char *ifname,
+			  const struct dns_handle *dh)
+{
+	return dhcp_server_stop(run_dir, ifname, dh);
+}
+
 const struct usbnet_dns_ops dns_real_ops = {
     .start = real_start,
     .alive = real_alive,
     .stop = real_stop,
+    .dhcp_start = real_dhcp_start,
+    .dhcp_stop = real_dhcp_stop,
 };

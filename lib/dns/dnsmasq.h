@@ -71,6 +71,16 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 		  struct in_addr host, struct dns_handle *ret, char *errbuf, size_t errlen);
 int dnsmasq_alive(const struct dns_handle *h);
 int dnsmasq_stop(const char *run_dir, const char *ifname, const struct dns_handle *h);
+
+/* What start and stop do, for any dnsmasq of ours (the DHCP server too, dhcp-server.c): run
+ * argv (argv[0] the binary) once host is on ifname, after stopping a dnsmasq left with the same
+ * pid file; stop the one of a handle (pid 0: of the pid file). */
+int dnsmasq_spawn(char *const argv[], const char *run_dir, const char *pid_path,
+		  const char *ifname, struct in_addr host, struct dns_handle *ret, char *errbuf,
+		  size_t errlen);
+int dnsmasq_stop_pid_file(const char *pid_path, const struct dns_handle *h);
+/* 0 when host is on ifname; -EADDRNOTAVAIL (errbuf says where it is) otherwise. */
+int dnsmasq_check_address(const char *ifname, struct in_addr host, char *errbuf, size_t errlen);
 /* A pidfd (CLOEXEC) of the handle's process, readable when it exits: for the supervisor's
  * poll set. -ESRCH when it is not running, -ENOSYS before Linux 5.3. */
 int dnsmasq_pidfd(const struct dns_handle *h);

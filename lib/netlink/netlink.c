@@ -541,6 +541,43 @@ static int nl_route_list(void *p, struct nl_route_entry **ret, size_t *ret_n)
 	return 0;
 }
 
+static int nl_route_dst_list(void *p, struct nl_addr_entry **ret, size_t *ret_n)
+{
+	struct nl_handle *h = p;
+	struct nl_cache *cache = NULL;
+	struct nl_addr_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	nl_begin(h);
+	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
+	if (r < 0)
+		return nl_errno(h, r);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+		if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL || !dst ||
+		    nl_addr_get_len(dst) != sizeof(struct in_addr) || nl_addr_get_prefixlen(dst) == 0)
+			continue;
+		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
+			free(v);
+			nl_cache_free(cache);
+			return -ENOMEM;
+		}
+		memset(&v[n], 0, sizeof(v[n]));
+		memcpy(&v[n].ip.addr, nl_addr_get_binary_addr(dst), sizeof(v[n].ip.addr));
+		v[n].ip.prefix = (uint8_t)nl_addr_get_prefixlen(dst);
+		if (rtnl_route_get_nnexthops(rt) == 1)
+			v[n].ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(rt, 0));
+		n++;
+	}
+	nl_cache_free(cache);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
 const struct usbnet_netlink_ops nl_real_ops = {
 	.link_get = nl_link_get,
 	.link_get_index = nl_link_get_index,
@@ -554,4 +591,5 @@ const struct usbnet_netlink_ops nl_real_ops = {
 	.altname_del = altname_del,
 	.altname_find = altname_find,
 	.route_list = nl_route_list,
+	.route_dst_list = nl_route_dst_list,
 };

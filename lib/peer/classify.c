@@ -37,6 +37,9 @@ static void plan_from_profile(const struct profile *p, struct usbnet_plan *plan)
 	plan->mode = p->mode;
 	snprintf(plan->profile, sizeof(plan->profile), "%s", p->id);
 	plan->peer_serves_dhcp = p->serves_dhcp;
+	plan->dhcp_server = p->dhcp_server;
+	plan->dhcp_router = p->dhcp_router;
+	plan->shared_host = p->shared_host;
 	if (p->host && usbnet_ip4_parse(p->host, true, &ip) == 0) {
 		plan->has_host = true;
 		plan->host = ip;
@@ -51,6 +54,8 @@ static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *p
 {
 	snprintf(plan->config_peer, sizeof(plan->config_peer), "%s", cp->name);
 	if (cp->has_host || cp->has_peer) {
+		/* The group's own subnet: nothing shared with other links. */
+		plan->shared_host = false;
 		plan->has_host = cp->has_host;
 		plan->host = cp->host;
 		plan->has_peer = cp->has_peer;
@@ -66,6 +71,8 @@ static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *p
 		snprintf(plan->bridge, sizeof(plan->bridge), "%s", cp->bridge);
 	if (cp->dns >= 0)
 		plan->dns = cp->dns;
+	if (cp->dhcp_server >= 0)
+		plan->dhcp_server = cp->dhcp_server;
 	if (cp->trusted >= 0)
 		plan->trusted = cp->trusted;
 }
@@ -90,6 +97,13 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 	if (cp)
 		plan_apply_group(cp, &plan);
 
+	/* A DHCP server is for the modes that give the peer an address of the host's subnet. */
+	if (plan.mode != USBNET_MODE_STATIC && plan.mode != USBNET_MODE_GATEWAY &&
+	    plan.mode != USBNET_MODE_AUTO) {
+		plan.dhcp_server = false;
+		plan.dhcp_router = false;
+		plan.shared_host = false;
+	}
 	switch (plan.mode) {
 	case USBNET_MODE_IGNORE:
 		/* No plan: keep who matched, drop what would be configured. */

@@ -60,7 +60,7 @@ struct parser {
 static const char *const general_keys[] = { "auto", "workers", "alias-pool", NULL };
 static const char *const peer_keys[] = {
 	"usb",	   "serial", "mac",    "driver", "product", "mode", "address",
-	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", NULL,
+	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", "dhcp-server", NULL,
 };
 
 /* Writes "FILE:LINE: [group] key: problem" into the error buffer and returns -EINVAL. A line
@@ -481,8 +481,13 @@ static int parse_peer_value(struct parser *p, struct config_peer *cp, const stru
 		if (parse_wait(value, &cp->wait_s) < 0)
 			return fail(p, line, g, key, "%s is not a number of seconds from 0 to %d",
 				    Q(value), CONFIG_MAX_WAIT_S);
-	} else if (strcmp(key, "dns") == 0 || strcmp(key, "trusted") == 0) {
-		if (parse_bool(value, strcmp(key, "dns") == 0 ? &cp->dns : &cp->trusted) < 0)
+	} else if (strcmp(key, "dns") == 0 || strcmp(key, "trusted") == 0 ||
+		   strcmp(key, "dhcp-server") == 0) {
+		int *b = strcmp(key, "dns") == 0	       ? &cp->dns
+			 : strcmp(key, "trusted") == 0 ? &cp->trusted
+						       : &cp->dhcp_server;
+
+		if (parse_bool(value, b) < 0)
 			return fail(p, line, g, key, "%s is not yes or no", Q(value));
 	}
 	if (r == -EINVAL)
@@ -527,6 +532,7 @@ static int build(struct parser *p, GKeyFile *kf, struct usbnet_config *c)
 			cp->line = g->line;
 			cp->wait_s = -1;
 			cp->dns = -1;
+			cp->dhcp_server = -1;
 			cp->trusted = -1;
 		}
 		for (size_t ki = 0; ki < p->n_keys; ki++) {

@@ -31,6 +31,7 @@ struct config_peer {
 	char bridge[USBNET_IFNAMSIZ];
 	int wait_s;  /* -1: not set */
 	int dns;     /* -1 not set, 0, 1 */
+	int dhcp_server; /* -1 not set, 0, 1 */
 	int trusted; /* -1 not set, 0, 1 */
 };
 

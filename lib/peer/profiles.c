@@ -65,6 +65,23 @@ const struct profile profiles[] = {
 		.host = "169.254.0.8/16",
 		.peer = "169.254.0.1",
 	},
+	/* Raspberry Pi gadget (rpi-usb-gadget, 2025): ECM on Linux hosts. Its ics-watch ARP-asks
+	 * for 192.168.137.1, 192.168.2.1 and 10.42.0.1; when one answers it becomes a DHCP client
+	 * for 15 s and keeps the lease only with a gateway (the router option) that answers ARP;
+	 * else it serves DHCP and NAT itself on 10.12.194.1/28. So: the host is 10.42.0.1 on every
+	 * Pi's link (a /32: several Pis at once), the Pi gets the next free 10.42.0.N by DHCP with
+	 * a /24 mask and the router option, and a /32 route leads to each. */
+	{
+		.id = "rpi-gadget",
+		.name = "Raspberry Pi (USB gadget)",
+		.vendor_id = 0x2e8a,
+		.product_id = 0x0013,
+		.mode = USBNET_MODE_STATIC,
+		.host = "10.42.0.1/24",
+		.dhcp_server = true,
+		.dhcp_router = true,
+		.shared_host = true,
+	},
 	/* Sharp Zaurus: zaurus pseudo-MDLM, device 192.168.129.201, host .1/24, no DHCP
 	 * (GADGETS.md "Known peers"). Two models' IDs. */
 	{

@@ -20,6 +20,10 @@ struct profile {
 	const char *host; /* "192.168.2.14/24" */
 	const char *peer; /* "192.168.2.15" */
 	bool serves_dhcp;
+	/* the peer is a DHCP client: served by usbnet-host (plan.dhcp_server), with the router
+	 * option in every mode (dhcp_router: it gives up a lease without a gateway), the host's
+	 * address shared by every such link (shared_host), the peer's chosen when it is planned */
+	bool dhcp_server, dhcp_router, shared_host;
 };
 
 extern const struct profile profiles[];

@@ -154,3 +154,42 @@ int dhcp_parse_offer(const uint8_t *b, size_t len, uint32_t xid, const uint8_t m
 	*ret = offer;
 	return 0;
 }
+
+int dhcp_parse_client(const uint8_t *b, size_t len, uint8_t ret_mac[PROBE_ETH_ALEN])
+{
+	int type = -1;
+	size_t i;
+
+	if (!b || len < 240)
+		return -EBADMSG;
+	if (b[0] != 1 || b[1] != 1 || b[2] != 6)
+		return -ENOMSG; /* not a BOOTREQUEST from Ethernet */
+	if (((uint32_t)b[236] << 24 | (uint32_t)b[237] << 16 | (uint32_t)b[238] << 8 | b[239]) !=
+	    DHCP_COOKIE)
+		return -EBADMSG;
+	for (i = 240; i < len;) {
+		uint8_t code = b[i], olen;
+
+		if (code == 0) {
+			i++;
+			continue;
+		}
+		if (code == 255)
+			break;
+		if (i + 1 >= len)
+			return -EBADMSG;
+		olen = b[i + 1];
+		if (i + 2 + olen > len)
+			return -EBADMSG;
+		if (code == 53) {
+			if (olen != 1)
+				return -EBADMSG;
+			type = b[i + 2];
+		}
+		i += 2 + (size_t)olen;
+	}
+	if (type != 1 && type != 3)
+		return type < 0 ? -EBADMSG : -ENOMSG;
+	memcpy(ret_mac, b + 28, PROBE_ETH_ALEN);
+	return 0;
+}

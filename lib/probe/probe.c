@@ -64,6 +64,7 @@ static const char *const method_names[] = {
 	[USBNET_FOUND_ARP_PROBE] = "arp-probe",
 	[USBNET_FOUND_ARP_SWEEP] = "arp-sweep",
 	[USBNET_FOUND_DHCP_OFFER] = "dhcp-offer",
+	[USBNET_FOUND_DHCP_CLIENT] = "dhcp-client",
 };
 
 const char *usbnet_probe_method_name(enum usbnet_probe_method m)
@@ -105,6 +106,7 @@ struct engine {
 	probe_target_fn target;
 	int64_t next_arp, next_sweep, next_dhcp, next_v6, first_dhcp;
 	bool v6_answered, offered;
+	bool client; /* the peer asked for a lease (DHCPDISCOVER or REQUEST) */
 	bool carrier; /* nothing is sent before: a USB peer's carrier can come a second late */
 	int64_t carrier_at; /* when it came (ms from the start) */
 	int ctl_fd;   /* for SIOCGIFFLAGS */
@@ -237,6 +239,19 @@ static void on_ipv4(struct engine *e, const struct frame_info *f)
 		e->offered = true;
 		return;
 	}
+	if (f->udp && f->udp_sport == 68 && f->udp_dport == 67) {
+		uint8_t chaddr[PROBE_ETH_ALEN];
+
+		/* A DHCP client: its chaddr is its MAC (ours never reach here: not from it) */
+		if (dhcp_parse_client(f->udp_payload, f->udp_len, chaddr) < 0 ||
+		    memcmp(chaddr, e->mac, PROBE_ETH_ALEN) == 0)
+			return;
+		fi = add_finding(e, USBNET_FOUND_DHCP_CLIENT, NULL, NULL);
+		if (fi)
+			mac_text(chaddr, fi->mac);
+		e->client = true;
+		return;
+	}
 	if (f->ip_src.s_addr == 0 || f->ip_src.s_addr == INADDR_BROADCAST)
 		return;
 	fi = add_finding(e, USBNET_FOUND_IPV4_TRAFFIC, &f->ip_src, NULL);
@@ -357,7 +372,8 @@ static bool certain(const struct engine *e, int64_t now)
 	bool dhcp_settled =
 		e->offered || (e->first_dhcp >= 0 && now - e->first_dhcp >= DHCP_SETTLE_MS);
 
-	return e->offered || (ipv4_known(e->res) && dhcp_settled);
+	/* A DHCP client that gave no address of its own is as settled as one that did. */
+	return e->offered || ((ipv4_known(e->res) || e->client) && dhcp_settled);
 }
 
 static int engine_run(void *h, const struct probe_request *req, struct usbnet_probe_result *ret)

@@ -87,6 +87,11 @@ struct dhcp_offer {
 int dhcp_parse_offer(const uint8_t *bootp, size_t len, uint32_t xid,
 		     const uint8_t mac[PROBE_ETH_ALEN], struct dhcp_offer *ret);
 
+/* Parse a BOOTP payload (UDP to port 67): 0 and the client's MAC (chaddr) for a DHCPDISCOVER
+ * or DHCPREQUEST from an Ethernet client; -ENOMSG for another message; -EBADMSG when
+ * malformed. */
+int dhcp_parse_client(const uint8_t *bootp, size_t len, uint8_t ret_mac[PROBE_ETH_ALEN]);
+
 /* ---- IPv6 (probe-ipv6.c) ------------------------------------------------------------------ */
 
 /* A raw ICMPv6 socket bound to the interface, echo replies only, no multicast loop. */

@@ -22,6 +22,7 @@ static const char *const choice_names[] = {
 	[AUTO_LOWEST_FREE] = "lowest-free",
 	[AUTO_LINK_LOCAL] = "link-local",
 	[AUTO_DHCP] = "dhcp",
+	[AUTO_DHCP_SERVER] = "dhcp-server",
 };
 
 const char *auto_choice_name(enum auto_choice c)
@@ -87,6 +88,14 @@ const struct usbnet_finding *auto_dhcp_finding(const struct usbnet_probe_result 
 {
 	for (size_t i = 0; i < r->n_findings && i < USBNET_MAX_FINDINGS; i++)
 		if (r->findings[i].method == USBNET_FOUND_DHCP_OFFER)
+			return &r->findings[i];
+	return NULL;
+}
+
+const struct usbnet_finding *auto_dhcp_client_finding(const struct usbnet_probe_result *r)
+{
+	for (size_t i = 0; i < r->n_findings && i < USBNET_MAX_FINDINGS; i++)
+		if (r->findings[i].method == USBNET_FOUND_DHCP_CLIENT)
 			return &r->findings[i];
 	return NULL;
 }

@@ -16,15 +16,19 @@
 
 static int auto_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 {
+	int r;
+
 	if (!opts->has_host)
 		return 0; /* discovery decides, once the link is up */
 	u->plan.mode = USBNET_MODE_STATIC; /* --address: nothing left to discover */
-	return mode_static_check(u);
+	r = mode_static_check(u);
+	return r < 0 ? r : mode_dhcp_server_check(u);
 }
 
 static void auto_words(const struct up_run *u, char *buf, size_t len)
 {
-	snprintf(buf, len, "auto trusted=%s", u->plan.trusted ? "yes" : "no");
+	snprintf(buf, len, "auto trusted=%s%s", u->plan.trusted ? "yes" : "no",
+		 u->plan.dhcp_server ? " dhcp-server=yes" : "");
 }
 
 static bool auto_in_place(struct up_run *u)
@@ -87,7 +91,12 @@ static int auto_apply(struct up_run *u)
 	u->rec.status.host = u->plan.host;
 	u->rec.status.has_peer = u->plan.has_peer;
 	u->rec.status.peer = u->plan.peer;
-	return mode_static_steps(u);
+	r = mode_dhcp_server_check(u);
+	if (r >= 0)
+		r = mode_static_steps(u);
+	if (r >= 0)
+		r = mode_dhcp_server_step(u, false);
+	return r < 0 ? r : 0;
 }
 
 static void auto_finish(struct up_run *u)

@@ -15,6 +15,8 @@ static int gateway_mode_resolve(struct up_run *u, const struct usbnet_up_opts *o
 
 	(void)opts;
 	r = mode_static_check(u);
+	if (r >= 0)
+		r = mode_dhcp_server_check(u);
 	if (r < 0)
 		return r;
 	return gateway_resolve(u->ctx, u->be, u->ifname, &u->plan, &u->gw);
@@ -28,8 +30,9 @@ static void gateway_words(const struct up_run *u, char *buf, size_t len)
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
 	/* The uplink as resolved: when the default route moved, the old chains go first. */
-	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s", h, p, u->gw.uplink,
-		 u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no");
+	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s%s%s", h, p, u->gw.uplink,
+		 u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no",
+		 u->plan.dhcp_server ? " dhcp-server=yes" : "", u->plan.shared_host ? " shared" : "");
 }
 
 static int gateway_mode_apply(struct up_run *u)
@@ -49,6 +52,9 @@ static int gateway_mode_apply(struct up_run *u)
 		if (r >= 0)
 			r = dns_apply(&u->env, u->plan.host.addr);
 	}
+	/* After the forwarder: the lease names it as the peer's name server. */
+	if (r >= 0)
+		r = mode_dhcp_server_step(u, true);
 	return r < 0 ? r : 0;
 }
 

@@ -10,6 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "dns/dhcp-server.h"
+#include "dns/dhcp-up.h"
+#include "updown/free-subnet.h"
 #include "netlink/steps.h"
 #include "nm/steps.h"
 #include "updown/isolate.h"
@@ -79,6 +84,9 @@ static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size
 		int kind;
 
 		if (e->ifindex == u->link.ifindex || !same_subnet(e->ip.addr, h->addr, p))
+			continue;
+		/* Another link of the same shared host address (another Raspberry Pi's) */
+		if (u->plan.shared_host && e->ip.prefix == 32 && e->ip.addr.s_addr == h->addr.s_addr)
 			continue;
 		/* Another peer of ours: an isolated one lives in a domain of its own (no clash);
 		 * one at its plain address leaves this one a domain and an alias (static mode,
@@ -173,6 +181,13 @@ int mode_static_check(struct up_run *u)
 				      "no address for %s: pass --address A.B.C.D/N, or add a [peer] "
 				      "group for it to %s",
 				      u->ifname, u->ctx->config_path);
+	/* A shared host address: the peer takes the next address no other link's peer has. */
+	if (u->plan.shared_host && !u->plan.has_peer) {
+		r = free_shared_peer(u->ctx, u->be, u->link.ifindex, &u->plan.host, &u->plan.peer);
+		if (r < 0)
+			return r;
+		u->plan.has_peer = true;
+	}
 	r = validate_addresses(u->ctx, &u->plan);
 	if (r < 0)
 		return r;
@@ -206,13 +221,58 @@ int mode_static_steps(struct up_run *u)
 	int r;
 
 	a.ip = u->plan.host;
+	/* Shared by several links: no subnet route, a /32 route to each one's peer. */
+	if (u->plan.shared_host)
+		a.ip.prefix = 32;
 	r = journal_apply(&u->env, &step_addr, &a);
 	if (r < 0 || !u->plan.has_peer ||
-	    same_subnet(u->plan.peer, u->plan.host.addr, u->plan.host.prefix))
+	    (!u->plan.shared_host &&
+	     same_subnet(u->plan.peer, u->plan.host.addr, u->plan.host.prefix)))
 		return r < 0 ? r : 0;
 	rt.ip.addr = u->plan.peer;
 	rt.ip.prefix = 32;
 	r = journal_apply(&u->env, &step_route, &rt);
+	return r < 0 ? r : 0;
+}
+
+/* --dhcp-server: the peer's address is the one the server hands out, in the host's subnet. */
+int mode_dhcp_server_check(struct up_run *u)
+{
+	const struct usbnet_plan *p = &u->plan;
+	char hs[32], ps[INET_ADDRSTRLEN];
+
+	if (!p->dhcp_server)
+		return 0;
+	if (!p->has_peer)
+		return ctx_fail_input(u->ctx, -EINVAL,
+				      "the DHCP server hands the peer its planned address, and %s's "
+				      "plan has none: pass --peer A.B.C.D (in the host's subnet); "
+				      "nothing was changed",
+				      u->ifname);
+	usbnet_ip4_format(&p->host, hs, sizeof(hs));
+	inet_ntop(AF_INET, &p->peer, ps, sizeof(ps));
+	if (p->host.prefix > 30 || !same_subnet(p->peer, p->host.addr, p->host.prefix))
+		return ctx_fail_input(u->ctx, -EINVAL,
+				      "the DHCP server hands out an address of the host's subnet: "
+				      "the peer's %s is not in %s (a /30 or wider); nothing was "
+				      "changed",
+				      ps, hs);
+	return 0;
+}
+
+int mode_dhcp_server_step(struct up_run *u, bool router)
+{
+	struct dhcp_server_spec spec = {
+		.host = u->plan.host,
+		.peer = u->plan.peer,
+		.router = router || u->plan.dhcp_router,
+		.dns = u->plan.dns,
+	};
+	int r;
+
+	if (!u->plan.dhcp_server)
+		return 0;
+	r = dhcp_server_apply(&u->env, &spec);
 	return r < 0 ? r : 0;
 }
 
@@ -232,7 +292,7 @@ bool mode_static_in_place(struct up_run *u)
 	for (size_t i = 0; i < n; i++)
 		if (addrs[i].ifindex == u->link.ifindex &&
 		    addrs[i].ip.addr.s_addr == u->plan.host.addr.s_addr &&
-		    addrs[i].ip.prefix == u->plan.host.prefix)
+		    addrs[i].ip.prefix == (u->plan.shared_host ? 32 : u->plan.host.prefix))
 			ok = true;
 	free(addrs);
 	return ok;
@@ -241,6 +301,20 @@ bool mode_static_in_place(struct up_run *u)
 void mode_set_message(struct usbnet_status *st, const char *s)
 {
 	snprintf(st->message, sizeof(st->message), "%s", s);
+}
+
+/* The peer holds its lease from our server (a wait of up to wait_s for its request). */
+static bool mode_peer_leased(struct up_run *u)
+{
+	for (unsigned i = 0; i < u->wait_s * 10; i++) {
+		struct dhcp_lease l;
+
+		if (dhcp_lease_read(u->ctx->run_dir, u->ifname, &l) > 0 &&
+		    l.addr.s_addr == u->plan.peer.s_addr)
+			return true;
+		usleep(100000);
+	}
+	return false;
 }
 
 void mode_probe_peer(struct up_run *u)
@@ -254,9 +328,16 @@ void mode_probe_peer(struct up_run *u)
 	st->state = USBNET_STATE_CONFIGURED;
 	st->rtt_us = -1;
 	st->message[0] = '\0';
+	inet_ntop(AF_INET, &u->plan.peer, ps, sizeof(ps));
 	if (!u->plan.has_peer || u->wait_s == 0)
 		return;
-	inet_ntop(AF_INET, &u->plan.peer, ps, sizeof(ps));
+	/* A DHCP client answers at its leased address only once it has taken the lease: it
+	 * asks on its own schedule (a Raspberry Pi within seconds, after its ARP probe). */
+	if (u->plan.dhcp_server && !mode_peer_leased(u)) {
+		snprintf(st->message, sizeof(st->message),
+			 "the DHCP server waits for the peer to ask for %s", ps);
+		return;
+	}
 	r = be->reach->probe(be->reach_h, u->link.ifindex, u->plan.peer, u->wait_s * 1000, &rtt);
 	if (r >= 0) {
 		st->rtt_us = rtt;
@@ -282,13 +363,18 @@ static void static_words(const struct up_run *u, char *buf, size_t len)
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
-	snprintf(buf, len, "static host=%s peer=%s%s", h, p, u->isolate ? " isolated" : "");
+	snprintf(buf, len, "static host=%s peer=%s%s%s%s%s", h, p, u->isolate ? " isolated" : "",
+		 u->plan.dhcp_server ? " dhcp-server=yes" : "",
+		 u->plan.dhcp_router ? " router" : "", u->plan.shared_host ? " shared" : "");
 }
 
 static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 {
+	int r;
+
 	(void)opts;
-	return mode_static_check(u);
+	r = mode_static_check(u);
+	return r < 0 ? r : mode_dhcp_server_check(u);
 }
 
 int mode_static_apply(struct up_run *u)
@@ -304,11 +390,22 @@ int mode_static_apply(struct up_run *u)
 	return r < 0 ? r : 0;
 }
 
+/* Static mode's own: gateway mode makes its DHCP server after its forwarder, with the router
+ * option. */
+static int static_apply(struct up_run *u)
+{
+	int r = mode_static_apply(u);
+
+	if (r >= 0)
+		r = mode_dhcp_server_step(u, false);
+	return r < 0 ? r : 0;
+}
+
 const struct mode_entry mode_static = {
 	.mode = USBNET_MODE_STATIC,
 	.resolve = static_resolve,
 	.words = static_words,
 	.in_place = mode_static_in_place,
-	.apply = mode_static_apply,
+	.apply = static_apply,
 	.finish = mode_probe_peer,
 };

@@ -69,6 +69,10 @@ int mode_static_apply(struct up_run *u);
 /* The status of a peer whose lease NetworkManager takes (dhcp, and auto that found a server). */
 void mode_dhcp_finish(struct up_run *u);
 bool mode_static_in_place(struct up_run *u);
+/* --dhcp-server (plan.dhcp_server): the peer's address checked for it (bad input); the
+ * server's step, the router option when router. Both do nothing without it. */
+int mode_dhcp_server_check(struct up_run *u);
+int mode_dhcp_server_step(struct up_run *u, bool router);
 void mode_probe_peer(struct up_run *u);
 void mode_set_message(struct usbnet_status *st, const char *s);
 /* The DHCP profile step (mode-dhcp.c), for auto too: 1 when NetworkManager is not there. */

@@ -26,6 +26,10 @@
  *   reach_address  the address the host reaches the peer at: its own address, or for an
  *                  identical peer (its subnet another peer's) its alias from the pool; null
  *                  when there is no peer address
+ *   dhcp_server    {"pid": N or null, "running": bool, "lease": L or null} when a DHCP server
+ *                  for the peer is recorded (--dhcp-server), or null; L is the lease the
+ *                  peer holds now: {"address": "A.B.C.D", "mac": "..", "since": S,
+ *                  "expires": E} (seconds since the epoch; since: granted or last renewed)
  *   discovered     only for a peer that up --auto configured: how the addresses were found
  *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
  *                  "dhcp-offer dhcp")
@@ -213,6 +217,37 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 
 		json_string(w, inet_ntop(AF_INET, st->has_reach ? &st->reach : &peer_ip.addr, a,
 					 sizeof(a)));
+	} else {
+		json_null(w);
+	}
+	json_key(w, "dhcp_server");
+	if (st->dhcp_server) {
+		json_begin_object(w);
+		json_key(w, "pid");
+		if (st->dhcp_pid > 0)
+			json_int(w, st->dhcp_pid);
+		else
+			json_null(w);
+		json_key(w, "running");
+		json_bool(w, st->dhcp_running);
+		json_key(w, "lease");
+		if (st->has_lease) {
+			char a[INET_ADDRSTRLEN];
+
+			json_begin_object(w);
+			json_key(w, "address");
+			json_string(w, inet_ntop(AF_INET, &st->lease_addr, a, sizeof(a)));
+			json_key(w, "mac");
+			FIELD(w, st->lease_mac);
+			json_key(w, "since");
+			json_int(w, st->lease_since);
+			json_key(w, "expires");
+			json_int(w, st->lease_expires);
+			json_end_object(w);
+		} else {
+			json_null(w);
+		}
+		json_end_object(w);
 	} else {
 		json_null(w);
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/ctx.h"
+#include "dns/dhcp-up.h"
 #include "dns/dns-up.h"
 #include "core/journal.h"
 #include "updown/updown.h"
@@ -78,6 +79,7 @@ int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet
 	*ret = rec->status;
 	journal_report(rec, ret);
 	dns_status_fill(NULL, rec, ret);
+	dhcp_status_fill(ctx, NULL, rec, ret);
 	if (vanished) {
 		ret->state = USBNET_STATE_VANISHED;
 		snprintf(ret->message, sizeof(ret->message),

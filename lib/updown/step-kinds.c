@@ -3,6 +3,7 @@
 
 #include "alias/alias.h"
 #include "bridge/bridge.h"
+#include "dns/dhcp-up.h"
 #include "dns/dns-up.h"
 #include "gateway/gateway.h"
 #include "netlink/steps.h"
@@ -21,6 +22,7 @@ const struct step_kind *const step_kinds[] = {
 	&step_forwarding,
 	&step_nft_dns,
 	&step_dnsmasq,
+	&step_dhcp_server,
 	&step_bridge_join,
 	&step_bridge_port,
 	&step_rpfilter,

@@ -7,7 +7,10 @@
  *      profile (no default route, routes or DNS unless the [peer] group trusts it);
  *   2. the peer's IPv4 address is a profile's device address: that profile's host address;
  *   3. any other IPv4 address: the lowest free address of its /24 (/16 in 169.254/16);
- *   4. no IPv4 address found: an RFC 3927 link-local address, 169.254/16, no peer to check.
+ *   4. the peer asks for a lease (DHCPDISCOVER): the first 10.42.N.0/24 that no address or
+ *      route of the host touches (free-subnet.c), the host .1, the peer .2 by our DHCP server;
+ *      before its own IPv4 words: a peer that asks for an address is not using the one it has;
+ *   5. no IPv4 address found: an RFC 3927 link-local address, 169.254/16, no peer to check.
  *
  * The record says which ("discovered METHOD CHOICE"), so that show and a later up know the
  * address was discovered, and how.
@@ -18,6 +21,7 @@
 #include <string.h>
 
 #include "probe/probe.h"
+#include "updown/free-subnet.h"
 #include "updown/up-auto.h"
 
 #define AUTO_ARP_WAIT_MS 300  /* per candidate: see arp_addr_in_use() */
@@ -44,7 +48,7 @@ int up_auto_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, in
 	struct probe_request req = { .ifindex = ifindex, .timeout_ms = timeout_ms,
 				     .carrier_wait_ms = carrier_wait_ms, .target = probe_target };
 	struct usbnet_probe_result res;
-	const struct usbnet_finding *peer, *dhcp;
+	const struct usbnet_finding *peer, *dhcp, *client;
 	struct up_auto_outcome out = {};
 	struct usbnet_ip4 host;
 	uint8_t mac[PROBE_ETH_ALEN] = {};
@@ -70,6 +74,19 @@ int up_auto_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, in
 		plan->has_peer = true;
 		plan->peer = dhcp->ipv4;
 		plan->peer_serves_dhcp = true;
+		goto done;
+	}
+	client = auto_dhcp_client_finding(&res);
+	if (client) {
+		out.method = USBNET_FOUND_DHCP_CLIENT;
+		r = free_subnet_for_client(ctx, be, ifindex, &host, &plan->peer);
+		if (r < 0)
+			return r;
+		out.choice = AUTO_DHCP_SERVER;
+		plan->has_host = true;
+		plan->host = host;
+		plan->has_peer = true;
+		plan->dhcp_server = true;
 		goto done;
 	}
 	if (peer) {
@@ -142,6 +159,8 @@ bool up_auto_adopt(const char *discovered, const struct usbnet_status *st,
 	plan->host = st->host;
 	plan->has_peer = st->has_peer;
 	plan->peer = st->peer;
+	if (c == AUTO_DHCP_SERVER)
+		plan->dhcp_server = true;
 	*ret_choice = c;
 	return true;
 }

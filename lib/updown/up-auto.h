@@ -15,6 +15,7 @@ enum auto_choice {
 	AUTO_LOWEST_FREE, /* the lowest free address in the peer's subnet */
 	AUTO_LINK_LOCAL, /* no IPv4 found: RFC 3927 */
 	AUTO_DHCP,	 /* the peer serves DHCP */
+	AUTO_DHCP_SERVER, /* the peer is a DHCP client: a free /24 and a DHCP server for it */
 };
 
 const char *auto_choice_name(enum auto_choice c); /* "profile", "lowest-free"... */
@@ -25,6 +26,8 @@ int auto_choice_from_name(const char *s, enum auto_choice *ret);
 const struct usbnet_finding *auto_peer_finding(const struct usbnet_probe_result *r);
 /* The DHCP offer, or NULL. */
 const struct usbnet_finding *auto_dhcp_finding(const struct usbnet_probe_result *r);
+/* The peer's DHCPDISCOVER (or REQUEST), or NULL. */
+const struct usbnet_finding *auto_dhcp_client_finding(const struct usbnet_probe_result *r);
 /* The profile whose device address is peer (host address in ret_host); NULL when none. */
 const char *auto_profile_for(struct in_addr peer, struct usbnet_ip4 *ret_host);
 /* The prefix to assume for a peer address found without one: /16 in 169.254/16, else /24. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/lock.h"
+#include "dns/dhcp-up.h"
 #include "dns/dns-up.h"
 #include "netlink/steps.h"
 #include "updown/modes.h"
@@ -99,6 +100,8 @@ static void make_plan(struct up_run *u, const struct usbnet_up_opts *opts)
 		memcpy(p->bridge, opts->bridge, sizeof(p->bridge));
 	if (opts->dns)
 		p->dns = true;
+	if (opts->dhcp_server)
+		p->dhcp_server = true;
 	u->wait_s = opts->wait_s >= 0 ? (unsigned)opts->wait_s : p->wait_s;
 	/* Auto: the peer is known only after discovery; then it is checked as a profile's is. */
 	if (p->mode == USBNET_MODE_AUTO && opts->wait_s < 0 && !p->has_peer)
@@ -245,6 +248,7 @@ static void fill_report(const struct up_run *u, struct usbnet_report *ret)
 	ret->status = u->rec.status;
 	journal_report(&u->rec, &ret->status);
 	dns_status_fill(u->be, &u->rec, &ret->status);
+	dhcp_status_fill(u->ctx, u->be, &u->rec, &ret->status);
 }
 
 static void record_identity(struct up_run *u)
@@ -294,6 +298,14 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 		r = ctx_fail_input(ctx, -EINVAL,
 				   "--dns is for gateway mode (--gateway, or mode=gateway in the "
 				   "peer's group): %s's plan is %s; nothing was changed",
+				   ifname, usbnet_mode_name(u->plan.mode));
+		goto out;
+	}
+	if (opts->dhcp_server && u->plan.mode != USBNET_MODE_STATIC &&
+	    u->plan.mode != USBNET_MODE_GATEWAY && u->plan.mode != USBNET_MODE_AUTO) {
+		r = ctx_fail_input(ctx, -EINVAL,
+				   "--dhcp-server is for static, gateway and auto mode: %s's plan "
+				   "is %s; nothing was changed",
 				   ifname, usbnet_mode_name(u->plan.mode));
 		goto out;
 	}

@@ -30,6 +30,8 @@ enum fake_op {
 	OP_DNS_START,
 	OP_DNS_ALIVE,
 	OP_DNS_STOP,
+	OP_DHCP_START,
+	OP_DHCP_STOP,
 	OP_BR_DETAIL,
 	OP_BR_ADD,
 	OP_BR_LINK_DEL,
@@ -66,6 +68,7 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_GW_FIREWALL] = "gw.firewall_check",
 	[OP_DNS_START] = "dns.start",	 [OP_DNS_ALIVE] = "dns.alive",
 	[OP_DNS_STOP] = "dns.stop",
+	[OP_DHCP_START] = "dns.dhcp_start", [OP_DHCP_STOP] = "dns.dhcp_stop",
 	[OP_BR_DETAIL] = "br.link_detail", [OP_BR_ADD] = "br.bridge_add",
 	[OP_BR_LINK_DEL] = "br.link_del", [OP_BR_MASTER] = "br.link_set_master",
 	[OP_BR_ADDR_LIST] = "br.addr_list_full", [OP_BR_ADDR_ADD] = "br.addr_add_full",
@@ -85,7 +88,8 @@ static bool op_mutates(enum fake_op op)
 	return op == OP_LINK_SET_UP || op == OP_ADDR_ADD || op == OP_ADDR_DEL ||
 	       op == OP_ROUTE_ADD || op == OP_ROUTE_DEL || op == OP_NM_SET ||
 	       op == OP_NM_DHCP_ADD || op == OP_NM_DHCP_DEL || op == OP_GW_FWD_SET ||
-	       op == OP_GW_NFT || op == OP_DNS_START || op == OP_DNS_STOP || op == OP_BR_ADD ||
+	       op == OP_GW_NFT || op == OP_DNS_START || op == OP_DNS_STOP ||
+	       op == OP_DHCP_START || op == OP_DHCP_STOP || op == OP_BR_ADD ||
 	       op == OP_BR_LINK_DEL || op == OP_BR_MASTER || op == OP_BR_ADDR_ADD ||
 	       op == OP_BR_ADDR_DEL || op == OP_BR_ROUTE_ADD || op == OP_BR_ROUTE_DEL ||
 	       op == OP_ALT_ADD || op == OP_ALT_DEL || op == OP_AL_RULE_ADD ||
@@ -732,18 +736,73 @@ static int f_dns_stop(void *h, const char *run_dir, const char *ifname, const st
 		return r;
 	/* pid 0: whatever runs with this interface's pid file */
 	for (size_t i = 0; dh->pid == 0 && i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp)
 			dh = &f->s.dns[i].h;
 	d = dns_find(f, dh);
-	if (d)
+	if (d && !d->dhcp)
 		dns_remove(f, d);
 	return 0;
+}
+
+static int f_dhcp_start(void *h, const char *run_dir, const char *ifname,
+			const struct dhcp_server_spec *spec, struct dns_handle *ret, char *errbuf,
+			size_t errlen)
+{
+	struct fake *f = h;
+	char a[INET_ADDRSTRLEN];
+	struct fake_dns *d;
+	int r = call(f, OP_DHCP_START, "%s %s router=%d dns=%d", ifname,
+		     inet_ntop(AF_INET, &spec->peer, a, sizeof(a)), spec->router, spec->dns);
+
+	if (r < 0) {
+		snprintf(errbuf, errlen, "dnsmasq: failed to bind DHCP server socket: Address "
+					 "already in use");
+		return r;
+	}
+	if (f->s.n_dns >= FAKE_MAX)
+		abort();
+	d = &f->s.dns[f->s.n_dns++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	d->addr = spec->peer;
+	d->dhcp = true;
+	d->spec = *spec;
+	d->h.pid = f->dns_next_pid++;
+	d->h.start_time = (uint64_t)d->h.pid * 10;
+	*ret = d->h;
+	return 0;
+}
+
+static int f_dhcp_stop(void *h, const char *run_dir, const char *ifname,
+		       const struct dns_handle *dh)
+{
+	struct fake *f = h;
+	struct fake_dns *d;
+	int r = call(f, OP_DHCP_STOP, "%s %d", ifname, dh->pid);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; dh->pid == 0 && i < f->s.n_dns; i++)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && f->s.dns[i].dhcp)
+			dh = &f->s.dns[i].h;
+	d = dns_find(f, dh);
+	if (d && d->dhcp)
+		dns_remove(f, d);
+	return 0;
+}
+
+const struct fake_dns *fake_dhcp_of(const struct fake *f, const char *ifname)
+{
+	for (size_t i = 0; i < f->s.n_dns; i++)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && f->s.dns[i].dhcp)
+			return &f->s.dns[i];
+	return NULL;
 }
 
 bool fake_dns_kill(struct fake *f, const char *ifname)
 {
 	for (size_t i = 0; i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0) {
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp) {
 			dns_remove(f, &f->s.dns[i]);
 			return true;
 		}
@@ -753,7 +812,7 @@ bool fake_dns_kill(struct fake *f, const char *ifname)
 const struct fake_dns *fake_dns_of(const struct fake *f, const char *ifname)
 {
 	for (size_t i = 0; i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp)
 			return &f->s.dns[i];
 	return NULL;
 }
@@ -762,6 +821,8 @@ static const struct usbnet_dns_ops fake_dns_ops = {
 	.start = f_dns_start,
 	.alive = f_dns_alive,
 	.stop = f_dns_stop,
+	.dhcp_start = f_dhcp_start,
+	.dhcp_stop = f_dhcp_stop,
 };
 
 /* ---- bridge mode ---- */

@@ -40,11 +40,14 @@ struct fake_nm_device {
 	bool managed;
 };
 
-/* A DNS forwarder the fake started (dns.start), until dns.stop or fake_dns_kill. */
+/* A DNS forwarder the fake started (dns.start), until dns.stop or fake_dns_kill; or a DHCP
+ * server (dhcp true: dns.dhcp_start, until dns.dhcp_stop). */
 struct fake_dns {
 	char ifname[USBNET_IFNAMSIZ];
 	struct in_addr addr;
 	struct dns_handle h;
+	bool dhcp;
+	struct dhcp_server_spec spec;
 };
 
 /* What the fakes model; compared whole with fake_state_equal(). */
@@ -149,6 +152,8 @@ void fake_clear_log(struct fake *f);
 bool fake_dns_kill(struct fake *f, const char *ifname);
 /* The running forwarder of ifname, NULL when none. */
 const struct fake_dns *fake_dns_of(const struct fake *f, const char *ifname);
+/* The DHCP server running for ifname, or NULL. */
+const struct fake_dns *fake_dhcp_of(const struct fake *f, const char *ifname);
 
 /* Backends that act on f (for ctx_set_backends). */
 struct usbnet_backends fake_backends(struct fake *f);

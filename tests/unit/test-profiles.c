@@ -161,6 +161,24 @@ static void test_dhcp_serving_profiles_plan_no_host_address(void **state)
 	assert_string_equal(profile_by_id("remarkable")->peer, "10.11.99.1");
 }
 
+/* The Raspberry Pi gadget (2e8a:0013): host 10.42.0.1 shared, the Pi a DHCP client with the
+ * router option it needs to keep its lease. */
+static void test_rpi_gadget_is_served_on_a_shared_address(void **state)
+{
+	struct usbnet_peer peer = {.vendor_id = 0x2e8a, .product_id = 0x0013,
+				   .protocol = USBNET_PROTO_ECM};
+	const struct profile *p = profile_match(&peer);
+
+	assert_non_null(p);
+	assert_string_equal(p->id, "rpi-gadget");
+	assert_int_equal(p->mode, USBNET_MODE_STATIC);
+	assert_string_equal(p->host, "10.42.0.1/24");
+	assert_true(p->dhcp_server && p->dhcp_router && p->shared_host);
+	peer.product_id = 0x0012;
+	p = profile_match(&peer);
+	assert_true(!p || strcmp(p->id, "rpi-gadget") != 0);
+}
+
 static void test_every_entry_is_consistent(void **state)
 {
 	for (size_t i = 0; i < n_profiles; i++) {
@@ -176,8 +194,14 @@ static void test_every_entry_is_consistent(void **state)
 			assert_int_equal(usbnet_ip4_parse(p->peer, false, &ip), 0);
 		if (p->mode == USBNET_MODE_STATIC) {
 			assert_non_null(p->host);
-			assert_non_null(p->peer);
+			/* A shared host address: the peer's is chosen when it is planned. */
+			if (!p->shared_host)
+				assert_non_null(p->peer);
 			assert_false(p->serves_dhcp);
+		}
+		if (p->shared_host) {
+			assert_true(p->dhcp_server);
+			assert_null(p->peer);
 		}
 		if (p->serves_dhcp)
 			assert_null(p->host);
@@ -200,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_profile_by_id_finds_every_profile),
 		cmocka_unit_test(test_dhcp_serving_profiles_plan_no_host_address),
 		cmocka_unit_test(test_every_entry_is_consistent),
+		cmocka_unit_test(test_rpi_gadget_is_served_on_a_shared_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

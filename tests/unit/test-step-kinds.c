@@ -50,6 +50,7 @@ static const struct {
 	{ "forwarding", NULL, NULL },
 	{ "nft-dns", "192.168.2.14", NULL },
 	{ "dnsmasq", "-", NULL },
+	{ "dhcp-server", "4242 987654321 192.168.2.14/24 192.168.2.15 router=yes dns=no", NULL },
 	{ "bridge-join", "usbnet-br0", join_eth0 },
 	{ "bridge-port", "usbnet-br0", NULL },
 	{ "rpfilter", "0", NULL },
