@@ -119,6 +119,7 @@ int print_report_details(const struct usbnet_report *r)
 	field("host address", report_host_address(r, host, sizeof(host)));
 	field("peer address", report_peer_address(r, peer, sizeof(peer)));
 	field("peer dhcp", r->plan.peer_serves_dhcp ? "serves DHCP" : "no");
+	field("ipv6", r->plan.ipv6_off ? "off (the host sends the peer no IPv6)" : "on");
 	printf("state\n");
 	field("state", usbnet_state_name(r->status.state));
 	if (r->status.rtt_us >= 0) {
@@ -150,6 +151,8 @@ int print_report_details(const struct usbnet_report *r)
 					    "up --dns");
 		}
 	}
+	if (r->status.ipv6_off)
+		field("ipv6", "off on the link (disable_ipv6, given back by down)");
 	field("message", r->status.message[0] ? r->status.message : NULL);
 	if (r->status.discovered[0])
 		field("discovered", r->status.discovered);

@@ -28,6 +28,9 @@ static const char usage[] =
 	"                        the peer's is a profile's; else the lowest free address of the\n"
 	"                        peer's /24 (checked by ARP); else an IPv4 link-local address;\n"
 	"                        a peer that serves DHCP is left to NetworkManager (our profile)\n"
+	"  --ipv6 on|off         off: IPv6 disabled on the host's side of the link before it is\n"
+	"                        set up, so the host sends the peer no IPv6 frame (default:\n"
+	"                        the profile's or [peer] group's ipv6=, else on)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, --verbose\n";
@@ -44,6 +47,7 @@ enum {
 	OPT_BRIDGE_NAME,
 	OPT_DNS,
 	OPT_AUTO,
+	OPT_IPV6,
 };
 
 static int parse_wait(const char *s, int *ret)
@@ -175,6 +179,7 @@ int up_main(int argc, char *argv[])
 		{ "dns", no_argument, NULL, OPT_DNS },
 		{ "bridge-name", required_argument, NULL, OPT_BRIDGE_NAME },
 		{ "auto", no_argument, NULL, OPT_AUTO },
+		{ "ipv6", required_argument, NULL, OPT_IPV6 },
 		{},
 	};
 	struct cli_common c = {};
@@ -243,6 +248,11 @@ int up_main(int argc, char *argv[])
 			break;
 		case OPT_DNS:
 			o.dns = true;
+			break;
+		case OPT_IPV6:
+			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0)
+				return cli_usage_error(usage, "--ipv6: '%s' is not on or off", optarg);
+			o.ipv6 = strcmp(optarg, "on") == 0;
 			break;
 		case OPT_BRIDGE_NAME:
 			if (strlen(optarg) == 0 || strlen(optarg) >= USBNET_IFNAMSIZ ||

@@ -117,6 +117,9 @@ struct usbnet_plan {
 	char uplink[USBNET_IFNAMSIZ]; /* "" or "auto": the default route's interface */
 	char bridge[USBNET_IFNAMSIZ];
 	unsigned wait_s; /* how long `up` waits for the peer to answer; 0: don't */
+	/* ipv6=off: the host's side of the link has IPv6 disabled before the link is set up
+	 * (static, gateway and auto modes): the host sends no IPv6 frame to the peer */
+	bool ipv6_off;
 };
 
 /* What is recorded about a peer that `up` configured (read from its state file). */
@@ -137,6 +140,7 @@ struct usbnet_status {
 	 * [a-z0-9-]: "arp-probe profile", "arp-sweep lowest-free", "none link-local",
 	 * "dhcp-offer dhcp"); "" when they were not discovered */
 	char discovered[48];
+	bool ipv6_off; /* up turned IPv6 off on the host's side of the link (recorded) */
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */
@@ -212,6 +216,7 @@ struct usbnet_up_opts {
 	char uplink[USBNET_IFNAMSIZ];
 	char bridge[USBNET_IFNAMSIZ];
 	bool dns;
+	int ipv6; /* --ipv6: 1 on, 0 off (see usbnet_plan.ipv6_off); -1 the plan's */
 };
 
 enum usbnet_up_result {

@@ -498,4 +498,6 @@ const struct usbnet_netlink_ops nl_real_ops = {
 	.addr_del = nl_addr_del,
 	.route_add = nl_route_add,
 	.route_del = nl_route_del,
+	.sysctl_get = nl_sysctl_get,
+	.sysctl_set = nl_sysctl_set,
 };

@@ -37,6 +37,7 @@ static void plan_from_profile(const struct profile *p, struct usbnet_plan *plan)
 	plan->mode = p->mode;
 	snprintf(plan->profile, sizeof(plan->profile), "%s", p->id);
 	plan->peer_serves_dhcp = p->serves_dhcp;
+	plan->ipv6_off = p->ipv6_off;
 	if (p->host && usbnet_ip4_parse(p->host, true, &ip) == 0) {
 		plan->has_host = true;
 		plan->host = ip;
@@ -68,6 +69,8 @@ static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *p
 		plan->dns = cp->dns;
 	if (cp->trusted >= 0)
 		plan->trusted = cp->trusted;
+	if (cp->ipv6 >= 0)
+		plan->ipv6_off = cp->ipv6 == 0;
 }
 
 void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
@@ -89,6 +92,10 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 	if (cp)
 		plan_apply_group(cp, &plan);
 
+	/* ipv6=off is for the modes that set the link up themselves (static, gateway, auto). */
+	if (plan.mode == USBNET_MODE_IGNORE || plan.mode == USBNET_MODE_DHCP ||
+	    plan.mode == USBNET_MODE_BRIDGE)
+		plan.ipv6_off = false;
 	switch (plan.mode) {
 	case USBNET_MODE_IGNORE:
 		/* No plan: keep who matched, drop what would be configured. */

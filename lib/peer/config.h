@@ -32,6 +32,7 @@ struct config_peer {
 	int wait_s;  /* -1: not set */
 	int dns;     /* -1 not set, 0, 1 */
 	int trusted; /* -1 not set, 0, 1 */
+	int ipv6;    /* -1 not set, 0 off, 1 on */
 };
 
 struct usbnet_config {

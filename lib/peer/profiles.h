@@ -20,6 +20,7 @@ struct profile {
 	const char *host; /* "192.168.2.14/24" */
 	const char *peer; /* "192.168.2.15" */
 	bool serves_dhcp;
+	bool ipv6_off; /* the device has no IPv6: the host sends it none (ipv6=off) */
 };
 
 extern const struct profile profiles[];

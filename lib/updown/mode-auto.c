@@ -24,7 +24,7 @@ static int auto_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 
 static void auto_words(const struct up_run *u, char *buf, size_t len)
 {
-	snprintf(buf, len, "auto trusted=%s", u->plan.trusted ? "yes" : "no");
+	snprintf(buf, len, "auto trusted=%s%s", u->plan.trusted ? "yes" : "no", mode_ipv6_words(u));
 }
 
 static bool auto_in_place(struct up_run *u)
@@ -48,7 +48,7 @@ static int auto_apply(struct up_run *u)
 
 	r = journal_apply(&u->env, &step_nm_unmanaged, &none);
 	if (r >= 0)
-		r = journal_apply(&u->env, &step_link_up, &none);
+		r = mode_link_up(u);
 	if (r < 0)
 		return r;
 	r = up_auto_resolve(u->ctx, u->be, u->link.ifindex, u->ifname, USBNET_PROBE_DEFAULT_MS,

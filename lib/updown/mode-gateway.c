@@ -30,8 +30,8 @@ static void gateway_words(const struct up_run *u, char *buf, size_t len)
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
 	/* The uplink as resolved: when the default route moved, the old chains go first. */
-	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s", h, p, u->gw.uplink,
-		 u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no");
+	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s%s", h, p, u->gw.uplink,
+		 u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no", mode_ipv6_words(u));
 }
 
 static int gateway_mode_apply(struct up_run *u)
@@ -41,7 +41,7 @@ static int gateway_mode_apply(struct up_run *u)
 
 	r = journal_apply(&u->env, &step_nm_unmanaged, &none);
 	if (r >= 0)
-		r = journal_apply(&u->env, &step_link_up, &none);
+		r = mode_link_up(u);
 	if (r >= 0)
 		r = mode_static_steps(u);
 	if (r >= 0)
