@@ -15,15 +15,27 @@ enum {
 	EXIT_NO_PEER = 3,
 };
 
-/* Options every subcommand takes. */
+/* How JSON is printed: --json (short, one line), --json=pretty, -j (pretty on a terminal). */
+enum cli_json {
+	CLI_JSON_OFF = 0,
+	CLI_JSON_SHORT,
+	CLI_JSON_PRETTY,
+};
+
+/* Options every subcommand takes (given before or after the command: main moves the ones
+ * before it after it). */
 struct cli_common {
 	const char *config;
 	const char *run_dir;
 	int verbose;
-	bool json;
+	bool quiet; /* -q: no progress, no warnings; results and errors only */
+	enum cli_json json;
 };
 
 extern const char *program_name;
+/* The command being run ("list", ...), and its argv: for messages about its options. */
+extern const char *cli_command;
+extern char **cli_argv;
 
 /* getopt_long values of the common options; subcommands pass unknown ones here. */
 enum {
@@ -33,18 +45,27 @@ enum {
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_JSON,
+	OPT_QUIET,
 	OPT_COMMON_END,
 };
+
+/* getopt_long's short options: -h -v -q everywhere, -j where there is JSON. The leading ':'
+ * lets cli_common_option tell a missing argument from an unknown option. */
+#define CLI_SHORTOPTS ":hvq"
+#define CLI_SHORTOPTS_JSON ":hvqj"
+#define CLI_JSON_LONGOPT { "json", optional_argument, NULL, OPT_JSON }
 
 #define CLI_COMMON_LONGOPTS                                                                        \
 	{ "config", required_argument, NULL, OPT_CONFIG },                                         \
 		{ "run-dir", required_argument, NULL, OPT_RUN_DIR },                               \
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },                                     \
+		{ "quiet", no_argument, NULL, OPT_QUIET },                                         \
 		{ "help", no_argument, NULL, OPT_HELP },                                           \
 		{ "version", no_argument, NULL, OPT_VERSION }
 
-/* Handles a common option; returns -1 when opt is not one, or an exit status to return now
- * (--help, --version, a bad option) as >= 0, or -2 when it was handled and parsing goes on. */
+/* Handles a common option (and -h -v -q -j); returns -1 when opt is not one, or an exit status
+ * to return now (--help, --version, an unknown option or a missing argument: named alone, with
+ * a pointer to --help) as >= 0, or -2 when it was handled and parsing goes on. */
 int cli_common_option(struct cli_common *c, int opt, const char *arg, const char *usage);
 
 /* Opens the library context with the common options; prints the error and returns NULL (with
@@ -57,6 +78,14 @@ int cli_fail(struct usbnet_ctx *ctx, int err, const char *what);
 int cli_status_for(int err);
 /* Complains about usage and returns EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* At most n bytes of s with every byte that is not printable ASCII as \xNN, into buf. */
+const char *cli_escape(const char *s, size_t n, char *buf, size_t len);
+/* "usbnet-host CMD: " FMT (with WHAT), then "Try 'usbnet-host CMD --help'."; EXIT_USAGE. */
+int cli_bad_option(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* True when fd is a terminal and progress lines may be drawn on it (not with -q). */
+bool cli_progress_wanted(const struct cli_common *c);
+/* Prints JSON text (valid, from the library) as c->json says: one line, or indented. */
+int cli_print_json(const struct cli_common *c, const char *text);
 
 /* Writes s with every byte that is not printable ASCII as \xNN (device strings may hold
  * anything: newlines, escape sequences, invalid UTF-8), at most width columns (0: all). */

@@ -5,8 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+const char *cli_command = "";
+char **cli_argv;
 
 static const char *const level_prefix[] = {
 	[USBNET_LOG_ERR] = "error: ",	   [USBNET_LOG_WARNING] = "warning: ",
@@ -34,8 +38,71 @@ static void log_to_stderr(void *userdata, enum usbnet_log_level level, const cha
 	fputc('\n', stderr);
 }
 
+static int parse_json_mode(const char *arg, enum cli_json *ret)
+{
+	if (!arg || strcmp(arg, "short") == 0)
+		*ret = CLI_JSON_SHORT;
+	else if (strcmp(arg, "pretty") == 0)
+		*ret = CLI_JSON_PRETTY;
+	else if (strcmp(arg, "off") == 0)
+		*ret = CLI_JSON_OFF;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* "usbnet-host list" (or "usbnet-host" before a command). */
+static void say_command(void)
+{
+	fprintf(stderr, "%s%s%s: ", program_name, *cli_command ? " " : "", cli_command);
+}
+
+int cli_bad_option(const char *fmt, ...)
+{
+	va_list ap;
+
+	say_command();
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s%s%s --help'.\n", program_name, *cli_command ? " " : "",
+		cli_command);
+	return EXIT_USAGE;
+}
+
+const char *cli_escape(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && s[i] && o + 5 < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			buf[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", ch);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The option getopt stopped at, as the user wrote it ("--frob", "-x", "--config"). */
+static const char *offending_option(char *buf, size_t len)
+{
+	const char *a;
+
+	if (optopt > 0 && optopt < 0x100) {
+		snprintf(buf, len, "-%c", optopt);
+		return buf;
+	}
+	a = cli_argv && optind > 0 ? cli_argv[optind - 1] : "?";
+	return cli_escape(a, strcspn(a, "="), buf, len);
+}
+
 int cli_common_option(struct cli_common *c, int opt, const char *arg, const char *usage)
 {
+	char buf[64];
+
 	switch (opt) {
 	case OPT_CONFIG:
 		c->config = arg;
@@ -43,22 +110,38 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg, const char
 	case OPT_RUN_DIR:
 		c->run_dir = arg;
 		return -2;
+	case 'v':
 	case OPT_VERBOSE:
 		c->verbose++;
 		return -2;
-	case OPT_JSON:
-		c->json = true;
+	case 'q':
+	case OPT_QUIET:
+		c->quiet = true;
 		return -2;
+	case 'j':
+		/* As networkctl's -j: indented for a person, one line for a program. */
+		c->json = isatty(STDOUT_FILENO) ? CLI_JSON_PRETTY : CLI_JSON_SHORT;
+		return -2;
+	case OPT_JSON:
+		if (parse_json_mode(arg, &c->json) < 0)
+			return cli_bad_option("--json: '%s' is not short, pretty or off",
+					      cli_escape(arg, 32, buf, sizeof(buf)));
+		return -2;
+	case 'h':
 	case OPT_HELP:
 		fputs(usage, stdout);
 		return EXIT_DONE;
 	case OPT_VERSION:
 		printf("usbnet-host %s\n", usbnet_version());
 		return EXIT_DONE;
+	case ':':
+		return cli_bad_option("option '%s' needs an argument", offending_option(buf, sizeof(buf)));
 	case '?':
-		/* getopt has said what was wrong. */
-		fputs(usage, stderr);
-		return EXIT_USAGE;
+		/* Unknown, ambiguous, or given an argument it does not take: name it alone. */
+		if (optopt >= 0x100)
+			return cli_bad_option("option '%s' takes no argument",
+					      offending_option(buf, sizeof(buf)));
+		return cli_bad_option("unknown option '%s'", offending_option(buf, sizeof(buf)));
 	default:
 		return -1;
 	}
@@ -117,7 +200,7 @@ struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status)
 	struct usbnet_ctx *ctx = NULL;
 	int r;
 
-	log_threshold = log_base + c->verbose;
+	log_threshold = c->quiet ? USBNET_LOG_ERR : log_base + c->verbose;
 	r = usbnet_ctx_new(c->config, c->run_dir, &ctx);
 	if (r < 0) {
 		/* A configuration the user wrote is wrong, or cannot be read: bad input. */
@@ -161,4 +244,9 @@ void cli_print_escaped(FILE *f, const char *s, int width)
 	}
 	for (; width > 0 && col < width; col++)
 		fputc(' ', f);
+}
+
+bool cli_progress_wanted(const struct cli_common *c)
+{
+	return !c->quiet && isatty(STDERR_FILENO);
 }

@@ -18,9 +18,9 @@ static const char usage[] =
 	"ICMPv6 echoes to ff02::1. It stops early once the peer's IPv4 address is known and the\n"
 	"DHCP question is settled.\n\n"
 	"  --timeout S    how long to probe at most, in seconds (default 5, at most 60)\n"
-	"  --json         print the findings as JSON\n"
+	"  -j, --json[=pretty|short]  print the findings as JSON\n"
 	"  --force        probe an interface that is not a USB network peer\n"
-	"  --config FILE, --run-dir DIR, --verbose\n\n"
+	"  --config FILE, --run-dir DIR, -v/--verbose, -q/--quiet, -h/--help\n\n"
 	"Exit status: 0 something was found; 1 nothing answered within the time (or the probe\n"
 	"failed); 2 bad usage or not a USB network peer; 3 no such interface.\n";
 
@@ -79,7 +79,7 @@ int discover_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
-		{ "json", no_argument, NULL, OPT_JSON },
+		CLI_JSON_LONGOPT,
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{},
@@ -91,7 +91,7 @@ int discover_main(int argc, char *argv[])
 	int opt, r, status;
 
 	usbnet_probe_opts_init(&o);
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS_JSON, longopts, NULL)) != -1) {
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;
@@ -125,12 +125,12 @@ int discover_main(int argc, char *argv[])
 		if (c.json) {
 			char *s = usbnet_probe_to_json(&res);
 
-			if (!s) {
+			r = cli_print_json(&c, s);
+			free(s);
+			if (r < 0) {
 				usbnet_ctx_free(ctx);
 				return EXIT_FAILED;
 			}
-			puts(s);
-			free(s);
 		} else {
 			print_table(&res);
 		}

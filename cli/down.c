@@ -52,7 +52,7 @@ int down_main(int argc, char *argv[])
 	bool all = false;
 	int opt, r, status;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;

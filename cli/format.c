@@ -30,23 +30,22 @@ const char *report_peer_address(const struct usbnet_report *rep, char *buf, size
 	return buf;
 }
 
-static int print_json_text(char *text)
+static int print_json_text(const struct cli_common *c, char *text)
 {
-	if (!text)
-		return -ENOMEM;
-	puts(text);
+	int r = cli_print_json(c, text);
+
 	free(text);
-	return fflush(stdout) == 0 ? 0 : -errno;
+	return r;
 }
 
-int print_reports_json(const struct usbnet_report *reps, size_t n)
+int print_reports_json(const struct cli_common *c, const struct usbnet_report *reps, size_t n)
 {
-	return print_json_text(usbnet_reports_to_json(reps, n));
+	return print_json_text(c, usbnet_reports_to_json(reps, n));
 }
 
-int print_report_json(const struct usbnet_report *rep)
+int print_report_json(const struct cli_common *c, const struct usbnet_report *rep)
 {
-	return print_json_text(usbnet_report_to_json(rep));
+	return print_json_text(c, usbnet_report_to_json(rep));
 }
 
 static void usb_id(const struct usbnet_peer *p, char *buf, size_t len)

@@ -4,12 +4,12 @@
 #define USBNET_CLI_FORMAT_H
 
 #include <stddef.h>
-#include "usbnet-host/usbnet.h"
+#include "cli.h"
 
 int print_reports_table(const struct usbnet_report *reps, size_t n);
-int print_reports_json(const struct usbnet_report *reps, size_t n);
+int print_reports_json(const struct cli_common *c, const struct usbnet_report *reps, size_t n);
 int print_report_details(const struct usbnet_report *rep);
-int print_report_json(const struct usbnet_report *rep);
+int print_report_json(const struct cli_common *c, const struct usbnet_report *rep);
 /* "A.B.C.D/N" of the address a report shows for the host, or NULL. */
 const char *report_host_address(const struct usbnet_report *rep, char *buf, size_t len);
 const char *report_peer_address(const struct usbnet_report *rep, char *buf, size_t len);

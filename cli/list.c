@@ -5,14 +5,14 @@
 #include "cli.h"
 #include "format.h"
 
-static const char usage[] = "Usage: usbnet-host list [--json] [--config FILE] [--run-dir DIR]\n"
+static const char usage[] = "Usage: usbnet-host list [-j|--json[=pretty|short]] [--config FILE] [--run-dir DIR]\n"
 			    "List the USB network peers found now, their plan and state.\n";
 
 int list_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
-		{ "json", no_argument, NULL, OPT_JSON },
+		CLI_JSON_LONGOPT,
 		{},
 	};
 	struct cli_common c = {};
@@ -21,7 +21,7 @@ int list_main(int argc, char *argv[])
 	size_t n = 0;
 	int opt, r, status;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS_JSON, longopts, NULL)) != -1) {
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;
@@ -38,7 +38,7 @@ int list_main(int argc, char *argv[])
 		goto out;
 	}
 	if (c.json)
-		r = print_reports_json(reps, n);
+		r = print_reports_json(&c, reps, n);
 	else
 		r = print_reports_table(reps, n);
 	status = r < 0 ? EXIT_FAILED : EXIT_DONE;

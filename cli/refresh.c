@@ -19,7 +19,7 @@ int refresh_main(int argc, char *argv[])
 	struct usbnet_ctx *ctx;
 	int opt, r, status;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;

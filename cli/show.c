@@ -4,14 +4,14 @@
 #include "cli.h"
 #include "format.h"
 
-static const char usage[] = "Usage: usbnet-host show IFACE [--json] [--config FILE] [--run-dir DIR]\n"
+static const char usage[] = "Usage: usbnet-host show IFACE [-j|--json[=pretty|short]] [--config FILE] [--run-dir DIR]\n"
 			    "Show one peer: the device, its plan and its state.\n";
 
 int show_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
-		{ "json", no_argument, NULL, OPT_JSON },
+		CLI_JSON_LONGOPT,
 		{},
 	};
 	struct cli_common c = {};
@@ -19,7 +19,7 @@ int show_main(int argc, char *argv[])
 	struct usbnet_ctx *ctx;
 	int opt, r, status;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS_JSON, longopts, NULL)) != -1) {
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;
@@ -34,7 +34,7 @@ int show_main(int argc, char *argv[])
 	if (r < 0)
 		status = cli_fail(ctx, r, argv[optind]);
 	else
-		status = (c.json ? print_report_json(&rep) : print_report_details(&rep)) < 0
+		status = (c.json ? print_report_json(&c, &rep) : print_report_details(&rep)) < 0
 				 ? EXIT_FAILED
 				 : EXIT_DONE;
 	usbnet_ctx_free(ctx);

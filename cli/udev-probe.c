@@ -13,7 +13,7 @@
 
 extern char **environ;
 
-static const char usage[] = "Usage: usbnet-host udev-probe [--config FILE]\n"
+static const char usage[] = "Usage: usbnet-host udev-probe [--config FILE] [-h|--help]\n"
 			    "For the udev rule: classify the device udev describes in the\n"
 			    "environment and print USBNET_HOST_MODE=..., NM_UNMANAGED=1 when\n"
 			    "usbnet-host owns it. No network I/O.\n";
@@ -26,18 +26,25 @@ int udev_probe_main(int argc, char *argv[])
 	char out[256];
 	int r;
 
+	/* By hand, not getopt: udev gives this program nothing else, and it must stay small. */
 	for (int i = 1; i < argc; i++) {
 		if (argv[i][0] != '-')
 			return cli_usage_error(usage, "udev-probe takes no argument");
-		if (i + 1 < argc && (strcmp(argv[i], "--config") == 0)) {
+		if (strcmp(argv[i], "--config") == 0) {
+			if (i + 1 == argc)
+				return cli_bad_option("option '%s' needs an argument", argv[i]);
 			c.config = argv[++i];
 			continue;
 		}
-		if (strcmp(argv[i], "--help") == 0) {
+		if (strncmp(argv[i], "--config=", 9) == 0) {
+			c.config = argv[i] + 9;
+			continue;
+		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			fputs(usage, stdout);
 			return EXIT_DONE;
 		}
-		return cli_usage_error(usage, "unknown option '%s'", argv[i]);
+		return cli_bad_option("unknown option '%s'", cli_escape(argv[i], 32, out, sizeof(out)));
 	}
 
 	r = usbnet_peer_from_env(environ, &peer);

@@ -33,7 +33,7 @@ static const char usage[] =
 	"                        the profile's or [peer] group's ipv6=, else on)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
-	"  --config FILE, --run-dir DIR, --verbose\n";
+	"  --config FILE, --run-dir DIR, -v/--verbose, -q/--quiet, -h/--help\n";
 
 enum {
 	OPT_ADDRESS = OPT_COMMON_END,
@@ -190,7 +190,7 @@ int up_main(int argc, char *argv[])
 	int opt, r, status;
 
 	usbnet_up_opts_init(&o);
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;

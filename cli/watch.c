@@ -36,7 +36,7 @@ int watch_main(int argc, char *argv[])
 	sigset_t mask;
 	int opt, r, status, sfd = -1;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;

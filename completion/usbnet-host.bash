@@ -37,13 +37,16 @@ _usbnet_host_links()
 _usbnet_host()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands='list show up down watch refresh discover udev-probe'
-	local common='--config --run-dir --verbose --help --version'
+	local commands='list show up down watch refresh discover udev-probe help'
+	local common='--config --run-dir --verbose --quiet --help --version'
+	local json='--json --json=pretty --json=short'
 	local cmd='' i opts=''
 	COMPREPLY=()
 
+	# The first word that is not an option (nor the argument of --config or --run-dir).
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
+		--config | --run-dir) ((i++)) ;;
 		-*) ;;
 		*)
 			cmd=${COMP_WORDS[i]}
@@ -54,7 +57,11 @@ _usbnet_host()
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			_usbnet_host_reply "$(compgen -W '--help --version' -- "$cur")"
+			# Common options go before the command too.
+			_usbnet_host_reply "$(compgen -W "$common $json" -- "$cur")"
+		elif [[ $prev == --config || $prev == --run-dir ]]; then
+			compopt -o filenames 2>/dev/null
+			_usbnet_host_reply "$(compgen -f -- "$cur")"
 		else
 			_usbnet_host_reply "$(compgen -W "$commands" -- "$cur")"
 		fi
@@ -87,14 +94,18 @@ _usbnet_host()
 	esac
 
 	case $cmd in
-	list) opts="--json $common" ;;
-	show) opts="--json $common" ;;
+	help)
+		_usbnet_host_reply "$(compgen -W "${commands% help}" -- "$cur")"
+		return 0
+		;;
+	list) opts="$json $common" ;;
+	show) opts="$json $common" ;;
 	up) opts="--all --address --peer --wait --force --gateway --uplink --dns --bridge
 		  --bridge-name --auto --ipv6 $common" ;;
 	down) opts="--all $common" ;;
 	watch) opts="--down-on-exit $common" ;;
 	refresh) opts="$common" ;;
-	discover) opts="--timeout --json --force $common" ;;
+	discover) opts="--timeout $json --force $common" ;;
 	udev-probe) opts='--config --help' ;;
 	*) return 0 ;;
 	esac

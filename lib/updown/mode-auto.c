@@ -82,15 +82,10 @@ static int auto_apply(struct up_run *u)
 
 static void auto_finish(struct up_run *u)
 {
-	if (u->auto_choice != AUTO_DHCP) {
+	if (u->auto_choice == AUTO_DHCP)
+		mode_dhcp_finish(u);
+	else
 		mode_probe_peer(u);
-		return;
-	}
-	u->rec.status.state = USBNET_STATE_CONFIGURED;
-	mode_set_message(&u->rec.status,
-			 u->plan.trusted ? "NetworkManager takes the lease (trusted peer)"
-					 : "NetworkManager takes the lease, without default route, "
-					   "routes or DNS from the peer (not trusted)");
 }
 
 const struct mode_entry mode_auto = {

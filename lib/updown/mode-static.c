@@ -226,7 +226,7 @@ static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 	return mode_static_check(u);
 }
 
-static int static_apply(struct up_run *u)
+int mode_static_apply(struct up_run *u)
 {
 	char none = 0;
 	int r;
@@ -244,6 +244,6 @@ const struct mode_entry mode_static = {
 	.resolve = static_resolve,
 	.words = static_words,
 	.in_place = mode_static_in_place,
-	.apply = static_apply,
+	.apply = mode_static_apply,
 	.finish = mode_probe_peer,
 };

@@ -48,7 +48,19 @@ cmds=$("$bin" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { pri
 [ -n "$cmds" ] || fail "usbnet-host --help lists no command"
 got=$(complete_line usbnet-host "")
 offers "usbnet-host <Tab>" "$cmds refresh discover" "$got"
-[ "$(wc -l <<<"$got")" = 8 ] || fail "usbnet-host <Tab>: expected 8 subcommands, got: $(echo $got)"
+# Exactly those, and "help" (usbnet-host help COMMAND).
+offers "usbnet-host <Tab>" "help" "$got"
+[ "$(wc -l <<<"$got")" = "$(($(wc -w <<<"$cmds") + 1))" ] ||
+	fail "usbnet-host <Tab>: expected $(echo $cmds) help, got: $(echo $got)"
+got=$(complete_line usbnet-host help s)
+[ "$(echo $got)" = "$(echo "$cmds" | grep '^s' | sort | xargs)" ] || fail "usbnet-host help s<Tab>: got '$(echo $got)'"
+# Common options before the command, and the command after them.
+got=$(complete_line usbnet-host --q)
+[ "$(echo $got)" = "--quiet" ] || fail "usbnet-host --q<Tab>: got '$(echo $got)'"
+got=$(complete_line usbnet-host --config /dev/null li)
+[ "$(echo $got)" = "list" ] || fail "usbnet-host --config FILE li<Tab>: got '$(echo $got)'"
+got=$(complete_line usbnet-host list --json=)
+offers "usbnet-host list --json=<Tab>" "--json=pretty --json=short" "$got"
 got=$(complete_line usbnet-host u)
 [ "$(echo $got)" = "up udev-probe" ] || fail "usbnet-host u<Tab>: got '$(echo $got)'"
 got=$(complete_line usbnet-host --verbose l)
