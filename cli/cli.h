@@ -75,6 +75,9 @@ struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status);
 void cli_log_notices(void);
 /* Prints "usbnet-host: MESSAGE" for a library failure and returns the exit status for err. */
 int cli_fail(struct usbnet_ctx *ctx, int err, const char *what);
+/* IFACE as the user gave it, an interface or a peer's name (usbnet_resolve()): the interface's
+ * name into ifname; else the failure is said and its exit status returned (>= 0). -1: done. */
+int cli_resolve(struct usbnet_ctx *ctx, const char *arg, char ifname[USBNET_IFNAMSIZ]);
 int cli_status_for(int err);
 /* Complains about usage and returns EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -88,6 +88,7 @@ int discover_main(int argc, char *argv[])
 	struct usbnet_probe_opts o;
 	struct usbnet_probe_result res;
 	struct usbnet_ctx *ctx;
+	char ifname[USBNET_IFNAMSIZ];
 	int opt, r, status;
 
 	usbnet_probe_opts_init(&o);
@@ -118,7 +119,12 @@ int discover_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
-	r = usbnet_probe(ctx, argv[optind], &o, &res);
+	status = cli_resolve(ctx, argv[optind], ifname);
+	if (status >= 0) {
+		usbnet_ctx_free(ctx);
+		return status;
+	}
+	r = usbnet_probe(ctx, ifname, &o, &res);
 	if (r < 0) {
 		status = cli_fail(ctx, r, argv[optind]);
 	} else {

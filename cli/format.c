@@ -30,6 +30,13 @@ const char *report_peer_address(const struct usbnet_report *rep, char *buf, size
 	return buf;
 }
 
+const char *report_name(const struct usbnet_report *rep)
+{
+	if (rep->status.name[0])
+		return rep->status.name;
+	return rep->plan.name[0] ? rep->plan.name : NULL;
+}
+
 static int print_json_text(const struct cli_common *c, char *text)
 {
 	int r = cli_print_json(c, text);
@@ -59,8 +66,8 @@ int print_reports_table(const struct usbnet_report *reps, size_t n)
 		printf("No USB network peers found.\n");
 		return 0;
 	}
-	printf("%-16s %-10s %-6s %-9s %-20s %-12s %-9s %-12s %-18s %s\n", "IFACE", "DRIVER",
-	       "PROTO", "USB-ID", "PRODUCT", "PROFILE", "MODE", "STATE", "HOST", "PEER");
+	printf("%-16s %-10s %-6s %-9s %-20s %-12s %-9s %-12s %-18s %-15s %s\n", "IFACE", "DRIVER",
+	       "PROTO", "USB-ID", "PRODUCT", "PROFILE", "MODE", "STATE", "HOST", "PEER", "NAME");
 	for (size_t i = 0; i < n; i++) {
 		const struct usbnet_report *r = &reps[i];
 		const char *proto = usbnet_protocol_name(r->peer.protocol);
@@ -70,10 +77,10 @@ int print_reports_table(const struct usbnet_report *reps, size_t n)
 		printf("%-16s %-10s %-6s %-9s ", r->peer.ifname, r->peer.driver, proto ? proto : "-",
 		       id);
 		cli_print_escaped(stdout, r->peer.product[0] ? r->peer.product : "-", 20);
-		printf(" %-12s %-9s %-12s %-18s %s\n", r->plan.profile[0] ? r->plan.profile : "-",
+		printf(" %-12s %-9s %-12s %-18s %-15s %s\n", r->plan.profile[0] ? r->plan.profile : "-",
 		       usbnet_mode_name(r->plan.mode), usbnet_state_name(r->status.state),
 		       report_host_address(r, host, sizeof(host)) ?: "-",
-		       report_peer_address(r, peer, sizeof(peer)) ?: "-");
+		       report_peer_address(r, peer, sizeof(peer)) ?: "-", report_name(r) ?: "-");
 	}
 	return fflush(stdout) == 0 ? 0 : -errno;
 }
@@ -111,12 +118,22 @@ int print_report_details(const struct usbnet_report *r)
 	if (r->peer.binding == USBNET_BINDING_RNDIS_AS_SUBSET)
 		field("warning", "cdc_subset claimed this RNDIS-only gadget: the link cannot carry "
 				 "traffic; give the gadget an ECM or NCM function");
+	field("name", report_name(r));
 	printf("plan\n");
 	field("profile", r->plan.profile);
 	field("config", r->plan.config_peer[0] ? r->plan.config_peer : NULL);
 	field("mode", usbnet_mode_name(r->plan.mode));
 	field("host address", report_host_address(r, host, sizeof(host)));
 	field("peer address", report_peer_address(r, peer, sizeof(peer)));
+	if (r->status.has_reach) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &r->status.reach, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "%s (alias: another peer has the same subnet)", a);
+		field("reach at", buf);
+	} else {
+		field("reach at", report_peer_address(r, peer, sizeof(peer)));
+	}
 	field("peer dhcp", r->plan.peer_serves_dhcp ? "serves DHCP" : "no");
 	field("ipv6", r->plan.ipv6_off ? "off (the host sends the peer no IPv6)" : "on");
 	printf("state\n");

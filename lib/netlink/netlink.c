@@ -25,6 +25,7 @@
 #include <netlink/route/route.h>
 
 #include "core/backend.h"
+#include "netlink/altname.h"
 #include "netlink/netlink-internal.h"
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -500,4 +501,7 @@ const struct usbnet_netlink_ops nl_real_ops = {
 	.route_del = nl_route_del,
 	.sysctl_get = nl_sysctl_get,
 	.sysctl_set = nl_sysctl_set,
+	.altname_add = altname_add,
+	.altname_del = altname_del,
+	.altname_find = altname_find,
 };

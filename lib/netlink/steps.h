@@ -20,6 +20,11 @@ struct step_sysctl {
 	int before;
 };
 
+/* The data of an altname step: the peer's name (usbnet_peer_name()). */
+struct step_altname {
+	char name[USBNET_NAME_MAX];
+};
+
 extern const struct step_kind step_link_up; /* no data: the link was down, we set it up */
 extern const struct step_kind step_addr;    /* struct step_ip: we added this address */
 extern const struct step_kind step_route;   /* struct step_ip: a link route we added */
@@ -29,5 +34,7 @@ struct step_env;
 /* Record and make a link-sysctl step, with the value found now as the one to give back;
  * journal_apply()'s answer. ipv6 disable_ipv6 on a kernel without IPv6: JOURNAL_NOOP. */
 int link_sysctl_apply(struct step_env *env, const char *family, const char *key, int value);
+
+extern const struct step_kind step_altname; /* struct step_altname: the link's altname */
 
 #endif

@@ -43,6 +43,7 @@ static bool auto_in_place(struct up_run *u)
 static int auto_apply(struct up_run *u)
 {
 	struct up_auto_outcome out;
+	struct nl_link_info li;
 	char none = 0;
 	int r;
 
@@ -51,8 +52,17 @@ static int auto_apply(struct up_run *u)
 		r = mode_link_up(u);
 	if (r < 0)
 		return r;
+	/* No carrier yet (the device has not brought its side up): say so in the record while
+	 * discovery waits for it; its timeout counts from the carrier. */
+	if (u->be->nl->link_get(u->be->nl_h, u->ifname, &li) >= 0 && !li.carrier) {
+		snprintf(u->rec.status.message, sizeof(u->rec.status.message),
+			 "waiting for carrier (the device has not brought its side up)");
+		journal_write(u->ctx, &u->rec);
+		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: waiting for carrier", u->ifname);
+	}
 	r = up_auto_resolve(u->ctx, u->be, u->link.ifindex, u->ifname, USBNET_PROBE_DEFAULT_MS,
-			    &u->plan, &out);
+			    UP_AUTO_CARRIER_WAIT_MS, &u->plan, &out);
+	u->rec.status.message[0] = '\0';
 	if (r < 0)
 		return r;
 	u->auto_choice = out.choice;

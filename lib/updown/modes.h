@@ -33,6 +33,8 @@ struct up_run {
 	struct bridge_plan bridge; /* bridge mode */
 	enum auto_choice auto_choice; /* mode auto: what discovery chose */
 	char warning[512];	      /* configured, but (a firewall drops what is forwarded) */
+	bool isolate;		      /* an identical peer: its own routing domain, an alias */
+	struct in_addr alias;	      /* the alias isolate_steps() took */
 	enum usbnet_up_result result;
 };
 
