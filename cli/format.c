@@ -136,6 +136,7 @@ int print_report_details(const struct usbnet_report *r)
 		field("reach at", report_peer_address(r, peer, sizeof(peer)));
 	}
 	field("peer dhcp", r->plan.peer_serves_dhcp ? "serves DHCP" : "no");
+	field("ipv6", r->plan.ipv6_off ? "off (the host sends the peer no IPv6)" : "on");
 	printf("state\n");
 	field("state", usbnet_state_name(r->status.state));
 	if (r->status.rtt_us >= 0) {
@@ -187,6 +188,8 @@ int print_report_details(const struct usbnet_report *r)
 			field("lease", "none held now (the peer has not asked yet)");
 		}
 	}
+	if (r->status.ipv6_off)
+		field("ipv6", "off on the link (disable_ipv6, given back by down)");
 	field("message", r->status.message[0] ? r->status.message : NULL);
 	if (r->status.discovered[0])
 		field("discovered", r->status.discovered);

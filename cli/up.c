@@ -33,6 +33,9 @@ static const char usage[] =
 	"                        a peer that serves DHCP is left to NetworkManager (our profile);\n"
 	"                        a peer that asks for DHCP gets a free private /24 and a DHCP\n"
 	"                        server (host .1, peer .2)\n"
+	"  --ipv6 on|off         off: IPv6 disabled on the host's side of the link before it is\n"
+	"                        set up, so the host sends the peer no IPv6 frame (default:\n"
+	"                        the profile's or [peer] group's ipv6=, else on)\n"
 	"  --force               configure an interface that is not a USB network peer\n"
 	"  --all                 every peer that has a plan\n"
 	"  --config FILE, --run-dir DIR, -v/--verbose, -q/--quiet, -h/--help\n";
@@ -50,6 +53,7 @@ enum {
 	OPT_DNS,
 	OPT_AUTO,
 	OPT_DHCP_SERVER,
+	OPT_IPV6,
 };
 
 static int parse_wait(const char *s, int *ret)
@@ -182,6 +186,7 @@ int up_main(int argc, char *argv[])
 		{ "bridge-name", required_argument, NULL, OPT_BRIDGE_NAME },
 		{ "auto", no_argument, NULL, OPT_AUTO },
 		{ "dhcp-server", no_argument, NULL, OPT_DHCP_SERVER },
+		{ "ipv6", required_argument, NULL, OPT_IPV6 },
 		{},
 	};
 	struct cli_common c = {};
@@ -254,6 +259,11 @@ int up_main(int argc, char *argv[])
 			break;
 		case OPT_DHCP_SERVER:
 			o.dhcp_server = true;
+			break;
+		case OPT_IPV6:
+			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0)
+				return cli_usage_error(usage, "--ipv6: '%s' is not on or off", optarg);
+			o.ipv6 = strcmp(optarg, "on") == 0;
 			break;
 		case OPT_BRIDGE_NAME:
 			if (strlen(optarg) == 0 || strlen(optarg) >= USBNET_IFNAMSIZ ||

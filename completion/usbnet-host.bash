@@ -92,6 +92,10 @@ _usbnet_host()
 		_usbnet_host_links "$cur"
 		return 0
 		;;
+	--ipv6)
+		_usbnet_host_reply "$(compgen -W "on off" -- "$cur")"
+		return 0
+		;;
 	--address | --peer | --wait | --timeout | --bridge-name)
 		return 0
 		;;
@@ -105,7 +109,7 @@ _usbnet_host()
 	list) opts="$json $common" ;;
 	show) opts="$json $common" ;;
 	up) opts="--all --address --peer --wait --force --gateway --uplink --dns --bridge
-		  --bridge-name --auto --dhcp-server $common" ;;
+		  --bridge-name --auto --dhcp-server --ipv6 $common" ;;
 	down) opts="--all $common" ;;
 	watch) opts="--down-on-exit $common" ;;
 	refresh) opts="$common" ;;

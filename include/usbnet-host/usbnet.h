@@ -129,6 +129,9 @@ struct usbnet_plan {
 	/* the host's address is shared by several links (the Raspberry Pi's 10.42.0.1/24): on
 	 * the link without its subnet route, the peer reached by its /32 route alone */
 	bool shared_host;
+	/* ipv6=off: the host's side of the link has IPv6 disabled before the link is set up
+	 * (static, gateway and auto modes): the host sends no IPv6 frame to the peer */
+	bool ipv6_off;
 };
 
 /* What is recorded about a peer that `up` configured (read from its state file). */
@@ -164,6 +167,7 @@ struct usbnet_status {
 	char lease_mac[18];
 	int64_t lease_since;   /* granted or last renewed, seconds since the epoch */
 	int64_t lease_expires; /* seconds since the epoch */
+	bool ipv6_off; /* up turned IPv6 off on the host's side of the link (recorded) */
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */
@@ -257,6 +261,7 @@ struct usbnet_up_opts {
 	char bridge[USBNET_IFNAMSIZ];
 	bool dns;
 	bool dhcp_server; /* --dhcp-server */
+	int ipv6; /* --ipv6: 1 on, 0 off (see usbnet_plan.ipv6_off); -1 the plan's */
 };
 
 enum usbnet_up_result {

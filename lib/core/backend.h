@@ -51,6 +51,14 @@ struct usbnet_netlink_ops {
 	/* A link-scoped route in the main table; -EEXIST / -ESRCH as the kernel says. */
 	int (*route_add)(void *h, int ifindex, const struct usbnet_ip4 *dst);
 	int (*route_del)(void *h, int ifindex, const struct usbnet_ip4 *dst);
+	/* Optional (NULL: -EOPNOTSUPP): a per-interface sysctl of this network namespace,
+	 * /proc/sys/net/FAMILY/conf/IFNAME/KEY (family "ipv4" or "ipv6"), a small integer.
+	 * -ENODEV when there is no such interface, -EAFNOSUPPORT when the kernel has no such
+	 * family (no IPv6), -ENOENT when it has no such key. */
+	int (*sysctl_get)(void *h, const char *ifname, const char *family, const char *key,
+			  int *ret);
+	int (*sysctl_set)(void *h, const char *ifname, const char *family, const char *key,
+			  int value);
 	/* Optional (NULL: -EOPNOTSUPP): the link's alternative names (IFLA_ALT_IFNAME). add:
 	 * -EEXIST when a link has the name already; del: -ENOENT when the link has no such
 	 * name; find: the index of the link with that name (its own or an alternative one),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What the rtnetlink files share (netlink.c, netlink-bridge.c): one socket, one error mapping. */
+/* What the rtnetlink files share (netlink.c, netlink-bridge.c, sysctl.c): one socket, one error mapping. */
 #ifndef USBNET_NETLINK_INTERNAL_H
 #define USBNET_NETLINK_INTERNAL_H
 
@@ -24,5 +24,9 @@ int link_fetch(struct nl_handle *h, int ifindex, const char *ifname, struct rtnl
 int nl_array_grow(void **v, size_t *cap, size_t n, size_t size);
 /* Pure: the RTM_NEWLINK request that creates a bridge (netlink-bridge.c); nlmsg_free() it. */
 int nl_bridge_build_new(const char *name, const uint8_t mac[6], struct nl_msg **ret);
+
+/* Per-interface sysctls (sysctl.c): the real backend's sysctl_get and sysctl_set. */
+int nl_sysctl_get(void *h, const char *ifname, const char *family, const char *key, int *ret);
+int nl_sysctl_set(void *h, const char *ifname, const char *family, const char *key, int value);
 
 #endif

@@ -40,6 +40,7 @@ static void plan_from_profile(const struct profile *p, struct usbnet_plan *plan)
 	plan->dhcp_server = p->dhcp_server;
 	plan->dhcp_router = p->dhcp_router;
 	plan->shared_host = p->shared_host;
+	plan->ipv6_off = p->ipv6_off;
 	if (p->host && usbnet_ip4_parse(p->host, true, &ip) == 0) {
 		plan->has_host = true;
 		plan->host = ip;
@@ -75,6 +76,8 @@ static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *p
 		plan->dhcp_server = cp->dhcp_server;
 	if (cp->trusted >= 0)
 		plan->trusted = cp->trusted;
+	if (cp->ipv6 >= 0)
+		plan->ipv6_off = cp->ipv6 == 0;
 }
 
 void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
@@ -104,6 +107,10 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 		plan.dhcp_router = false;
 		plan.shared_host = false;
 	}
+	/* ipv6=off is for the modes that set the link up themselves (static, gateway, auto). */
+	if (plan.mode == USBNET_MODE_IGNORE || plan.mode == USBNET_MODE_DHCP ||
+	    plan.mode == USBNET_MODE_BRIDGE)
+		plan.ipv6_off = false;
 	switch (plan.mode) {
 	case USBNET_MODE_IGNORE:
 		/* No plan: keep who matched, drop what would be configured. */

@@ -60,7 +60,7 @@ struct parser {
 static const char *const general_keys[] = { "auto", "workers", "alias-pool", NULL };
 static const char *const peer_keys[] = {
 	"usb",	   "serial", "mac",    "driver", "product", "mode", "address",
-	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", "dhcp-server", NULL,
+	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", "dhcp-server", "ipv6", NULL,
 };
 
 /* Writes "FILE:LINE: [group] key: problem" into the error buffer and returns -EINVAL. A line
@@ -489,6 +489,13 @@ static int parse_peer_value(struct parser *p, struct config_peer *cp, const stru
 
 		if (parse_bool(value, b) < 0)
 			return fail(p, line, g, key, "%s is not yes or no", Q(value));
+	} else if (strcmp(key, "ipv6") == 0) {
+		if (strcmp(value, "on") == 0)
+			cp->ipv6 = 1;
+		else if (strcmp(value, "off") == 0)
+			cp->ipv6 = 0;
+		else
+			return fail(p, line, g, key, "%s is not on or off", Q(value));
 	}
 	if (r == -EINVAL)
 		return fail(p, line, g, key, "%s: the value must be 1 to %zu bytes long",
@@ -534,6 +541,7 @@ static int build(struct parser *p, GKeyFile *kf, struct usbnet_config *c)
 			cp->dns = -1;
 			cp->dhcp_server = -1;
 			cp->trusted = -1;
+			cp->ipv6 = -1;
 		}
 		for (size_t ki = 0; ki < p->n_keys; ki++) {
 			const struct scan_key *k = &p->keys[ki];

@@ -33,6 +33,7 @@ struct config_peer {
 	int dns;     /* -1 not set, 0, 1 */
 	int dhcp_server; /* -1 not set, 0, 1 */
 	int trusted; /* -1 not set, 0, 1 */
+	int ipv6;    /* -1 not set, 0 off, 1 on */
 };
 
 /* [general] workers=: how many peers the watcher works on at once. */

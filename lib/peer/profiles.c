@@ -53,7 +53,9 @@ const struct profile profiles[] = {
 	},
 	/* Fobnail token: CDC EEM, smoltcp at 169.254.0.1/16, host 169.254.0.8, no DHCP, no
 	 * gateway, no DNS (GADGETS.md "Known peers"). 1234:4321 is a test ID pair that other
-	 * gadgets use too, so the product string must match as well. */
+	 * gadgets use too, so the product string must match as well. Its smoltcp has IPv6 off
+	 * and logs "unrecognized packet" for every IPv6 frame (MLD, router and neighbour
+	 * solicitations): the host sends it none. */
 	{
 		.id = "fobnail",
 		.name = "Fobnail token",
@@ -64,6 +66,7 @@ const struct profile profiles[] = {
 		.mode = USBNET_MODE_STATIC,
 		.host = "169.254.0.8/16",
 		.peer = "169.254.0.1",
+		.ipv6_off = true,
 	},
 	/* Raspberry Pi gadget (rpi-usb-gadget, 2025): ECM on Linux hosts. Its ics-watch ARP-asks
 	 * for 192.168.137.1, 192.168.2.1 and 10.42.0.1; when one answers it becomes a DHCP client

@@ -24,6 +24,7 @@ struct profile {
 	 * option in every mode (dhcp_router: it gives up a lease without a gateway), the host's
 	 * address shared by every such link (shared_host), the peer's chosen when it is planned */
 	bool dhcp_server, dhcp_router, shared_host;
+	bool ipv6_off; /* the device has no IPv6: the host sends it none (ipv6=off) */
 };
 
 extern const struct profile profiles[];

@@ -27,8 +27,8 @@ static int auto_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 
 static void auto_words(const struct up_run *u, char *buf, size_t len)
 {
-	snprintf(buf, len, "auto trusted=%s%s", u->plan.trusted ? "yes" : "no",
-		 u->plan.dhcp_server ? " dhcp-server=yes" : "");
+	snprintf(buf, len, "auto trusted=%s%s%s", u->plan.trusted ? "yes" : "no",
+		 u->plan.dhcp_server ? " dhcp-server=yes" : "", mode_ipv6_words(u));
 }
 
 static bool auto_in_place(struct up_run *u)
@@ -53,7 +53,7 @@ static int auto_apply(struct up_run *u)
 
 	r = journal_apply(&u->env, &step_nm_unmanaged, &none);
 	if (r >= 0)
-		r = journal_apply(&u->env, &step_link_up, &none);
+		r = mode_link_up(u);
 	if (r < 0)
 		return r;
 	/* No carrier yet (the device has not brought its side up): say so in the record while

@@ -30,9 +30,10 @@ static void gateway_words(const struct up_run *u, char *buf, size_t len)
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
 	/* The uplink as resolved: when the default route moved, the old chains go first. */
-	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s%s%s", h, p, u->gw.uplink,
+	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s%s%s%s", h, p, u->gw.uplink,
 		 u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no",
-		 u->plan.dhcp_server ? " dhcp-server=yes" : "", u->plan.shared_host ? " shared" : "");
+		 u->plan.dhcp_server ? " dhcp-server=yes" : "", u->plan.shared_host ? " shared" : "",
+		 mode_ipv6_words(u));
 }
 
 static int gateway_mode_apply(struct up_run *u)

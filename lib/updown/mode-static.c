@@ -356,6 +356,26 @@ void mode_probe_peer(struct up_run *u)
 	ctx_log(u->ctx, USBNET_LOG_WARNING, "%s: %s", u->ifname, st->message);
 }
 
+/* IPv6 off before the link is up: once it is up with IPv6 on, the kernel sends MLD reports, a
+ * neighbour solicitation for its link-local address (DAD) and router solicitations at once. */
+int mode_link_up(struct up_run *u)
+{
+	char none = 0;
+	int r;
+
+	if (u->plan.ipv6_off) {
+		r = link_sysctl_apply(&u->env, "ipv6", "disable_ipv6", 1);
+		if (r < 0)
+			return r;
+	}
+	return journal_apply(&u->env, &step_link_up, &none);
+}
+
+const char *mode_ipv6_words(const struct up_run *u)
+{
+	return u->plan.ipv6_off ? " ipv6=off" : "";
+}
+
 static void static_words(const struct up_run *u, char *buf, size_t len)
 {
 	char h[32], p[INET_ADDRSTRLEN] = "-";
@@ -363,9 +383,10 @@ static void static_words(const struct up_run *u, char *buf, size_t len)
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
-	snprintf(buf, len, "static host=%s peer=%s%s%s%s%s", h, p, u->isolate ? " isolated" : "",
+	snprintf(buf, len, "static host=%s peer=%s%s%s%s%s%s", h, p, u->isolate ? " isolated" : "",
 		 u->plan.dhcp_server ? " dhcp-server=yes" : "",
-		 u->plan.dhcp_router ? " router" : "", u->plan.shared_host ? " shared" : "");
+		 u->plan.dhcp_router ? " router" : "", u->plan.shared_host ? " shared" : "",
+		 mode_ipv6_words(u));
 }
 
 static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
@@ -384,7 +405,7 @@ int mode_static_apply(struct up_run *u)
 
 	r = journal_apply(&u->env, &step_nm_unmanaged, &none);
 	if (r >= 0)
-		r = journal_apply(&u->env, &step_link_up, &none);
+		r = mode_link_up(u);
 	if (r >= 0)
 		r = u->isolate ? isolate_steps(u) : mode_static_steps(u);
 	return r < 0 ? r : 0;

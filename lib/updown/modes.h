@@ -75,6 +75,11 @@ int mode_dhcp_server_check(struct up_run *u);
 int mode_dhcp_server_step(struct up_run *u, bool router);
 void mode_probe_peer(struct up_run *u);
 void mode_set_message(struct usbnet_status *st, const char *s);
+/* The link set up (recorded), with IPv6 turned off on it first when the plan says ipv6=off:
+ * the order keeps every IPv6 frame off the link. */
+int mode_link_up(struct up_run *u);
+/* " ipv6=off" for the plan's words when it says so, "" otherwise. */
+const char *mode_ipv6_words(const struct up_run *u);
 /* The DHCP profile step (mode-dhcp.c), for auto too: 1 when NetworkManager is not there. */
 int mode_dhcp_profile(struct up_run *u);
 

@@ -30,6 +30,8 @@
  *                  for the peer is recorded (--dhcp-server), or null; L is the lease the
  *                  peer holds now: {"address": "A.B.C.D", "mac": "..", "since": S,
  *                  "expires": E} (seconds since the epoch; since: granted or last renewed)
+ *   ipv6           "on", or "off" when IPv6 is off on the host's side of the link: as recorded
+ *                  for a configured peer, else as the plan would have it
  *   discovered     only for a peer that up --auto configured: how the addresses were found
  *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
  *                  "dhcp-offer dhcp")
@@ -251,6 +253,8 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	} else {
 		json_null(w);
 	}
+	json_key(w, "ipv6");
+	json_string(w, (recorded ? st->ipv6_off : plan->ipv6_off) ? "off" : "on");
 	if (st->discovered[0])
 		key_field_or_null(w, "discovered", st->discovered, sizeof(st->discovered));
 	json_end_object(w);

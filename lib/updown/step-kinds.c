@@ -14,6 +14,7 @@
 const struct step_kind *const step_kinds[] = {
 	&step_nm_unmanaged,
 	&step_nm_profile,
+	&step_link_sysctl,
 	&step_link_up,
 	&step_addr,
 	&step_route,

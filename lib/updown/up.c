@@ -25,6 +25,7 @@ void usbnet_up_opts_init(struct usbnet_up_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	opts->wait_s = -1;
+	opts->ipv6 = -1;
 }
 
 /* ---- the peer and its plan ------------------------------------------------------------------ */
@@ -102,6 +103,8 @@ static void make_plan(struct up_run *u, const struct usbnet_up_opts *opts)
 		p->dns = true;
 	if (opts->dhcp_server)
 		p->dhcp_server = true;
+	if (opts->ipv6 >= 0)
+		p->ipv6_off = opts->ipv6 == 0;
 	u->wait_s = opts->wait_s >= 0 ? (unsigned)opts->wait_s : p->wait_s;
 	/* Auto: the peer is known only after discovery; then it is checked as a profile's is. */
 	if (p->mode == USBNET_MODE_AUTO && opts->wait_s < 0 && !p->has_peer)

@@ -68,7 +68,7 @@ got=$(complete_line usbnet-host --verbose l)
 
 # Options per subcommand: every long option of its --help, and the issues' additions for up.
 for c in $cmds; do
-	want=$("$bin" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+	want=$("$bin" "$c" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
 	got=$(complete_line usbnet-host "$c" --)
 	offers "usbnet-host $c --<Tab>" "$want" "$got"
 done

@@ -73,7 +73,7 @@ for c in $cmds refresh discover; do
 done
 # Every long option each subcommand's --help names (and those of gateway, bridge, discovery).
 for c in $cmds; do
-	for o in $("$bin" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+	for o in $("$bin" "$c" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
 		has8 "$o" "in '$c --help'"
 	done
 done

@@ -45,6 +45,8 @@ enum fake_op {
 	OP_BR_DEFAULT,
 	OP_PROBE_RUN,
 	OP_PROBE_IN_USE,
+	OP_SYSCTL_GET,
+	OP_SYSCTL_SET,
 	OP_ALT_ADD,
 	OP_ALT_DEL,
 	OP_ALT_FIND,
@@ -76,6 +78,7 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_BR_ROUTE_ADD] = "br.route_add_full", [OP_BR_ROUTE_DEL] = "br.route_del_full",
 	[OP_BR_DEFAULT] = "br.default_route_dev",
 	[OP_PROBE_RUN] = "probe.run", [OP_PROBE_IN_USE] = "probe.addr_in_use",
+	[OP_SYSCTL_GET] = "nl.sysctl_get", [OP_SYSCTL_SET] = "nl.sysctl_set",
 	[OP_ALT_ADD] = "nl.altname_add", [OP_ALT_DEL] = "nl.altname_del",
 	[OP_ALT_FIND] = "nl.altname_find",
 	[OP_AL_ROUTED] = "alias.addr_routed", [OP_AL_RULE_ADD] = "alias.rule_add",
@@ -92,6 +95,7 @@ static bool op_mutates(enum fake_op op)
 	       op == OP_DHCP_START || op == OP_DHCP_STOP || op == OP_BR_ADD ||
 	       op == OP_BR_LINK_DEL || op == OP_BR_MASTER || op == OP_BR_ADDR_ADD ||
 	       op == OP_BR_ADDR_DEL || op == OP_BR_ROUTE_ADD || op == OP_BR_ROUTE_DEL ||
+	       op == OP_SYSCTL_SET ||
 	       op == OP_ALT_ADD || op == OP_ALT_DEL || op == OP_AL_RULE_ADD ||
 	       op == OP_AL_RULE_DEL || op == OP_AL_CONF_SET;
 }
@@ -129,6 +133,7 @@ void fake_add_link(struct fake *f, const char *ifname, int ifindex, bool up)
 	l->up = up;
 	l->mac[0] = 0x02;
 	l->mac[5] = (uint8_t)ifindex;
+	l->accept_ra = 1;
 }
 
 struct fake_link *fake_link(struct fake *f, const char *ifname)
@@ -437,6 +442,57 @@ static int f_route_del(void *h, int ifindex, const struct usbnet_ip4 *dst)
 			return 0;
 		}
 	return -ESRCH;
+}
+
+static int *link_sysctl(struct fake *f, const char *ifname, const char *family, const char *key,
+			int *err)
+{
+	struct fake_link *l = fake_link(f, ifname);
+
+	*err = 0;
+	if (strcmp(family, "ipv6") == 0 && f->no_ipv6)
+		*err = -EAFNOSUPPORT;
+	else if (!l)
+		*err = -ENODEV;
+	else if (strcmp(family, "ipv6") != 0)
+		*err = -ENOENT;
+	else if (strcmp(key, "disable_ipv6") == 0)
+		return &l->disable_ipv6;
+	else if (strcmp(key, "accept_ra") == 0)
+		return &l->accept_ra;
+	else if (strcmp(key, "forwarding") == 0)
+		return &l->forwarding6;
+	else
+		*err = -ENOENT;
+	return NULL;
+}
+
+static int f_sysctl_get(void *h, const char *ifname, const char *family, const char *key,
+			int *ret)
+{
+	struct fake *f = h;
+	int *v, r = call(f, OP_SYSCTL_GET, "%s %s %s", ifname, family, key);
+
+	if (r < 0)
+		return r;
+	v = link_sysctl(f, ifname, family, key, &r);
+	if (v)
+		*ret = *v;
+	return r;
+}
+
+static int f_sysctl_set(void *h, const char *ifname, const char *family, const char *key,
+			int value)
+{
+	struct fake *f = h;
+	int *v, r = call(f, OP_SYSCTL_SET, "%s %s %s %d", ifname, family, key, value);
+
+	if (r < 0)
+		return r;
+	v = link_sysctl(f, ifname, family, key, &r);
+	if (v)
+		*v = value;
+	return r;
 }
 
 static struct fake_nm_device *nm_device(struct fake *f, const char *ifname)
@@ -1186,6 +1242,8 @@ static const struct usbnet_netlink_ops fake_nl_ops = {
 	.addr_del = f_addr_del,
 	.route_add = f_route_add,
 	.route_del = f_route_del,
+	.sysctl_get = f_sysctl_get,
+	.sysctl_set = f_sysctl_set,
 };
 
 static const struct usbnet_nm_ops fake_nm_ops = {

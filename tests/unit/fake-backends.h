@@ -27,6 +27,10 @@ struct fake_link {
 	bool loopback, wireless;
 	bool v6_static;	     /* has a permanent global IPv6 address */
 	bool addr_lifetime;  /* its IPv4 addresses are leases (not permanent) */
+	/* the per-link sysctls the steps touch (nl.sysctl_get/set): net.ipv6.conf.IF.* */
+	int disable_ipv6; /* 0 */
+	int accept_ra;	  /* 1 */
+	int forwarding6;  /* 0 */
 	char altname[USBNET_NAME_MAX]; /* its one alternative name, "" when none */
 };
 
@@ -126,6 +130,7 @@ struct fake {
 	char firewall_msg[128];		      /* what firewall_check finds */
 	int dns_next_pid;    /* the pid the next forwarder gets (start time: pid * 10) */
 	char dns_error[128]; /* what a failing dns.start says in errbuf */
+	bool no_ipv6;	     /* the kernel has no IPv6: sysctl_get says -EAFNOSUPPORT */
 };
 
 void fake_init(struct fake *f);

@@ -120,6 +120,32 @@ static void test_plan_fobnail_gets_static_169_254_0_8(void **state)
 	assert_string_equal(plan.bridge, "");
 	assert_int_equal(plan.wait_s, 3);
 	assert_true(usbnet_mode_is_owned(plan.mode));
+	assert_true(plan.ipv6_off); /* its smoltcp has no IPv6 */
+}
+
+static void test_ipv6_off_comes_from_the_profile_or_the_group(void **state)
+{
+	struct usbnet_peer p = fobnail();
+	struct usbnet_plan plan;
+
+	use_config("[peer fob]\nproduct=Fobnail\nipv6=on\n");
+	usbnet_classify(&ctx, &p, &plan);
+	assert_false(plan.ipv6_off);
+	use_config("[peer fob]\nproduct=Fobnail\nmode=gateway\n");
+	usbnet_classify(&ctx, &p, &plan);
+	assert_true(plan.ipv6_off); /* the profile's, kept */
+	/* bridge and dhcp: NetworkManager or the LAN own the link's IPv6 */
+	use_config("[peer fob]\nproduct=Fobnail\nmode=bridge\n");
+	usbnet_classify(&ctx, &p, &plan);
+	assert_false(plan.ipv6_off);
+	p = (struct usbnet_peer){ .driver = "cdc_ether", .protocol = USBNET_PROTO_ECM,
+				  .vendor_id = 0x0421, .product_id = 0x01c8 };
+	use_config("");
+	usbnet_classify(&ctx, &p, &plan);
+	assert_false(plan.ipv6_off);
+	use_config("[peer n]\nusb=0421:01c8\nipv6=off\n");
+	usbnet_classify(&ctx, &p, &plan);
+	assert_true(plan.ipv6_off);
 }
 
 static void test_plan_n900_gets_static_192_168_2_14(void **state)
@@ -480,6 +506,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_ipv6_off_comes_from_the_profile_or_the_group),
 		T(test_plan_fobnail_gets_static_169_254_0_8),
 		T(test_auto_none_leaves_profile_peers_to_the_user_but_not_groups),
 		T(test_plan_n900_gets_static_192_168_2_14),

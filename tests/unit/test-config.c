@@ -62,7 +62,8 @@ static const char good[] = "# usbnet-host configuration\n"
 			   "\n"
 			   "  [peer fob]  \n"
 			   "  product = Fobnail\r\n"
-			   "uplink=auto\n";
+			   "uplink=auto\n"
+			   "ipv6=off\n";
 
 static void test_good_file_sets_every_key(void **state)
 {
@@ -97,6 +98,7 @@ static void test_good_file_sets_every_key(void **state)
 	assert_int_equal(p->wait_s, 10);
 	assert_int_equal(p->dns, 1);
 	assert_int_equal(p->trusted, 0);
+	assert_int_equal(p->ipv6, -1);
 
 	p = &c->peers[1];
 	assert_string_equal(p->name, "fob");
@@ -110,6 +112,7 @@ static void test_good_file_sets_every_key(void **state)
 	assert_int_equal(p->wait_s, -1);
 	assert_int_equal(p->dns, -1);
 	assert_int_equal(p->trusted, -1);
+	assert_int_equal(p->ipv6, 0);
 	config_free(c);
 }
 
@@ -293,6 +296,13 @@ static void test_bad_bool_is_rejected(void **state)
 		   "[peer a] dns: \"maybe\" is not yes or no");
 	assert_bad("[peer a]\nusb=1234:4321\ntrusted=1\n", 3,
 		   "[peer a] trusted: \"1\" is not yes or no");
+}
+
+static void test_bad_ipv6_is_rejected(void **state)
+{
+	assert_bad("[peer a]\nusb=1234:4321\nipv6=no\n", 3,
+		   "[peer a] ipv6: \"no\" is not on or off");
+	assert_bad("[peer a]\nusb=1234:4321\nipv6=\n", 3, "is not on or off");
 }
 
 static void test_bad_wait_is_rejected(void **state)
@@ -528,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_bad_mode_is_rejected),
 		cmocka_unit_test(test_bad_auto_is_rejected),
 		cmocka_unit_test(test_bad_bool_is_rejected),
+		cmocka_unit_test(test_bad_ipv6_is_rejected),
 		cmocka_unit_test(test_bad_wait_is_rejected),
 		cmocka_unit_test(test_bad_interface_names_are_rejected),
 		cmocka_unit_test(test_fifteen_char_interface_name_is_fine),

@@ -42,6 +42,7 @@ static const struct {
 } values[] = {
 	{ "nm-unmanaged", NULL, NULL },
 	{ "nm-profile", "0f0e0d0c-0b0a-4908-8706-050403020100", NULL },
+	{ "link-sysctl", "ipv6 disable_ipv6 1 0", NULL },
 	{ "link-up", NULL, NULL },
 	{ "addr", "192.168.2.14/24", NULL },
 	{ "route", "192.168.9.1/32", NULL },

@@ -148,6 +148,71 @@ static void test_up_steps_run_in_order_nm_link_addr_route(void **state)
 	assert_ptr_equal(rec.steps[3].kind, &step_route);
 }
 
+/* --ipv6 off: IPv6 disabled before the link goes up (not one IPv6 frame leaves), recorded with
+ * the value from before, which down gives back. */
+static void test_ipv6_off_comes_before_link_up_and_down_gives_it_back(void **state)
+{
+	struct usbnet_up_opts o = opts(HOST, PEER, 0);
+	enum usbnet_up_result res;
+	struct state_record rec;
+	int v6, link;
+
+	o.ipv6 = 0;
+	assert_int_equal(up(&o, &res), 0);
+	v6 = fake_log_find(&f, "nl.sysctl_set " IF " ipv6 disable_ipv6 1");
+	link = fake_log_find(&f, "nl.link_set_up 7 1");
+	assert_true(v6 >= 0 && v6 < link);
+	assert_int_equal(fake_link(&f, IF)->disable_ipv6, 1);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
+	assert_ptr_equal(rec.steps[1].kind, &step_link_sysctl);
+	assert_ptr_equal(rec.steps[2].kind, &step_link_up);
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+}
+
+/* A kernel without IPv6 sends none: nothing to turn off, nothing recorded. */
+static void test_ipv6_off_without_ipv6_in_the_kernel_records_nothing(void **state)
+{
+	struct usbnet_up_opts o = opts(HOST, PEER, 0);
+	enum usbnet_up_result res;
+	struct state_record rec;
+
+	f.no_ipv6 = true;
+	o.ipv6 = 0;
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	assert_int_equal(fake_log_find(&f, "nl.sysctl_set"), -1);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
+	assert_null(journal_find(&rec, &step_link_sysctl, NULL));
+}
+
+/* Every fault on the way rolls back everything, the sysctl included. */
+static void test_ipv6_off_fault_at_every_call_rolls_back_everything(void **state)
+{
+	for (unsigned n = 1; n <= 40; n++) {
+		struct usbnet_up_opts o = opts(HOST, PEER, 0);
+		enum usbnet_up_result res;
+		int r;
+
+		journal_remove(ctx, IF);
+		world();
+		o.ipv6 = 0;
+		fake_fail(&f, "*", n, -EIO);
+		r = up(&o, &res);
+		if (r == 0) {
+			assert_true(n > 4); /* nm, sysctl, link, addr, route: each failed first */
+			f.n_faults = 0;
+			assert_int_equal(usbnet_down(ctx, IF), 0);
+			assert_true(fake_state_equal(&initial, &f.s));
+			return;
+		}
+		if (!fake_state_equal(&initial, &f.s))
+			print_error("fault at mutating call %u:\n%s", n, fake_log_text(&f));
+		assert_true(fake_state_equal(&initial, &f.s));
+	}
+	fail();
+}
+
 static void test_second_up_is_unchanged_and_changes_nothing(void **state)
 {
 	struct usbnet_up_opts o = opts(HOST, PEER, 3);
@@ -558,6 +623,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 		T(test_up_steps_run_in_order_nm_link_addr_route),
+		T(test_ipv6_off_comes_before_link_up_and_down_gives_it_back),
+		T(test_ipv6_off_without_ipv6_in_the_kernel_records_nothing),
+		T(test_ipv6_off_fault_at_every_call_rolls_back_everything),
 		T(test_second_up_is_unchanged_and_changes_nothing),
 		T(test_up_again_after_networkmanager_took_the_device_back),
 		T(test_fault_at_every_mutating_call_rolls_back_everything),
