@@ -94,6 +94,7 @@ void cli_print_escaped(FILE *f, const char *s, int width);
 /* Undo every recorded interface, one line each to out; the exit status of the first failure. */
 int down_all(struct usbnet_ctx *ctx, FILE *out);
 
+int status_main(int argc, char *argv[]);
 int list_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int up_main(int argc, char *argv[]);

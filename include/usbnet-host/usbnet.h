@@ -243,6 +243,44 @@ int usbnet_refresh(struct usbnet_ctx *ctx);
 int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_status *ret);
 /* Interfaces that have a state record, free with usbnet_strv_free(). */
 int usbnet_state_list(struct usbnet_ctx *ctx, char ***ret_ifnames);
+
+/* ---- what usbnet-host holds on the host (status) ------------------------------------------ */
+
+/* One change a record holds: an address, nftables chains, IPv4 forwarding, a DNS forwarder, a
+ * share of a bridge, a device set unmanaged in NetworkManager... */
+struct usbnet_holding {
+	char kind[24];	 /* the record's word for it: "addr", "nft", "forwarding", "dnsmasq",
+			  * "nm-unmanaged", "bridge-join", "bridge-port"... */
+	bool host_wide;	 /* it outlives the interface (nftables, forwarding, a process, a bridge) */
+	bool pending;	 /* recorded ahead of the change, which may not have been made */
+	char what[200];	 /* in words, for the user */
+};
+
+/* A state record, what it says and what it holds. */
+struct usbnet_record_info {
+	char ifname[USBNET_IFNAMSIZ];
+	enum usbnet_mode mode;
+	struct usbnet_status status; /* as usbnet_status_read(): VANISHED when the device is gone */
+	int64_t since;		     /* the record's last change, seconds since the epoch; 0 unknown */
+	struct usbnet_holding *holdings;
+	size_t n_holdings;
+};
+
+struct usbnet_holdings {
+	struct usbnet_record_info *records; /* sorted by interface name */
+	size_t n_records;
+	int ip_forward;	       /* net.ipv4.ip_forward now: 0 or 1, -1 when it cannot be read */
+	int ip_forward_before; /* its value before the first gateway peer, as recorded; -1: none */
+};
+
+/* Reads every state record of the run directory (reading only). Free with
+ * usbnet_holdings_free(). A damaged record fails with the context saying which. */
+int usbnet_holdings(struct usbnet_ctx *ctx, struct usbnet_holdings *ret);
+void usbnet_holdings_free(struct usbnet_holdings *h);
+/* {"records":[{"ifname","mode","state","host_address","peer_address","uplink","since",
+ * "message","holdings":[{"kind","host_wide","pending","what"}]}],"ip_forward",
+ * "ip_forward_before"}; malloc'd. */
+char *usbnet_holdings_to_json(const struct usbnet_holdings *h);
 char **usbnet_strv_free(char **strv);
 
 /* ---- what the peer is, asked on the link (discover) ------------------------------------- */
