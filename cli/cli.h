@@ -84,6 +84,11 @@ const char *cli_escape(const char *s, size_t n, char *buf, size_t len);
 int cli_bad_option(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when fd is a terminal and progress lines may be drawn on it (not with -q). */
 bool cli_progress_wanted(const struct cli_common *c);
+/* The progress line of a probe (discover, up --auto); the end clears it. Whether the link had
+ * carrier at some point of the probe (false: "No carrier on IF"). */
+void cli_progress_start(struct usbnet_ctx *ctx, const struct cli_common *c);
+void cli_progress_end(void);
+bool cli_progress_saw_carrier(void);
 /* Prints JSON text (valid, from the library) as c->json says: one line, or indented. */
 int cli_print_json(const struct cli_common *c, const char *text);
 

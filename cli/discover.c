@@ -152,7 +152,9 @@ int discover_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
+	cli_progress_start(ctx, &c);
 	r = usbnet_probe(ctx, argv[optind], &o, &res);
+	cli_progress_end();
 	if (r < 0) {
 		status = cli_fail(ctx, r, argv[optind]);
 	} else {
@@ -170,6 +172,9 @@ int discover_main(int argc, char *argv[])
 		}
 		status = EXIT_DONE;
 		if (res.n_findings == 0) {
+			if (res.no_carrier)
+				fprintf(stderr, "%s: No carrier on %s: is the device's interface up?\n",
+					program_name, res.ifname);
 			fprintf(stderr, "%s: %s: nothing answered within %.1f s\n", program_name,
 				res.ifname, (double)res.timeout_ms / 1000.0);
 			status = EXIT_FAILED;

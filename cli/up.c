@@ -132,9 +132,15 @@ static int up_one(struct usbnet_ctx *ctx, const char *ifname, const struct usbne
 	int r;
 
 	r = usbnet_up(ctx, ifname, o, &rep, &result);
+	cli_progress_end();
 	if (r < 0)
 		return cli_fail(ctx, r, ifname);
 	say_result(&rep, result);
+	/* Discovery found nothing (link-local fallback): say when the link never had carrier. */
+	if (result == USBNET_UP_DEGRADED && strncmp(rep.status.discovered, "none ", 5) == 0 &&
+	    !cli_progress_saw_carrier())
+		fprintf(stderr, "%s: No carrier on %s: is the device's interface up?\n", program_name,
+			rep.peer.ifname);
 	return EXIT_DONE;
 }
 
@@ -269,6 +275,7 @@ int up_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
+	cli_progress_start(ctx, &c);
 	status = all ? up_all(ctx, &o) : up_one(ctx, argv[optind], &o);
 	usbnet_ctx_free(ctx);
 	return status;

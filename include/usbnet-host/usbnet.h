@@ -157,6 +157,8 @@ enum usbnet_log_level {
 };
 
 typedef void (*usbnet_log_fn)(void *userdata, enum usbnet_log_level level, const char *msg);
+struct usbnet_probe_progress; /* below, with the probe */
+typedef void (*usbnet_progress_fn)(void *userdata, const struct usbnet_probe_progress *p);
 
 #define USBNET_DEFAULT_CONFIG "/etc/usbnet-host/usbnet-host.conf"
 #define USBNET_DEFAULT_RUN_DIR "/run/usbnet-host"
@@ -174,6 +176,8 @@ enum usbnet_outcome usbnet_ctx_outcome(const struct usbnet_ctx *ctx);
 /* Whether to talk to NetworkManager at all (default true). The watcher turns it off: the udev
  * rule's NM_UNMANAGED=1 already keeps NetworkManager away, and libnm stays off its hot path. */
 void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use);
+/* Called while a probe runs (discover, up --auto); NULL: none. */
+void usbnet_ctx_set_progress(struct usbnet_ctx *ctx, usbnet_progress_fn fn, void *userdata);
 
 /* ---- discovery -------------------------------------------------------------------------- */
 
@@ -321,6 +325,19 @@ struct usbnet_probe_result {
 	unsigned timeout_ms;
 	bool certain; /* stopped before the timeout: the answer could not change (probe.c) */
 	bool link_was_down; /* the link was set up for the probe, and down again after */
+	bool no_carrier;    /* the link had no carrier the whole time: nothing was sent */
+};
+
+/* How a probe (discover, up --auto) is getting on, for a progress line: given about every
+ * 100 ms and at each finding. */
+struct usbnet_probe_progress {
+	const char *ifname;
+	int64_t elapsed_ms;
+	unsigned timeout_ms;
+	bool carrier;	       /* false: waiting for it, nothing sent yet */
+	unsigned swept, sweep; /* addresses of the sweep asked so far, of all */
+	size_t n_findings;
+	const struct usbnet_finding *last; /* the latest finding, or NULL */
 };
 
 struct usbnet_probe_opts {

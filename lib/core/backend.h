@@ -178,6 +178,8 @@ struct probe_request {
 	char ifname[USBNET_IFNAMSIZ];
 	unsigned timeout_ms;
 	probe_target_fn target; /* updown/auto-choice.c's probe_target */
+	usbnet_progress_fn progress; /* the context's, or NULL */
+	void *progress_data;
 };
 
 struct usbnet_probe_ops {

@@ -101,6 +101,12 @@ void ctx_log(const struct usbnet_ctx *ctx, enum usbnet_log_level level, const ch
 	ctx->log_fn(ctx->log_data, level, buf);
 }
 
+void usbnet_ctx_set_progress(struct usbnet_ctx *ctx, usbnet_progress_fn fn, void *userdata)
+{
+	ctx->progress_fn = fn;
+	ctx->progress_data = userdata;
+}
+
 void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use)
 {
 	ctx->no_nm = !use;

@@ -33,6 +33,8 @@ struct usbnet_ctx {
 	int (*open_backends)(struct usbnet_ctx *ctx);
 	probe_target_fn probe_target; /* what discover asks the link for (profiles, sweep) */
 	enum usbnet_outcome outcome; /* of the last failure: what the CLI's exit status is */
+	usbnet_progress_fn progress_fn; /* usbnet_ctx_set_progress() */
+	void *progress_data;
 };
 
 /* Formats the explanation of a failure into ctx->error and returns err (a -errno). The
