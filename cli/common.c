@@ -187,6 +187,9 @@ int cli_fail(struct usbnet_ctx *ctx, int err, const char *what)
 	const char *msg = ctx ? usbnet_ctx_error(ctx) : "";
 
 	fprintf(stderr, "%s: ", program_name);
+	/* Not root: the missing privilege first, then what the library ran into. */
+	if ((err == -EACCES || err == -EPERM) && geteuid() != 0)
+		fprintf(stderr, "run it as root (CAP_NET_ADMIN): ");
 	if (*msg)
 		cli_print_escaped(stderr, msg, 0);
 	else
