@@ -74,6 +74,12 @@ struct usbnet_ctx *cli_open(const struct cli_common *c, int *ret_status);
 /* The library's notices go to stderr without --verbose (the watcher's one line per action). */
 void cli_log_notices(void);
 /* Prints "usbnet-host: MESSAGE" for a library failure and returns the exit status for err. */
+/* The watcher: when systemd connected stderr to the journal ($JOURNAL_STREAM), the library's
+ * lines go there with their priority and USBNET_IFNAME=, USBNET_SERIAL= of the device. */
+void cli_log_to_journal(struct usbnet_ctx *ctx);
+bool cli_logs_to_journal(void);
+/* A line of the command's own, as the library's go (stderr, or the journal). */
+void cli_log(enum usbnet_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_fail(struct usbnet_ctx *ctx, int err, const char *what);
 int cli_status_for(int err);
 /* Complains about usage and returns EXIT_USAGE. */

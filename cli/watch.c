@@ -18,7 +18,9 @@
 static const char usage[] =
 	"Usage: usbnet-host watch [--down-on-exit] [--config FILE] [--run-dir DIR] [--verbose]\n"
 	"The hotplug watcher: configure tagged peers as they are plugged, clean their state when\n"
-	"they go. Runs in the foreground; logs one line per action to stderr.\n";
+	"they go. Runs in the foreground; logs one line per action to stderr, or to the journal\n"
+	"when systemd connected stderr to it (with priorities and the fields USBNET_IFNAME=,\n"
+	"USBNET_SERIAL=).\n";
 
 enum { OPT_DOWN_ON_EXIT = OPT_COMMON_END };
 
@@ -52,6 +54,7 @@ int watch_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
+	cli_log_to_journal(ctx);
 	/* The rule's NM_UNMANAGED=1 keeps NetworkManager off the peers the watcher acts on. */
 	usbnet_ctx_set_networkmanager(ctx, false);
 
@@ -61,7 +64,7 @@ int watch_main(int argc, char *argv[])
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
-		fprintf(stderr, "%s: signalfd: %s\n", program_name, strerror(errno));
+		cli_log(USBNET_LOG_ERR, "signalfd: %s", strerror(errno));
 		status = EXIT_FAILED;
 		goto out;
 	}
@@ -71,7 +74,7 @@ int watch_main(int argc, char *argv[])
 		status = cli_fail(ctx, r, "cannot watch udev");
 		goto out;
 	}
-	fprintf(stderr, "%s: watching for USB network peers\n", program_name);
+	cli_log(USBNET_LOG_NOTICE, "watching for USB network peers");
 	usbnet_watch_reconcile(w);
 
 	for (;;) {
@@ -83,7 +86,7 @@ int watch_main(int argc, char *argv[])
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "%s: poll: %s\n", program_name, strerror(errno));
+			cli_log(USBNET_LOG_ERR, "poll: %s", strerror(errno));
 			status = EXIT_FAILED;
 			break;
 		}
@@ -91,8 +94,7 @@ int watch_main(int argc, char *argv[])
 			struct signalfd_siginfo si;
 
 			if (read(sfd, &si, sizeof(si)) == sizeof(si))
-				fprintf(stderr, "%s: %s, stopping%s\n", program_name,
-					strsignal((int)si.ssi_signo),
+				cli_log(USBNET_LOG_NOTICE, "%s, stopping%s", strsignal((int)si.ssi_signo),
 					down_on_exit ? " and undoing" : " (peers stay configured)");
 			if (down_on_exit)
 				down_all(ctx, stderr);

@@ -176,6 +176,10 @@ enum usbnet_outcome usbnet_ctx_outcome(const struct usbnet_ctx *ctx);
 /* Whether to talk to NetworkManager at all (default true). The watcher turns it off: the udev
  * rule's NM_UNMANAGED=1 already keeps NetworkManager away, and libnm stays off its hot path. */
 void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use);
+/* The device the message being logged is about, while the watcher handles one (for the
+ * journal's USBNET_IFNAME= and USBNET_SERIAL=): "" when none. Valid in the log callback. */
+void usbnet_ctx_log_subject(const struct usbnet_ctx *ctx, const char **ret_ifname,
+			    const char **ret_serial);
 /* Called while a probe runs (discover, up --auto); NULL: none. */
 void usbnet_ctx_set_progress(struct usbnet_ctx *ctx, usbnet_progress_fn fn, void *userdata);
 

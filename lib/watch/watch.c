@@ -255,12 +255,15 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 
 		if (!dev)
 			continue;
+		ctx_set_subject(w->ctx, udev_device_get_sysname(dev),
+				udev_device_get_property_value(dev, "ID_SERIAL_SHORT"));
 		if (device_wants_up(dev) &&
 		    usbnet_status_read(w->ctx, udev_device_get_sysname(dev), &st) >= 0 &&
 		    st.state != USBNET_STATE_CONFIGURED && st.state != USBNET_STATE_DEGRADED) {
 			watch_up(w, udev_device_get_sysname(dev), "present at start");
 			n++;
 		}
+		ctx_set_subject(w->ctx, NULL, NULL);
 		udev_device_unref(dev);
 	}
 	udev_enumerate_unref(e);
@@ -277,6 +280,8 @@ static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
 
 	if (!action || !ifname)
 		return;
+	/* The journal's USBNET_IFNAME= and USBNET_SERIAL= of the lines this event gives. */
+	ctx_set_subject(w->ctx, ifname, udev_device_get_property_value(dev, "ID_SERIAL_SHORT"));
 	if (strcmp(action, "add") == 0) {
 		if (device_wants_up(dev))
 			watch_up(w, ifname, "plugged");
@@ -289,6 +294,7 @@ static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
 			ctx_log(w->ctx, USBNET_LOG_ERR, "%s: unplugged: %s", ifname,
 				usbnet_ctx_error(w->ctx));
 	}
+	ctx_set_subject(w->ctx, NULL, NULL);
 }
 
 int usbnet_watch_dispatch(struct usbnet_watch *w)
