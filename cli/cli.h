@@ -81,6 +81,9 @@ bool cli_logs_to_journal(void);
 /* A line of the command's own, as the library's go (stderr, or the journal). */
 void cli_log(enum usbnet_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_fail(struct usbnet_ctx *ctx, int err, const char *what);
+/* IFACE as the user gave it, an interface or a peer's name (usbnet_resolve()): the interface's
+ * name into ifname; else the failure is said and its exit status returned (>= 0). -1: done. */
+int cli_resolve(struct usbnet_ctx *ctx, const char *arg, char ifname[USBNET_IFNAMSIZ]);
 int cli_status_for(int err);
 /* Complains about usage and returns EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

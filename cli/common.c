@@ -332,3 +332,10 @@ bool cli_progress_wanted(const struct cli_common *c)
 {
 	return !c->quiet && isatty(STDERR_FILENO);
 }
+
+int cli_resolve(struct usbnet_ctx *ctx, const char *arg, char ifname[USBNET_IFNAMSIZ])
+{
+	int r = usbnet_resolve(ctx, arg, ifname);
+
+	return r < 0 ? cli_fail(ctx, r, arg) : -1;
+}

@@ -111,6 +111,7 @@ int discover_main(int argc, char *argv[])
 	struct usbnet_probe_opts o;
 	struct usbnet_probe_result res;
 	struct usbnet_ctx *ctx;
+	char ifname[USBNET_IFNAMSIZ];
 	int opt, r, status;
 
 	usbnet_probe_opts_init(&o);
@@ -152,8 +153,13 @@ int discover_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
+	status = cli_resolve(ctx, argv[optind], ifname);
+	if (status >= 0) {
+		usbnet_ctx_free(ctx);
+		return status;
+	}
 	cli_progress_start(ctx, &c);
-	r = usbnet_probe(ctx, argv[optind], &o, &res);
+	r = usbnet_probe(ctx, ifname, &o, &res);
 	cli_progress_end();
 	if (r < 0) {
 		status = cli_fail(ctx, r, argv[optind]);

@@ -49,6 +49,7 @@ int down_main(int argc, char *argv[])
 	};
 	struct cli_common c = {};
 	struct usbnet_ctx *ctx;
+	char ifname[USBNET_IFNAMSIZ];
 	bool all = false;
 	int opt, r, status;
 
@@ -67,7 +68,10 @@ int down_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
-	status = all ? down_all(ctx, stdout) : down_one(ctx, argv[optind], stdout);
+	if (all)
+		status = down_all(ctx, stdout);
+	else if ((status = cli_resolve(ctx, argv[optind], ifname)) < 0)
+		status = down_one(ctx, ifname, stdout);
 	usbnet_ctx_free(ctx);
 	return status;
 }

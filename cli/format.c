@@ -30,6 +30,13 @@ const char *report_peer_address(const struct usbnet_report *rep, char *buf, size
 	return buf;
 }
 
+const char *report_name(const struct usbnet_report *rep)
+{
+	if (rep->status.name[0])
+		return rep->status.name;
+	return rep->plan.name[0] ? rep->plan.name : NULL;
+}
+
 static int print_json_text(const struct cli_common *c, char *text)
 {
 	int r = cli_print_json(c, text);
@@ -67,6 +74,7 @@ enum {
 	COL_PEER,
 	COL_SERIAL,
 	COL_MAC,
+	COL_NAME,
 	COL_NOTE,
 };
 
@@ -85,11 +93,12 @@ const struct cli_column list_columns[] = {
 	[COL_PEER] = { "PEER", 12, false, false, false, "the peer's address" },
 	[COL_SERIAL] = { "SERIAL", 0.1, true, false, false, "the device's serial number" },
 	[COL_MAC] = { "MAC", 17, false, false, false, "the interface's MAC address" },
+	[COL_NAME] = { "NAME", 0.1, true, false, false, "the peer's name (NAME.usbnet resolves)" },
 	[COL_NOTE] = { "NOTE", 0.2, true, false, false,
 		       "a warning (a binding that cannot carry traffic), or why it is degraded" },
 };
 const size_t n_list_columns = sizeof(list_columns) / sizeof(list_columns[0]);
-const char list_default_columns[] = "IFACE,PRODUCT,PROFILE,MODE,STATE,CARRIER,HOST,PEER,NOTE";
+const char list_default_columns[] = "IFACE,PRODUCT,PROFILE,MODE,STATE,CARRIER,HOST,PEER,NAME,NOTE";
 
 static const char *profile_cell(const struct usbnet_report *r, char *buf, size_t len)
 {
@@ -135,6 +144,7 @@ int print_reports_table(const struct cli_table_opts *o, const struct usbnet_repo
 		cli_table_set(t, COL_PEER, report_peer_address(rp, peer, sizeof(peer)));
 		cli_table_set(t, COL_SERIAL, rp->peer.serial);
 		cli_table_set(t, COL_MAC, rp->peer.mac);
+		cli_table_set(t, COL_NAME, report_name(rp));
 		if (rp->peer.binding == USBNET_BINDING_RNDIS_AS_SUBSET)
 			cli_table_set(t, COL_NOTE, "warning: cdc_subset claimed this RNDIS-only "
 						   "gadget; it cannot carry traffic (show IF)");
@@ -185,12 +195,22 @@ int print_report_details(const struct usbnet_report *r)
 	if (r->peer.binding == USBNET_BINDING_RNDIS_AS_SUBSET)
 		field("warning", "cdc_subset claimed this RNDIS-only gadget: the link cannot carry "
 				 "traffic; give the gadget an ECM or NCM function");
+	field("name", report_name(r));
 	printf("plan\n");
 	field("profile", r->plan.profile);
 	field("config", r->plan.config_peer[0] ? r->plan.config_peer : NULL);
 	field("mode", usbnet_mode_name(r->plan.mode));
 	field("host address", report_host_address(r, host, sizeof(host)));
 	field("peer address", report_peer_address(r, peer, sizeof(peer)));
+	if (r->status.has_reach) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &r->status.reach, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "%s (alias: another peer has the same subnet)", a);
+		field("reach at", buf);
+	} else {
+		field("reach at", report_peer_address(r, peer, sizeof(peer)));
+	}
 	field("peer dhcp", r->plan.peer_serves_dhcp ? "serves DHCP" : "no");
 	printf("state\n");
 	field("state", usbnet_state_name(r->status.state));

@@ -16,6 +16,8 @@ int print_report_details(const struct usbnet_report *rep);
 int print_report_json(const struct cli_common *c, const struct usbnet_report *rep);
 /* "A.B.C.D/N" of the address a report shows for the host, or NULL. */
 const char *report_host_address(const struct usbnet_report *rep, char *buf, size_t len);
+/* The peer's name: the one it was given (its altname), else its plan's; NULL when none. */
+const char *report_name(const struct usbnet_report *rep);
 const char *report_peer_address(const struct usbnet_report *rep, char *buf, size_t len);
 
 #endif

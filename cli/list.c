@@ -15,7 +15,7 @@ static const char usage[] =
 	"  -n, --noheadings   no header line\n"
 	"  -r, --raw          columns separated by one space, nothing cut\n\n"
 	"Columns: IFACE DRIVER PROTO USB-ID PRODUCT PROFILE MODE STATE CARRIER HOST PEER SERIAL\n"
-	"MAC NOTE (default: IFACE,PRODUCT,PROFILE,MODE,STATE,CARRIER,HOST,PEER,NOTE).\n"
+	"MAC NAME NOTE (default: IFACE,PRODUCT,PROFILE,MODE,STATE,CARRIER,HOST,PEER,NAME,NOTE).\n"
 	"PROFILE is the built-in profile, or [NAME] of the matching [peer NAME] group; NOTE a\n"
 	"warning (an RNDIS-only gadget that cdc_subset claimed) or why the state is degraded.\n";
 

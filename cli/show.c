@@ -16,6 +16,7 @@ int show_main(int argc, char *argv[])
 	};
 	struct cli_common c = {};
 	struct usbnet_report rep;
+	char ifname[USBNET_IFNAMSIZ];
 	struct usbnet_ctx *ctx;
 	int opt, r, status;
 
@@ -30,7 +31,12 @@ int show_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
-	r = usbnet_report_one(ctx, argv[optind], &rep);
+	status = cli_resolve(ctx, argv[optind], ifname);
+	if (status >= 0) {
+		usbnet_ctx_free(ctx);
+		return status;
+	}
+	r = usbnet_report_one(ctx, ifname, &rep);
 	if (r < 0)
 		status = cli_fail(ctx, r, argv[optind]);
 	else

@@ -187,6 +187,7 @@ int up_main(int argc, char *argv[])
 	struct usbnet_up_opts o;
 	struct usbnet_ip4 ip;
 	struct usbnet_ctx *ctx;
+	char ifname[USBNET_IFNAMSIZ];
 	bool all = false;
 	int opt, r, status;
 
@@ -276,7 +277,10 @@ int up_main(int argc, char *argv[])
 	if (!ctx)
 		return status;
 	cli_progress_start(ctx, &c);
-	status = all ? up_all(ctx, &o) : up_one(ctx, argv[optind], &o);
+	if (all)
+		status = up_all(ctx, &o);
+	else if ((status = cli_resolve(ctx, argv[optind], ifname)) < 0)
+		status = up_one(ctx, ifname, &o);
 	usbnet_ctx_free(ctx);
 	return status;
 }

@@ -96,6 +96,9 @@ int watch_main(int argc, char *argv[])
 			if (read(sfd, &si, sizeof(si)) == sizeof(si))
 				cli_log(USBNET_LOG_NOTICE, "%s, stopping%s", strsignal((int)si.ssi_signo),
 					down_on_exit ? " and undoing" : " (peers stay configured)");
+			/* What runs finishes (the workers block SIGTERM too), what waits is
+			 * dropped: no up may end after down_all. */
+			usbnet_watch_finish(w);
 			if (down_on_exit)
 				down_all(ctx, stderr);
 			status = EXIT_DONE;

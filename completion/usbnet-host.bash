@@ -1,6 +1,7 @@
 # bash completion for usbnet-host(8)                                    -*- shell-script -*-
 #
-# Subcommands, each subcommand's options, and peer interface names from `usbnet-host list`.
+# Subcommands, each subcommand's options, and peer interface names and peer names from
+# `usbnet-host list`.
 # Needs nothing from the bash-completion package. Interface names come from the device side
 # (a kernel name may hold any byte but '/', ':', white space and NUL): they never go through
 # compgen -W (which expands $(...) and globs in its word list), and are quoted with printf %q.
@@ -10,11 +11,18 @@ _usbnet_host_peers()
 {
 	# The table's first column, after the header line; "No USB network peers found." is the
 	# only line when there are none. Names cannot hold white space, so a field is a name.
-	local cur=$1 name table
+	# The last column is the peer's name (usbnet-host takes it for IFACE too), "-" when none.
+	local cur=$1 name line peer table named=0
 	table=$(command usbnet-host list 2>/dev/null) || return 0
 	[[ $table == *$'\n'* ]] || return 0
-	while IFS=' ' read -r name _; do
+	[[ ${table%%$'\n'*} == *' NAME' ]] && named=1
+	while IFS= read -r line; do
+		name=${line%% *}
+		peer=-
+		((named)) && peer=${line##* }
 		[[ -n $name && $name == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$name")")
+		[[ -n $peer && $peer != - && $peer != "$name" && $peer == "$cur"* ]] &&
+			COMPREPLY+=("$(printf '%q' "$peer")")
 	done <<<"${table#*$'\n'}"
 }
 

@@ -117,6 +117,9 @@ struct usbnet_plan {
 	char uplink[USBNET_IFNAMSIZ]; /* "" or "auto": the default route's interface */
 	char bridge[USBNET_IFNAMSIZ];
 	unsigned wait_s; /* how long `up` waits for the peer to answer; 0: don't */
+	/* The peer's name (usbnet_peer_name()): its interface's altname, NAME.usbnet; "" for an
+	 * interface that is not a USB device */
+	char name[USBNET_NAME_MAX];
 };
 
 /* What is recorded about a peer that `up` configured (read from its state file). */
@@ -137,6 +140,13 @@ struct usbnet_status {
 	 * [a-z0-9-]: "arp-probe profile", "arp-sweep lowest-free", "none link-local",
 	 * "dhcp-offer dhcp"); "" when they were not discovered */
 	char discovered[48];
+	/* The name up gave the interface as an altname (usbnet_peer_name()), "" when none */
+	char name[USBNET_NAME_MAX];
+	/* An identical peer (its subnet another peer's): the alias address the host reaches it
+	 * at, from the pool ([general] alias-pool=); has_reach false for a peer reached at its
+	 * own address */
+	bool has_reach;
+	struct in_addr reach;
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */
@@ -199,6 +209,13 @@ int usbnet_peer_from_env(char *const *envp, struct usbnet_peer *ret);
 /* Configuration first, then the built-in profiles; no match: mode ignore. Pure. */
 void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,
 		     struct usbnet_plan *ret);
+/* The peer's name: its [peer] group's, else PROFILE-SERIAL ("n900-snn900b"), else
+ * VID-PID-SERIAL, in lower case, letters, digits and '-' (a DNS label, an altname); without a
+ * serial, the USB path stands for it ("n900-usb1-1"). "" when the peer is not a USB device. */
+void usbnet_peer_name(const struct usbnet_peer *peer, const struct usbnet_plan *plan, char *buf,
+		      size_t len);
+/* A name such as usbnet_peer_name() makes: 1 to 63 of [a-z0-9-], no '-' first or last. */
+bool usbnet_name_valid(const char *name);
 /* Whether usbnet-host owns the device in this mode (udev then sets NM_UNMANAGED=1). */
 bool usbnet_mode_is_owned(enum usbnet_mode mode);
 /* Whether the watcher acts on this plan without being asked: a [peer] group's, or a built-in
@@ -247,6 +264,12 @@ int usbnet_prune(struct usbnet_ctx *ctx);
  * moved to its interface in one nftables batch. Returns how many peers were moved (0: none
  * needed it, or no gateway peer at all). NetworkManager's dispatcher script calls it. */
 int usbnet_refresh(struct usbnet_ctx *ctx);
+/* An interface by its name or by its peer's name (usbnet_peer_name(), with or without
+ * ".usbnet"): the interface of that name, else the one with that altname, else the peer present
+ * now whose plan has that name, else the record whose altname that was (a peer gone). An
+ * interface name that none of these know is passed on as it is; anything else is bad input
+ * (-EINVAL). */
+int usbnet_resolve(struct usbnet_ctx *ctx, const char *name, char ret_ifname[USBNET_IFNAMSIZ]);
 /* The recorded status of an interface (UNCONFIGURED when there is no state). */
 int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_status *ret);
 /* Interfaces that have a state record, free with usbnet_strv_free(). */
@@ -366,18 +389,25 @@ const char *usbnet_probe_method_name(enum usbnet_probe_method m); /* "arp-probe"
 /* ---- hotplug watcher ------------------------------------------------------------------- */
 
 /* A udev monitor for peers the udev rule tagged. The caller owns the loop: it polls the fd
- * and calls dispatch when it is readable. Each action is logged through the context. */
+ * and calls dispatch when it is readable. Each action is logged through the context.
+ * Every up and down runs in a worker process forked from the caller (at most [general]
+ * workers= at once; one interface's jobs in order): a worker inherits the signal mask and the
+ * log callback, and is killed (SIGKILL) if the caller dies. */
 struct usbnet_watch;
 
 int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret);
 struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w);
 int usbnet_watch_get_fd(const struct usbnet_watch *w);
 /* At start: configure tagged peers that are present and unconfigured, clean the state of
- * peers that are gone. Returns the number of peers configured. */
+ * peers that are gone. Returns the number of peers queued to be configured (the workers do it
+ * as dispatch runs). */
 int usbnet_watch_reconcile(struct usbnet_watch *w);
 /* Handle the events that are pending: add → up by the plan, remove → clean the state; a
  * gateway peer's DNS forwarder that died is started again. Never blocks. */
 int usbnet_watch_dispatch(struct usbnet_watch *w);
+/* Before stopping: drop the jobs that wait, wait for the running ones to finish (blocks).
+ * Returns how many were running. usbnet_watch_free() does it too. */
+int usbnet_watch_finish(struct usbnet_watch *w);
 
 /* ---- reports ---------------------------------------------------------------------------- */
 

@@ -42,6 +42,13 @@ struct usbnet_netlink_ops {
 	/* A link-scoped route in the main table; -EEXIST / -ESRCH as the kernel says. */
 	int (*route_add)(void *h, int ifindex, const struct usbnet_ip4 *dst);
 	int (*route_del)(void *h, int ifindex, const struct usbnet_ip4 *dst);
+	/* Optional (NULL: -EOPNOTSUPP): the link's alternative names (IFLA_ALT_IFNAME). add:
+	 * -EEXIST when a link has the name already; del: -ENOENT when the link has no such
+	 * name; find: the index of the link with that name (its own or an alternative one),
+	 * -ENODEV when none. */
+	int (*altname_add)(void *h, int ifindex, const char *name);
+	int (*altname_del)(void *h, int ifindex, const char *name);
+	int (*altname_find)(void *h, const char *name, int *ret_ifindex);
 };
 
 struct usbnet_nm_ops {
@@ -177,6 +184,10 @@ struct probe_request {
 	int ifindex;
 	char ifname[USBNET_IFNAMSIZ];
 	unsigned timeout_ms;
+	/* 0: timeout_ms includes the wait for the carrier (discover). Otherwise up to this long
+	 * for the carrier, and timeout_ms counts from when it came (up --auto: a device brings
+	 * its side up when it has booted). */
+	unsigned carrier_wait_ms;
 	probe_target_fn target; /* updown/auto-choice.c's probe_target */
 	usbnet_progress_fn progress; /* the context's, or NULL */
 	void *progress_data;
@@ -190,7 +201,34 @@ struct usbnet_probe_ops {
 			   unsigned wait_ms);
 };
 
+/* An IPv4 policy routing rule of ours: "to DST/32 lookup TABLE" or "fwmark MARK lookup TABLE"
+ * (mask 0xffffffff), at this priority. */
+struct nl_rule {
+	uint32_t priority;
+	uint32_t table;
+	bool has_dst;
+	struct in_addr dst;
+	uint32_t fwmark; /* 0: none */
+};
+
+/* Identical peers side by side (lib/alias/): policy routing, the routes of every table, and
+ * the per-interface IPv4 settings (alias-ops.c has the real ones). */
+struct usbnet_alias_ops {
+	/* 1 when a route of some table (not the local table; a default route does not count)
+	 * holds addr, or a local address is addr; 0 when none. */
+	int (*addr_routed)(void *h, struct in_addr addr);
+	/* add: -EEXIST when the same rule is there; del: -ENOENT when it is not. */
+	int (*rule_add)(void *h, const struct nl_rule *rule);
+	int (*rule_del)(void *h, const struct nl_rule *rule);
+	/* /proc/sys/net/ipv4/conf/IFNAME/KEY ("all" too); -ENOENT when there is no such
+	 * interface. */
+	int (*conf_get)(void *h, const char *ifname, const char *key, int *ret);
+	int (*conf_set)(void *h, const char *ifname, const char *key, int value);
+};
+
 struct usbnet_backends {
+	const struct usbnet_alias_ops *alias; /* NULL: identical peers are refused (conflict) */
+	void *alias_h;
 	const struct usbnet_netlink_ops *nl;
 	void *nl_h;
 	const struct usbnet_nm_ops *nm;
@@ -216,6 +254,7 @@ extern const struct usbnet_gateway_ops gw_real_ops;
 extern const struct usbnet_dns_ops dns_real_ops; /* dnsmasq.c */
 extern const struct usbnet_bridge_ops nl_bridge_real_ops; /* its handle is nl_real_open's */
 extern const struct usbnet_probe_ops probe_real_ops;
+extern const struct usbnet_alias_ops alias_real_ops; /* lib/alias/alias-ops.c */
 /* The interface of the main table's IPv4 default route with the lowest metric; -ENETUNREACH
  * when there is none (netlink/default-route.c, for the real gateway and bridge ops). */
 int default_route_ifname(char ret[16]);

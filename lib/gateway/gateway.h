@@ -36,7 +36,7 @@ struct gateway_plan {
 };
 
 /* The step kinds (host-wide: they outlive the interface). */
-extern const struct step_kind step_nft, step_forwarding;
+extern const struct step_kind step_nft, step_forwarding, step_alias_nat;
 
 /* step_nft's data: zeroed, then filled (two steps are the same when their bytes are). */
 struct nft_step {

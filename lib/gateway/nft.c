@@ -38,12 +38,21 @@
 #define FAMILY NFPROTO_IPV4
 #define PRIO_FILTER 0
 #define PRIO_SRCNAT 100
+#define PRIO_MANGLE (-150)
+#define PRIO_DSTNAT (-100)
 
 void nft_chain_names(const char *ifname, char fwd[NFT_CHAIN_NAME_MAX],
 		     char post[NFT_CHAIN_NAME_MAX])
 {
 	snprintf(fwd, NFT_CHAIN_NAME_MAX, "forward-%s", ifname);
 	snprintf(post, NFT_CHAIN_NAME_MAX, "postrouting-%s", ifname);
+}
+
+void nft_alias_chain_names(const char *ifname, char names[3][NFT_CHAIN_NAME_MAX])
+{
+	snprintf(names[0], NFT_CHAIN_NAME_MAX, "alias-mark-%s", ifname);
+	snprintf(names[1], NFT_CHAIN_NAME_MAX, "alias-dnat-%s", ifname);
+	snprintf(names[2], NFT_CHAIN_NAME_MAX, "alias-snat-%s", ifname);
 }
 
 const char *nft_family_name(uint32_t family)
@@ -172,6 +181,85 @@ static int match_ct_reply(struct nftnl_rule *r)
 	return add_cmp(r, NFT_CMP_NEQ, &zero, 4);
 }
 
+/* ip daddr A */
+static int match_daddr(struct nftnl_rule *r, struct in_addr a)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 16); /* struct iphdr, daddr */
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	return add_cmp(r, NFT_CMP_EQ, &a.s_addr, 4);
+}
+
+/* reg1 = value (4 bytes) */
+static int load_imm(struct nftnl_rule *r, const void *value)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set_data(e, NFTNL_EXPR_IMM_DATA, value, 4);
+	return add_expr(r, e);
+}
+
+/* meta mark set M */
+static int set_mark(struct nftnl_rule *r, uint32_t mark)
+{
+	struct nftnl_expr *e;
+	int rc = load_imm(r, &mark);
+
+	if (rc < 0)
+		return rc;
+	e = nftnl_expr_alloc("meta");
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_MARK);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
+	return add_expr(r, e);
+}
+
+/* meta mark M */
+static int match_mark(struct nftnl_rule *r, uint32_t mark)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_MARK);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	return add_cmp(r, NFT_CMP_EQ, &mark, 4);
+}
+
+/* dnat to A / snat to A */
+static int nat_to(struct nftnl_rule *r, uint32_t type, struct in_addr a)
+{
+	struct nftnl_expr *e;
+	int rc = load_imm(r, &a.s_addr);
+
+	if (rc < 0)
+		return rc;
+	e = nftnl_expr_alloc("nat");
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, type);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, FAMILY);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+	return add_expr(r, e);
+}
+
 static int verdict(struct nftnl_rule *r, int v)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
@@ -276,10 +364,28 @@ enum rule_kind {
 	RULE_DROP_IN,	 /* iifname IF drop */
 	RULE_DROP_OUT,	 /* oifname IF drop */
 	RULE_MASQUERADE, /* oifname UPLINK ip saddr SUBNET masquerade */
+	RULE_ALIAS_MARK, /* ip daddr ALIAS meta mark set MARK */
+	RULE_ALIAS_DNAT, /* ip daddr ALIAS dnat to PEER */
+	RULE_ALIAS_SNAT, /* oifname IF meta mark MARK snat to HOST */
 };
+
+static void put_rule_of(struct builder *bd, const char *chain, enum rule_kind k,
+			const struct nft_peer *p, const struct nft_alias *a);
 
 static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
 		     const struct nft_peer *p)
+{
+	put_rule_of(bd, chain, k, p, NULL);
+}
+
+static void put_alias_rule(struct builder *bd, const char *chain, enum rule_kind k,
+			   const struct nft_alias *a)
+{
+	put_rule_of(bd, chain, k, NULL, a);
+}
+
+static void put_rule_of(struct builder *bd, const char *chain, enum rule_kind k,
+			const struct nft_peer *p, const struct nft_alias *a)
 {
 	struct nftnl_rule *r;
 	struct nlmsghdr *nlh;
@@ -328,6 +434,23 @@ static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
 		if (rc >= 0)
 			rc = add_expr(r, nftnl_expr_alloc("masq"));
 		break;
+	case RULE_ALIAS_MARK:
+		rc = match_daddr(r, a->alias);
+		if (rc >= 0)
+			rc = set_mark(r, a->mark);
+		break;
+	case RULE_ALIAS_DNAT:
+		rc = match_daddr(r, a->alias);
+		if (rc >= 0)
+			rc = nat_to(r, NFT_NAT_DNAT, a->peer);
+		break;
+	case RULE_ALIAS_SNAT:
+		rc = match_ifname(r, NFT_META_OIFNAME, a->ifname);
+		if (rc >= 0)
+			rc = match_mark(r, a->mark);
+		if (rc >= 0)
+			rc = nat_to(r, NFT_NAT_SNAT, a->host);
+		break;
 	}
 	if (rc < 0) {
 		nftnl_rule_free(r);
@@ -360,7 +483,8 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 		    struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
 	struct builder bd = {.seq = seq};
-	bool table_wanted = c->n_add > 0 || c->guard;
+	bool table_wanted = c->n_add > 0 || c->guard || c->n_alias_add > 0;
+	char alias[3][NFT_CHAIN_NAME_MAX];
 	size_t left = ex->n_chains;
 	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
 
@@ -375,6 +499,14 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 			return -EINVAL;
 	for (size_t i = 0; i < c->n_del; i++)
 		if (!ifname_valid(c->del[i]))
+			return -EINVAL;
+	if (c->n_alias_add > NFT_MAX_PEERS || c->n_alias_del > NFT_MAX_PEERS)
+		return -EINVAL;
+	for (size_t i = 0; i < c->n_alias_add; i++)
+		if (!ifname_valid(c->alias_add[i].ifname) || c->alias_add[i].mark == 0)
+			return -EINVAL;
+	for (size_t i = 0; i < c->n_alias_del; i++)
+		if (!ifname_valid(c->alias_del[i]))
 			return -EINVAL;
 
 	bd.b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
@@ -421,7 +553,42 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 			left--;
 		}
 	}
-	if (c->guard) {
+	for (size_t i = 0; i < c->n_alias_add; i++) {
+		static const struct {
+			const char *type;
+			uint32_t hook;
+			int32_t prio;
+			enum rule_kind rule;
+		} ch[3] = {
+			{ "route", NF_INET_LOCAL_OUT, PRIO_MANGLE, RULE_ALIAS_MARK },
+			{ "nat", NF_INET_LOCAL_OUT, PRIO_DSTNAT, RULE_ALIAS_DNAT },
+			{ "nat", NF_INET_POST_ROUTING, PRIO_SRCNAT, RULE_ALIAS_SNAT },
+		};
+
+		nft_alias_chain_names(c->alias_add[i].ifname, alias);
+		for (int j = 0; j < 3; j++) {
+			put_chain(&bd, NFT_MSG_NEWCHAIN, alias[j], ch[j].type, ch[j].hook,
+				  ch[j].prio, NF_ACCEPT);
+			if (exists(ex, alias[j]))
+				put_flush(&bd, alias[j]);
+			else
+				left++;
+			put_alias_rule(&bd, alias[j], ch[j].rule, &c->alias_add[i]);
+		}
+	}
+	for (size_t i = 0; i < c->n_alias_del; i++) {
+		nft_alias_chain_names(c->alias_del[i], alias);
+		for (int j = 0; j < 3; j++) {
+			if (!exists(ex, alias[j]))
+				continue;
+			put_flush(&bd, alias[j]);
+			put_chain(&bd, NFT_MSG_DELCHAIN, alias[j], NULL, 0, 0, 0);
+			left--;
+		}
+	}
+	if (c->keep_guard) {
+		/* not this change's business */
+	} else if (c->guard) {
 		put_chain(&bd, NFT_MSG_NEWCHAIN, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
 			  PRIO_FILTER, NF_DROP);
 		if (exists(ex, NFT_GUARD_CHAIN))

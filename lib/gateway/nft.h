@@ -15,6 +15,15 @@
  *       the two accept rules of every gateway peer, nothing else
  * so that turning forwarding on opens nothing between other interfaces.
  *
+ * Per isolated peer IF (an identical peer reached at an alias address, issue 18):
+ *   chain alias-mark-IF   type route hook output priority mangle; policy accept;
+ *       ip daddr ALIAS meta mark set MARK      (every packet: its route is looked up again)
+ *   chain alias-dnat-IF   type nat hook output priority dstnat; policy accept;
+ *       ip daddr ALIAS dnat to PEER
+ *   chain alias-snat-IF   type nat hook postrouting priority srcnat; policy accept;
+ *       oifname IF meta mark MARK snat to HOST
+ * MARK selects the peer's routing table (an ip rule), where PEER is reached through IF.
+ *
  * A change is one batch: the kernel applies all of it or none. Builders are pure (a unit test
  * reads the batch back); nft_commit() looks at what exists, builds and sends.
  */
@@ -37,12 +46,26 @@ struct nft_peer {
 	struct usbnet_ip4 subnet; /* the peer's source addresses */
 };
 
+struct nft_alias {
+	char ifname[USBNET_IFNAMSIZ];
+	struct in_addr alias; /* what the host's programs connect to */
+	struct in_addr peer;  /* the peer's own address, on the link */
+	struct in_addr host;  /* the host's address on the link (the source the peer sees) */
+	uint32_t mark;
+};
+
 /* One batch: create (or reset) some peers' chains, delete others', and set the guard. */
 struct nft_change {
+	/* isolated peers' alias chains: made (or reset), deleted */
+	struct nft_alias alias_add[NFT_MAX_PEERS];
+	size_t n_alias_add;
+	char alias_del[NFT_MAX_PEERS][USBNET_IFNAMSIZ];
+	size_t n_alias_del;
 	struct nft_peer add[NFT_MAX_PEERS];
 	size_t n_add;
 	char del[NFT_MAX_PEERS][USBNET_IFNAMSIZ];
 	size_t n_del;
+	bool keep_guard; /* the guard is left as it is (an alias change) */
 	bool guard; /* the guard chain present, with guard_peers' accept rules; else absent */
 	struct nft_peer guard_peers[NFT_MAX_PEERS];
 	size_t n_guard_peers;
@@ -59,6 +82,8 @@ struct nftnl_batch;
 
 void nft_chain_names(const char *ifname, char fwd[NFT_CHAIN_NAME_MAX],
 		     char post[NFT_CHAIN_NAME_MAX]);
+/* An isolated peer's three chains (mark, dnat, snat). */
+void nft_alias_chain_names(const char *ifname, char names[3][NFT_CHAIN_NAME_MAX]);
 /* Builds the batch (begin, messages, end) for c given what exists; *ret_n_msgs counts the
  * messages between begin and end (0: nothing to do). Pure. */
 int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,

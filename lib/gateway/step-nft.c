@@ -127,6 +127,9 @@ static int nft_format(const void *data, char *buf, size_t len)
 	char ip[32];
 	int n;
 
+	/* Only what the reader takes back: down acts on it. */
+	if (!ifname_valid(d->uplink) || d->subnet.prefix > 32)
+		return -EINVAL;
 	usbnet_ip4_format(&d->subnet, ip, sizeof(ip));
 	n = snprintf(buf, len, "%s %s %s", d->uplink, ip, d->uplink_auto ? "auto" : "fixed");
 	return n < 0 || (size_t)n >= len ? -ENOBUFS : 0;

@@ -25,6 +25,7 @@
 #include <netlink/route/route.h>
 
 #include "core/backend.h"
+#include "netlink/altname.h"
 #include "netlink/netlink-internal.h"
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -498,4 +499,7 @@ const struct usbnet_netlink_ops nl_real_ops = {
 	.addr_del = nl_addr_del,
 	.route_add = nl_route_add,
 	.route_del = nl_route_del,
+	.altname_add = altname_add,
+	.altname_del = altname_del,
+	.altname_find = altname_find,
 };

@@ -12,13 +12,6 @@
 #include "core/journal.h"
 #include "nm/steps.h"
 
-static const char *nm_words(const struct usbnet_backends *be, int err)
-{
-	const char *s = be->nm->last_error ? be->nm->last_error(be->nm_h) : NULL;
-
-	return s && *s ? s : strerror(-err);
-}
-
 /* A UUID as NetworkManager writes it: 8-4-4-4-12 lower-case hex digits. */
 static bool uuid_ok(const char *s)
 {
@@ -62,7 +55,7 @@ static int profile_apply(struct step_env *env, void *data)
 		return ctx_fail(env->ctx, r, "NetworkManager is not running");
 	if (r < 0)
 		return ctx_fail(env->ctx, r, "NetworkManager did not take %s: %s", env->rec->ifname,
-				nm_words(be, r));
+				nm_step_words(be, r));
 	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: NetworkManager takes the lease under profile %s",
 		env->rec->ifname, d->uuid);
 	return 0;
@@ -79,7 +72,7 @@ static int profile_undo(struct step_env *env, const void *data, char *phrase, si
 		r = 0;
 	if (r < 0)
 		return ctx_fail(env->ctx, r, "could not delete NetworkManager's profile %s for %s: %s",
-				d->uuid, env->rec->ifname, nm_words(be, r));
+				d->uuid, env->rec->ifname, nm_step_words(be, r));
 	snprintf(phrase, len, "NetworkManager's profile for %s deleted", env->rec->ifname);
 	return 0;
 }

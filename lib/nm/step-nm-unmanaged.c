@@ -9,7 +9,7 @@
 #include "core/journal.h"
 #include "nm/steps.h"
 
-static const char *nm_words(const struct usbnet_backends *be, int err)
+const char *nm_step_words(const struct usbnet_backends *be, int err)
 {
 	const char *s = be->nm->last_error ? be->nm->last_error(be->nm_h) : NULL;
 
@@ -31,7 +31,7 @@ static int unmanaged_apply(struct step_env *env, void *data)
 	}
 	if (r < 0)
 		return ctx_fail(env->ctx, r, "could not ask NetworkManager about %s: %s", ifname,
-				nm_words(be, r));
+				nm_step_words(be, r));
 	if (!managed)
 		return STEP_NOOP;
 	r = be->nm->set_managed(be->nm_h, ifname, false);
@@ -44,7 +44,7 @@ static int unmanaged_apply(struct step_env *env, void *data)
 	}
 	if (r < 0)
 		return ctx_fail(env->ctx, r, "could not take %s from NetworkManager: %s", ifname,
-				nm_words(be, r));
+				nm_step_words(be, r));
 	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: NetworkManager no longer manages it", ifname);
 	return 0;
 }
@@ -70,7 +70,7 @@ static int unmanaged_undo(struct step_env *env, const void *data, char *phrase, 
 		r = 0;
 	if (r < 0)
 		return ctx_fail(env->ctx, r, "could not give %s back to NetworkManager: %s",
-				env->rec->ifname, nm_words(be, r));
+				env->rec->ifname, nm_step_words(be, r));
 	snprintf(phrase, len, "NetworkManager manages %s again", env->rec->ifname);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #define USBNET_NM_STEPS_H
 
 #include <stdbool.h>
+#include "core/backend.h"
 #include "core/step.h"
 
 /* No data: NetworkManager managed the device; we set it unmanaged (run time only). */
@@ -18,5 +19,8 @@ struct step_nm_profile_data {
 extern const struct step_kind step_nm_profile;
 /* A fresh version 4 UUID into data->uuid. */
 int step_nm_profile_prepare(struct step_nm_profile_data *data, bool trusted);
+
+/* NetworkManager's own words for its last failure, else err's. */
+const char *nm_step_words(const struct usbnet_backends *be, int err);
 
 #endif

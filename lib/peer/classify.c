@@ -80,6 +80,7 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 	if (ctx && ctx->config)
 		cp = config_match(ctx->config, peer);
 	if (usbnet_peer_is_upstream(peer) && !(cp && group_names_device(cp))) {
+		usbnet_peer_name(peer, &plan, plan.name, sizeof(plan.name));
 		*ret = plan;
 		return;
 	}
@@ -116,6 +117,7 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 		plan.wait_s = (unsigned)cp->wait_s;
 	else if (usbnet_mode_is_owned(plan.mode) && plan.has_peer)
 		plan.wait_s = CLASSIFY_DEFAULT_WAIT_S;
+	usbnet_peer_name(peer, &plan, plan.name, sizeof(plan.name));
 	*ret = plan;
 }
 

@@ -5,6 +5,7 @@
  * group header and key is recorded with its line, and everything structural (syntax, unknown or
  * duplicate groups and keys) is rejected there with the line it is on.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -56,7 +57,7 @@ struct parser {
 	size_t n_keys;
 };
 
-static const char *const general_keys[] = { "auto", NULL };
+static const char *const general_keys[] = { "auto", "workers", "alias-pool", NULL };
 static const char *const peer_keys[] = {
 	"usb",	   "serial", "mac",    "driver", "product", "mode", "address",
 	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", NULL,
@@ -334,7 +335,8 @@ static int parse_bool(const char *s, int *ret)
 	return -EINVAL;
 }
 
-static int parse_wait(const char *s, int *ret)
+/* Decimal digits only, at most 3, at most max. */
+static int parse_small_number(const char *s, unsigned long max, int *ret)
 {
 	unsigned long v = 0;
 
@@ -345,10 +347,15 @@ static int parse_wait(const char *s, int *ret)
 			return -EINVAL;
 		v = v * 10 + (unsigned long)(*c - '0');
 	}
-	if (v > CONFIG_MAX_WAIT_S)
+	if (v > max)
 		return -EINVAL;
 	*ret = (int)v;
 	return 0;
+}
+
+static int parse_wait(const char *s, int *ret)
+{
+	return parse_small_number(s, CONFIG_MAX_WAIT_S, ret);
 }
 
 static int dup_match_string(const char *value, size_t max, char **ret)
@@ -363,8 +370,31 @@ static int parse_general_value(struct parser *p, struct usbnet_config *c,
 			       const struct scan_group *g, const struct scan_key *k,
 			       const char *key, const char *value)
 {
-	/* The scan lets only known keys through: [general] has "auto". */
-	if (strcmp(value, "profiles") == 0)
+	/* The scan lets only known keys through: [general] has "auto", "workers" and
+	 * "alias-pool". */
+	if (strcmp(key, "alias-pool") == 0) {
+		struct usbnet_ip4 pool;
+		uint32_t m;
+
+		if (usbnet_ip4_parse(value, true, &pool) < 0 || pool.prefix < 16 || pool.prefix > 30)
+			return fail(p, k->line, g, key,
+				    "%s is not a subnet A.B.C.D/N with N from 16 to 30", Q(value));
+		m = htonl(~0u << (32 - pool.prefix));
+		if ((pool.addr.s_addr & ~m) != 0)
+			return fail(p, k->line, g, key, "%s is not a subnet's first address",
+				    Q(value));
+		c->has_alias_pool = true;
+		c->alias_pool = pool;
+		return 0;
+	}
+	if (strcmp(key, "workers") == 0) {
+		int v;
+
+		if (parse_small_number(value, CONFIG_WORKERS_MAX, &v) < 0 || v < 1)
+			return fail(p, k->line, g, key, "%s is not a number from 1 to %d", Q(value),
+				    CONFIG_WORKERS_MAX);
+		c->workers = (unsigned)v;
+	} else if (strcmp(value, "profiles") == 0)
 		c->auto_mode = CONFIG_AUTO_PROFILES;
 	else if (strcmp(value, "none") == 0)
 		c->auto_mode = CONFIG_AUTO_NONE;
@@ -549,6 +579,7 @@ int config_parse(const char *data, size_t len, const char *name, struct usbnet_c
 		r = -ENOMEM;
 		goto out;
 	}
+	c->workers = CONFIG_WORKERS_DEFAULT;
 	kf = g_key_file_new();
 	if (!g_key_file_load_from_data(kf, data ? data : "", len, G_KEY_FILE_NONE, &error)) {
 		/* The scan accepts nothing GKeyFile rejects, as far as we know: keep its word. */

@@ -34,8 +34,15 @@ struct config_peer {
 	int trusted; /* -1 not set, 0, 1 */
 };
 
+/* [general] workers=: how many peers the watcher works on at once. */
+#define CONFIG_WORKERS_DEFAULT 16
+#define CONFIG_WORKERS_MAX 256
+
 struct usbnet_config {
 	enum config_auto auto_mode;
+	unsigned workers; /* 1..CONFIG_WORKERS_MAX; CONFIG_WORKERS_DEFAULT when not set */
+	bool has_alias_pool; /* [general] alias-pool= */
+	struct usbnet_ip4 alias_pool;
 	struct config_peer *peers;
 	size_t n_peers;
 };

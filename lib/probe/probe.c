@@ -24,8 +24,9 @@
  * IPv6 is not waited for: it needs the host's link-local address out of duplicate address
  * detection (about a second), and it is only the fallback when no IPv4 address is found.
  * Otherwise it runs to the timeout. Nothing is sent before the link has its carrier (an ECM
- * peer's comes when the device side is up, sometimes a second or more after the link): the
- * schedule starts then, within the same overall time.
+ * peer's comes when the device side is up, sometimes a second or more after the link, seconds
+ * on a board that is still booting): the schedule starts then, within the same overall time
+ * (discover), or with the whole timeout from then (up --auto: carrier_wait_ms).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -105,6 +106,7 @@ struct engine {
 	int64_t next_arp, next_sweep, next_dhcp, next_v6, first_dhcp;
 	bool v6_answered, offered;
 	bool carrier; /* nothing is sent before: a USB peer's carrier can come a second late */
+	int64_t carrier_at; /* when it came (ms from the start) */
 	int ctl_fd;   /* for SIOCGIFFLAGS */
 };
 
@@ -287,6 +289,15 @@ static void read_ipv6(struct engine *e)
 
 static bool ipv4_known(const struct usbnet_probe_result *r);
 
+/* When the probe ends (ms from the start): the timeout, which either includes the wait for
+ * the carrier or counts from it (probe_request.carrier_wait_ms). */
+static int64_t deadline(const struct engine *e)
+{
+	if (!e->req->carrier_wait_ms)
+		return e->req->timeout_ms;
+	return e->carrier ? e->carrier_at + e->req->timeout_ms : e->req->carrier_wait_ms;
+}
+
 static void send_due(struct engine *e, int64_t now)
 {
 	uint8_t frame[DHCP_FRAME_MAX];
@@ -297,6 +308,7 @@ static void send_due(struct engine *e, int64_t now)
 		if (!carrier_now(e))
 			return;
 		e->carrier = true;
+		e->carrier_at = now;
 		e->next_arp = e->next_dhcp = e->next_v6 = now;
 		e->next_sweep = now + SWEEP_DELAY_MS;
 	}
@@ -408,7 +420,7 @@ static int engine_run(void *h, const struct probe_request *req, struct usbnet_pr
 					  { .fd = e.v6fd, .events = POLLIN } };
 		int64_t now = elapsed(&e), next;
 
-		if (now >= (int64_t)req->timeout_ms)
+		if (now >= deadline(&e))
 			break;
 		send_due(&e, now);
 		next = e.next_arp;
@@ -422,8 +434,8 @@ static int engine_run(void *h, const struct probe_request *req, struct usbnet_pr
 			next = now + 20; /* the sweep's next batch */
 		if (!e.carrier)
 			next = now + 20; /* another look at the carrier */
-		if (next > (int64_t)req->timeout_ms)
-			next = req->timeout_ms;
+		if (next > deadline(&e))
+			next = deadline(&e);
 		if (poll(pfds, e.v6fd >= 0 ? 2 : 1, (int)(next > now ? next - now : 0)) < 0 &&
 		    errno != EINTR) {
 			r = -errno;

@@ -33,6 +33,8 @@ static int open_real_backends(struct usbnet_ctx *ctx)
 	ctx->be.br_h = ctx->be.nl_h;
 	ctx->be.probe = &probe_real_ops;
 	ctx->be.probe_h = NULL;
+	ctx->be.alias = &alias_real_ops;
+	ctx->be.alias_h = NULL;
 	ctx->be_owned = true;
 	return 0;
 }

@@ -43,6 +43,7 @@ static bool auto_in_place(struct up_run *u)
 static int auto_apply(struct up_run *u)
 {
 	struct up_auto_outcome out;
+	struct nl_link_info li;
 	char none = 0;
 	int r;
 
@@ -51,8 +52,17 @@ static int auto_apply(struct up_run *u)
 		r = journal_apply(&u->env, &step_link_up, &none);
 	if (r < 0)
 		return r;
+	/* No carrier yet (the device has not brought its side up): say so in the record while
+	 * discovery waits for it; its timeout counts from the carrier. */
+	if (u->be->nl->link_get(u->be->nl_h, u->ifname, &li) >= 0 && !li.carrier) {
+		snprintf(u->rec.status.message, sizeof(u->rec.status.message),
+			 "waiting for carrier (the device has not brought its side up)");
+		journal_write(u->ctx, &u->rec);
+		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: waiting for carrier", u->ifname);
+	}
 	r = up_auto_resolve(u->ctx, u->be, u->link.ifindex, u->ifname, USBNET_PROBE_DEFAULT_MS,
-			    &u->plan, &out);
+			    UP_AUTO_CARRIER_WAIT_MS, &u->plan, &out);
+	u->rec.status.message[0] = '\0';
 	if (r < 0)
 		return r;
 	u->auto_choice = out.choice;
@@ -95,15 +105,10 @@ static void auto_finish(struct up_run *u)
 		ctx_log(u->ctx, USBNET_LOG_WARNING, "%s: %s", u->ifname, u->rec.status.message);
 		return;
 	}
-	if (u->auto_choice != AUTO_DHCP) {
+	if (u->auto_choice == AUTO_DHCP)
+		mode_dhcp_finish(u);
+	else
 		mode_probe_peer(u);
-		return;
-	}
-	u->rec.status.state = USBNET_STATE_CONFIGURED;
-	mode_set_message(&u->rec.status,
-			 u->plan.trusted ? "NetworkManager takes the lease (trusted peer)"
-					 : "NetworkManager takes the lease, without default route, "
-					   "routes or DNS from the peer (not trusted)");
 }
 
 const struct mode_entry mode_auto = {

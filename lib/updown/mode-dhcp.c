@@ -42,7 +42,7 @@ int mode_dhcp_profile(struct up_run *u)
 	return r < 0 ? r : 0;
 }
 
-static void dhcp_finish(struct up_run *u)
+void mode_dhcp_finish(struct up_run *u)
 {
 	u->rec.status.state = USBNET_STATE_CONFIGURED;
 	mode_set_message(&u->rec.status,
@@ -56,5 +56,5 @@ const struct mode_entry mode_dhcp = {
 	.resolve = dhcp_resolve,
 	.words = dhcp_words,
 	.apply = mode_dhcp_profile,
-	.finish = dhcp_finish,
+	.finish = mode_dhcp_finish,
 };

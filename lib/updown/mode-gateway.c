@@ -7,8 +7,6 @@
 
 #include "dns/dns-up.h"
 #include "gateway/gateway.h"
-#include "netlink/steps.h"
-#include "nm/steps.h"
 #include "updown/modes.h"
 
 static int gateway_mode_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
@@ -36,14 +34,9 @@ static void gateway_words(const struct up_run *u, char *buf, size_t len)
 
 static int gateway_mode_apply(struct up_run *u)
 {
-	char none = 0;
 	int r;
 
-	r = journal_apply(&u->env, &step_nm_unmanaged, &none);
-	if (r >= 0)
-		r = journal_apply(&u->env, &step_link_up, &none);
-	if (r >= 0)
-		r = mode_static_steps(u);
+	r = mode_static_apply(u);
 	if (r >= 0)
 		r = gateway_apply(&u->env, &u->gw, u->warning, sizeof(u->warning));
 	if (r >= 0 && u->plan.dns)

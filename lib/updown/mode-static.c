@@ -12,6 +12,7 @@
 
 #include "netlink/steps.h"
 #include "nm/steps.h"
+#include "updown/isolate.h"
 #include "updown/modes.h"
 
 static uint32_t mask_of(unsigned prefix)
@@ -70,13 +71,29 @@ static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size
 {
 	const struct usbnet_ip4 *h = &u->plan.host;
 
+	u->isolate = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct nl_addr_entry *e = &addrs[i];
 		unsigned p = e->ip.prefix < h->prefix ? e->ip.prefix : h->prefix;
 		char hs[32], es[32];
+		int kind;
 
 		if (e->ifindex == u->link.ifindex || !same_subnet(e->ip.addr, h->addr, p))
 			continue;
+		/* Another peer of ours: an isolated one lives in a domain of its own (no clash);
+		 * one at its plain address leaves this one a domain and an alias (static mode,
+		 * the same subnet, a peer address to reach). */
+		kind = isolate_clash_kind(u->ctx, e->ifname);
+		if (kind < 0)
+			return kind;
+		if (kind == CLASH_ISOLATED)
+			continue;
+		if (kind == CLASH_PEER && u->plan.mode == USBNET_MODE_STATIC && u->plan.has_peer &&
+		    u->be->alias && e->ip.prefix == h->prefix &&
+		    same_subnet(u->plan.peer, h->addr, h->prefix)) {
+			u->isolate = true;
+			continue;
+		}
 		usbnet_ip4_format(h, hs, sizeof(hs));
 		usbnet_ip4_format(&e->ip, es, sizeof(es));
 		return ctx_fail_input(u->ctx, -EADDRINUSE,
@@ -106,6 +123,13 @@ int mode_static_check(struct up_run *u)
 	if (r < 0)
 		return ctx_fail(u->ctx, r, "cannot list the host's addresses: %s", strerror(-r));
 	r = check_clash(u, addrs, n);
+	if (r >= 0 && u->isolate) {
+		struct in_addr alias;
+		uint32_t slot;
+
+		/* The pool must have room (taken for real under the lock, in apply). */
+		r = isolate_pick(u, &alias, &slot);
+	}
 	u->peer.n_addrs = 0;
 	for (size_t i = 0; i < n && u->peer.n_addrs < USBNET_MAX_ADDRS; i++)
 		if (addrs[i].ifindex == u->link.ifindex)
@@ -197,7 +221,7 @@ static void static_words(const struct up_run *u, char *buf, size_t len)
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
-	snprintf(buf, len, "static host=%s peer=%s", h, p);
+	snprintf(buf, len, "static host=%s peer=%s%s", h, p, u->isolate ? " isolated" : "");
 }
 
 static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
@@ -206,7 +230,7 @@ static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 	return mode_static_check(u);
 }
 
-static int static_apply(struct up_run *u)
+int mode_static_apply(struct up_run *u)
 {
 	char none = 0;
 	int r;
@@ -215,7 +239,7 @@ static int static_apply(struct up_run *u)
 	if (r >= 0)
 		r = journal_apply(&u->env, &step_link_up, &none);
 	if (r >= 0)
-		r = mode_static_steps(u);
+		r = u->isolate ? isolate_steps(u) : mode_static_steps(u);
 	return r < 0 ? r : 0;
 }
 
@@ -224,6 +248,6 @@ const struct mode_entry mode_static = {
 	.resolve = static_resolve,
 	.words = static_words,
 	.in_place = mode_static_in_place,
-	.apply = static_apply,
+	.apply = mode_static_apply,
 	.finish = mode_probe_peer,
 };

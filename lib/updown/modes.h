@@ -33,6 +33,8 @@ struct up_run {
 	struct bridge_plan bridge; /* bridge mode */
 	enum auto_choice auto_choice; /* mode auto: what discovery chose */
 	char warning[512];	      /* configured, but (a firewall drops what is forwarded) */
+	bool isolate;		      /* an identical peer: its own routing domain, an alias */
+	struct in_addr alias;	      /* the alias isolate_steps() took */
 	enum usbnet_up_result result;
 };
 
@@ -62,6 +64,10 @@ const struct mode_entry *mode_entry(enum usbnet_mode mode);
  * peer's reachability check; the message kept in the record. */
 int mode_static_check(struct up_run *u);
 int mode_static_steps(struct up_run *u);
+/* NetworkManager off the device, the link up, the address and the route: static's steps. */
+int mode_static_apply(struct up_run *u);
+/* The status of a peer whose lease NetworkManager takes (dhcp, and auto that found a server). */
+void mode_dhcp_finish(struct up_run *u);
 bool mode_static_in_place(struct up_run *u);
 void mode_probe_peer(struct up_run *u);
 void mode_set_message(struct usbnet_status *st, const char *s);

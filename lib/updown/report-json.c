@@ -22,6 +22,10 @@
  *   nameserver     gateway mode with --dns: the address the device takes as its DNS server
  *                  (the host's, where the forwarder listens), or null
  *   dns_forwarder  {"pid": N or null, "running": bool} when a forwarder is recorded, or null
+ *   name           the peer's name (its interface's altname once up, NAME.usbnet), or null
+ *   reach_address  the address the host reaches the peer at: its own address, or for an
+ *                  identical peer (its subnet another peer's) its alias from the pool; null
+ *                  when there is no peer address
  *   discovered     only for a peer that up --auto configured: how the addresses were found
  *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
  *                  "dhcp-offer dhcp")
@@ -198,6 +202,17 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 		json_key(w, "running");
 		json_bool(w, st->dns_running);
 		json_end_object(w);
+	} else {
+		json_null(w);
+	}
+	key_field_or_null(w, "name", st->name[0] ? st->name : plan->name,
+			  st->name[0] ? sizeof(st->name) : sizeof(plan->name));
+	json_key(w, "reach_address");
+	if (st->has_reach || has_peer) {
+		char a[INET_ADDRSTRLEN];
+
+		json_string(w, inet_ntop(AF_INET, st->has_reach ? &st->reach : &peer_ip.addr, a,
+					 sizeof(a)));
 	} else {
 		json_null(w);
 	}

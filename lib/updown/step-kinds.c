@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stddef.h>
 
+#include "alias/alias.h"
 #include "bridge/bridge.h"
 #include "dns/dns-up.h"
 #include "gateway/gateway.h"
@@ -15,10 +16,16 @@ const struct step_kind *const step_kinds[] = {
 	&step_link_up,
 	&step_addr,
 	&step_route,
+	&step_altname,
 	&step_nft,
 	&step_forwarding,
 	&step_dnsmasq,
 	&step_bridge_join,
 	&step_bridge_port,
+	&step_rpfilter,
+	&step_addr_alone,
+	&step_table_route,
+	&step_rule,
+	&step_alias_nat,
 	NULL,
 };

@@ -38,11 +38,11 @@ static int in_use(struct usbnet_ctx *ctx, const struct usbnet_backends *be, int 
 }
 
 int up_auto_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, int ifindex,
-		    const char *ifname, unsigned timeout_ms, struct usbnet_plan *plan,
-		    struct up_auto_outcome *ret)
+		    const char *ifname, unsigned timeout_ms, unsigned carrier_wait_ms,
+		    struct usbnet_plan *plan, struct up_auto_outcome *ret)
 {
 	struct probe_request req = { .ifindex = ifindex, .timeout_ms = timeout_ms,
-				     .target = probe_target };
+				     .carrier_wait_ms = carrier_wait_ms, .target = probe_target };
 	struct usbnet_probe_result res;
 	const struct usbnet_finding *peer, *dhcp;
 	struct up_auto_outcome out = {};

@@ -52,11 +52,16 @@ struct up_auto_outcome {
 	int64_t elapsed_ms;
 };
 
+/* How long up --auto waits for the link's carrier before discovery's timeout starts: an ECM
+ * device's comes when it brings its own side up, seconds after it enumerated when it boots. */
+#define UP_AUTO_CARRIER_WAIT_MS 30000
+
 /* Probe the link (up), choose: fills plan's host and peer (or, for a DHCP-serving peer, no
- * host and peer_serves_dhcp). Sends on the link; changes nothing on the host. */
+ * host and peer_serves_dhcp). Sends on the link; changes nothing on the host. timeout_ms
+ * counts from the carrier, waited for up to carrier_wait_ms (0: timeout_ms includes it). */
 int up_auto_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, int ifindex,
-		    const char *ifname, unsigned timeout_ms, struct usbnet_plan *plan,
-		    struct up_auto_outcome *ret);
+		    const char *ifname, unsigned timeout_ms, unsigned carrier_wait_ms,
+		    struct usbnet_plan *plan, struct up_auto_outcome *ret);
 /* An earlier up --auto's record: its addresses into plan. false when it has none. */
 bool up_auto_adopt(const char *discovered, const struct usbnet_status *st,
 		   struct usbnet_plan *plan, enum auto_choice *ret_choice);

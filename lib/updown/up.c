@@ -15,6 +15,7 @@
 
 #include "core/lock.h"
 #include "dns/dns-up.h"
+#include "netlink/steps.h"
 #include "updown/modes.h"
 #include "updown/up-auto.h"
 #include "updown/updown.h"
@@ -63,6 +64,11 @@ static int find_peer(struct up_run *u, const struct usbnet_up_opts *opts)
 		return ctx_fail(u->ctx, r, "cannot look at %s: %s", u->ifname, strerror(-r));
 	}
 	u->peer.ifindex = u->link.ifindex;
+	/* A forced interface is known by its MAC too (a [peer] group's mac= names it). */
+	if (!u->peer.mac[0] && u->link.has_mac)
+		snprintf(u->peer.mac, sizeof(u->peer.mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 u->link.mac[0], u->link.mac[1], u->link.mac[2], u->link.mac[3],
+			 u->link.mac[4], u->link.mac[5]);
 	u->peer.up = u->link.up;
 	u->peer.carrier = u->link.carrier;
 	return 0;
@@ -359,6 +365,15 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 			journal_remove(ctx, ifname);
 		u->rec.status = st;
 		goto done;
+	}
+	if (r >= 0 && u->plan.name[0]) {
+		/* The peer's name, as an altname of its interface. */
+		struct step_altname a = {};
+
+		snprintf(a.name, sizeof(a.name), "%s", u->plan.name);
+		r = journal_apply(&u->env, &step_altname, &a);
+		if (r > 0)
+			r = 0;
 	}
 	if (r < 0) {
 		explain_vanished(u, r);

@@ -2,10 +2,12 @@
 /*
  * The hotplug watcher: a udev monitor for the net devices the udev rule tagged "usbnet-host".
  * The event itself carries what classification needs (the rule's USBNET_HOST_MODE), so an add
- * costs one up and no enumeration, whatever the number of peers present. The caller owns the
- * loop (usbnet_watch_get_fd + usbnet_watch_dispatch): the fd is an epoll set of the udev monitor
- * and the DNS forwarders' supervisor (dns-supervise.c), which restarts a gateway peer's
- * forwarder that died.
+ * costs one up and no enumeration, whatever the number of peers present. Each up and down runs
+ * in a worker process of its own (sched.h: a slow peer delays no other; one interface's events
+ * stay in order; [general] workers= bounds how many run at once). The caller owns the loop
+ * (usbnet_watch_get_fd + usbnet_watch_dispatch): the fd is an epoll set of the udev monitor, the
+ * workers (sched.c) and the DNS forwarders' supervisor (dns-supervise.c), which restarts a
+ * gateway peer's forwarder that died.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,11 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/ctx.h"
 #include "dns/dns-supervise.h"
 #include "core/journal.h"
+#include "peer/config.h"
+#include "watch/sched.h"
+#include "watch/worker.h"
 
 #define WATCH_TAG "usbnet-host"
 
@@ -27,8 +33,17 @@ struct usbnet_watch {
 	struct udev *udev;
 	struct udev_monitor *mon;
 	struct dns_supervisor *dns; /* NULL when it could not be set up (logged) */
+	struct sched *sched;	    /* the workers: every up and down runs in one */
 	int epfd;
 };
+
+static int watch_run_job(void *data, const struct sched_job *job);
+static void watch_job_done(void *data, const struct sched_job *job, int wstatus);
+
+static unsigned watch_workers(const struct usbnet_ctx *ctx)
+{
+	return ctx->config && ctx->config->workers ? ctx->config->workers : CONFIG_WORKERS_DEFAULT;
+}
 
 int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
 {
@@ -69,6 +84,16 @@ int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
 		r = ctx_fail(ctx, -errno, "epoll: %s", strerror(errno));
 		goto fail;
 	}
+	r = sched_new(watch_workers(ctx), watch_run_job, watch_job_done, w, &w->sched);
+	if (r < 0) {
+		r = ctx_fail(ctx, r, "cannot set up the workers: %s", strerror(-r));
+		goto fail;
+	}
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, sched_get_fd(w->sched),
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+		r = ctx_fail(ctx, -errno, "epoll: %s", strerror(errno));
+		goto fail;
+	}
 	/* Hotplug works without it: a forwarder that dies is then not restarted. */
 	if (dns_supervisor_new(ctx, &w->dns) < 0 ||
 	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, dns_supervisor_get_fd(w->dns),
@@ -89,6 +114,7 @@ struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w)
 {
 	if (!w)
 		return NULL;
+	sched_free(w->sched); /* waits for the running workers */
 	dns_supervisor_free(w->dns);
 	if (w->epfd >= 0)
 		close(w->epfd);
@@ -163,7 +189,7 @@ static void record_conflict(struct usbnet_watch *w, const char *ifname)
 		ctx_log(w->ctx, USBNET_LOG_WARNING, "%s: conflict: %s", ifname, rec.status.message);
 }
 
-static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why)
+static int watch_up(struct usbnet_watch *w, const char *ifname, const char *why)
 {
 	struct usbnet_up_opts opts;
 	struct usbnet_report rep;
@@ -177,7 +203,7 @@ static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why
 		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: %s", ifname, why, usbnet_ctx_error(w->ctx));
 		if (r == -EADDRINUSE)
 			record_conflict(w, ifname);
-		return;
+		return r;
 	}
 	/* Which device it was, in its own words: bytes as the device gave them, which the
 	 * program escapes (the CLI prints every message through \xNN escapes). */
@@ -214,6 +240,69 @@ static void watch_up(struct usbnet_watch *w, const char *ifname, const char *why
 			usbnet_mode_name(rep.plan.mode));
 		break;
 	}
+	return 0;
+}
+
+static int watch_down(struct usbnet_watch *w, const char *ifname)
+{
+	int r = usbnet_down(w->ctx, ifname);
+
+	if (r == 0)
+		ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: unplugged, its state was cleaned", ifname);
+	else if (r < 0)
+		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: unplugged: %s", ifname,
+			usbnet_ctx_error(w->ctx));
+	return r;
+}
+
+/* In a worker process (sched.h): one job, with sockets of the worker's own. */
+static int watch_run_job(void *data, const struct sched_job *job)
+{
+	struct usbnet_watch *w = data;
+
+	worker_detach_ctx(w->ctx);
+	/* The journal's fields of this job's lines: the interface, and its serial while udev
+	 * still has the device (an unplugged one: the interface alone). */
+	if (job->ifname[0]) {
+		struct udev_device *dev =
+			udev_device_new_from_subsystem_sysname(w->udev, "net", job->ifname);
+
+		ctx_set_subject(w->ctx, job->ifname,
+				dev ? udev_device_get_property_value(dev, "ID_SERIAL_SHORT") : NULL);
+		udev_device_unref(dev);
+	}
+	switch (job->kind) {
+	case SCHED_UP:
+		return watch_up(w, job->ifname, job->why) < 0;
+	case SCHED_DOWN:
+		return watch_down(w, job->ifname) < 0;
+	case SCHED_PRUNE:
+		return usbnet_prune(w->ctx) < 0;
+	}
+	return 1;
+}
+
+/* In the watcher: a worker that did not exit by itself is worth a line (its job's own failure
+ * was logged by the worker). */
+static void watch_job_done(void *data, const struct sched_job *job, int wstatus)
+{
+	struct usbnet_watch *w = data;
+
+	if (WIFSIGNALED(wstatus))
+		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: its worker was killed by signal %d",
+			job->kind == SCHED_PRUNE ? "prune" : job->ifname, job->why,
+			WTERMSIG(wstatus));
+}
+
+/* Queue a job; a failure to queue it is logged (the next event or restart tries again). */
+static void watch_submit(struct usbnet_watch *w, enum sched_kind kind, const char *ifname,
+			 const char *why)
+{
+	int r = sched_submit(w->sched, kind, ifname, why);
+
+	if (r < 0)
+		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: cannot start a worker: %s",
+			ifname ? ifname : "prune", why, strerror(-r));
 }
 
 /* Whether the rule's classification asks for up: the modes usbnet-host owns, and dhcp (the
@@ -233,7 +322,8 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 	struct udev_list_entry *entry;
 	int n = 0, r;
 
-	usbnet_prune(w->ctx);
+	/* In a worker of its own, alone: before the ups queued here, after any earlier job. */
+	watch_submit(w, SCHED_PRUNE, NULL, "present at start");
 
 	e = udev_enumerate_new(w->udev);
 	if (!e)
@@ -260,7 +350,7 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 		if (device_wants_up(dev) &&
 		    usbnet_status_read(w->ctx, udev_device_get_sysname(dev), &st) >= 0 &&
 		    st.state != USBNET_STATE_CONFIGURED && st.state != USBNET_STATE_DEGRADED) {
-			watch_up(w, udev_device_get_sysname(dev), "present at start");
+			watch_submit(w, SCHED_UP, udev_device_get_sysname(dev), "present at start");
 			n++;
 		}
 		ctx_set_subject(w->ctx, NULL, NULL);
@@ -276,7 +366,6 @@ static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
 {
 	const char *action = udev_device_get_action(dev);
 	const char *ifname = udev_device_get_sysname(dev);
-	int r;
 
 	if (!action || !ifname)
 		return;
@@ -284,15 +373,10 @@ static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
 	ctx_set_subject(w->ctx, ifname, udev_device_get_property_value(dev, "ID_SERIAL_SHORT"));
 	if (strcmp(action, "add") == 0) {
 		if (device_wants_up(dev))
-			watch_up(w, ifname, "plugged");
+			watch_submit(w, SCHED_UP, ifname, "plugged");
 	} else if (strcmp(action, "remove") == 0) {
-		r = usbnet_down(w->ctx, ifname);
-		if (r == 0)
-			ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: unplugged, its state was cleaned",
-				ifname);
-		else if (r < 0)
-			ctx_log(w->ctx, USBNET_LOG_ERR, "%s: unplugged: %s", ifname,
-				usbnet_ctx_error(w->ctx));
+		/* After any job of this interface that runs or waits (sched.h). */
+		watch_submit(w, SCHED_DOWN, ifname, "unplugged");
 	}
 	ctx_set_subject(w->ctx, NULL, NULL);
 }
@@ -302,6 +386,10 @@ int usbnet_watch_dispatch(struct usbnet_watch *w)
 	struct udev_device *dev;
 	int n = 0;
 
+	/* A reloaded configuration may change the bound. */
+	sched_set_max_workers(w->sched, watch_workers(w->ctx));
+	/* Workers that finished first: a remove queued now then follows what is known done. */
+	n += sched_dispatch(w->sched);
 	/* The monitor's socket is non-blocking: drain what is there. */
 	while ((dev = udev_monitor_receive_device(w->mon))) {
 		watch_handle(w, dev);
@@ -311,4 +399,12 @@ int usbnet_watch_dispatch(struct usbnet_watch *w)
 	if (w->dns)
 		n += dns_supervisor_dispatch(w->dns);
 	return n;
+}
+
+int usbnet_watch_finish(struct usbnet_watch *w)
+{
+	unsigned n = sched_running(w->sched);
+
+	sched_finish(w->sched);
+	return (int)n;
 }

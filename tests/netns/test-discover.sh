@@ -332,6 +332,39 @@ has_addr 169.254.0.8 16 || fail "not the fobnail profile's 169.254.0.8/16: $(ip 
 ip netns exec "$H" ping -c1 -W2 169.254.0.1 >/dev/null || fail "no ping to the peer"
 echo "auto c: $OUT (${WALL_MS} ms)"
 
+T=auto-late-carrier
+# The device brings its side up 6 s after the link appeared (a booting board), later than
+# discovery's 5 s: up --auto waits for the carrier, says so in the record meanwhile, and its
+# timeout counts from the carrier: the peer is found (not a link-local fallback).
+make_pair 10.78.0.2/24
+ip -n "$P" link set veth1 down
+ip netns exec "$H" "$USBNET_HOST" up veth0 --force --auto --run-dir "$RUN" \
+	>"$TMP/$T/late.out" 2>&1 &
+late_pid=$!
+waiting=
+for _ in $(seq 50); do
+	uh show veth0 --json
+	if echo "$OUT" | jq -e '.message | test("waiting for carrier")' >/dev/null 2>&1; then
+		waiting=yes
+		break
+	fi
+	sleep 0.1
+done
+[ -n "$waiting" ] || fail "show did not say 'waiting for carrier' while up --auto waited: $OUT"
+sleep 6
+kill -0 "$late_pid" 2>/dev/null || fail "up --auto gave up before the carrier came: $(cat "$TMP/$T/late.out")"
+ip -n "$P" link set veth1 up
+wait "$late_pid"
+RC=$?
+[ "$RC" = 0 ] || fail "up --auto: exit $RC: $(cat "$TMP/$T/late.out")"
+has_addr 10.78.0.1 24 || fail "not 10.78.0.1/24 (the peer's subnet): $(ip -n "$H" -br addr)"
+ip netns exec "$H" ping -c1 -W2 10.78.0.2 >/dev/null || fail "no ping to the peer"
+uh show veth0 --json
+echo "$OUT" | jq -e '.state == "configured" and (.message // "" | test("waiting") | not)' >/dev/null ||
+	fail "show after the carrier came: $OUT"
+echo "auto late carrier: $(cat "$TMP/$T/late.out")"
+uh down veth0
+
 T=auto-d2-nothing-ipv4
 # Only IPv6 answers: an RFC 3927 link-local address, nobody to check.
 make_pair 10.123.45.67/24

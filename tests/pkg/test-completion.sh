@@ -86,24 +86,26 @@ got=$(complete_line usbnet-host up --address "")
 got=$(complete_line usbnet-host up --uplink l)
 offers "usbnet-host up --uplink l<Tab>" "lo" "$got"
 
-# Interface names from `usbnet-host list`: a stand-in prints a table with odd names.
+# Interface names and peer names (the last column) from `usbnet-host list`: a stand-in prints
+# a table with odd names.
 rm "$tmp/bin/usbnet-host"
 cat >"$tmp/bin/usbnet-host" <<'STUB'
 #!/bin/sh
 [ "$1" = list ] || exit 2
 cat <<'TABLE'
-IFACE            DRIVER     PROTO  USB-ID    PRODUCT              PROFILE      MODE      STATE        HOST               PEER
-enx9a6b4c3d2e1f  cdc_ether  ecm    0421:01c8 N900                 n900         static    unconfigured -                  -
-usb0             cdc_eem    eem    1234:4321 Fobnail              fobnail      static    configured   169.254.0.8/16     169.254.0.1
-u$(touch${IFS}pwned)  cdc_eem    eem    1234:4321 -       -            ignore    unconfigured -                  -
-u*               cdc_eem    eem    1234:4321 -                    -            ignore    unconfigured -                  -
-u'q"\x           cdc_eem    eem    1234:4321 -                    -            ignore    unconfigured -                  -
+IFACE            DRIVER     PROTO  USB-ID    PRODUCT              PROFILE      MODE      STATE        HOST               PEER            NAME
+enx9a6b4c3d2e1f  cdc_ether  ecm    0421:01c8 N900                 n900         static    unconfigured -                  -               n900-snn900b
+usb0             cdc_eem    eem    1234:4321 Fobnail              fobnail      static    configured   169.254.0.8/16     169.254.0.1     fobnail-0123456789
+u$(touch${IFS}pwned)  cdc_eem    eem    1234:4321 -       -            ignore    unconfigured -                  -               -
+u*               cdc_eem    eem    1234:4321 -                    -            ignore    unconfigured -                  -               -
+u'q"\x           cdc_eem    eem    1234:4321 -                    -            ignore    unconfigured -                  -               -
 TABLE
 STUB
 chmod +x "$tmp/bin/usbnet-host"
 : >"$tmp/ux-glob-bait"
 got=$(cd "$tmp" && complete_line usbnet-host up "")
-want=$(printf '%q\n' enx9a6b4c3d2e1f usb0 'u$(touch${IFS}pwned)' 'u*' "u'q\"\\x")
+want=$(printf '%q\n' enx9a6b4c3d2e1f n900-snn900b usb0 fobnail-0123456789 'u$(touch${IFS}pwned)' \
+	'u*' "u'q\"\\x")
 [ "$got" = "$want" ] || fail "usbnet-host up <Tab> with odd names: got
 $got
 expected

@@ -43,6 +43,14 @@ enum fake_op {
 	OP_BR_DEFAULT,
 	OP_PROBE_RUN,
 	OP_PROBE_IN_USE,
+	OP_ALT_ADD,
+	OP_ALT_DEL,
+	OP_ALT_FIND,
+	OP_AL_ROUTED,
+	OP_AL_RULE_ADD,
+	OP_AL_RULE_DEL,
+	OP_AL_CONF_GET,
+	OP_AL_CONF_SET,
 	OP_COUNT,
 };
 
@@ -65,6 +73,11 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_BR_ROUTE_ADD] = "br.route_add_full", [OP_BR_ROUTE_DEL] = "br.route_del_full",
 	[OP_BR_DEFAULT] = "br.default_route_dev",
 	[OP_PROBE_RUN] = "probe.run", [OP_PROBE_IN_USE] = "probe.addr_in_use",
+	[OP_ALT_ADD] = "nl.altname_add", [OP_ALT_DEL] = "nl.altname_del",
+	[OP_ALT_FIND] = "nl.altname_find",
+	[OP_AL_ROUTED] = "alias.addr_routed", [OP_AL_RULE_ADD] = "alias.rule_add",
+	[OP_AL_RULE_DEL] = "alias.rule_del", [OP_AL_CONF_GET] = "alias.conf_get",
+	[OP_AL_CONF_SET] = "alias.conf_set",
 };
 
 static bool op_mutates(enum fake_op op)
@@ -74,7 +87,9 @@ static bool op_mutates(enum fake_op op)
 	       op == OP_NM_DHCP_ADD || op == OP_NM_DHCP_DEL || op == OP_GW_FWD_SET ||
 	       op == OP_GW_NFT || op == OP_DNS_START || op == OP_DNS_STOP || op == OP_BR_ADD ||
 	       op == OP_BR_LINK_DEL || op == OP_BR_MASTER || op == OP_BR_ADDR_ADD ||
-	       op == OP_BR_ADDR_DEL || op == OP_BR_ROUTE_ADD || op == OP_BR_ROUTE_DEL;
+	       op == OP_BR_ADDR_DEL || op == OP_BR_ROUTE_ADD || op == OP_BR_ROUTE_DEL ||
+	       op == OP_ALT_ADD || op == OP_ALT_DEL || op == OP_AL_RULE_ADD ||
+	       op == OP_AL_RULE_DEL || op == OP_AL_CONF_SET;
 }
 
 static struct usbnet_ip4 cidr(const char *s)
@@ -592,8 +607,28 @@ static int f_gw_nft(void *h, const struct nft_change *c, char *errbuf, size_t er
 				next.n_nft_chains--;
 				break;
 			}
-	next.nft_guard = c->guard;
-	next.nft_guard_peers = c->guard ? c->n_guard_peers : 0;
+	for (size_t i = 0; i < c->n_alias_add; i++) {
+		size_t j;
+
+		for (j = 0; j < next.n_nft_aliases; j++)
+			if (strcmp(next.nft_aliases[j].ifname, c->alias_add[i].ifname) == 0)
+				break;
+		if (j == next.n_nft_aliases)
+			next.n_nft_aliases++;
+		next.nft_aliases[j] = c->alias_add[i];
+	}
+	for (size_t i = 0; i < c->n_alias_del; i++)
+		for (size_t j = 0; j < next.n_nft_aliases; j++)
+			if (strcmp(next.nft_aliases[j].ifname, c->alias_del[i]) == 0) {
+				memmove(&next.nft_aliases[j], &next.nft_aliases[j + 1],
+					(next.n_nft_aliases - j - 1) * sizeof(next.nft_aliases[0]));
+				next.n_nft_aliases--;
+				break;
+			}
+	if (!c->keep_guard) {
+		next.nft_guard = c->guard;
+		next.nft_guard_peers = c->guard ? c->n_guard_peers : 0;
+	}
 	f->s = next;
 	return 0;
 }
@@ -1001,7 +1036,64 @@ static const struct usbnet_probe_ops fake_probe_ops = {
 	.addr_in_use = f_probe_in_use,
 };
 
+static int f_altname_find(void *h, const char *name, int *ret_ifindex)
+{
+	struct fake *f = h;
+	int r = call(f, OP_ALT_FIND, "%s", name);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_links; i++)
+		if (strcmp(f->s.links[i].ifname, name) == 0 ||
+		    strcmp(f->s.links[i].altname, name) == 0) {
+			*ret_ifindex = f->s.links[i].ifindex;
+			return 0;
+		}
+	return -ENODEV;
+}
+
+static int f_altname_add(void *h, int ifindex, const char *name)
+{
+	struct fake *f = h;
+	struct fake_link *l;
+	int r = call(f, OP_ALT_ADD, "%d %s", ifindex, name);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_links; i++)
+		if (strcmp(f->s.links[i].ifname, name) == 0 ||
+		    strcmp(f->s.links[i].altname, name) == 0)
+			return -EEXIST;
+	l = link_by_index(f, ifindex);
+	if (!l)
+		return -ENODEV;
+	if (l->altname[0])
+		return -ENOSPC; /* the model holds one */
+	snprintf(l->altname, sizeof(l->altname), "%s", name);
+	return 0;
+}
+
+static int f_altname_del(void *h, int ifindex, const char *name)
+{
+	struct fake *f = h;
+	struct fake_link *l;
+	int r = call(f, OP_ALT_DEL, "%d %s", ifindex, name);
+
+	if (r < 0)
+		return r;
+	l = link_by_index(f, ifindex);
+	if (!l)
+		return -ENODEV;
+	if (strcmp(l->altname, name) != 0)
+		return -ENOENT;
+	memset(l->altname, 0, sizeof(l->altname));
+	return 0;
+}
+
 static const struct usbnet_netlink_ops fake_nl_ops = {
+	.altname_add = f_altname_add,
+	.altname_del = f_altname_del,
+	.altname_find = f_altname_find,
 	.link_get = f_link_get,
 	.link_get_index = f_link_get_index,
 	.link_set_up = f_link_set_up,
@@ -1024,9 +1116,128 @@ static const struct usbnet_reach_ops fake_reach_ops = {
 	.probe = f_probe,
 };
 
+void fake_set_conf(struct fake *f, const char *ifname, const char *key, int value)
+{
+	struct fake_conf *c = NULL;
+
+	for (size_t i = 0; i < f->s.n_conf; i++)
+		if (strcmp(f->s.conf[i].ifname, ifname) == 0 && strcmp(f->s.conf[i].key, key) == 0)
+			c = &f->s.conf[i];
+	if (!c) {
+		c = &f->s.conf[f->s.n_conf++];
+		memset(c, 0, sizeof(*c));
+		snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+		snprintf(c->key, sizeof(c->key), "%s", key);
+	}
+	c->value = value;
+}
+
+static bool covers(const struct usbnet_ip4 *net, struct in_addr a)
+{
+	uint32_t m = net->prefix ? htonl(~0u << (32 - net->prefix)) : 0;
+
+	return net->prefix > 0 && (net->addr.s_addr & m) == (a.s_addr & m);
+}
+
+static int f_al_routed(void *h, struct in_addr a)
+{
+	struct fake *f = h;
+	char s[INET_ADDRSTRLEN];
+	int r = call(f, OP_AL_ROUTED, "%s", inet_ntop(AF_INET, &a, s, sizeof(s)));
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_full_routes; i++)
+		if (covers(&f->s.full_routes[i].dst, a))
+			return 1;
+	for (size_t i = 0; i < f->s.n_routes; i++)
+		if (covers(&f->s.routes[i].dst, a))
+			return 1;
+	for (size_t i = 0; i < f->s.n_addrs; i++)
+		if (covers(&f->s.addrs[i].ip, a) || f->s.addrs[i].ip.addr.s_addr == a.s_addr)
+			return 1;
+	return 0;
+}
+
+static bool rule_eq(const struct nl_rule *a, const struct nl_rule *b)
+{
+	return a->priority == b->priority && a->table == b->table && a->has_dst == b->has_dst &&
+	       a->dst.s_addr == b->dst.s_addr && a->fwmark == b->fwmark;
+}
+
+static int f_al_rule_add(void *h, const struct nl_rule *rule)
+{
+	struct fake *f = h;
+	int r = call(f, OP_AL_RULE_ADD, "%u %u", rule->priority, rule->table);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_rules; i++)
+		if (rule_eq(&f->s.rules[i], rule))
+			return -EEXIST;
+	f->s.rules[f->s.n_rules++] = *rule;
+	return 0;
+}
+
+static int f_al_rule_del(void *h, const struct nl_rule *rule)
+{
+	struct fake *f = h;
+	int r = call(f, OP_AL_RULE_DEL, "%u %u", rule->priority, rule->table);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_rules; i++)
+		if (rule_eq(&f->s.rules[i], rule)) {
+			memmove(&f->s.rules[i], &f->s.rules[i + 1],
+				(f->s.n_rules - i - 1) * sizeof(f->s.rules[0]));
+			f->s.n_rules--;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int f_al_conf_get(void *h, const char *ifname, const char *key, int *ret)
+{
+	struct fake *f = h;
+	int r = call(f, OP_AL_CONF_GET, "%s %s", ifname, key);
+
+	if (r < 0)
+		return r;
+	if (strcmp(ifname, "all") != 0 && !fake_link(f, ifname))
+		return -ENOENT;
+	*ret = 0;
+	for (size_t i = 0; i < f->s.n_conf; i++)
+		if (strcmp(f->s.conf[i].ifname, ifname) == 0 && strcmp(f->s.conf[i].key, key) == 0)
+			*ret = f->s.conf[i].value;
+	return 0;
+}
+
+static int f_al_conf_set(void *h, const char *ifname, const char *key, int value)
+{
+	struct fake *f = h;
+	int r = call(f, OP_AL_CONF_SET, "%s %s %d", ifname, key, value);
+
+	if (r < 0)
+		return r;
+	if (strcmp(ifname, "all") != 0 && !fake_link(f, ifname))
+		return -ENOENT;
+	fake_set_conf(f, ifname, key, value);
+	return 0;
+}
+
+static const struct usbnet_alias_ops fake_alias_ops = {
+	.addr_routed = f_al_routed,
+	.rule_add = f_al_rule_add,
+	.rule_del = f_al_rule_del,
+	.conf_get = f_al_conf_get,
+	.conf_set = f_al_conf_set,
+};
+
 struct usbnet_backends fake_backends(struct fake *f)
 {
 	return (struct usbnet_backends){
+		.alias = &fake_alias_ops,
+		.alias_h = f,
 		.nl = &fake_nl_ops,
 		.nl_h = f,
 		.nm = &fake_nm_ops,
@@ -1081,6 +1292,29 @@ bool fake_state_equal(const struct fake_state *a, const struct fake_state *b)
 		if (strcmp(a->dns[i].ifname, b->dns[i].ifname) != 0 ||
 		    a->dns[i].addr.s_addr != b->dns[i].addr.s_addr)
 			return false;
+	if (a->n_rules != b->n_rules || a->n_nft_aliases != b->n_nft_aliases)
+		return false;
+	for (size_t i = 0; i < a->n_rules; i++)
+		if (!rule_eq(&a->rules[i], &b->rules[i]))
+			return false;
+	for (size_t i = 0; i < a->n_nft_aliases; i++)
+		if (memcmp(&a->nft_aliases[i], &b->nft_aliases[i], sizeof(a->nft_aliases[i])) != 0)
+			return false;
+	/* a setting given back to 0 is the same as one never set */
+	for (int pass = 0; pass < 2; pass++) {
+		const struct fake_state *x = pass ? b : a, *y = pass ? a : b;
+
+		for (size_t i = 0; i < x->n_conf; i++) {
+			int other = 0;
+
+			for (size_t j = 0; j < y->n_conf; j++)
+				if (strcmp(y->conf[j].ifname, x->conf[i].ifname) == 0 &&
+				    strcmp(y->conf[j].key, x->conf[i].key) == 0)
+					other = y->conf[j].value;
+			if (other != x->conf[i].value)
+				return false;
+		}
+	}
 	if (a->n_full_routes != b->n_full_routes)
 		return false;
 	for (size_t i = 0; i < a->n_full_routes; i++) {

@@ -27,6 +27,7 @@ struct fake_link {
 	bool loopback, wireless;
 	bool v6_static;	     /* has a permanent global IPv6 address */
 	bool addr_lifetime;  /* its IPv4 addresses are leases (not permanent) */
+	char altname[USBNET_NAME_MAX]; /* its one alternative name, "" when none */
 };
 
 struct fake_route {
@@ -68,6 +69,17 @@ struct fake_state {
 	size_t nft_guard_peers;
 	struct fake_dns dns[FAKE_MAX];
 	size_t n_dns;
+	/* identical peers: policy rules, per-interface IPv4 settings, the alias chains */
+	struct nl_rule rules[FAKE_MAX];
+	size_t n_rules;
+	struct fake_conf {
+		char ifname[USBNET_IFNAMSIZ];
+		char key[32];
+		int value;
+	} conf[FAKE_MAX];
+	size_t n_conf;
+	struct nft_alias nft_aliases[FAKE_MAX];
+	size_t n_nft_aliases;
 	/* whole routes (bridge mode's route_*_full; table, gateway, metric...) */
 	struct nl_route_full full_routes[FAKE_MAX];
 	size_t n_full_routes;
@@ -121,6 +133,8 @@ void fake_nm_device(struct fake *f, const char *ifname, bool managed); /* sets n
 void fake_add_full_route(struct fake *f, int ifindex, const char *dst, const char *gw,
 			 uint32_t metric);
 struct fake_link *fake_link(struct fake *f, const char *ifname);
+/* /proc/sys/net/ipv4/conf/IFNAME/KEY in the model (unset: 0) */
+void fake_set_conf(struct fake *f, const char *ifname, const char *key, int value);
 void fake_fail(struct fake *f, const char *op, unsigned nth, int err);
 /* The world changes at the Nth call of op (see enum fake_event). */
 void fake_vanish_at(struct fake *f, const char *op, unsigned nth, const char *ifname);

@@ -424,6 +424,58 @@ static void test_auto_none_leaves_profile_peers_to_the_user_but_not_groups(void 
 	assert_false(usbnet_plan_is_automatic(&ctx, &plan));
 }
 
+/* The peer's name: group, else PROFILE-SERIAL, else VID-PID-SERIAL; a label's characters. */
+static void test_peer_names(void **state)
+{
+	struct usbnet_peer n900 = fobnail(), other = fobnail();
+	struct usbnet_plan plan;
+
+	n900.vendor_id = 0x0421;
+	n900.product_id = 0x01c8;
+	n900.driver[0] = '\0';
+	snprintf(n900.driver, sizeof(n900.driver), "cdc_ether");
+	n900.protocol = USBNET_PROTO_ECM;
+	snprintf(n900.product, sizeof(n900.product), "N900 (PC-Suite Mode)");
+	snprintf(n900.serial, sizeof(n900.serial), "SNN900B");
+	usbnet_classify(&ctx, &n900, &plan);
+	assert_string_equal(plan.profile, "n900");
+	assert_string_equal(plan.name, "n900-snn900b");
+	assert_true(usbnet_name_valid(plan.name));
+
+	/* no serial: the USB path tells two apart */
+	n900.serial[0] = '\0';
+	snprintf(n900.usb_path, sizeof(n900.usb_path), "1-1.4");
+	usbnet_classify(&ctx, &n900, &plan);
+	assert_string_equal(plan.name, "n900-usb1-1-4");
+
+	/* no profile: VID-PID-SERIAL; odd characters become one '-', none first or last */
+	other.vendor_id = 0x1d6b;
+	other.product_id = 0x0104;
+	snprintf(other.product, sizeof(other.product), "Board");
+	snprintf(other.serial, sizeof(other.serial), "--AB_c d\x01\xff--");
+	usbnet_classify(&ctx, &other, &plan);
+	assert_string_equal(plan.name, "1d6b-0104-ab-c-d");
+	assert_true(usbnet_name_valid(plan.name));
+
+	/* a [peer] group's name wins, lowered, '_' and '.' as '-' */
+	snprintf(other.serial, sizeof(other.serial), "B0001");
+	use_config("[peer My_Board.2]\nserial=B0001\naddress=10.77.0.1/24\n");
+	usbnet_classify(&ctx, &other, &plan);
+	assert_string_equal(plan.name, "my-board-2");
+
+	/* not a USB device (a forced veth): no name of its own */
+	memset(&other, 0, sizeof(other));
+	snprintf(other.ifname, sizeof(other.ifname), "veth0");
+	usbnet_classify(&ctx, &other, &plan);
+	assert_string_equal(plan.name, "");
+
+	assert_false(usbnet_name_valid(""));
+	assert_false(usbnet_name_valid("-a"));
+	assert_false(usbnet_name_valid("A"));
+	assert_false(usbnet_name_valid("a.usbnet"));
+	assert_true(usbnet_name_valid("a-1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +502,7 @@ int main(void)
 		T(test_first_matching_group_wins),
 		T(test_mode_ownership),
 		T(test_plan_is_fully_written),
+		T(test_peer_names),
 #undef T
 	};
 

@@ -119,10 +119,30 @@ static void test_empty_file_has_defaults(void **state)
 
 	assert_int_equal(config_parse("", 0, FILE_NAME, &c, err, sizeof(err)), 0);
 	assert_int_equal(c->auto_mode, CONFIG_AUTO_PROFILES);
+	assert_int_equal(c->workers, CONFIG_WORKERS_DEFAULT);
 	assert_int_equal(c->n_peers, 0);
 	config_free(c);
 	assert_int_equal(config_parse(NULL, 0, FILE_NAME, &c, NULL, 0), 0);
 	config_free(c);
+}
+
+/* [general] workers=: how many peers the watcher works on at once, 1 to 256. */
+static void test_workers(void **state)
+{
+	struct usbnet_config *c = NULL;
+
+	(void)state;
+	assert_int_equal(parse("[general]\nworkers=3\n", &c), 0);
+	assert_int_equal(c->workers, 3);
+	config_free(c);
+	assert_int_equal(parse("[general]\nworkers=256\n", &c), 0);
+	assert_int_equal(c->workers, 256);
+	config_free(c);
+	assert_bad("[general]\nworkers=0\n", 2, "\"0\" is not a number from 1 to 256");
+	assert_bad("[general]\nworkers=257\n", 2, "is not a number from 1 to 256");
+	assert_bad("[general]\nworkers=-1\n", 2, "is not a number from 1 to 256");
+	assert_bad("[general]\nworkers=many\n", 2, "is not a number from 1 to 256");
+	assert_bad("[general]\nworkers=\n", 2, "is not a number from 1 to 256");
 }
 
 static void test_auto_profiles_and_true_false_accepted(void **state)
@@ -482,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_good_file_sets_every_key),
 		cmocka_unit_test(test_empty_file_has_defaults),
 		cmocka_unit_test(test_auto_profiles_and_true_false_accepted),
+		cmocka_unit_test(test_workers),
 		cmocka_unit_test(test_bad_address_names_file_line_group_key),
 		cmocka_unit_test(test_address_without_prefix_is_rejected),
 		cmocka_unit_test(test_bad_prefix_is_rejected),

@@ -452,7 +452,7 @@ static const char fobnail_json[] =
 	"\"host_address\":\"169.254.0.8/16\",\"peer_address\":\"169.254.0.1/16\","
 	"\"state\":\"configured\",\"config_peer\":null,\"serves_dhcp\":false,"
 	"\"addresses\":[\"169.254.0.8/16\"],\"rtt_ms\":0.412,\"message\":null,"
-	"\"binding_warning\":null,\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"dns_forwarder\":null}";
+	"\"binding_warning\":null,\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":\"169.254.0.1\"}";
 
 static void test_fobnail_report_exact_json(void **state)
 {
@@ -505,7 +505,7 @@ static void test_unconfigured_unknown_peer_has_nulls(void **state)
 		     "\"addresses\":[],\"rtt_ms\":null,\"message\":null,"
 		     "\"binding_warning\":\"cdc_subset is bound to an RNDIS gadget: no traffic "
 		     "will pass; the rndis_host driver must take the device\","
-		     "\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"dns_forwarder\":null}");
+		     "\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":null}");
 	free(out);
 }
 

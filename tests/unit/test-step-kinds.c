@@ -45,11 +45,17 @@ static const struct {
 	{ "link-up", NULL, NULL },
 	{ "addr", "192.168.2.14/24", NULL },
 	{ "route", "192.168.9.1/32", NULL },
+	{ "altname", "n900-snn900b", NULL },
 	{ "nft", "eth0 192.168.2.0/24 fixed", NULL },
 	{ "forwarding", NULL, NULL },
 	{ "dnsmasq", "-", NULL },
 	{ "bridge-join", "usbnet-br0", join_eth0 },
 	{ "bridge-port", "usbnet-br0", NULL },
+	{ "rpfilter", "0", NULL },
+	{ "addr-noprefix", "192.168.2.14/24", NULL },
+	{ "table-route", "192.168.2.0/24 192.168.2.14 18001", NULL },
+	{ "rule", "18000 18001 fwmark 0x75530001", NULL },
+	{ "alias-nat", "usbnettest0 10.189.0.1 192.168.2.15 192.168.2.14 0x75530001", NULL },
 };
 
 static char dir[64], run_dir[96];
@@ -82,6 +88,7 @@ static void world(void)
 	fake_nm_device(&f, "eth0", true);
 	fake_nm_device(&f, IF, true);
 	snprintf(f.default_uplink, sizeof(f.default_uplink), "eth0");
+	fake_set_conf(&f, "all", "rp_filter", 1); /* strict, as many hosts have it */
 	initial = f.s;
 	be = fake_backends(&f);
 	ctx_set_backends(ctx, &be);

@@ -224,7 +224,6 @@ static void test_fault_in_each_op_rolls_back_everything(void **state)
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
 		world();
 		fake_fail(&f, faults[i].op, faults[i].nth, -ENOMEM);
-		print_message("fault: %s #%u\n", faults[i].op, faults[i].nth);
 		check_rolled_back(up(&o, &res), -ENOMEM);
 	}
 }

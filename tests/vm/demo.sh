@@ -21,7 +21,7 @@ n900=$PEER_IF
 peer_plug fobnail
 fobnail=$PEER_IF
 for i in "$n900" "$fobnail"; do
-	wait_until 20 sh -c "nmcli -g GENERAL.STATE device show $i | grep -q ." || true
+	wait_until 60 sh -c "nmcli -g GENERAL.STATE device show $i | grep -q ." || true
 done
 
 step "what the user sees"
@@ -37,12 +37,12 @@ shell ip -br addr show dev "$fobnail"
 shell nmcli device
 
 step "talk to them"
-expect_within 10 "the N900 answers at 192.168.2.15" pings 192.168.2.15
+expect_within 60 "the N900 answers at 192.168.2.15" pings 192.168.2.15
 shell ping -c 3 -i 0.3 192.168.2.15
-expect_within 10 "the Fobnail token answers at 169.254.0.1" pings 169.254.0.1
+expect_within 60 "the Fobnail token answers at 169.254.0.1" pings 169.254.0.1
 shell ping -c 3 -i 0.3 169.254.0.1
 printf '\n$ echo hello fobnail | socat - UDP4:169.254.0.1:9400\n'
-reply=$(echo "hello fobnail" | timeout 5 socat -T 3 - UDP4:169.254.0.1:9400)
+reply=$(echo "hello fobnail" | timeout 6 socat -T 5 - UDP4:169.254.0.1:9400)
 echo "  $reply"
 assert_eq "the token's UDP echo" "hello fobnail" "$reply"
 

@@ -294,7 +294,7 @@ peer_plug() { # KIND [NAME]
 	echo "$udc" >"$d/udc"
 	log "plug $name ($kind: $P_FUNC $P_VID:$P_PID, serial $P_SERIAL, $P_ADDR) on $udc"
 	echo "$udc" >"$GADGETS/$name/UDC"
-	wait_until 10 _gadget_netdev_moved "$name" "$P_FUNC" ||
+	wait_until 60 _gadget_netdev_moved "$name" "$P_FUNC" ||
 		fail "$name: the gadget-side netdev did not appear after binding to $udc"
 	if [ ! -f "$d/addressed" ]; then
 		ip -n "$name" addr add "$P_ADDR" dev usb0
@@ -304,11 +304,11 @@ peer_plug() { # KIND [NAME]
 	ip -n "$name" link set usb0 up
 	if [ ! -f "$d/pids" ]; then
 		_peer_services_start "$name" "$kind"
-		wait_until 10 _peer_services_ready "$name" "$kind" ||
+		wait_until 60 _peer_services_ready "$name" "$kind" ||
 			fail "$name: its service did not start: $(cat "$d"/*.log 2>/dev/null)"
 	fi
-	wait_until 20 peer_if "$name" ||
-		fail "$name: no host-side interface on $(_udc_port "$udc") within 20s"
+	wait_until 60 peer_if "$name" ||
+		fail "$name: no host-side interface on $(_udc_port "$udc") within 60s"
 	PEER_IF=$(peer_if "$name")
 	echo "$PEER_IF" >"$d/host_if"
 	log "$name is up: host side $PEER_IF ($(cat "/sys/class/net/$PEER_IF/device/../idVendor" 2>/dev/null):$(cat "/sys/class/net/$PEER_IF/device/../idProduct" 2>/dev/null), driver $(basename "$(readlink -f "/sys/class/net/$PEER_IF/device/driver")"))"
@@ -329,10 +329,10 @@ peer_reauthorize() { # NAME
 	port=$(_udc_port "$(_peer_get "$name" udc)")
 	log "reauthorize $name ($usb): authorized 0, then 1"
 	echo 0 >"$usb/authorized"
-	wait_until 15 sh -c "! ls -d /sys/class/net/*/device 2>/dev/null | xargs -r readlink -f | grep -q '/$port/'" ||
-		fail "$name: the host-side interface is still there 15s after authorized=0"
+	wait_until 60 sh -c "! ls -d /sys/class/net/*/device 2>/dev/null | xargs -r readlink -f | grep -q '/$port/'" ||
+		fail "$name: the host-side interface is still there 60s after authorized=0"
 	echo 1 >"$usb/authorized"
-	wait_until 20 peer_if "$name" || fail "$name: no host-side interface within 20s of authorized=1"
+	wait_until 60 peer_if "$name" || fail "$name: no host-side interface within 60s of authorized=1"
 	PEER_IF=$(peer_if "$name")
 	echo "$PEER_IF" >"$PEERS_RUN/$name/host_if"
 	log "$name is back: host side $PEER_IF"
@@ -345,8 +345,8 @@ peer_unplug() { # NAME
 	hif=$(peer_if "$name" || true)
 	log "unplug $name${hif:+ (host side $hif)}"
 	echo "" >"$GADGETS/$name/UDC"
-	wait_until 15 sh -c "! ls -d /sys/class/net/*/device 2>/dev/null | xargs -r readlink -f | grep -q '/$(_udc_port "$(_peer_get "$name" udc)")/'" ||
-		fail "$name: the host-side interface is still there 15s after unplug"
+	wait_until 60 sh -c "! ls -d /sys/class/net/*/device 2>/dev/null | xargs -r readlink -f | grep -q '/$(_udc_port "$(_peer_get "$name" udc)")/'" ||
+		fail "$name: the host-side interface is still there 60s after unplug"
 }
 
 peer_remove() { # NAME

@@ -67,6 +67,9 @@ trap 'rc=$?; _ts; printf "[%6s] ERROR: \"%s\" failed with status %s (%s line %s)
 
 # wait_until TIMEOUT CMD...: runs CMD every 0.1 s until it succeeds (0) or TIMEOUT seconds
 # (decimals allowed) have passed (1). Never waits longer than TIMEOUT plus one CMD run.
+# A scenario waits for states, never for durations: TIMEOUT is a safety net for a state that
+# never comes, wide enough for a machine twice as slow and busy as the developers' (a wait
+# that succeeds ends as soon as CMD does).
 wait_until() {
 	local deadline
 	_us "$1"
@@ -174,13 +177,15 @@ has_addr() { ip -4 -o addr show dev "$1" 2>/dev/null | grep -qw "inet $2"; }
 has_no_addr() { ! ip -4 -o addr show dev "$1" 2>/dev/null | grep -qw "inet $2"; }
 link_exists() { [ -e "/sys/class/net/$1" ]; }
 link_gone() { [ ! -e "/sys/class/net/$1" ]; }
-pings() { ping -c 1 -W 1 "$@"; } # ADDR [-I IF]
+# pings ADDR [-I IF]: one echo request, answered within 5 s (a wide bound: a few ms here, under
+# emulation; an answer that needs more is not coming).
+pings() { ping -c 1 -W 5 "$@"; }
 
-# udp_echo ADDR PORT: sends a line, succeeds when the same line comes back within 2 s.
+# udp_echo ADDR PORT: sends a line, succeeds when the same line comes back within 5 s.
 udp_echo() {
 	local want reply
 	want="testbed-$$-$RANDOM"
-	reply=$(echo "$want" | timeout 3 socat -T 2 - "UDP4:$1:$2" 2>/dev/null) || true
+	reply=$(echo "$want" | timeout 6 socat -T 5 - "UDP4:$1:$2" 2>/dev/null) || true
 	[ "$reply" = "$want" ]
 }
 
@@ -196,8 +201,8 @@ nm_start() {
 	NetworkManager --debug --log-level=INFO >>"$NM_LOG" 2>&1 &
 	echo $! >"$TESTBED_RUN/nm.pid"
 	disown
-	expect_within 30 "NetworkManager answers on D-Bus" nmcli -t general status
-	expect_within 30 "NetworkManager finished starting up" nm_started
+	expect_within 120 "NetworkManager answers on D-Bus" nmcli -t general status
+	expect_within 120 "NetworkManager finished starting up" nm_started
 }
 nm_started() { nmcli -t -f STARTUP general status 2>/dev/null | grep -q '^started$'; }
 
@@ -206,7 +211,7 @@ nm_stop() {
 	local pid
 	pid=$(cat "$TESTBED_RUN/nm.pid")
 	kill "$pid"
-	wait_until 20 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+	wait_until 60 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
 	rm -f "$TESTBED_RUN/nm.pid"
 }
 
@@ -260,9 +265,10 @@ for p in peers:
 sys.exit(3)' "$1" "$2"
 }
 
-# state_files IF: the files in the run directory named after IF (usbnet-host's state records),
-# not counting its lock file (IF.lock: a lock, not state).
-state_files() { find "$USBNET_RUN_DIR" -name "$1.*" ! -name "$1.lock" 2>/dev/null; }
+# state_files IF: the files in the run directory named after IF: its state record, its lock
+# file, a forwarder's pid file... After a down or an unplug nothing of IF may be left, lock
+# files included (issue 14: a Fobnail's new enx... name on every plug left one more lock).
+state_files() { find "$USBNET_RUN_DIR" -name "$1.*" 2>/dev/null; }
 no_state_for() { [ -z "$(state_files "$1")" ]; }
 
 # --- the hotplug watcher ----------------------------------------------------------------------
@@ -289,7 +295,7 @@ watch_start() {
 	usbnet-host watch "$@" >>"$log" 2>&1 &
 	echo $! >"$WATCH_PIDFILE"
 	disown
-	expect_within 10 "the watcher (pid $(watch_pid)) is watching" _watch_started "$log" "$n"
+	expect_within 60 "the watcher (pid $(watch_pid)) is watching" _watch_started "$log" "$n"
 }
 # watch_stop [SIGNAL]: SIGTERM (default) or e.g. KILL; waits (bounded) until it is gone.
 # shellcheck disable=SC2120 # the scenarios pass a signal, testbed_reset does not
@@ -298,7 +304,7 @@ watch_stop() {
 	[ -f "$WATCH_PIDFILE" ] || return 0
 	pid=$(watch_pid)
 	kill -"$sig" "$pid" 2>/dev/null || true
-	wait_until 10 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+	wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
 	rm -f "$WATCH_PIDFILE"
 }
 # watch_rss_kb: the watcher's resident memory (VmRSS, kB).

@@ -29,9 +29,9 @@ step "plug the static-only peer (n810 at 192.168.2.15, no DHCP server)"
 peer_plug n810
 hif=$PEER_IF
 
-expect_within 20 "NetworkManager manages $hif" nm_managed "$hif"
-expect_within 30 "NetworkManager is getting IP configuration on $hif" nm_getting_ip "$hif"
-expect_within 15 "NetworkManager's log: dhcp4 ($hif) beginning transaction" nm_dhcp_began "$hif"
+expect_within 60 "NetworkManager manages $hif" nm_managed "$hif"
+expect_within 90 "NetworkManager is getting IP configuration on $hif" nm_getting_ip "$hif"
+expect_within 60 "NetworkManager's log: dhcp4 ($hif) beginning transaction" nm_dhcp_began "$hif"
 log "$(grep -E "dhcp4 \($hif\).*beginning transaction" "$NM_LOG" | tail -n 1)"
 conn=$(nmcli -g GENERAL.CONNECTION device show "$hif")
 assert_match "the connection NetworkManager made for $hif" '^Wired connection [0-9]+$' "$conn"

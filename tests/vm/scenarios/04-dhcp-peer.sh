@@ -18,10 +18,10 @@ step "plug the DHCP-serving peer"
 peer_plug dhcp-peer
 i=$PEER_IF
 log "udev: $(udevadm info -q property "/sys/class/net/$i" | grep -E '^(USBNET_HOST|NM_UNMANAGED)' | tr '\n' ' ')"
-expect_within 20 "NetworkManager manages $i (left to it)" nm_managed "$i"
-expect_within 45 "NetworkManager took the peer's lease 172.16.42.2 on $i" has_addr "$i" 172.16.42.2/24
+expect_within 60 "NetworkManager manages $i (left to it)" nm_managed "$i"
+expect_within 120 "NetworkManager took the peer's lease 172.16.42.2 on $i" has_addr "$i" 172.16.42.2/24
 nm_connected() { [[ "$(nm_state "$1")" == "100 (connected)" ]]; }
-expect_within 30 "NetworkManager finished activating $i" nm_connected "$i"
+expect_within 90 "NetworkManager finished activating $i" nm_connected "$i"
 grep -E "dhcp4 \($i\)" "$NM_LOG" | tail -n 4 | sed 's/^/    /'
 assert_cmd "the peer answers ping at 172.16.42.1" pings 172.16.42.1
 

@@ -36,12 +36,12 @@ for kind in fobnail n900; do
 	peer_plug "$kind"
 	i=$PEER_IF
 	hif[$kind]=$i host_addr[$kind]=$P_HOST_ADDR peer_addr[$kind]=${P_ADDR%/*}
-	expect_within 10 "the watcher configured $i ($kind) with $P_HOST_ADDR" \
+	expect_within 60 "the watcher configured $i ($kind) with $P_HOST_ADDR" \
 		configured_by_watcher "$i" "$P_HOST_ADDR"
 	assert_cmd "the watcher logged it" watch_logged "$i: plugged: configured ${P_HOST_ADDR%/*}"
-	expect_within 10 "$kind answers ping at ${peer_addr[$kind]}" pings "${peer_addr[$kind]}"
+	expect_within 60 "$kind answers ping at ${peer_addr[$kind]}" pings "${peer_addr[$kind]}"
 	if [ "$kind" = fobnail ]; then
-		expect_within 5 "fobnail answers the UDP echo on 9400" udp_echo "${peer_addr[$kind]}" 9400
+		expect_within 30 "fobnail answers the UDP echo on 9400" udp_echo "${peer_addr[$kind]}" 9400
 	fi
 	assert_eq "list --json: $i state" configured "$(peer_field "$i" state)"
 	assert_eq "list --json: $i nm_managed" false "$(peer_field "$i" nm_managed)"
@@ -62,7 +62,7 @@ for kind in fobnail n900; do
 		has_addr "${hif[$kind]}" "${host_addr[$kind]}"
 done
 nm_start
-expect_within 10 "NetworkManager knows both devices again" \
+expect_within 60 "NetworkManager knows both devices again" \
 	sh -c "[ -n \"\$(nmcli -g GENERAL.STATE device show ${hif[fobnail]} 2>/dev/null)\" ] && [ -n \"\$(nmcli -g GENERAL.STATE device show ${hif[n900]} 2>/dev/null)\" ]"
 expect_steady 4 "after the restart both stay unmanaged and configured, no DHCP" both
 assert_cmd "fobnail answers ping" pings "${peer_addr[fobnail]}"

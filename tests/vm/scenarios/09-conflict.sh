@@ -1,6 +1,8 @@
 #!/bin/bash
 # Scenario 9: two identical peers, two N900s (the same IDs, profile and subnet: 192.168.2.15
-# on each; serials SNN900 and SNN900B), plugged one after the other with the watcher running.
+# on each; serials SNN900 and SNN900B), plugged one after the other with the watcher running,
+# and an alias pool with no free address (alias-pool=192.168.2.0/30: the first peer's route
+# covers it all; with room, the second is reached at an alias: scenario 35).
 # The first is configured and keeps working: its address, its record, its route and its ping
 # unchanged while the second comes and goes. The second ends with state "conflict" in
 # `usbnet-host list --json`, a message naming a `[peer …]` group that separates them (matching
@@ -9,16 +11,18 @@
 . "$TESTBED_VM_DIR/lib/testbed.sh"
 need_usbnet_host
 nm_start
-watch_start
+CONF=$TESTBED_RUN/conflict.conf
+printf '[general]\nalias-pool=192.168.2.0/30\n' >"$CONF"
+watch_start --config "$CONF"
 
 step "the first N900"
 peer_spec n900
 host=$P_HOST_ADDR peer=${P_ADDR%/*}
 peer_plug n900
 first=$PEER_IF
-expect_within 10 "the watcher configured $first" \
+expect_within 60 "the watcher configured $first" \
 	sh -c "grep -qx 'state configured' $USBNET_RUN_DIR/$first.state && ip -4 -o addr show dev $first | grep -qw 'inet $host'"
-expect_within 10 "the first N900 answers ping through $first" pings "$peer" -I "$first"
+expect_within 60 "the first N900 answers ping through $first" pings "$peer" -I "$first"
 first_record=$(cat "$USBNET_RUN_DIR/$first.state")
 first_addrs=$(ip -4 -o addr show dev "$first" | awk '{ print $4 }')
 first_route=$(ip -4 route show dev "$first")
@@ -36,7 +40,7 @@ step "the second N900: same IDs, same subnet, serial SNN900B"
 PEER_SERIAL=SNN900B peer_plug n900 n900b
 second=$PEER_IF
 [ "$second" != "$first" ] || fail "the second N900 got the first's interface name $first"
-expect_within 10 "list --json: $second state conflict" \
+expect_within 60 "list --json: $second state conflict" \
 	sh -c "[ \"\$(usbnet-host list --json | python3 -c 'import json,sys; print([p.get(\"state\") for p in json.load(sys.stdin) if p.get(\"ifname\") == \"$second\"][0])')\" = conflict ]"
 msg=$(peer_field "$second" message)
 log "$second: message: $msg"
@@ -52,6 +56,6 @@ assert_cmd "the first N900 still answers ping through $first" pings "$peer" -I "
 
 step "unplug the second: its record goes, the first stays as it was"
 peer_unplug n900b
-expect_within 5 "no record for $second" no_state_for "$second"
+expect_within 30 "no record for $second" no_state_for "$second"
 assert_cmd "the first is undisturbed" first_undisturbed
 assert_cmd "the first N900 still answers ping through $first" pings "$peer" -I "$first"

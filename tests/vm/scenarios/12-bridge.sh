@@ -40,8 +40,8 @@ ip netns exec "$LAN" dnsmasq --conf-file=/dev/null --pid-file="$TESTBED_RUN/lan-
 	--interface=lan0 --bind-interfaces --except-interface=lo --port=0 \
 	--dhcp-range=10.88.0.100,10.88.0.150,255.255.255.0,5m --no-ping \
 	--dhcp-leasefile="$TESTBED_RUN/lan-leases" --log-facility="$TESTBED_RUN/lan-dnsmasq.log"
-expect_within 5 "the guest reaches the LAN host through tb-uplink" pings 10.88.0.1 -I tb-uplink
-expect_within 10 "NetworkManager leaves tb-uplink alone (its own rule for veths)" nm_unmanaged tb-uplink
+expect_within 30 "the guest reaches the LAN host through tb-uplink" pings 10.88.0.1 -I tb-uplink
+expect_within 60 "NetworkManager leaves tb-uplink alone (its own rule for veths)" nm_unmanaged tb-uplink
 uplink_mac=$(cat /sys/class/net/tb-uplink/address)
 addr_before=$(ip -4 -o addr show dev tb-uplink | awk '{ print $4, $5, $6 }')
 route_before=$(ip -4 route show dev tb-uplink)
@@ -85,12 +85,12 @@ exit 0
 SCRIPT
 chmod +x "$TESTBED_RUN/udhcpc.sh"
 rm -f "$LEASE"
-LEASE_FILE=$LEASE in_peer n810 busybox udhcpc -i usb0 -n -q -f -t 8 -T 1 \
+LEASE_FILE=$LEASE in_peer n810 busybox udhcpc -i usb0 -n -q -f -t 30 -T 1 \
 	-s "$TESTBED_RUN/udhcpc.sh" 2>&1 | sed 's/^/    /' || true
 leased=$(cat "$LEASE" 2>/dev/null || true)
 assert_match "the N810 leased an address from the LAN's dnsmasq" '^10\.88\.0\.(1[0-4][0-9]|150)$' "$leased"
 assert_cmd "dnsmasq's lease file names it" grep -q " $leased " "$TESTBED_RUN/lan-leases"
-expect_within 5 "the N810 reaches the LAN host 10.88.0.1" in_peer n810 ping -c 1 -W 1 10.88.0.1
+expect_within 30 "the N810 reaches the LAN host 10.88.0.1" in_peer n810 ping -c 1 -W 1 10.88.0.1
 assert_cmd "the host still reaches the LAN host from 10.88.0.5" pings 10.88.0.1 -I 10.88.0.5
 assert_cmd "the host reaches the N810 at $leased" pings "$leased"
 uh_ok up "$i"

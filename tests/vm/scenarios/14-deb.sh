@@ -108,7 +108,7 @@ echo "--- $(date +%T.%N) $exec_start" >>"$wlog"
 $exec_start >>"$wlog" 2>&1 &
 echo $! >"$WATCH_PIDFILE"
 disown
-expect_within 10 "the packaged watcher (pid $(watch_pid)) is watching" \
+expect_within 60 "the packaged watcher (pid $(watch_pid)) is watching" \
 	grep -q 'watching for USB network peers' "$wlog"
 
 step "plug the Fobnail token"
@@ -120,9 +120,9 @@ assert_cmd "the packaged rule: USBNET_HOST_MODE=static" has_prop 'USBNET_HOST_MO
 assert_cmd "the packaged rule: NM_UNMANAGED=1" has_prop 'NM_UNMANAGED=1'
 assert_cmd "the packaged rule: tagged for the watcher" has_prop 'TAGS=.*:usbnet-host:.*'
 configured() { has_addr "$i" 169.254.0.8/16 && record_state_is "$i" configured; }
-expect_within 10 "the packaged watcher configured $i with 169.254.0.8/16" configured
+expect_within 60 "the packaged watcher configured $i with 169.254.0.8/16" configured
 assert_cmd "the watcher logged it" watch_logged "$i: plugged: configured 169\.254\.0\.8"
-expect_within 10 "the token answers ping at 169.254.0.1" pings 169.254.0.1
+expect_within 60 "the token answers ping at 169.254.0.1" pings 169.254.0.1
 
 step "dpkg -r"
 watch_stop # the unit's stop, which prerm asks systemd for

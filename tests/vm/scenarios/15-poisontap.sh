@@ -62,10 +62,10 @@ routes_before=$(routes_except "$i")
 log "udev: $(udevadm info -q property "/sys/class/net/$i" | grep -E '^(USBNET_HOST|NM_UNMANAGED)' | tr '\n' ' ')"
 assert_eq "udev-probe's mode for unknown IDs" ignore \
 	"$(udevadm info -q property "/sys/class/net/$i" | sed -n 's/^USBNET_HOST_MODE=//p')"
-expect_within 20 "NetworkManager manages $i (left to it)" nm_managed "$i"
-expect_within 45 "NetworkManager took the gadget's lease 10.99.0.2 on $i" has_addr "$i" 10.99.0.2/24
+expect_within 60 "NetworkManager manages $i (left to it)" nm_managed "$i"
+expect_within 120 "NetworkManager took the gadget's lease 10.99.0.2 on $i" has_addr "$i" 10.99.0.2/24
 nm_connected() { [[ "$(nm_state "$1")" == "100 (connected)" ]]; }
-expect_within 30 "NetworkManager finished activating $i" nm_connected "$i"
+expect_within 90 "NetworkManager finished activating $i" nm_connected "$i"
 log "NetworkManager's connection on $i: $(nmcli -g GENERAL.CONNECTION device show "$i")"
 grep -E 'DHCPACK|121|classless|router|dns-server' "$PEERS_RUN/poisontap/dnsmasq.log" | tail -n 8 | sed 's/^/    /'
 assert_cmd "the gadget offered option 121 (dnsmasq's log)" \
@@ -99,12 +99,12 @@ trusted_routes() {
 		ip -4 route show exact 128.0.0.0/1 | grep -q "via 10.99.0.1 dev $i"
 }
 trusted_dns() { dns_of "$i" | grep -qx 10.99.0.1; }
-expect_within 45 "the gadget's routes 0.0.0.0/1 and 128.0.0.0/1 via 10.99.0.1" trusted_routes
-expect_within 10 "the gadget's DNS server 10.99.0.1 (NetworkManager)" trusted_dns
+expect_within 120 "the gadget's routes 0.0.0.0/1 and 128.0.0.0/1 via 10.99.0.1" trusted_routes
+expect_within 60 "the gadget's DNS server 10.99.0.1 (NetworkManager)" trusted_dns
 log "ip route: $(ip route | tr '\n' ';')"
 log "resolv.conf: $(grep -v '^#' /etc/resolv.conf | tr '\n' ' ')"
 
 step "down: the trust goes with the profile"
 uh_ok down "$i" --config "$conf"
 gone() { ! trusted_routes && ! ip -4 route show exact 0.0.0.0/1 | grep -q . && ! trusted_dns; }
-expect_within 45 "no route or DNS server from the gadget after down" gone
+expect_within 120 "no route or DNS server from the gadget after down" gone

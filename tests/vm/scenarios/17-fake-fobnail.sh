@@ -59,7 +59,7 @@ i=$PEER_IF
 routes_before=$(routes "$i" off)
 log "udev: $(udevadm info -q property "/sys/class/net/$i" | grep -E '^(USBNET_HOST|NM_UNMANAGED)' | tr '\n' ' ')"
 configured() { record_state_is "$i" configured && has_addr "$i" "$P_HOST_ADDR"; }
-expect_within 15 "the watcher configured $i by the Fobnail profile" configured
+expect_within 60 "the watcher configured $i by the Fobnail profile" configured
 assert_eq "its plan's profile" fobnail "$(peer_field "$i" profile)"
 assert_eq "its plan's mode" static "$(peer_field "$i" mode)"
 

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Step "addr-noprefix A.B.C.D/N": the host's address on an isolated peer's link without the
+ * prefix route the kernel would put in the main table (IFA_F_NOPREFIXROUTE): the subnet is
+ * routed in the peer's own table (table-route), and the first peer keeps the plain address.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/if_addr.h>
+
+#include "alias/alias.h"
+#include "core/ctx.h"
+#include "core/journal.h"
+
+static int aa_format(const void *data, char *buf, size_t len)
+{
+	const struct step_addr_alone *d = data;
+
+	if (d->ip.prefix == 0 || d->ip.prefix > 32)
+		return -EINVAL;
+	usbnet_ip4_format(&d->ip, buf, len);
+	return 0;
+}
+
+static int aa_parse(const char *args, void *data)
+{
+	struct step_addr_alone *d = data;
+	char back[32];
+
+	if (usbnet_ip4_parse(args, true, &d->ip) < 0 || d->ip.prefix == 0)
+		return -EBADMSG;
+	usbnet_ip4_format(&d->ip, back, sizeof(back));
+	return strcmp(back, args) == 0 ? 0 : -EBADMSG;
+}
+
+static struct nl_addr_full full(const struct step_addr_alone *d)
+{
+	struct nl_addr_full a = { .ip = d->ip, .flags = IFA_F_NOPREFIXROUTE,
+				  .valid_lft = 0xffffffffu };
+	uint32_t m = d->ip.prefix ? htonl(~0u << (32 - d->ip.prefix)) : 0;
+
+	if (d->ip.prefix < 31) {
+		a.has_brd = true;
+		a.brd.s_addr = d->ip.addr.s_addr | ~m;
+	}
+	return a;
+}
+
+static int present(struct step_env *env, const struct step_addr_alone *d)
+{
+	const struct usbnet_backends *be = env->be;
+	struct nl_addr_entry *addrs = NULL;
+	size_t n = 0;
+	int found = 0, r;
+
+	r = be->nl->addr_list(be->nl_h, env->rec->ifindex, &addrs, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].ifindex == env->rec->ifindex &&
+		    addrs[i].ip.addr.s_addr == d->ip.addr.s_addr && addrs[i].ip.prefix == d->ip.prefix)
+			found = 1;
+	free(addrs);
+	return found;
+}
+
+static int aa_apply(struct step_env *env, void *data)
+{
+	const struct step_addr_alone *d = data;
+	struct nl_addr_full a = full(d);
+	char s[32];
+	int r;
+
+	usbnet_ip4_format(&d->ip, s, sizeof(s));
+	if (!env->be->br)
+		return ctx_fail(env->ctx, -EOPNOTSUPP, "no address backend here");
+	r = present(env, d);
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "cannot list the addresses of %s: %s", env->rec->ifname,
+				strerror(-r));
+	if (r > 0)
+		return STEP_NOOP;
+	r = env->be->br->addr_add_full(env->be->br_h, env->rec->ifindex, &a);
+	if (r == -EEXIST)
+		return STEP_NOOP;
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "could not add address %s to %s: %s", s,
+				env->rec->ifname, strerror(-r));
+	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: address %s added (no prefix route)",
+		env->rec->ifname, s);
+	return 0;
+}
+
+static int aa_check(struct step_env *env, const void *data)
+{
+	return present(env, data) > 0;
+}
+
+static int aa_undo(struct step_env *env, const void *data, char *phrase, size_t len)
+{
+	const struct step_addr_alone *d = data;
+	struct nl_addr_full a = full(d);
+	char s[32];
+	int r = 0;
+
+	usbnet_ip4_format(&d->ip, s, sizeof(s));
+	if (env->be->br)
+		r = env->be->br->addr_del_full(env->be->br_h, env->rec->ifindex, &a);
+	if (r == -EADDRNOTAVAIL || r == -ENODEV || r == -ENOENT)
+		r = 0;
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "could not remove address %s from %s: %s", s,
+				env->rec->ifname, strerror(-r));
+	snprintf(phrase, len, "address %s removed from %s", s, env->rec->ifname);
+	return 0;
+}
+
+static void aa_describe(const void *data, char *buf, size_t len)
+{
+	char s[32];
+
+	snprintf(buf, len, "address %s (no prefix route)",
+		 usbnet_ip4_format(&((const struct step_addr_alone *)data)->ip, s, sizeof(s)));
+}
+
+const struct step_kind step_addr_alone = {
+	.name = "addr-noprefix",
+	.scope = STEP_SCOPE_LINK,
+	.size = sizeof(struct step_addr_alone),
+	.apply = aa_apply,
+	.undo = aa_undo,
+	.check = aa_check,
+	.format = aa_format,
+	.parse = aa_parse,
+	.describe = aa_describe,
+};

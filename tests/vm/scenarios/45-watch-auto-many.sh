@@ -1,0 +1,145 @@
+#!/bin/bash
+# Scenario 45: the watcher works on peers concurrently (issue 20). Gadgets whose IDs no profile
+# knows (1209:0001, ECM), silent in IPv4 until asked, each at 10.N.0.2/24 (N = 70 + its number:
+# a subnet of its own, in discovery's sweep), and one [peer] group that says mode=auto for
+# these IDs: the watcher discovers each and takes 10.N.0.1/24.
+# - One alone first: its link to address (ip -ts monitor's stamps of the link's first
+#   RTM_NEWLINK and of the address's RTM_NEWADDR) is the reference.
+# - Then 8 plugged at once (their UDC written one after the other) and a ninth with them that
+#   is unplugged a second after its interface appears, while its up (discovery, 3.5 s and
+#   more) runs: the 8 are all configured and each answers ping; each one's link to address
+#   stays within twice the lone peer's (a watcher that did one peer at a time queued them
+#   behind each other's discovery: 5.7 to 12.9 s for 8 against 4.9 s alone; a functional check
+#   of concurrency with the issue's wide margin, not a benchmark); nothing of the ninth is left
+#   (no record, no address), and the watcher still runs.
+# testbed: udcs=10
+. "$TESTBED_VM_DIR/lib/testbed.sh"
+need_usbnet_host
+CONF=/etc/usbnet-host/usbnet-host.conf
+[ -e "$CONF" ] && fail "$CONF exists already; this scenario writes its own"
+MON=$TESTBED_RUN/45-monitor.log
+trap 'rm -f "$CONF"; [ -n "${MON_PID:-}" ] && kill "$MON_PID" 2>/dev/null; true' EXIT
+mkdir -p "$(dirname "$CONF")"
+printf '[peer unknown]\nusb=1209:0001\nmode=auto\n' >"$CONF"
+
+N=8
+net() { echo "10.$((70 + $1)).0"; } # peer number -> its /24 (0: the lone one, N+1: unplugged)
+
+_mon_probe() {
+	ip link add tb-mon45 type dummy 2>/dev/null || ip link add tb-mon45 type bridge
+	ip link del tb-mon45
+	grep -q tb-mon45 "$MON"
+}
+mon_start() {
+	: >"$MON"
+	ip -ts monitor link address >"$MON" 2>&1 &
+	MON_PID=$!
+	expect_within 10 "ip monitor sees events" _mon_probe
+}
+mon_stop() {
+	kill "$MON_PID" 2>/dev/null || true
+	wait "$MON_PID" 2>/dev/null || true
+	MON_PID=
+}
+# link_to_addr IF ADDR: seconds from IF's first link line in the monitor log to the first
+# "inet ADDR/" line of the same ifindex.
+link_to_addr() {
+	python3 - "$MON" "$(cat "/sys/class/net/$1/ifindex")" "$2" <<'EOF'
+import re, sys
+from datetime import datetime
+mon, idx, addr = sys.argv[1:4]
+link = got = None
+for line in open(mon, errors="replace"):
+    m = re.match(r"^\[([0-9T:.-]+)\] (Deleted )?(\d+): ", line)
+    if not m or m.group(3) != idx or m.group(2):
+        continue
+    t = datetime.fromisoformat(m.group(1)).timestamp()
+    if link is None:
+        link = t
+    if got is None and re.search(r"\binet " + re.escape(addr) + "/", line):
+        got = t
+if link is None or got is None:
+    sys.exit("ifindex %s or %s not in the monitor log" % (idx, addr))
+print("%.3f" % (got - link))
+EOF
+}
+# configured IF NET: the watcher's result for a peer at NET.2.
+configured() {
+	has_addr "$1" "$2.1/24" || { echo "$1: no $2.1/24 ($(ip -4 -br addr show dev "$1"))" && return 1; }
+	record_state_is "$1" configured || { echo "$1: record state '$(record_state "$1")'" && return 1; }
+}
+plug() { # K: plug peer aK (made before) by its UDC, no wait; the device side up at once
+	cat "$PEERS_RUN/a$1/udc" >"$GADGETS/a$1/UDC"
+	ip -n "a$1" link set usb0 up 2>/dev/null || true # its netdev stays in the namespace
+}
+
+step "make the gadgets: each plugged once with the watcher stopped, then unplugged"
+for ((k = 0; k <= N + 1; k++)); do
+	PEER_SERIAL=$(printf UNK%04d "$((100 + k))") PEER_ADDR=$(net "$k").2/24 peer_plug unknown "a$k"
+done
+for ((k = 0; k <= N + 1; k++)); do peer_unplug "a$k"; done
+watch_start
+
+step "one mode=auto peer alone"
+mon_start
+plug 0
+wait_until 20 peer_if a0 || fail "a0: no host-side interface within 20s"
+i0=$(peer_if a0)
+expect_within 30 "the watcher configured $i0 with $(net 0).1/24" configured "$i0" "$(net 0)"
+expect_within 5 "the monitor saw the address" grep -q "inet $(net 0).1/" "$MON"
+lone=$(link_to_addr "$i0" "$(net 0).1") || fail "no latency for $i0: $lone"
+log "the lone peer: link to address $lone s"
+assert_cmd "a0 answers ping at $(net 0).2" pings "$(net 0).2"
+peer_unplug a0
+expect_within 10 "a0's state is cleaned" no_state_for "$i0"
+mon_stop
+
+step "$N mode=auto peers plugged at once, and a ninth unplugged during its up"
+mon_start
+for ((k = 1; k <= N + 1; k++)); do plug "$k"; done
+log "all $((N + 1)) plugged"
+last=$((N + 1))
+wait_until 30 peer_if "a$last" || fail "a$last: no host-side interface within 30s"
+i9=$(peer_if "a$last")
+sleep 1
+log "unplug a$last ($i9) 1 s after its interface appeared; the watcher's record of it: '$(record_state "$i9")', its log: $(grep -F "$i9:" "$(watch_log)" | tail -n 1)"
+peer_unplug "a$last"
+
+declare -A hif=()
+all_configured() {
+	local k i
+	for ((k = 1; k <= N; k++)); do
+		i=$(peer_if "a$k") || { echo "a$k: no interface" && return 1; }
+		hif[$k]=$i
+		configured "$i" "$(net "$k")" || return 1
+	done
+}
+expect_within 120 "all $N peers are configured, each with its own 10.N.0.1/24" all_configured
+for ((k = 1; k <= N; k++)); do
+	expect_within 10 "a$k answers ping at $(net "$k").2" pings "$(net "$k").2"
+done
+expect_within 5 "the monitor saw the last address" sh -c "[ \$(grep -c ' inet 10\.7[1-9]\.0\.1/' '$MON') -ge $N ]"
+bound=$(awk -v l="$lone" 'BEGIN { printf "%.3f", 2 * l }')
+worst=0
+for ((k = 1; k <= N; k++)); do
+	t=$(link_to_addr "${hif[$k]}" "$(net "$k").1") || fail "no latency for a$k: $t"
+	log "a$k (${hif[$k]}): link to address $t s"
+	awk -v t="$t" -v b="$bound" 'BEGIN { exit !(t <= b) }' ||
+		fail "a$k: link to address $t s, over twice the lone peer's ($lone s): queued behind the others?"
+	worst=$(awk -v t="$t" -v w="$worst" 'BEGIN { print (t > w) ? t : w }')
+done
+ok "every peer's link to address is within twice the lone peer's ($bound s): the slowest $worst s"
+mon_stop
+
+step "nothing is left of the peer unplugged during its up"
+expect_within 15 "the watcher worked on $i9 (its up ran)" watch_logged "$i9: "
+expect_within 15 "no state for $i9 (its up undone)" no_state_for "$i9"
+assert_eq "interfaces with $(net "$last").1" 0 "$(hosts_with "$(net "$last").1")"
+assert_cmd "the watcher still runs" watch_running
+log "the watcher's lines about $i9: $(grep -F "$i9:" "$(watch_log)" | tr '\n' '|')"
+assert_eq "records in $USBNET_RUN_DIR" "$N" "$(find "$USBNET_RUN_DIR" -name '*.state' | wc -l)"
+
+step "unplug them all: every record goes"
+for ((k = 1; k <= N; k++)); do peer_unplug "a$k"; done
+expect_within 30 "no record left" sh -c "[ -z \"\$(find '$USBNET_RUN_DIR' -name '*.state')\" ]"
+for ((k = 1; k <= N; k++)); do assert_eq "interfaces with $(net "$k").1" 0 "$(hosts_with "$(net "$k").1")"; done
