@@ -77,6 +77,12 @@ struct usbnet_ctx *cli_open_lenient(const struct cli_common *c, int *ret_status)
 /* The library's notices go to stderr without --verbose (the watcher's one line per action). */
 void cli_log_notices(void);
 /* Prints "usbnet-host: MESSAGE" for a library failure and returns the exit status for err. */
+/* The watcher: when systemd connected stderr to the journal ($JOURNAL_STREAM), the library's
+ * lines go there with their priority and USBNET_IFNAME=, USBNET_SERIAL= of the device. */
+void cli_log_to_journal(struct usbnet_ctx *ctx);
+bool cli_logs_to_journal(void);
+/* A line of the command's own, as the library's go (stderr, or the journal). */
+void cli_log(enum usbnet_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_fail(struct usbnet_ctx *ctx, int err, const char *what);
 /* IFACE as the user gave it, an interface or a peer's name (usbnet_resolve()): the interface's
  * name into ifname; else the failure is said and its exit status returned (>= 0). -1: done. */
@@ -90,6 +96,11 @@ const char *cli_escape(const char *s, size_t n, char *buf, size_t len);
 int cli_bad_option(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when fd is a terminal and progress lines may be drawn on it (not with -q). */
 bool cli_progress_wanted(const struct cli_common *c);
+/* The progress line of a probe (discover, up --auto); the end clears it. Whether the link had
+ * carrier at some point of the probe (false: "No carrier on IF"). */
+void cli_progress_start(struct usbnet_ctx *ctx, const struct cli_common *c);
+void cli_progress_end(void);
+bool cli_progress_saw_carrier(void);
 /* Prints JSON text (valid, from the library) as c->json says: one line, or indented. */
 int cli_print_json(const struct cli_common *c, const char *text);
 
@@ -100,6 +111,7 @@ void cli_print_escaped(FILE *f, const char *s, int width);
 /* Undo every recorded interface, one line each to out; the exit status of the first failure. */
 int down_all(struct usbnet_ctx *ctx, FILE *out);
 
+int status_main(int argc, char *argv[]);
 int list_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int up_main(int argc, char *argv[]);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -28,10 +30,87 @@ void cli_log_notices(void)
 	log_base = USBNET_LOG_NOTICE;
 }
 
+/* The watcher under systemd: its lines go to the journal with their priority and fields. */
+static struct usbnet_ctx *journal_ctx;
+static bool to_journal;
+
+/* systemd says, in $JOURNAL_STREAM ("DEV:INODE"), which stream it connected to the journal. */
+static bool stderr_is_journal(void)
+{
+	const char *s = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return s && sscanf(s, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0 &&
+	       (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+static void log_to_journal(enum usbnet_log_level level, const char *msg)
+{
+	const char *ifname = "", *serial = "";
+	char text[4096];
+
+	/* Device strings are escaped in the message as on a terminal; the fields are ids. */
+	{
+		FILE *f = fmemopen(text, sizeof(text), "w");
+
+		if (!f)
+			return;
+		cli_print_escaped(f, msg, 0);
+		fputc('\0', f);
+		fclose(f);
+		text[sizeof(text) - 1] = '\0';
+	}
+	if (journal_ctx)
+		usbnet_ctx_log_subject(journal_ctx, &ifname, &serial);
+	if (*serial) {
+		char esc[4 * USBNET_STR_MAX + 1];
+
+		sd_journal_send("MESSAGE=%s", text, "PRIORITY=%d", (int)level,
+				"SYSLOG_IDENTIFIER=%s", program_name, "USBNET_IFNAME=%s", ifname,
+				"USBNET_SERIAL=%s", cli_escape(serial, strlen(serial), esc, sizeof(esc)),
+				NULL);
+	} else if (*ifname) {
+		sd_journal_send("MESSAGE=%s", text, "PRIORITY=%d", (int)level,
+				"SYSLOG_IDENTIFIER=%s", program_name, "USBNET_IFNAME=%s", ifname, NULL);
+	} else {
+		sd_journal_send("MESSAGE=%s", text, "PRIORITY=%d", (int)level,
+				"SYSLOG_IDENTIFIER=%s", program_name, NULL);
+	}
+}
+
+static void log_to_stderr(void *userdata, enum usbnet_log_level level, const char *msg);
+
+void cli_log(enum usbnet_log_level level, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_to_stderr(NULL, level, buf);
+}
+
+void cli_log_to_journal(struct usbnet_ctx *ctx)
+{
+	journal_ctx = ctx;
+	to_journal = stderr_is_journal();
+}
+
+bool cli_logs_to_journal(void)
+{
+	return to_journal;
+}
+
 static void log_to_stderr(void *userdata, enum usbnet_log_level level, const char *msg)
 {
 	if ((int)level > log_threshold)
 		return;
+	if (to_journal) {
+		log_to_journal(level, msg);
+		return;
+	}
 	fprintf(stderr, "%s: %s", program_name,
 		level <= USBNET_LOG_DEBUG ? level_prefix[level] : "");
 	cli_print_escaped(stderr, msg, 0);
@@ -187,6 +266,9 @@ int cli_fail(struct usbnet_ctx *ctx, int err, const char *what)
 	const char *msg = ctx ? usbnet_ctx_error(ctx) : "";
 
 	fprintf(stderr, "%s: ", program_name);
+	/* Not root: the missing privilege first, then what the library ran into. */
+	if ((err == -EACCES || err == -EPERM) && geteuid() != 0)
+		fprintf(stderr, "run it as root (CAP_NET_ADMIN): ");
 	if (*msg)
 		cli_print_escaped(stderr, msg, 0);
 	else

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "table.h"
 
 static const char usage[] =
 	"Usage: usbnet-host discover IFACE [--timeout S] [--json] [--force]\n"
@@ -19,6 +20,8 @@ static const char usage[] =
 	"DHCP question is settled.\n\n"
 	"  --timeout S    how long to probe at most, in seconds (default 5, at most 60)\n"
 	"  -j, --json[=pretty|short]  print the findings as JSON\n"
+	"  -o, --output COLS  the columns: METHOD,ADDRESS,DETAIL,MAC,AT (the default)\n"
+	"  -n, --noheadings, -r, --raw  the table without header, or unaligned\n"
 	"  --force        probe an interface that is not a USB network peer\n"
 	"  --config FILE, --run-dir DIR, -v/--verbose, -q/--quiet, -h/--help\n\n"
 	"Exit status: 0 something was found; 1 nothing answered within the time (or the probe\n"
@@ -42,37 +45,55 @@ static int parse_timeout(const char *s, unsigned *ret_ms)
 	return 0;
 }
 
-static void print_table(const struct usbnet_probe_result *r)
-{
-	char a[INET6_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+enum { DCOL_METHOD, DCOL_ADDRESS, DCOL_DETAIL, DCOL_MAC, DCOL_AT };
 
-	printf("%-16s %-20s %-26s %-17s %s\n", "METHOD", "ADDRESS", "DETAIL", "MAC", "AT");
+static const struct cli_column discover_columns[] = {
+	[DCOL_METHOD] = { "METHOD", 0.15, false, false, false, "how it was found" },
+	[DCOL_ADDRESS] = { "ADDRESS", 0.25, false, false, false, "the peer's address" },
+	[DCOL_DETAIL] = { "DETAIL", 0.3, true, false, false, "the DHCP offer, the profile" },
+	[DCOL_MAC] = { "MAC", 17, false, false, false, "the MAC address it answered from" },
+	[DCOL_AT] = { "AT", 0.08, false, true, false, "when, after the start" },
+};
+
+static int print_table(const struct cli_table_opts *o, const struct usbnet_probe_result *r)
+{
+	int status;
+	struct cli_table *t = cli_table_new(discover_columns, 5, "METHOD,ADDRESS,DETAIL,MAC,AT", o,
+					    "findings", false, &status);
+
+	if (!t)
+		return -ENOMEM;
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct usbnet_finding *f = &r->findings[i];
-		char detail[64] = "";
+		char a[INET6_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 
+		if (cli_table_add_line(t) < 0)
+			break;
+		cli_table_set(t, DCOL_METHOD, usbnet_probe_method_name(f->method));
 		if (f->has_ipv6)
-			inet_ntop(AF_INET6, &f->ipv6, a, sizeof(a));
+			cli_table_set(t, DCOL_ADDRESS, inet_ntop(AF_INET6, &f->ipv6, a, sizeof(a)));
 		else if (f->has_ipv4)
-			inet_ntop(AF_INET, &f->ipv4, a, sizeof(a));
-		else
-			strcpy(a, "-");
+			cli_table_set(t, DCOL_ADDRESS, inet_ntop(AF_INET, &f->ipv4, a, sizeof(a)));
 		if (f->method == USBNET_FOUND_DHCP_OFFER && f->has_offered) {
 			inet_ntop(AF_INET, &f->offered, b, sizeof(b));
 			if (f->offered_prefix)
-				snprintf(detail, sizeof(detail), "serves DHCP, offers %s/%u", b,
-					 f->offered_prefix);
+				cli_table_setf(t, DCOL_DETAIL, "serves DHCP, offers %s/%u", b,
+					       f->offered_prefix);
 			else
-				snprintf(detail, sizeof(detail), "serves DHCP, offers %s", b);
+				cli_table_setf(t, DCOL_DETAIL, "serves DHCP, offers %s", b);
 		} else if (f->profile[0]) {
-			snprintf(detail, sizeof(detail), "profile %.40s", f->profile);
+			cli_table_setf(t, DCOL_DETAIL, "profile %.40s", f->profile);
 		}
-		printf("%-16s %-20s %-26s %-17s %lld ms\n", usbnet_probe_method_name(f->method), a,
-		       detail[0] ? detail : "-", f->mac[0] ? f->mac : "-", (long long)f->at_ms);
+		cli_table_set(t, DCOL_MAC, f->mac);
+		cli_table_setf(t, DCOL_AT, "%lld ms", (long long)f->at_ms);
 	}
-	printf("%s: %zu finding%s in %lld ms%s\n", r->ifname, r->n_findings,
-	       r->n_findings == 1 ? "" : "s", (long long)r->elapsed_ms,
-	       r->certain ? " (stopped early: the answer was certain)" : "");
+	status = cli_table_print(t);
+	cli_table_free(t);
+	if (!o->noheadings && !o->raw)
+		printf("%s: %zu finding%s in %lld ms%s\n", r->ifname, r->n_findings,
+		       r->n_findings == 1 ? "" : "s", (long long)r->elapsed_ms,
+		       r->certain ? " (stopped early: the answer was certain)" : "");
+	return status;
 }
 
 int discover_main(int argc, char *argv[])
@@ -80,11 +101,13 @@ int discover_main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		CLI_JSON_LONGOPT,
+		CLI_TABLE_LONGOPTS,
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{},
 	};
 	struct cli_common c = {};
+	struct cli_table_opts to = {};
 	struct usbnet_probe_opts o;
 	struct usbnet_probe_result res;
 	struct usbnet_ctx *ctx;
@@ -92,7 +115,10 @@ int discover_main(int argc, char *argv[])
 	int opt, r, status;
 
 	usbnet_probe_opts_init(&o);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS_JSON, longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS_JSON CLI_TABLE_SHORTOPTS, longopts,
+				  NULL)) != -1) {
+		if (cli_table_option(&to, opt, optarg))
+			continue;
 		r = cli_common_option(&c, opt, optarg, usage);
 		if (r >= 0)
 			return r;
@@ -116,6 +142,14 @@ int discover_main(int argc, char *argv[])
 	if (optind + 1 != argc)
 		return cli_usage_error(usage, "discover takes one interface name");
 
+	if (!c.json) {
+		struct cli_table *t = cli_table_new(discover_columns, 5, "METHOD,ADDRESS,DETAIL,MAC,AT",
+						    &to, "findings", false, &status);
+
+		if (!t)
+			return status;
+		cli_table_free(t);
+	}
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
@@ -124,7 +158,9 @@ int discover_main(int argc, char *argv[])
 		usbnet_ctx_free(ctx);
 		return status;
 	}
+	cli_progress_start(ctx, &c);
 	r = usbnet_probe(ctx, ifname, &o, &res);
+	cli_progress_end();
 	if (r < 0) {
 		status = cli_fail(ctx, r, argv[optind]);
 	} else {
@@ -138,10 +174,13 @@ int discover_main(int argc, char *argv[])
 				return EXIT_FAILED;
 			}
 		} else {
-			print_table(&res);
+			print_table(&to, &res);
 		}
 		status = EXIT_DONE;
 		if (res.n_findings == 0) {
+			if (res.no_carrier)
+				fprintf(stderr, "%s: No carrier on %s: is the device's interface up?\n",
+					program_name, res.ifname);
 			fprintf(stderr, "%s: %s: nothing answered within %.1f s\n", program_name,
 				res.ifname, (double)res.timeout_ms / 1000.0);
 			status = EXIT_FAILED;

@@ -61,29 +61,106 @@ static void usb_id(const struct usbnet_peer *p, char *buf, size_t len)
 	snprintf(buf, len, "%04x:%04x", p->vendor_id, p->product_id);
 }
 
-int print_reports_table(const struct usbnet_report *reps, size_t n)
+enum {
+	COL_IFACE,
+	COL_DRIVER,
+	COL_PROTO,
+	COL_USB_ID,
+	COL_PRODUCT,
+	COL_PROFILE,
+	COL_MODE,
+	COL_STATE,
+	COL_CARRIER,
+	COL_HOST,
+	COL_PEER,
+	COL_SERIAL,
+	COL_MAC,
+	COL_NAME,
+	COL_NOTE,
+};
+
+const struct cli_column list_columns[] = {
+	[COL_IFACE] = { "IFACE", 15, false, false, false, "the interface" },
+	[COL_DRIVER] = { "DRIVER", 0.08, true, false, false, "the host's driver (cdc_ether...)" },
+	[COL_PROTO] = { "PROTO", 0.05, false, false, false, "ecm, ncm, eem, rndis..." },
+	[COL_USB_ID] = { "USB-ID", 9, false, false, false, "vendor:product" },
+	[COL_PRODUCT] = { "PRODUCT", 0.15, true, false, false, "the device's product string" },
+	[COL_PROFILE] = { "PROFILE", 0.1, true, false, false,
+			  "the built-in profile, or [NAME] of the matching [peer] group" },
+	[COL_MODE] = { "MODE", 0.06, true, false, false, "the plan: static, gateway, dhcp..." },
+	[COL_STATE] = { "STATE", 0.08, true, false, false, "configured, degraded, unconfigured..." },
+	[COL_CARRIER] = { "CARRIER", 3, false, false, false, "the link has carrier: yes or no" },
+	[COL_HOST] = { "HOST", 15, false, false, false, "the host's address (A.B.C.D/N)" },
+	[COL_PEER] = { "PEER", 12, false, false, false, "the peer's address" },
+	[COL_SERIAL] = { "SERIAL", 0.1, true, false, false, "the device's serial number" },
+	[COL_MAC] = { "MAC", 17, false, false, false, "the interface's MAC address" },
+	[COL_NAME] = { "NAME", 0.1, true, false, false, "the peer's name (NAME.usbnet resolves)" },
+	[COL_NOTE] = { "NOTE", 0.2, true, false, false,
+		       "a warning (a binding that cannot carry traffic), or why it is degraded" },
+};
+const size_t n_list_columns = sizeof(list_columns) / sizeof(list_columns[0]);
+const char list_default_columns[] = "IFACE,PRODUCT,PROFILE,MODE,STATE,CARRIER,HOST,PEER,NAME,NOTE";
+
+static const char *profile_cell(const struct usbnet_report *r, char *buf, size_t len)
 {
-	if (n == 0) {
+	if (r->plan.config_peer[0])
+		snprintf(buf, len, "[%.*s]", (int)sizeof(r->plan.config_peer), r->plan.config_peer);
+	else
+		snprintf(buf, len, "%.*s", (int)sizeof(r->plan.profile), r->plan.profile);
+	return buf;
+}
+
+int print_reports_table(const struct cli_table_opts *o, const struct usbnet_report *reps, size_t n)
+{
+	struct cli_table *t;
+	int r, status;
+
+	if (n == 0 && !o->noheadings && !o->raw) {
 		printf("No USB network peers found.\n");
 		return 0;
 	}
-	printf("%-16s %-10s %-6s %-9s %-20s %-12s %-9s %-12s %-18s %-15s %s\n", "IFACE", "DRIVER",
-	       "PROTO", "USB-ID", "PRODUCT", "PROFILE", "MODE", "STATE", "HOST", "PEER", "NAME");
+	t = cli_table_new(list_columns, n_list_columns, list_default_columns, o, "peers", false,
+			  &status);
+	if (!t)
+		return status == EXIT_USAGE ? -EINVAL : -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		const struct usbnet_report *r = &reps[i];
-		const char *proto = usbnet_protocol_name(r->peer.protocol);
-		char id[10], host[20], peer[INET_ADDRSTRLEN];
+		const struct usbnet_report *rp = &reps[i];
+		char buf[USBNET_NAME_MAX + 3], host[20], peer[INET_ADDRSTRLEN];
 
-		usb_id(&r->peer, id, sizeof(id));
-		printf("%-16s %-10s %-6s %-9s ", r->peer.ifname, r->peer.driver, proto ? proto : "-",
-		       id);
-		cli_print_escaped(stdout, r->peer.product[0] ? r->peer.product : "-", 20);
-		printf(" %-12s %-9s %-12s %-18s %-15s %s\n", r->plan.profile[0] ? r->plan.profile : "-",
-		       usbnet_mode_name(r->plan.mode), usbnet_state_name(r->status.state),
-		       report_host_address(r, host, sizeof(host)) ?: "-",
-		       report_peer_address(r, peer, sizeof(peer)) ?: "-", report_name(r) ?: "-");
+		if (cli_table_add_line(t) < 0) {
+			cli_table_free(t);
+			return -ENOMEM;
+		}
+		cli_table_set(t, COL_IFACE, rp->peer.ifname);
+		cli_table_set(t, COL_DRIVER, rp->peer.driver);
+		cli_table_set(t, COL_PROTO, usbnet_protocol_name(rp->peer.protocol));
+		usb_id(&rp->peer, buf, sizeof(buf));
+		cli_table_set(t, COL_USB_ID, buf);
+		cli_table_set(t, COL_PRODUCT, rp->peer.product);
+		cli_table_set(t, COL_PROFILE, profile_cell(rp, buf, sizeof(buf)));
+		cli_table_set(t, COL_MODE, usbnet_mode_name(rp->plan.mode));
+		cli_table_set(t, COL_STATE, usbnet_state_name(rp->status.state));
+		cli_table_set(t, COL_CARRIER, rp->peer.carrier ? "yes" : "no");
+		cli_table_set(t, COL_HOST, report_host_address(rp, host, sizeof(host)));
+		cli_table_set(t, COL_PEER, report_peer_address(rp, peer, sizeof(peer)));
+		cli_table_set(t, COL_SERIAL, rp->peer.serial);
+		cli_table_set(t, COL_MAC, rp->peer.mac);
+		cli_table_set(t, COL_NAME, report_name(rp));
+		if (rp->peer.binding == USBNET_BINDING_RNDIS_AS_SUBSET)
+			cli_table_set(t, COL_NOTE, "warning: cdc_subset claimed this RNDIS-only "
+						   "gadget; it cannot carry traffic (show IF)");
+		else if (rp->status.message[0])
+			cli_table_set(t, COL_NOTE, rp->status.message);
 	}
-	return fflush(stdout) == 0 ? 0 : -errno;
+	r = cli_table_print(t);
+	cli_table_free(t);
+	/* The NOTE column may be cut or dropped on a narrow terminal: the warnings in full. */
+	for (size_t i = 0; r == 0 && i < n && !o->quiet; i++)
+		if (reps[i].peer.binding == USBNET_BINDING_RNDIS_AS_SUBSET)
+			fprintf(stderr, "%s: warning: %s: cdc_subset claimed this RNDIS-only gadget: "
+					"the link cannot carry traffic; give the gadget an ECM or NCM "
+					"function\n", program_name, reps[i].peer.ifname);
+	return r;
 }
 
 static void field(const char *name, const char *value)

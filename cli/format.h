@@ -5,8 +5,12 @@
 
 #include <stddef.h>
 #include "cli.h"
+#include "table.h"
 
-int print_reports_table(const struct usbnet_report *reps, size_t n);
+int print_reports_table(const struct cli_table_opts *o, const struct usbnet_report *reps, size_t n);
+extern const struct cli_column list_columns[];
+extern const size_t n_list_columns;
+extern const char list_default_columns[];
 int print_reports_json(const struct cli_common *c, const struct usbnet_report *reps, size_t n);
 int print_report_details(const struct usbnet_report *rep);
 int print_report_json(const struct cli_common *c, const struct usbnet_report *rep);

@@ -13,6 +13,7 @@ static const struct {
 	int (*fn)(int argc, char *argv[]);
 	const char *help;
 } subcommands[] = {
+	{ "status", status_main, "What matters now: the peers, what usbnet-host holds (the default)" },
 	{ "list", list_main, "List the USB network peers found now" },
 	{ "show", show_main, "Show one peer, its plan and its state" },
 	{ "up", up_main, "Configure a peer (idempotent)" },
@@ -27,7 +28,7 @@ static const struct {
 
 static void show_usage(FILE *f)
 {
-	fprintf(f, "Usage: %s [OPTIONS] COMMAND [OPTIONS]\n", program_name);
+	fprintf(f, "Usage: %s [OPTIONS] [COMMAND] [OPTIONS]   (no command: status)\n", program_name);
 	fprintf(f, "       %s help COMMAND\n\n", program_name);
 	fprintf(f, "Configure the host side of USB network peers (Ethernet over USB gadgets).\n\n");
 	fprintf(f, "Commands:\n");
@@ -89,8 +90,13 @@ int main(int argc, char *argv[])
 				show_usage(stdout);
 				return EXIT_DONE;
 			}
-		show_usage(stderr);
-		return EXIT_USAGE;
+		/* No command: the state, as nmcli, networkctl and wg show it (with the options). */
+		args = calloc((size_t)argc + 1, sizeof(*args));
+		if (!args)
+			return EXIT_FAILED;
+		args[0] = "status";
+		memcpy(args + 1, argv + 1, (size_t)n_pre * sizeof(*args));
+		return run(find_subcommand("status"), 1 + n_pre, args);
 	}
 	if (strcmp(argv[i], "help") == 0) {
 		char *help_argv[] = { NULL, "--help", NULL };

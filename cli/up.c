@@ -142,9 +142,15 @@ static int up_one(struct usbnet_ctx *ctx, const char *ifname, const struct usbne
 	int r;
 
 	r = usbnet_up(ctx, ifname, o, &rep, &result);
+	cli_progress_end();
 	if (r < 0)
 		return cli_fail(ctx, r, ifname);
 	say_result(&rep, result);
+	/* Discovery found nothing (link-local fallback): say when the link never had carrier. */
+	if (result == USBNET_UP_DEGRADED && strncmp(rep.status.discovered, "none ", 5) == 0 &&
+	    !cli_progress_saw_carrier())
+		fprintf(stderr, "%s: No carrier on %s: is the device's interface up?\n", program_name,
+			rep.peer.ifname);
 	return EXIT_DONE;
 }
 
@@ -290,6 +296,7 @@ int up_main(int argc, char *argv[])
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
+	cli_progress_start(ctx, &c);
 	if (all)
 		status = up_all(ctx, &o);
 	else if ((status = cli_resolve(ctx, argv[optind], ifname)) < 0)

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -18,7 +19,9 @@
 static const char usage[] =
 	"Usage: usbnet-host watch [--down-on-exit] [--config FILE] [--run-dir DIR] [--verbose]\n"
 	"The hotplug watcher: configure tagged peers as they are plugged, clean their state when\n"
-	"they go. Runs in the foreground; logs one line per action to stderr.\n";
+	"they go. Runs in the foreground; logs one line per action to stderr, or to the journal\n"
+	"when systemd connected stderr to it (with priorities and the fields USBNET_IFNAME=,\n"
+	"USBNET_SERIAL=).\n";
 
 enum { OPT_DOWN_ON_EXIT = OPT_COMMON_END };
 
@@ -26,27 +29,33 @@ enum { OPT_DOWN_ON_EXIT = OPT_COMMON_END };
  * now on get the new plans; the configured ones keep theirs until they are plugged again. */
 static void reload(struct usbnet_ctx *ctx)
 {
-	char changes[1024];
+	char changes[1024], *text = NULL;
+	size_t len = 0;
 	int r = usbnet_ctx_reload_config(ctx, changes, sizeof(changes));
+	FILE *f = open_memstream(&text, &len);
 
-	if (r < 0) {
-		fprintf(stderr, "%s: reload: configuration error: ", program_name);
-		cli_print_escaped(stderr, usbnet_ctx_error(ctx), 0);
-		fputs("; going on with the built-in profiles", stderr);
-		if (changes[0]) {
-			fputs(" (", stderr);
-			cli_print_escaped(stderr, changes, 0);
-			fputc(')', stderr);
-		}
-		fputc('\n', stderr);
+	if (!f)
 		return;
+	/* Escaped as every line of ours: the file's words are the user's. */
+	if (r < 0) {
+		fputs("reload: configuration error: ", f);
+		cli_print_escaped(f, usbnet_ctx_error(ctx), 0);
+		fputs("; going on with the built-in profiles", f);
+		if (changes[0]) {
+			fputs(" (", f);
+			cli_print_escaped(f, changes, 0);
+			fputc(')', f);
+		}
+	} else {
+		fputs("reload: configuration read, ", f);
+		if (changes[0])
+			cli_print_escaped(f, changes, 0);
+		else
+			fputs("nothing changed", f);
 	}
-	fprintf(stderr, "%s: reload: configuration read, ", program_name);
-	if (changes[0])
-		cli_print_escaped(stderr, changes, 0);
-	else
-		fputs("nothing changed", stderr);
-	fputc('\n', stderr);
+	if (fclose(f) == 0)
+		cli_log(r < 0 ? USBNET_LOG_ERR : USBNET_LOG_NOTICE, "%s", text);
+	free(text);
 }
 
 int watch_main(int argc, char *argv[])
@@ -79,6 +88,7 @@ int watch_main(int argc, char *argv[])
 	ctx = cli_open_lenient(&c, &status);
 	if (!ctx)
 		return status;
+	cli_log_to_journal(ctx);
 	/* The rule's NM_UNMANAGED=1 keeps NetworkManager off the peers the watcher acts on. */
 	usbnet_ctx_set_networkmanager(ctx, false);
 
@@ -89,7 +99,7 @@ int watch_main(int argc, char *argv[])
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0) {
-		fprintf(stderr, "%s: signalfd: %s\n", program_name, strerror(errno));
+		cli_log(USBNET_LOG_ERR, "signalfd: %s", strerror(errno));
 		status = EXIT_FAILED;
 		goto out;
 	}
@@ -99,7 +109,7 @@ int watch_main(int argc, char *argv[])
 		status = cli_fail(ctx, r, "cannot watch udev");
 		goto out;
 	}
-	fprintf(stderr, "%s: watching for USB network peers\n", program_name);
+	cli_log(USBNET_LOG_NOTICE, "watching for USB network peers");
 	usbnet_watch_reconcile(w);
 
 	for (;;) {
@@ -111,7 +121,7 @@ int watch_main(int argc, char *argv[])
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "%s: poll: %s\n", program_name, strerror(errno));
+			cli_log(USBNET_LOG_ERR, "poll: %s", strerror(errno));
 			status = EXIT_FAILED;
 			break;
 		}
@@ -124,8 +134,7 @@ int watch_main(int argc, char *argv[])
 				reload(ctx);
 				continue;
 			}
-			fprintf(stderr, "%s: %s, stopping%s\n", program_name,
-				strsignal((int)si.ssi_signo),
+			cli_log(USBNET_LOG_NOTICE, "%s, stopping%s", strsignal((int)si.ssi_signo),
 				down_on_exit ? " and undoing" : " (peers stay configured)");
 			/* What runs finishes (the workers block SIGTERM too), what waits is
 			 * dropped: no up may end after down_all. */

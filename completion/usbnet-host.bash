@@ -45,7 +45,7 @@ _usbnet_host_links()
 _usbnet_host()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands='list show up down watch refresh discover udev-probe help'
+	local commands='status list show up down watch refresh discover udev-probe help'
 	local common='--config --run-dir --verbose --quiet --help --version'
 	local json='--json --json=pretty --json=short'
 	local cmd='' i opts=''
@@ -96,6 +96,14 @@ _usbnet_host()
 		_usbnet_host_reply "$(compgen -W "on off" -- "$cur")"
 		return 0
 		;;
+	--output | -o)
+		# COL,COL...: the columns of the command's --help, after the last comma.
+		local cols pre=''
+		[[ $cur == *,* ]] && pre=${cur%,*},
+		cols=$(command usbnet-host "$cmd" --help 2>/dev/null | sed -n 's/^Columns: //p; s/^\([A-Z][A-Z-]* \)\{3,\}/&/p' | head -2)
+		_usbnet_host_reply "$(compgen -P "$pre" -W "$cols" -- "${cur##*,}")"
+		return 0
+		;;
 	--address | --peer | --wait | --timeout | --bridge-name)
 		return 0
 		;;
@@ -106,14 +114,15 @@ _usbnet_host()
 		_usbnet_host_reply "$(compgen -W "${commands% help}" -- "$cur")"
 		return 0
 		;;
-	list) opts="$json $common" ;;
+	status) opts="$json $common" ;;
+	list) opts="$json --output --noheadings --raw $common" ;;
 	show) opts="$json $common" ;;
 	up) opts="--all --address --peer --wait --force --gateway --uplink --dns --bridge
 		  --bridge-name --auto --dhcp-server --ipv6 $common" ;;
 	down) opts="--all $common" ;;
 	watch) opts="--down-on-exit $common" ;;
 	refresh) opts="$common" ;;
-	discover) opts="--timeout $json --force $common" ;;
+	discover) opts="--timeout $json --output --noheadings --raw --force $common" ;;
 	udev-probe) opts='--config --help' ;;
 	*) return 0 ;;
 	esac

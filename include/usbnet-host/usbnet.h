@@ -188,6 +188,8 @@ enum usbnet_log_level {
 };
 
 typedef void (*usbnet_log_fn)(void *userdata, enum usbnet_log_level level, const char *msg);
+struct usbnet_probe_progress; /* below, with the probe */
+typedef void (*usbnet_progress_fn)(void *userdata, const struct usbnet_probe_progress *p);
 
 #define USBNET_DEFAULT_CONFIG "/etc/usbnet-host/usbnet-host.conf"
 #define USBNET_DEFAULT_RUN_DIR "/run/usbnet-host"
@@ -215,6 +217,12 @@ enum usbnet_outcome usbnet_ctx_outcome(const struct usbnet_ctx *ctx);
 /* Whether to talk to NetworkManager at all (default true). The watcher turns it off: the udev
  * rule's NM_UNMANAGED=1 already keeps NetworkManager away, and libnm stays off its hot path. */
 void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use);
+/* The device the message being logged is about, while the watcher handles one (for the
+ * journal's USBNET_IFNAME= and USBNET_SERIAL=): "" when none. Valid in the log callback. */
+void usbnet_ctx_log_subject(const struct usbnet_ctx *ctx, const char **ret_ifname,
+			    const char **ret_serial);
+/* Called while a probe runs (discover, up --auto); NULL: none. */
+void usbnet_ctx_set_progress(struct usbnet_ctx *ctx, usbnet_progress_fn fn, void *userdata);
 
 /* ---- discovery -------------------------------------------------------------------------- */
 
@@ -299,6 +307,44 @@ int usbnet_resolve(struct usbnet_ctx *ctx, const char *name, char ret_ifname[USB
 int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_status *ret);
 /* Interfaces that have a state record, free with usbnet_strv_free(). */
 int usbnet_state_list(struct usbnet_ctx *ctx, char ***ret_ifnames);
+
+/* ---- what usbnet-host holds on the host (status) ------------------------------------------ */
+
+/* One change a record holds: an address, nftables chains, IPv4 forwarding, a DNS forwarder, a
+ * share of a bridge, a device set unmanaged in NetworkManager... */
+struct usbnet_holding {
+	char kind[24];	 /* the record's word for it: "addr", "nft", "forwarding", "dnsmasq",
+			  * "nm-unmanaged", "bridge-join", "bridge-port"... */
+	bool host_wide;	 /* it outlives the interface (nftables, forwarding, a process, a bridge) */
+	bool pending;	 /* recorded ahead of the change, which may not have been made */
+	char what[200];	 /* in words, for the user */
+};
+
+/* A state record, what it says and what it holds. */
+struct usbnet_record_info {
+	char ifname[USBNET_IFNAMSIZ];
+	enum usbnet_mode mode;
+	struct usbnet_status status; /* as usbnet_status_read(): VANISHED when the device is gone */
+	int64_t since;		     /* the record's last change, seconds since the epoch; 0 unknown */
+	struct usbnet_holding *holdings;
+	size_t n_holdings;
+};
+
+struct usbnet_holdings {
+	struct usbnet_record_info *records; /* sorted by interface name */
+	size_t n_records;
+	int ip_forward;	       /* net.ipv4.ip_forward now: 0 or 1, -1 when it cannot be read */
+	int ip_forward_before; /* its value before the first gateway peer, as recorded; -1: none */
+};
+
+/* Reads every state record of the run directory (reading only). Free with
+ * usbnet_holdings_free(). A damaged record fails with the context saying which. */
+int usbnet_holdings(struct usbnet_ctx *ctx, struct usbnet_holdings *ret);
+void usbnet_holdings_free(struct usbnet_holdings *h);
+/* {"records":[{"ifname","mode","state","host_address","peer_address","uplink","since",
+ * "message","holdings":[{"kind","host_wide","pending","what"}]}],"ip_forward",
+ * "ip_forward_before"}; malloc'd. */
+char *usbnet_holdings_to_json(const struct usbnet_holdings *h);
 char **usbnet_strv_free(char **strv);
 
 /* ---- what the peer is, asked on the link (discover) ------------------------------------- */
@@ -340,6 +386,19 @@ struct usbnet_probe_result {
 	unsigned timeout_ms;
 	bool certain; /* stopped before the timeout: the answer could not change (probe.c) */
 	bool link_was_down; /* the link was set up for the probe, and down again after */
+	bool no_carrier;    /* the link had no carrier the whole time: nothing was sent */
+};
+
+/* How a probe (discover, up --auto) is getting on, for a progress line: given about every
+ * 100 ms and at each finding. */
+struct usbnet_probe_progress {
+	const char *ifname;
+	int64_t elapsed_ms;
+	unsigned timeout_ms;
+	bool carrier;	       /* false: waiting for it, nothing sent yet */
+	unsigned swept, sweep; /* addresses of the sweep asked so far, of all */
+	size_t n_findings;
+	const struct usbnet_finding *last; /* the latest finding, or NULL */
 };
 
 struct usbnet_probe_opts {

@@ -230,6 +230,8 @@ struct probe_request {
 	 * its side up when it has booted). */
 	unsigned carrier_wait_ms;
 	probe_target_fn target; /* updown/auto-choice.c's probe_target */
+	usbnet_progress_fn progress; /* the context's, or NULL */
+	void *progress_data;
 };
 
 struct usbnet_probe_ops {

@@ -101,6 +101,25 @@ void ctx_log(const struct usbnet_ctx *ctx, enum usbnet_log_level level, const ch
 	ctx->log_fn(ctx->log_data, level, buf);
 }
 
+void ctx_set_subject(struct usbnet_ctx *ctx, const char *ifname, const char *serial)
+{
+	snprintf(ctx->subject_ifname, sizeof(ctx->subject_ifname), "%s", ifname ? ifname : "");
+	snprintf(ctx->subject_serial, sizeof(ctx->subject_serial), "%s", serial ? serial : "");
+}
+
+void usbnet_ctx_log_subject(const struct usbnet_ctx *ctx, const char **ret_ifname,
+			    const char **ret_serial)
+{
+	*ret_ifname = ctx->subject_ifname;
+	*ret_serial = ctx->subject_serial;
+}
+
+void usbnet_ctx_set_progress(struct usbnet_ctx *ctx, usbnet_progress_fn fn, void *userdata)
+{
+	ctx->progress_fn = fn;
+	ctx->progress_data = userdata;
+}
+
 void usbnet_ctx_set_networkmanager(struct usbnet_ctx *ctx, bool use)
 {
 	ctx->no_nm = !use;

@@ -36,7 +36,15 @@ struct usbnet_ctx {
 	int (*open_backends)(struct usbnet_ctx *ctx);
 	probe_target_fn probe_target; /* what discover asks the link for (profiles, sweep) */
 	enum usbnet_outcome outcome; /* of the last failure: what the CLI's exit status is */
+	usbnet_progress_fn progress_fn; /* usbnet_ctx_set_progress() */
+	/* The device the watcher is handling: usbnet_ctx_log_subject() (ctx_set_subject()). */
+	char subject_ifname[USBNET_IFNAMSIZ];
+	char subject_serial[USBNET_STR_MAX];
+	void *progress_data;
 };
+
+/* The device the next log lines are about (NULL, NULL: none). */
+void ctx_set_subject(struct usbnet_ctx *ctx, const char *ifname, const char *serial);
 
 /* Formats the explanation of a failure into ctx->error and returns err (a -errno). The
  * outcome says what it means to the caller: ctx_fail() a failure (USBNET_OUTCOME_FAILED; up and

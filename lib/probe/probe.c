@@ -376,8 +376,26 @@ static bool certain(const struct engine *e, int64_t now)
 	return e->offered || ((ipv4_known(e->res) || e->client) && dhcp_settled);
 }
 
+static void report_progress(const struct engine *e, int64_t now)
+{
+	struct usbnet_probe_progress p = {
+		.ifname = e->req->ifname,
+		.elapsed_ms = now,
+		.timeout_ms = e->req->timeout_ms,
+		.carrier = e->carrier,
+		.swept = e->sweep_next - e->n_profile_targets,
+		.sweep = e->sweep_end - e->n_profile_targets,
+		.n_findings = e->res->n_findings,
+		.last = e->res->n_findings ? &e->res->findings[e->res->n_findings - 1] : NULL,
+	};
+
+	e->req->progress(e->req->progress_data, &p);
+}
+
 static int engine_run(void *h, const struct probe_request *req, struct usbnet_probe_result *ret)
 {
+	int64_t last_progress = -1000;
+	size_t last_n = 0;
 	struct engine e = { .req = req, .res = ret, .pfd = -1, .v6fd = -1, .first_dhcp = -1,
 			    .ctl_fd = -1 };
 	struct in_addr t;
@@ -442,6 +460,11 @@ static int engine_run(void *h, const struct probe_request *req, struct usbnet_pr
 		read_frames(&e);
 		if (e.v6fd >= 0)
 			read_ipv6(&e);
+		if (req->progress && (ret->n_findings != last_n || elapsed(&e) - last_progress >= 100)) {
+			last_n = ret->n_findings;
+			last_progress = elapsed(&e);
+			report_progress(&e, last_progress);
+		}
 		if (certain(&e, elapsed(&e))) {
 			ret->certain = true;
 			break;
@@ -450,6 +473,7 @@ static int engine_run(void *h, const struct probe_request *req, struct usbnet_pr
 	r = (int)ret->n_findings;
 out:
 	ret->elapsed_ms = elapsed(&e);
+	ret->no_carrier = !e.carrier;
 	close(e.pfd);
 	if (e.v6fd >= 0)
 		close(e.v6fd);
@@ -529,6 +553,8 @@ int usbnet_probe(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet
 	snprintf(req.ifname, sizeof(req.ifname), "%s", ifname);
 	req.timeout_ms = opts->timeout_ms ? opts->timeout_ms : USBNET_PROBE_DEFAULT_MS;
 	req.target = ctx->probe_target;
+	req.progress = ctx->progress_fn;
+	req.progress_data = ctx->progress_data;
 	rp = be->probe->run(be->probe_h, &req, ret);
 	if (rp < 0)
 		ctx_fail(ctx, rp, "could not probe %s: %s%s", ifname, strerror(-rp),

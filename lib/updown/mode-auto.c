@@ -101,6 +101,19 @@ static int auto_apply(struct up_run *u)
 
 static void auto_finish(struct up_run *u)
 {
+	if (u->auto_choice == AUTO_LINK_LOCAL) {
+		char h[32];
+
+		/* The fallback is kept (a peer that comes later finds the host by link-local), but
+		 * nothing answered: that is not "configured". */
+		mode_probe_peer(u);
+		u->rec.status.state = USBNET_STATE_DEGRADED;
+		snprintf(u->rec.status.message, sizeof(u->rec.status.message),
+			 "no peer answered; the host has %s",
+			 usbnet_ip4_format(&u->plan.host, h, sizeof(h)));
+		ctx_log(u->ctx, USBNET_LOG_WARNING, "%s: %s", u->ifname, u->rec.status.message);
+		return;
+	}
 	if (u->auto_choice == AUTO_DHCP)
 		mode_dhcp_finish(u);
 	else

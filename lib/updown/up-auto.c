@@ -59,6 +59,8 @@ int up_auto_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, in
 	if (!be->probe)
 		return ctx_fail(ctx, -EOPNOTSUPP, "%s: discovery is not available", ifname);
 	snprintf(req.ifname, sizeof(req.ifname), "%s", ifname);
+	req.progress = ctx->progress_fn;
+	req.progress_data = ctx->progress_data;
 	r = be->probe->run(be->probe_h, &req, &res);
 	if (r < 0)
 		return ctx_fail(ctx, r, "could not probe %s: %s", ifname, strerror(-r));

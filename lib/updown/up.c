@@ -92,6 +92,10 @@ static void make_plan(struct up_run *u, const struct usbnet_up_opts *opts)
 			p->mode = USBNET_MODE_STATIC;
 	}
 	if (opts->has_peer) {
+		/* A peer named on the command line is checked as a planned one is (the documented
+		 * 3 s), unless --wait says otherwise or its group set wait=. */
+		if (!p->has_peer && p->wait_s == 0)
+			p->wait_s = UP_AUTO_DEFAULT_WAIT_S;
 		p->has_peer = true;
 		p->peer = opts->peer;
 	}

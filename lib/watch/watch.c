@@ -261,6 +261,16 @@ static int watch_run_job(void *data, const struct sched_job *job)
 	struct usbnet_watch *w = data;
 
 	worker_detach_ctx(w->ctx);
+	/* The journal's fields of this job's lines: the interface, and its serial while udev
+	 * still has the device (an unplugged one: the interface alone). */
+	if (job->ifname[0]) {
+		struct udev_device *dev =
+			udev_device_new_from_subsystem_sysname(w->udev, "net", job->ifname);
+
+		ctx_set_subject(w->ctx, job->ifname,
+				dev ? udev_device_get_property_value(dev, "ID_SERIAL_SHORT") : NULL);
+		udev_device_unref(dev);
+	}
 	switch (job->kind) {
 	case SCHED_UP:
 		return watch_up(w, job->ifname, job->why) < 0;
@@ -335,12 +345,15 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 
 		if (!dev)
 			continue;
+		ctx_set_subject(w->ctx, udev_device_get_sysname(dev),
+				udev_device_get_property_value(dev, "ID_SERIAL_SHORT"));
 		if (device_wants_up(dev) &&
 		    usbnet_status_read(w->ctx, udev_device_get_sysname(dev), &st) >= 0 &&
 		    st.state != USBNET_STATE_CONFIGURED && st.state != USBNET_STATE_DEGRADED) {
 			watch_submit(w, SCHED_UP, udev_device_get_sysname(dev), "present at start");
 			n++;
 		}
+		ctx_set_subject(w->ctx, NULL, NULL);
 		udev_device_unref(dev);
 	}
 	udev_enumerate_unref(e);
@@ -356,6 +369,8 @@ static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
 
 	if (!action || !ifname)
 		return;
+	/* The journal's USBNET_IFNAME= and USBNET_SERIAL= of the lines this event gives. */
+	ctx_set_subject(w->ctx, ifname, udev_device_get_property_value(dev, "ID_SERIAL_SHORT"));
 	if (strcmp(action, "add") == 0) {
 		if (device_wants_up(dev))
 			watch_submit(w, SCHED_UP, ifname, "plugged");
@@ -363,6 +378,7 @@ static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
 		/* After any job of this interface that runs or waits (sched.h). */
 		watch_submit(w, SCHED_DOWN, ifname, "unplugged");
 	}
+	ctx_set_subject(w->ctx, NULL, NULL);
 }
 
 int usbnet_watch_dispatch(struct usbnet_watch *w)

@@ -46,7 +46,7 @@ lacks() {
 # --- version, help, usage ---
 expect 0 "--version" -- "$bin" --version && contains "$out" "usbnet-host 0." "--version"
 expect 0 "--help" -- "$bin" --help && contains "$out" "udev-probe" "--help lists commands"
-expect 2 "no command" -- "$bin"
+expect 0 "no command: status" -- "$bin" && contains "$out" "On the host:" "the command alone shows the status"
 expect 2 "unknown command" -- "$bin" frobnicate && contains "$err" "unknown command 'frobnicate'" "unknown command"
 expect 2 "unknown option" -- "$bin" list --frob
 expect 2 "bad --address" -- "$bin" up usb0 --address 192.168.2.300/24 &&

@@ -86,5 +86,14 @@ for c in list show discover; do
 	"$bin" "$c" --help | grep -q -- "-j" || fail "$c --help does not show -j"
 done
 
+# Not root: the message names the missing privilege first. A run directory in a directory
+# that is not the user's; as root the command runs as nobody (setpriv).
+mkdir -p "$tmp/rootonly" && chmod 755 "$tmp/rootonly" "$tmp"
+as_user=()
+[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+run 1 "up as a user" env USBNET_HOST_RUN_DIR="$tmp/rootonly/run" "${as_user[@]}" "$bin" up lo --force --address 10.99.0.1/24 &&
+	grep -q "^usbnet-host: run it as root (CAP_NET_ADMIN): " <<<"$err" || fail "up as a user: $err"
+[ ! -e "$tmp/rootonly/run" ] || fail "up as a user made the run directory"
+
 [ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
 echo "options: -h -j -v -q, help CMD, common options before the command, wrong options named alone"

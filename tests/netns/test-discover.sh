@@ -373,6 +373,7 @@ up_auto
 ip -n "$H" -j addr show dev veth0 | jq -e '[.[0].addr_info[] | select(.family == "inet" and (.local | startswith("169.254.")) and .prefixlen == 16)] | length == 1' \
 	>/dev/null || fail "no link-local address: $(ip -n "$H" -br addr)"
 grep -qx "discovered none link-local" "$RUN/veth0.state" || fail "record: $(cat "$RUN/veth0.state")"
+grep -q "no peer answered; the host has 169.254.*(degraded)" <<<"$OUT" || fail "up --auto that found nothing does not say degraded: $OUT"
 echo "auto d2: $OUT (${WALL_MS} ms)"
 
 T=auto-e-dhcp-no-nm

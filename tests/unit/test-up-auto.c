@@ -158,6 +158,10 @@ static void test_no_ipv4_found_takes_link_local(void **state)
 	assert_true(h >= 0xa9fe0100u && h <= 0xa9fefeffu);
 	assert_int_equal(rec.status.host.prefix, 16);
 	assert_true(fake_log_find(&f, "reach.probe") < 0); /* nobody to check */
+	/* The fallback is kept, but nothing answered: degraded, and the message says so. */
+	assert_int_equal(res, USBNET_UP_DEGRADED);
+	assert_int_equal(rec.status.state, USBNET_STATE_DEGRADED);
+	assert_non_null(strstr(rec.status.message, "no peer answered; the host has 169.254."));
 }
 
 static void test_probe_failure_rolls_back_link_and_networkmanager(void **state)
