@@ -67,7 +67,7 @@ done
 uh show lab-board
 echo "$OUT" | grep -Eq '^  name +lab-board$' || fail "show prints no name: $OUT"
 uh list
-echo "$OUT" | grep -Eq "^veth0 .* lab-board$" || fail "list does not name veth0 lab-board: $OUT"
+echo "$OUT" | grep -Eq "^veth0 .* lab-board( |$)" || fail "list does not name veth0 lab-board: $OUT"
 uh up lab-board --force --wait 3
 echo "$OUT" | grep -q "already configured" || fail "up by name is not the same peer: $OUT"
 # a name nobody has, too long to be an interface's: bad input, nothing changed
