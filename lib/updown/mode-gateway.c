@@ -64,7 +64,7 @@ static void gateway_finish(struct up_run *u)
 	mode_probe_peer(u);
 	if (u->warning[0]) {
 		/* Configured, but a firewall will drop what is forwarded: said, and kept */
-		char msg[2 * sizeof(u->rec.status.message)];
+		char msg[sizeof(u->rec.status.message) + sizeof(u->warning) + 2];
 
 		snprintf(msg, sizeof(msg), "%s%s%s", u->rec.status.message,
 			 u->rec.status.message[0] ? "; " : "", u->warning);
