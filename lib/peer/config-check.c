@@ -56,8 +56,8 @@ static bool str_same(const char *a, const char *b)
  * value (b may have more). */
 static bool covers(const struct config_peer *a, const struct config_peer *b)
 {
-	if (a->has_usb && (!b->has_usb || a->vendor_id != b->vendor_id ||
-			   a->product_id != b->product_id))
+	if (a->has_usb &&
+	    (!b->has_usb || a->vendor_id != b->vendor_id || a->product_id != b->product_id))
 		return false;
 	if (a->serial && !str_same(a->serial, b->serial))
 		return false;
@@ -108,7 +108,7 @@ unsigned config_check(const struct usbnet_config *config, const char *file,
 		      const struct config_host_addr *addrs, size_t n_addrs,
 		      bool (*link_exists)(const char *ifname), config_problem_fn fn, void *data)
 {
-	struct checker ch = { .file = file ? file : "(config)", .fn = fn, .data = data };
+	struct checker ch = {.file = file ? file : "(config)", .fn = fn, .data = data};
 	char b1[32], b2[32];
 
 	if (!config)
@@ -121,10 +121,11 @@ unsigned config_check(const struct usbnet_config *config, const char *file,
 			const struct config_peer *first = &config->peers[i];
 
 			if (covers(first, cp)) {
-				problem(&ch, false, cp->line, cp, NULL,
-					"never applies: every device it matches is matched first by "
-					"[peer %s] (line %u), which wins",
-					first->name, first->line);
+				problem(
+				    &ch, false, cp->line, cp, NULL,
+				    "never applies: every device it matches is matched first by "
+				    "[peer %s] (line %u), which wins",
+				    first->name, first->line);
 				break;
 			}
 		}
@@ -156,10 +157,11 @@ unsigned config_check(const struct usbnet_config *config, const char *file,
 		}
 		if (cp->uplink[0] && strcmp(cp->uplink, "auto") != 0 && link_exists &&
 		    !link_exists(cp->uplink))
-			problem(&ch, true, cp->uplink_line, cp, "uplink",
-				"warning: no interface %s on this host now (up of its gateway peers "
-				"fails until there is one)",
-				cp->uplink);
+			problem(
+			    &ch, true, cp->uplink_line, cp, "uplink",
+			    "warning: no interface %s on this host now (up of its gateway peers "
+			    "fails until there is one)",
+			    cp->uplink);
 	}
 	return ch.errors;
 }

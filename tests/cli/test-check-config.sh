@@ -167,6 +167,19 @@ fi
 check 2 "$TMP/good.conf" "$TMP/good.conf" && grep -qF "one FILE at most" "$TMP/err" &&
 	pass "two files: a usage error" || fail "two files: $(cat "$TMP/err")"
 
+# udev-probe says the same problems on stderr and prints the same properties.
+unknown_env=(SUBSYSTEM=net INTERFACE=enx1a2b3c4d5e6f IFINDEX=11 ID_BUS=usb ID_USB_DRIVER=cdc_ncm
+	ID_NET_DRIVER=cdc_ncm ID_VENDOR_ID=1d6b ID_MODEL_ID=0104 ID_MODEL_ENC=Board
+	ID_USB_INTERFACES=:020d00:0a0001:
+	DEVPATH=/devices/platform/dummy_hcd.2/usb3/3-1/3-1:1.0/net/enx1a2b3c4d5e6f)
+printf '[peer a]\nusb=1d6b:0104\nmode=gateway\n' >"$C"
+env -i "${unknown_env[@]}" USBNET_HOST_CONFIG="$C" "$USBNET_HOST" udev-probe >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ "$rc" = 0 ] && grep -qF "USBNET_HOST_MODE=gateway" "$TMP/out" &&
+	grep -qF "warning: configuration: $C:3: [peer a] mode: gateway with no address=" "$TMP/err" &&
+	pass "udev-probe says the problem on stderr, prints the group's mode" ||
+	fail "udev-probe: exit $rc: $(cat "$TMP/out" "$TMP/err")"
+
 # The watcher says the same problems as warnings on start and on reload, and goes on.
 mkdir -m 0700 "$TMP/run"
 printf '[peer a]\nusb=1d6b:0104\nmode=static\n' >"$C"
