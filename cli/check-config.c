@@ -12,7 +12,8 @@ static const char usage[] =
     "what parses but cannot work (a static or gateway group with no address=, address= or\n"
     "uplink= in a dhcp group, a group an earlier one always wins over, overlapping addresses,\n"
     "an uplink this host does not have). One line per problem, FILE:LINE: [group] key:\n"
-    "problem. Exit 0 when there is no problem but warnings, 2 otherwise. Changes nothing.\n";
+    "problem. Exit 2 on any problem; 0 when there is none or only warnings (an uplink not\n"
+    "here now; -q leaves them out). Changes nothing.\n";
 
 struct seen {
 	bool quiet;
