@@ -120,5 +120,6 @@ int discover_main(int argc, char *argv[]);
 int udev_probe_main(int argc, char *argv[]);
 int watch_main(int argc, char *argv[]);
 int refresh_main(int argc, char *argv[]);
+int check_config_main(int argc, char *argv[]);
 
 #endif

@@ -20,6 +20,7 @@ static const struct {
 	{ "down", down_main, "Undo what up did" },
 	{ "refresh", refresh_main, "Move gateway peers to the current default route (uplink auto)" },
 	{ "discover", discover_main, "Find out a peer's addresses on the link" },
+	{ "check-config", check_config_main, "Check a configuration file's syntax and meaning" },
 	{ "watch", watch_main, "The hotplug watcher (foreground; systemd runs it)" },
 	{ "udev-probe", udev_probe_main, "For the udev rule: classify, print KEY=VALUE" },
 };

@@ -18,6 +18,15 @@ static const char usage[] = "Usage: usbnet-host udev-probe [--config FILE] [-h|-
 			    "environment and print USBNET_HOST_MODE=..., NM_UNMANAGED=1 when\n"
 			    "usbnet-host owns it. No network I/O.\n";
 
+static void probe_log(void *userdata, enum usbnet_log_level level, const char *msg)
+{
+	(void)userdata;
+	(void)level;
+	fprintf(stderr, "%s: warning: ", program_name);
+	cli_print_escaped(stderr, msg, 0);
+	fputc('\n', stderr);
+}
+
 int udev_probe_main(int argc, char *argv[])
 {
 	struct cli_common c = {};
@@ -65,6 +74,11 @@ int udev_probe_main(int argc, char *argv[])
 			return EXIT_FAILED;
 		}
 	}
+	/* The same meaning checks as check-config and the watcher, said on stderr (udev logs
+	 * it); they change nothing of what is printed. */
+	usbnet_ctx_set_log(ctx, probe_log, NULL);
+	usbnet_ctx_check_config(ctx);
+	usbnet_ctx_set_log(ctx, NULL, NULL);
 	r = udev_props_format(ctx, &peer, out, sizeof(out));
 	if (r >= 0)
 		fputs(out, stdout);

@@ -56,6 +56,8 @@ static void reload(struct usbnet_ctx *ctx)
 	if (fclose(f) == 0)
 		cli_log(r < 0 ? USBNET_LOG_ERR : USBNET_LOG_NOTICE, "%s", text);
 	free(text);
+	if (r >= 0)
+		usbnet_ctx_check_config(ctx);
 }
 
 int watch_main(int argc, char *argv[])
@@ -89,6 +91,8 @@ int watch_main(int argc, char *argv[])
 	if (!ctx)
 		return status;
 	cli_log_to_journal(ctx);
+	/* What parses but cannot work is said at warning priority; the watcher goes on. */
+	usbnet_ctx_check_config(ctx);
 	/* The rule's NM_UNMANAGED=1 keeps NetworkManager off the peers the watcher acts on. */
 	usbnet_ctx_set_networkmanager(ctx, false);
 

@@ -45,7 +45,7 @@ _usbnet_host_links()
 _usbnet_host()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands='status list show up down watch refresh discover udev-probe help'
+	local commands='status list show up down watch refresh discover check-config udev-probe help'
 	local common='--config --run-dir --verbose --quiet --help --version'
 	local json='--json --json=pretty --json=short'
 	local cmd='' i opts=''
@@ -122,6 +122,7 @@ _usbnet_host()
 	down) opts="--all $common" ;;
 	watch) opts="--down-on-exit $common" ;;
 	refresh) opts="$common" ;;
+	check-config) opts="$common" ;;
 	discover) opts="--timeout $json --output --noheadings --raw --force $common" ;;
 	udev-probe) opts='--config --help' ;;
 	*) return 0 ;;
@@ -134,6 +135,10 @@ _usbnet_host()
 	case $cmd in
 	show | up | down | discover)
 		_usbnet_host_peers "$cur"
+		;;
+	check-config)
+		compopt -o filenames 2>/dev/null
+		_usbnet_host_reply "$(compgen -f -- "$cur")"
 		;;
 	esac
 	return 0

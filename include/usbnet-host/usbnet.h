@@ -211,6 +211,19 @@ bool usbnet_ctx_config_broken(const struct usbnet_ctx *ctx);
  * says file, line and problem; a later reload of the fixed file takes it. */
 int usbnet_ctx_reload_config(struct usbnet_ctx *ctx, char *ret_changes, size_t len);
 void usbnet_ctx_set_log(struct usbnet_ctx *ctx, usbnet_log_fn fn, void *userdata);
+/* Checks a configuration file: its syntax, then its meaning (a static or gateway group with no
+ * address=; address= or uplink= in a dhcp group, where they do nothing; a group that never
+ * applies because an earlier one matches every device it does; an address overlapping another
+ * group's or one of this host's networks; an uplink= that is not on this host, a warning).
+ * Each problem is one line "FILE:LINE: [group] key: problem" given to fn, warning true for the
+ * ones that may be right later or elsewhere. path NULL: $USBNET_HOST_CONFIG, else the default
+ * file. Returns the number of problems that are not warnings (an unreadable file or a syntax
+ * error is one), or -ENOMEM. Reads the host's addresses and links, changes nothing. */
+typedef void (*usbnet_config_problem_fn)(void *userdata, bool warning, const char *line);
+int usbnet_config_check(const char *path, usbnet_config_problem_fn fn, void *userdata);
+/* The same meaning checks on the configuration the context has loaded: each problem is logged
+ * at warning priority (the watcher, on start and on reload). Returns how many were logged. */
+unsigned usbnet_ctx_check_config(struct usbnet_ctx *ctx);
 /* The explanation of the last failure, "" when none. */
 const char *usbnet_ctx_error(const struct usbnet_ctx *ctx);
 enum usbnet_outcome usbnet_ctx_outcome(const struct usbnet_ctx *ctx);

@@ -447,6 +447,7 @@ static int parse_peer_value(struct parser *p, struct config_peer *cp, const stru
 				    "%s is not static, gateway, bridge, dhcp, ignore or auto",
 				    Q(value));
 		cp->has_mode = true;
+		cp->mode_line = line;
 	} else if (strcmp(key, "address") == 0) {
 		if (usbnet_ip4_parse(value, true, &ip) < 0)
 			return fail(p, line, g, key,
@@ -457,6 +458,7 @@ static int parse_peer_value(struct parser *p, struct config_peer *cp, const stru
 				    Q(value));
 		cp->host = ip;
 		cp->has_host = true;
+		cp->address_line = line;
 	} else if (strcmp(key, "peer") == 0) {
 		if (strchr(value, '/') || usbnet_ip4_parse(value, false, &ip) < 0)
 			return fail(p, line, g, key, "%s is not an IPv4 address (A.B.C.D)",
@@ -470,6 +472,7 @@ static int parse_peer_value(struct parser *p, struct config_peer *cp, const stru
 				    "or whitespace) or auto",
 				    Q(value), USBNET_IFNAMSIZ - 1);
 		strcpy(cp->uplink, value);
+		cp->uplink_line = line;
 	} else if (strcmp(key, "bridge") == 0) {
 		if (!ifname_valid(value))
 			return fail(p, line, g, key,

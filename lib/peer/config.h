@@ -16,6 +16,7 @@ enum config_auto {
 struct config_peer {
 	char name[USBNET_NAME_MAX];
 	unsigned line; /* where the group starts, for messages */
+	unsigned mode_line, address_line, uplink_line; /* where those keys are, 0: not given */
 	/* match: every key given must match */
 	bool has_usb;
 	uint16_t vendor_id, product_id;
@@ -63,5 +64,23 @@ void config_diff(const struct usbnet_config *old, const struct usbnet_config *ne
 /* The first [peer] group that matches, or NULL. */
 const struct config_peer *config_match(const struct usbnet_config *config,
 				       const struct usbnet_peer *peer);
+
+/* The meaning of a parsed configuration (config-check.c): what parses but cannot work. The
+ * host's own IPv4 addresses and whether an interface exists are the caller's to give (a test
+ * gives its own). Each problem is one line "FILE:LINE: [group] key: problem", passed to fn;
+ * warning true for what may be right on another host or later (an uplink not present now).
+ * Returns the number of problems that are not warnings. */
+struct config_host_addr {
+	char ifname[USBNET_IFNAMSIZ];
+	struct usbnet_ip4 addr;
+};
+typedef usbnet_config_problem_fn config_problem_fn;
+unsigned config_check(const struct usbnet_config *config, const char *file,
+		      const struct config_host_addr *addrs, size_t n_addrs,
+		      bool (*link_exists)(const char *ifname), config_problem_fn fn, void *data);
+/* This host's IPv4 addresses (getifaddrs: a netlink dump, read only); *ret to free(). */
+int config_host_addrs(struct config_host_addr **ret, size_t *ret_n);
+/* An interface of that name exists on this host now. */
+bool config_link_exists(const char *ifname);
 
 #endif

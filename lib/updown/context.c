@@ -183,3 +183,33 @@ struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx)
 	return NULL;
 }
 
+
+struct check_log {
+	struct usbnet_ctx *ctx;
+	unsigned n;
+};
+
+static void log_problem(void *data, bool warning, const char *line)
+{
+	struct check_log *cl = data;
+
+	(void)warning; /* the watcher goes on either way: every problem is a warning to it */
+	ctx_log(cl->ctx, USBNET_LOG_WARNING, "configuration: %s", line);
+	cl->n++;
+}
+
+unsigned usbnet_ctx_check_config(struct usbnet_ctx *ctx)
+{
+	struct check_log cl = { .ctx = ctx };
+	struct config_host_addr *addrs = NULL;
+	size_t n_addrs = 0;
+
+	/* A broken file is said by whoever loaded it; no file: nothing to check. */
+	if (!ctx || ctx->config_broken || ctx->config_none || !ctx->config)
+		return 0;
+	(void)config_host_addrs(&addrs, &n_addrs);
+	config_check(ctx->config, ctx->config_path, addrs, n_addrs, config_link_exists, log_problem,
+		     &cl);
+	free(addrs);
+	return cl.n;
+}

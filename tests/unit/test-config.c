@@ -514,6 +514,112 @@ static void test_load_reads_a_file_and_names_it_in_errors(void **state)
 	unlink(path);
 }
 
+/* config_check: host facts given by the test (no getifaddrs, no interfaces). */
+static char said[16][512];
+static bool said_warning[16];
+static unsigned n_said;
+
+static void collect(void *data, bool warning, const char *line)
+{
+	(void)data;
+	if (n_said < 16) {
+		snprintf(said[n_said], sizeof(said[0]), "%s", line);
+		said_warning[n_said] = warning;
+	}
+	n_said++;
+}
+
+static bool only_eth9(const char *ifname)
+{
+	return strcmp(ifname, "eth9") == 0;
+}
+
+static const struct config_host_addr host_addrs[] = {
+	{ .ifname = "eth9", .addr = { .addr = { .s_addr = 0 }, .prefix = 24 } },
+};
+
+static unsigned check(const char *text, struct config_host_addr *addrs, size_t n)
+{
+	struct usbnet_config *c = NULL;
+	unsigned errors;
+
+	assert_int_equal(parse(text, &c), 0);
+	n_said = 0;
+	errors = config_check(c, FILE_NAME, addrs, n, only_eth9, collect, NULL);
+	config_free(c);
+	return errors;
+}
+
+static void test_check_says_each_meaning_problem(void **state)
+{
+	struct config_host_addr addrs[2] = { host_addrs[0], host_addrs[0] };
+	const char *text = "[peer a]\n"		     /* 1 */
+			   "usb=1d6b:0104\n"		     /* 2 */
+			   "mode=static\n"		     /* 3 */
+			   "[peer b]\n"		     /* 4 */
+			   "serial=S\n"		     /* 5 */
+			   "mode=dhcp\n"		     /* 6 */
+			   "address=10.1.0.1/24\n"	     /* 7 */
+			   "uplink=eth9\n"		     /* 8 */
+			   "[peer c]\n"		     /* 9 */
+			   "usb=1d6b:0104\n"		     /* 10 */
+			   "mac=AA:BB:CC:DD:EE:FF\n"	     /* 11 */
+			   "[peer d]\n"		     /* 12 */
+			   "driver=cdc_ncm\n"		     /* 13 */
+			   "address=10.1.0.200/16\n"	     /* 14 */
+			   "[peer e]\n"		     /* 15 */
+			   "product=P\n"		     /* 16 */
+			   "mode=gateway\n"		     /* 17 */
+			   "address=192.168.9.1/24\n"	     /* 18 */
+			   "uplink=wwan0\n"		     /* 19 */
+			   "[peer f]\n"		     /* 20 */
+			   "product=Q\n"		     /* 21 */
+			   "address=192.168.8.1/24\n";     /* 22 */
+
+	(void)state;
+	inet_pton(AF_INET, "192.168.9.7", &addrs[0].addr.addr);
+	/* f's own address, as up gives it: not another network. */
+	inet_pton(AF_INET, "192.168.8.1", &addrs[1].addr.addr);
+	assert_int_equal(check(text, addrs, 2), 6);
+	assert_int_equal(n_said, 7);
+	assert_string_equal(said[0], FILE_NAME ":3: [peer a] mode: static with no address=: up "
+					  "has no address to give the link unless one is passed "
+					  "with --address (add address=A.B.C.D/N)");
+	assert_ptr_equal(strstr(said[1], FILE_NAME ":7: [peer b] address: does nothing with "
+					     "mode=dhcp"),
+			 said[1]);
+	assert_ptr_equal(strstr(said[2], FILE_NAME ":8: [peer b] uplink: does nothing with "
+					     "mode=dhcp"),
+			 said[2]);
+	assert_string_equal(said[3], FILE_NAME ":9: [peer c]: never applies: every device it "
+					  "matches is matched first by [peer a] (line 1), which wins");
+	assert_string_equal(said[4], FILE_NAME ":14: [peer d] address: 10.1.0.200/16 overlaps "
+					  "10.1.0.1/24 of [peer b] (line 7)");
+	assert_string_equal(said[5], FILE_NAME ":18: [peer e] address: 192.168.9.1/24 overlaps "
+					  "192.168.9.7/24 on eth9, a network of this host");
+	assert_true(said_warning[6]);
+	assert_non_null(strstr(said[6], FILE_NAME ":19: [peer e] uplink: warning: no interface "
+					    "wwan0"));
+	for (int i = 0; i < 6; i++)
+		assert_false(said_warning[i]);
+}
+
+static void test_check_good_file_says_nothing(void **state)
+{
+	/* Groups that differ somewhere are not shadowed, whatever order; b has fewer keys
+	 * than a but a different serial. */
+	const char *text = "[peer a]\nusb=1d6b:0104\nserial=A\nmode=gateway\n"
+			   "address=10.2.0.1/24\nuplink=eth9\n"
+			   "[peer b]\nserial=B\nmode=static\naddress=10.3.0.1/24\n"
+			   "[peer c]\nusb=1d6b:0104\nmode=dhcp\n"
+			   "[peer d]\nmac=aa:bb:cc:dd:ee:ff\nuplink=auto\nmode=gateway\n"
+			   "address=10.4.0.1/30\n";
+
+	(void)state;
+	assert_int_equal(check(text, NULL, 0), 0);
+	assert_int_equal(n_said, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +656,8 @@ int main(void)
 		cmocka_unit_test(test_match_needs_every_given_key),
 		cmocka_unit_test(test_match_mac_ignores_case),
 		cmocka_unit_test(test_match_takes_first_matching_group),
+		cmocka_unit_test(test_check_says_each_meaning_problem),
+		cmocka_unit_test(test_check_good_file_says_nothing),
 		cmocka_unit_test(test_match_without_config_is_null),
 		cmocka_unit_test(test_load_missing_file_is_enoent_with_message),
 		cmocka_unit_test(test_load_directory_fails_with_message),
