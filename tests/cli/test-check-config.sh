@@ -153,9 +153,12 @@ check 2 "$TMP/other" && said "$TMP/other:1: key=value before the first [group]" 
 cp "$TMP/good.conf" "$TMP/locked.conf"
 chmod 000 "$TMP/locked.conf"
 if [ "$(id -u)" = 0 ]; then
+	# nobody may not reach the build tree: a copy it can (tests/cli/helpers/user-copy.sh)
+	. "$(dirname "$0")/helpers/user-copy.sh"
 	chmod 755 "$TMP"
-	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$USBNET_HOST" check-config \
-		"$TMP/locked.conf" >"$TMP/out" 2>"$TMP/err"
+	user_copy "$TMP/ucopy" || fail "cannot copy the binary for nobody"
+	env "${USER_ENV[@]}" setpriv --reuid=65534 --regid=65534 --clear-groups -- "$USER_BIN" \
+		check-config "$TMP/locked.conf" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	chmod 700 "$TMP"
 else

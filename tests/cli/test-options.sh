@@ -89,9 +89,14 @@ done
 # Not root: the message names the missing privilege first. A run directory in a directory
 # that is not the user's; as root the command runs as nobody (setpriv).
 mkdir -p "$tmp/rootonly" && chmod 755 "$tmp/rootonly" "$tmp"
-as_user=()
-[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-run 1 "up as a user" env USBNET_HOST_RUN_DIR="$tmp/rootonly/run" "${as_user[@]}" "$bin" up lo --force --address 10.99.0.1/24 &&
+as_user=() ubin=$bin USER_ENV=()
+if [ "$(id -u)" = 0 ]; then
+	# nobody may not reach the build tree: a copy it can (tests/cli/helpers/user-copy.sh)
+	. "$(dirname "$0")/helpers/user-copy.sh"
+	user_copy "$tmp/ucopy" || fail "cannot copy the binary for nobody"
+	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups) ubin=$USER_BIN
+fi
+run 1 "up as a user" env "${USER_ENV[@]}" USBNET_HOST_RUN_DIR="$tmp/rootonly/run" "${as_user[@]}" "$ubin" up lo --force --address 10.99.0.1/24 &&
 	grep -q "^usbnet-host: run it as root (CAP_NET_ADMIN): " <<<"$err" || fail "up as a user: $err"
 [ ! -e "$tmp/rootonly/run" ] || fail "up as a user made the run directory"
 
