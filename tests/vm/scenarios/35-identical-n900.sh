@@ -12,8 +12,11 @@ watch_start
 
 # The NSS module cmake --install put in the guest, on the hosts: line (the guest's /etc is a
 # throw-away overlay).
-nss=$(ls /usr/local/lib/*/libnss_usbnet.so.2 /usr/local/lib/libnss_usbnet.so.2 \
-	/usr/lib/*/libnss_usbnet.so.2 2>/dev/null | head -1)
+# (ls of the three globs fails, under pipefail, when any of them matches nothing)
+for nss in /usr/local/lib/*/libnss_usbnet.so.2 /usr/local/lib/libnss_usbnet.so.2 \
+	/usr/lib/*/libnss_usbnet.so.2 ""; do
+	[ -e "$nss" ] && break
+done
 [ -n "$nss" ] || fail "libnss_usbnet.so.2 is not installed in the guest"
 export LD_LIBRARY_PATH=${nss%/*}
 printf 'hosts: files usbnet\n' >/etc/nsswitch.conf
