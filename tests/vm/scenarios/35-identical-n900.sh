@@ -28,7 +28,9 @@ step "the first N900 (serial SNN900)"
 peer_spec n900
 peer_plug n900
 first=$PEER_IF
-ip netns exec n900 socat TCP-LISTEN:22,fork,reuseaddr SYSTEM:'echo first-n900' &
+# The listeners' output goes away: a job left holding the scenario's stdout keeps the guest's
+# tee of the scenario log open, and the scenario "runs" until its limit.
+ip netns exec n900 socat TCP-LISTEN:22,fork,reuseaddr SYSTEM:'echo first-n900' >/dev/null 2>&1 &
 echo $! >>"$PEERS_RUN/n900/pids"
 expect_within 60 "the watcher configured $first" record_state_is "$first" configured
 expect_within 30 "$first is named n900-snn900" sh -c "ip link show n900-snn900 | grep -q ' $first:'"
@@ -36,7 +38,7 @@ expect_within 30 "$first is named n900-snn900" sh -c "ip link show n900-snn900 |
 step "the second N900: same IDs, same address, serial SNN900B"
 PEER_SERIAL=SNN900B peer_plug n900 n900b
 second=$PEER_IF
-ip netns exec n900b socat TCP-LISTEN:22,fork,reuseaddr SYSTEM:'echo second-n900' &
+ip netns exec n900b socat TCP-LISTEN:22,fork,reuseaddr SYSTEM:'echo second-n900' >/dev/null 2>&1 &
 echo $! >>"$PEERS_RUN/n900b/pids"
 expect_within 60 "the watcher configured $second too" record_state_is "$second" configured
 expect_within 30 "$second is named n900-snn900b" sh -c "ip link show n900-snn900b | grep -q ' $second:'"
