@@ -6,12 +6,13 @@
 # - One alone first: its link to address (ip -ts monitor's stamps of the link's first
 #   RTM_NEWLINK and of the address's RTM_NEWADDR) is the reference.
 # - Then 8 plugged at once (their UDC written one after the other) and a ninth with them that
-#   is unplugged a second after its interface appears, while its up (discovery, 3.5 s and
-#   more) runs: the 8 are all configured and each answers ping; each one's link to address
-#   stays within twice the lone peer's (a watcher that did one peer at a time queued them
-#   behind each other's discovery: 5.7 to 12.9 s for 8 against 4.9 s alone; a functional check
-#   of concurrency with the issue's wide margin, not a benchmark); nothing of the ninth is left
-#   (no record, no address), and the watcher still runs.
+#   is unplugged once the watcher's up on it has begun (its record), inside its discovery
+#   (3.5 s and more) or after it: the 8 are all configured and each answers
+#   ping; each one's link to address stays within twice the lone peer's (a watcher that did
+#   one peer at a time queued them behind each other's discovery: 5.7 to 12.9 s for 8 against
+#   4.9 s alone; a functional check of concurrency with the issue's wide margin, not a
+#   benchmark); nothing of the ninth is left (no record, no address), and the watcher still
+#   runs.
 # testbed: udcs=10
 . "$TESTBED_VM_DIR/lib/testbed.sh"
 need_usbnet_host
@@ -34,7 +35,7 @@ mon_start() {
 	: >"$MON"
 	ip -ts monitor link address >"$MON" 2>&1 &
 	MON_PID=$!
-	expect_within 10 "ip monitor sees events" _mon_probe
+	expect_within 60 "ip monitor sees events" _mon_probe
 }
 mon_stop() {
 	kill "$MON_PID" 2>/dev/null || true
@@ -83,15 +84,15 @@ watch_start
 step "one mode=auto peer alone"
 mon_start
 plug 0
-wait_until 20 peer_if a0 || fail "a0: no host-side interface within 20s"
+wait_until 60 peer_if a0 || fail "a0: no host-side interface within 60s"
 i0=$(peer_if a0)
-expect_within 30 "the watcher configured $i0 with $(net 0).1/24" configured "$i0" "$(net 0)"
-expect_within 5 "the monitor saw the address" grep -q "inet $(net 0).1/" "$MON"
+expect_within 90 "the watcher configured $i0 with $(net 0).1/24" configured "$i0" "$(net 0)"
+expect_within 30 "the monitor saw the address" grep -q "inet $(net 0).1/" "$MON"
 lone=$(link_to_addr "$i0" "$(net 0).1") || fail "no latency for $i0: $lone"
 log "the lone peer: link to address $lone s"
 assert_cmd "a0 answers ping at $(net 0).2" pings "$(net 0).2"
 peer_unplug a0
-expect_within 10 "a0's state is cleaned" no_state_for "$i0"
+expect_within 60 "a0's state is cleaned" no_state_for "$i0"
 mon_stop
 
 step "$N mode=auto peers plugged at once, and a ninth unplugged during its up"
@@ -99,10 +100,13 @@ mon_start
 for ((k = 1; k <= N + 1; k++)); do plug "$k"; done
 log "all $((N + 1)) plugged"
 last=$((N + 1))
-wait_until 30 peer_if "a$last" || fail "a$last: no host-side interface within 30s"
+wait_until 90 peer_if "a$last" || fail "a$last: no host-side interface within 90s"
 i9=$(peer_if "a$last")
-sleep 1
-log "unplug a$last ($i9) 1 s after its interface appeared; the watcher's record of it: '$(record_state "$i9")', its log: $(grep -F "$i9:" "$(watch_log)" | tail -n 1)"
+# Its up writes the record ahead of its discovery (3.5 s and more): unplugged once the record
+# is there, its up has run, inside or to its end (the log says which); what is checked below
+# is the end state either way.
+expect_within 120 "the watcher's up on $i9 has begun (its record)" test -e "$USBNET_RUN_DIR/$i9.state"
+log "unplug a$last ($i9), its up begun; the watcher's record of it: '$(record_state "$i9")', its log: $(grep -F "$i9:" "$(watch_log)" | tail -n 1)"
 peer_unplug "a$last"
 
 declare -A hif=()
@@ -116,9 +120,9 @@ all_configured() {
 }
 expect_within 120 "all $N peers are configured, each with its own 10.N.0.1/24" all_configured
 for ((k = 1; k <= N; k++)); do
-	expect_within 10 "a$k answers ping at $(net "$k").2" pings "$(net "$k").2"
+	expect_within 60 "a$k answers ping at $(net "$k").2" pings "$(net "$k").2"
 done
-expect_within 5 "the monitor saw the last address" sh -c "[ \$(grep -c ' inet 10\.7[1-9]\.0\.1/' '$MON') -ge $N ]"
+expect_within 30 "the monitor saw the last address" sh -c "[ \$(grep -c ' inet 10\.7[1-9]\.0\.1/' '$MON') -ge $N ]"
 bound=$(awk -v l="$lone" 'BEGIN { printf "%.3f", 2 * l }')
 worst=0
 for ((k = 1; k <= N; k++)); do
@@ -132,8 +136,8 @@ ok "every peer's link to address is within twice the lone peer's ($bound s): the
 mon_stop
 
 step "nothing is left of the peer unplugged during its up"
-expect_within 15 "the watcher worked on $i9 (its up ran)" watch_logged "$i9: "
-expect_within 15 "no state for $i9 (its up undone)" no_state_for "$i9"
+expect_within 60 "the watcher worked on $i9 (its up ran)" watch_logged "$i9: "
+expect_within 60 "no state for $i9 (its up undone)" no_state_for "$i9"
 assert_eq "interfaces with $(net "$last").1" 0 "$(hosts_with "$(net "$last").1")"
 assert_cmd "the watcher still runs" watch_running
 log "the watcher's lines about $i9: $(grep -F "$i9:" "$(watch_log)" | tr '\n' '|')"
@@ -141,5 +145,5 @@ assert_eq "records in $USBNET_RUN_DIR" "$N" "$(find "$USBNET_RUN_DIR" -name '*.s
 
 step "unplug them all: every record goes"
 for ((k = 1; k <= N; k++)); do peer_unplug "a$k"; done
-expect_within 30 "no record left" sh -c "[ -z \"\$(find '$USBNET_RUN_DIR' -name '*.state')\" ]"
+expect_within 90 "no record left" sh -c "[ -z \"\$(find '$USBNET_RUN_DIR' -name '*.state')\" ]"
 for ((k = 1; k <= N; k++)); do assert_eq "interfaces with $(net "$k").1" 0 "$(hosts_with "$(net "$k").1")"; done
