@@ -1,8 +1,9 @@
 #!/bin/bash
-# Scenario 5: the peer is unplugged (empty UDC) after `usbnet-host up`. The next
-# `usbnet-host list`, or `usbnet-host down IFACE`, leaves no stale state: no state record
-# named after the interface in the run directory, the interface not listed; and the peer,
-# plugged in again, is configured again by `up`.
+# Scenario 5: the peer is unplugged (empty UDC) after `usbnet-host up`. `usbnet-host list`
+# reads only: it reports the peer as vanished and changes nothing (issue 14); `down --all`, or
+# `usbnet-host down IFACE`, then leaves no stale state: no file named after the interface in
+# the run directory (lock included), the interface not listed; and the peer, plugged in again,
+# is configured again by `up`.
 . "$TESTBED_VM_DIR/lib/testbed.sh"
 need_usbnet_host
 nm_start
@@ -21,13 +22,16 @@ up_unplugged() {
 	assert_cmd "$I is gone" link_gone "$I"
 }
 
-step "fobnail: up, unplug, then list"
+step "fobnail: up, unplug, then list (a read), then down --all"
 up_unplugged fobnail
-uh_ok list --json
-assert_no_match "list --json does not list $I" "\"ifname\": *\"$I\"" "$UH_OUT"
-assert_cmd "no state record for $I after list" no_state_for "$I"
+before=$(state_files "$I" | sort)
+assert_eq "list --json reports $I as vanished" vanished "$(peer_field "$I" state)"
 uh_ok list
-assert_cmd "no state record for $I after a second list" no_state_for "$I"
+assert_eq "list changed nothing in the run directory" "$before" "$(state_files "$I" | sort)"
+uh_ok down --all
+assert_cmd "no state record for $I after down --all" no_state_for "$I"
+uh_ok list --json
+assert_no_match "list --json no longer lists $I" "\"ifname\": *\"$I\"" "$UH_OUT"
 
 step "n900: up, unplug, then down"
 up_unplugged n900
