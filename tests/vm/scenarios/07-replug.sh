@@ -8,8 +8,10 @@
 # watcher (record "configured" and for this very interface (its ifindex), exactly one IPv4
 # address, no other interface with that address) and the peer answers ping.
 # The watcher's resident memory (VmRSS) is read after the first round (a warm-up: the first
-# replug allocates what every later one reuses) and after the last: it may grow by 16 kB (four
-# pages) at most.
+# replug allocates what every later one reuses) and after the last: it may grow by 64 kB
+# (sixteen pages: since issue 20 the watcher forks a worker per job and keeps the job queue and
+# its pipes in its own heap, whose pages settle over a few more rounds; a leak per replug shows
+# in tests/vm/long/07-replug-20.sh's 40 replugs) at most.
 #
 # Counts: ROUNDS=3 by default (2 through UDC + 1 through authorized, per peer: 6 replugs), to
 # keep the CI suite short. The issue's 20 times per peer: tests/vm/long/07-replug-20.sh runs
@@ -18,7 +20,7 @@
 . "$TESTBED_VM_DIR/lib/testbed.sh"
 need_usbnet_host
 ROUNDS=${ROUNDS:-3}
-RSS_SLACK_KB=16
+RSS_SLACK_KB=64
 ((ROUNDS >= 2)) || fail "ROUNDS=$ROUNDS: at least 2 (a warm-up and one measured round)"
 nm_start
 nm_log_mark
