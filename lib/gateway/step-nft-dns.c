@@ -105,6 +105,9 @@ static int nft_dns_format(const void *data, char *buf, size_t len)
 {
 	const struct nft_dns_step *d = data;
 
+	/* Only what the reader takes back: down acts on it. */
+	if (d->host.s_addr == 0)
+		return -EINVAL;
 	if (len < INET_ADDRSTRLEN || !inet_ntop(AF_INET, &d->host, buf, (socklen_t)len))
 		return -ENOBUFS;
 	return 0;
