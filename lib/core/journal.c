@@ -424,7 +424,8 @@ static int parse_step(const struct step_kind *const *kinds, const char *line, st
 		return -EBADMSG;
 	if (!s->kind->parse)
 		return sp ? -EBADMSG : 0;
-	if (!sp || strlen(sp + 1) >= STEP_ARGS_MAX)
+	/* Only what the writer writes: printable ASCII arguments. */
+	if (!sp || strlen(sp + 1) >= STEP_ARGS_MAX || !args_ok(sp + 1))
 		return -EBADMSG;
 	return s->kind->parse(sp + 1, s->data.bytes) < 0 ? -EBADMSG : 0;
 }
