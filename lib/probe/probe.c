@@ -7,8 +7,12 @@
  *     host's: gratuitous ARP, the peer's own ARP requests and IPv4 packets give its address;
  *     the first frame gives its MAC;
  *   - RFC 5227 ARP probes from 0.0.0.0 for the profiles' device addresses, every 500 ms, and a
- *     sweep of commonly used addresses (probe-choice.c) 100 ms later and every 2 s after, as
- *     long as no IPv4 address is known;
+ *     sweep of commonly used addresses (probe-choice.c) once two rounds of those went
+ *     unanswered (600 ms: the first frames at the carrier are often lost while the peer's
+ *     side of the link settles; a USB gadget's, or a veth's on a busy host) and every 2 s
+ *     after, as long as no IPv4 address is known; a sweep under way stops when one is. The
+ *     wait costs nothing: without a DHCP offer, the answer is not certain before
+ *     DHCP_SETTLE_MS anyway;
  *   - one DHCPDISCOVER (repeated each second with the same xid, as clients do): an OFFER means
  *     the peer serves DHCP; no REQUEST ever follows (probe-dhcp.c);
  *   - ICMPv6 echoes to ff02::1 until the peer answers, then its MAC from the neighbour table
@@ -49,7 +53,7 @@
 #include "core/ifname.h"
 
 #define ARP_ROUND_MS 500
-#define SWEEP_DELAY_MS 100 /* after the profiles' probes: most peers answer those */
+#define SWEEP_DELAY_MS 600 /* after two rounds of the profiles' probes: most peers answer those */
 #define SWEEP_ROUND_MS 2000
 #define SWEEP_BATCH 64 /* sweep requests per 20 ms tick */
 #define DHCP_ROUND_MS 1000
@@ -342,6 +346,8 @@ static void send_due(struct engine *e, int64_t now)
 			e->sweep_next = e->n_profile_targets;
 		e->next_sweep = now + SWEEP_ROUND_MS;
 	}
+	if (e->sweep_next < e->sweep_end && ipv4_known(e->res))
+		e->sweep_next = e->sweep_end; /* found meanwhile: the rest is noise */
 	for (unsigned k = 0; k < SWEEP_BATCH && e->sweep_next < e->sweep_end; k++, e->sweep_next++)
 		if (e->target(e->sweep_next, &t, &id) == 0)
 			arp_send(e->pfd, e->req->ifindex, frame, arp_build_probe(frame, e->mac, t));
