@@ -312,7 +312,8 @@ struct nm_module_entry {
 };
 #define NM_MODULE_SYMBOL "usbnet_nm_module"
 
-/* The loaded module, or -ENOENT (its message in errbuf) when it cannot be loaded. */
+/* The loaded module; -ENOENT when it is not installed, another -errno when it is there but
+ * cannot be loaded (either way its message in errbuf). */
 int nm_module_get(const struct nm_module_entry **ret, char *errbuf, size_t errlen);
 
 #endif

@@ -2,16 +2,19 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/ctx.h"
 #include "nm/nm-lazy.h"
+#include "nm/nm-running.h"
 
 /*
  * NetworkManager, asked through the module (backend.h) that is loaded the first time it is
  * needed. Without the module, or with NetworkManager stopped, every question says -ENOTCONN:
  * "not running" is normal. With no_nm, the managed flag is not asked about at all; a
  * DHCP-serving peer, which NetworkManager keeps, still gets its profile.
+ *
+ * Without the module (a package of its own), NetworkManager is left alone: worth a warning only
+ * when it runs, for it may then take the peer's link (a DHCP loop, addresses of its own).
  */
 static int nm_ensure(struct usbnet_ctx *ctx)
 {
@@ -25,11 +28,17 @@ static int nm_ensure(struct usbnet_ctx *ctx)
 	ctx->nm_tried = true;
 	r = nm_module_get(&m, ctx->nm_error, sizeof(ctx->nm_error));
 	if (r < 0) {
-		/* Only worth a word when NetworkManager may be running. */
-		ctx_log(ctx,
-			access("/run/dbus/system_bus_socket", F_OK) == 0 ? USBNET_LOG_WARNING
-									: USBNET_LOG_DEBUG,
-			"%s; NetworkManager is not asked", ctx->nm_error);
+		if (!nm_daemon_running()) {
+			ctx_log(ctx, USBNET_LOG_DEBUG, "%s; NetworkManager is not running", ctx->nm_error);
+			return -ENOTCONN;
+		}
+		if (r == -ENOENT)
+			snprintf(ctx->nm_error, sizeof(ctx->nm_error),
+				 "NetworkManager support not installed; install %s",
+				 USBNET_NM_PACKAGE);
+		ctx_log(ctx, USBNET_LOG_WARNING,
+			"%s (NetworkManager runs and is not asked: it may take the peer's link)",
+			ctx->nm_error);
 		return -ENOTCONN;
 	}
 	r = m->open(&ctx->nm_mod_h);
