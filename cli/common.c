@@ -304,10 +304,11 @@ struct usbnet_ctx *cli_open_lenient(const struct cli_common *c, int *ret_status)
 	log_threshold = log_base + c->verbose;
 	r = usbnet_ctx_new(c->config, c->run_dir, &ctx);
 	if (r < 0 && r != -ENOMEM && usbnet_ctx_config_broken(ctx)) {
-		fprintf(stderr, "%s: configuration error: ", program_name);
-		cli_print_escaped(stderr, usbnet_ctx_error(ctx), 0);
-		fprintf(stderr, "; going on with the built-in profiles (fix the file, then "
-				"systemctl reload usbnet-host, or send SIGHUP)\n");
+		/* A log line (the journal's, at priority err, when the watcher logs there). */
+		cli_log(USBNET_LOG_ERR,
+			"configuration error: %s; going on with the built-in profiles (fix the "
+			"file, then systemctl reload usbnet-host, or send SIGHUP)",
+			usbnet_ctx_error(ctx));
 		r = 0;
 	}
 	if (r < 0) {

@@ -36,22 +36,16 @@ static void reload(struct usbnet_ctx *ctx)
 
 	if (!f)
 		return;
-	/* Escaped as every line of ours: the file's words are the user's. */
+	/* cli_log escapes the line, as every line of ours (the file's words are the user's): once. */
 	if (r < 0) {
 		fputs("reload: configuration error: ", f);
-		cli_print_escaped(f, usbnet_ctx_error(ctx), 0);
+		fputs(usbnet_ctx_error(ctx), f);
 		fputs("; going on with the built-in profiles", f);
-		if (changes[0]) {
-			fputs(" (", f);
-			cli_print_escaped(f, changes, 0);
-			fputc(')', f);
-		}
+		if (changes[0])
+			fprintf(f, " (%s)", changes);
 	} else {
 		fputs("reload: configuration read, ", f);
-		if (changes[0])
-			cli_print_escaped(f, changes, 0);
-		else
-			fputs("nothing changed", f);
+		fputs(changes[0] ? changes : "nothing changed", f);
 	}
 	if (fclose(f) == 0)
 		cli_log(r < 0 ? USBNET_LOG_ERR : USBNET_LOG_NOTICE, "%s", text);
@@ -87,6 +81,8 @@ int watch_main(int argc, char *argv[])
 		return cli_usage_error(usage, "watch takes no argument");
 
 	cli_log_notices();
+	/* Before the configuration is read: its errors are journal lines with priorities too. */
+	cli_log_to_journal(NULL);
 	ctx = cli_open_lenient(&c, &status);
 	if (!ctx)
 		return status;
