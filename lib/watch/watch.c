@@ -255,6 +255,18 @@ static int watch_down(struct usbnet_watch *w, const char *ifname)
 	return r;
 }
 
+/* The journal's USBNET_SERIAL= of a device's lines: its serial as list and show give it (the
+ * USB device's own string, udev's ID_SERIAL_SHORT when it has none), so that
+ * `journalctl USBNET_SERIAL=...` finds what `usbnet-host list` names. */
+static const char *dev_serial(struct udev_device *dev)
+{
+	struct udev_device *usb =
+		udev_device_get_parent_with_subsystem_devtype(dev, "usb", "usb_device");
+	const char *v = usb ? udev_device_get_sysattr_value(usb, "serial") : NULL;
+
+	return v ? v : udev_device_get_property_value(dev, "ID_SERIAL_SHORT");
+}
+
 /* In a worker process (sched.h): one job, with sockets of the worker's own. */
 static int watch_run_job(void *data, const struct sched_job *job)
 {
@@ -262,13 +274,18 @@ static int watch_run_job(void *data, const struct sched_job *job)
 
 	worker_detach_ctx(w->ctx);
 	/* The journal's fields of this job's lines: the interface, and its serial while udev
-	 * still has the device (an unplugged one: the interface alone). */
+	 * still has the device; an unplugged one's, as its record keeps it. */
 	if (job->ifname[0]) {
 		struct udev_device *dev =
 			udev_device_new_from_subsystem_sysname(w->udev, "net", job->ifname);
+		struct state_record rec;
 
-		ctx_set_subject(w->ctx, job->ifname,
-				dev ? udev_device_get_property_value(dev, "ID_SERIAL_SHORT") : NULL);
+		if (dev)
+			ctx_set_subject(w->ctx, job->ifname, dev_serial(dev));
+		else
+			ctx_set_subject(w->ctx, job->ifname,
+					journal_read(w->ctx, job->ifname, &rec) >= 0 ? rec.serial
+										     : NULL);
 		udev_device_unref(dev);
 	}
 	switch (job->kind) {
@@ -345,8 +362,7 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 
 		if (!dev)
 			continue;
-		ctx_set_subject(w->ctx, udev_device_get_sysname(dev),
-				udev_device_get_property_value(dev, "ID_SERIAL_SHORT"));
+		ctx_set_subject(w->ctx, udev_device_get_sysname(dev), dev_serial(dev));
 		if (device_wants_up(dev) &&
 		    usbnet_status_read(w->ctx, udev_device_get_sysname(dev), &st) >= 0 &&
 		    st.state != USBNET_STATE_CONFIGURED && st.state != USBNET_STATE_DEGRADED) {
@@ -370,7 +386,7 @@ static void watch_handle(struct usbnet_watch *w, struct udev_device *dev)
 	if (!action || !ifname)
 		return;
 	/* The journal's USBNET_IFNAME= and USBNET_SERIAL= of the lines this event gives. */
-	ctx_set_subject(w->ctx, ifname, udev_device_get_property_value(dev, "ID_SERIAL_SHORT"));
+	ctx_set_subject(w->ctx, ifname, dev_serial(dev));
 	if (strcmp(action, "add") == 0) {
 		if (device_wants_up(dev))
 			watch_submit(w, SCHED_UP, ifname, "plugged");
