@@ -230,6 +230,42 @@ nm_dhcp_count() { grep -cE "dhcp4 \($1\).*beginning transaction" "$NM_LOG" 2>/de
 nm_dhcp_began() { [ "$(nm_dhcp_count "$1")" -gt 0 ]; }
 nm_dhcp_count_is() { [ "$(nm_dhcp_count "$1")" -eq "$2" ]; }
 
+# --- the journal ------------------------------------------------------------------------------
+# The guest has no systemd as PID 1: journald_start runs systemd-journald by hand. Given no
+# sockets, it makes its own in /run/systemd/journal (socket: the native protocol of sd_journal;
+# stdout: the streams systemd connects a unit's stderr to, which systemd-cat connects a program
+# to here). Volatile (/run/log/journal, a drop-in in /run/systemd/journald.conf.d): the guest's
+# root is the machine's, under an overlay. Its own output goes to journald.log in $TESTBED_RUN;
+# waits (bounded) until journalctl reads it. Idempotent; journald_stop (testbed_reset) ends it.
+JOURNALD_PIDFILE=$TESTBED_RUN/journald.pid
+journald_running() { [ -f "$JOURNALD_PIDFILE" ] && kill -0 "$(cat "$JOURNALD_PIDFILE")" 2>/dev/null; }
+_journald_ready() {
+	[ -S /run/systemd/journal/socket ] && [ -S /run/systemd/journal/stdout ] &&
+		journalctl --no-pager -q -n 1 >/dev/null 2>&1
+}
+journald_start() {
+	local bin
+	journald_running && return 0
+	for bin in /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald ""; do
+		[ -x "$bin" ] && break
+	done
+	[ -n "$bin" ] || fail "no systemd-journald in the guest (the systemd package)"
+	mkdir -p /run/systemd/journal /run/systemd/journald.conf.d
+	printf '[Journal]\nStorage=volatile\n' >/run/systemd/journald.conf.d/testbed.conf
+	"$bin" >>"$TESTBED_RUN/journald.log" 2>&1 &
+	echo $! >"$JOURNALD_PIDFILE"
+	disown
+	expect_within 60 "systemd-journald ($bin, pid $(cat "$JOURNALD_PIDFILE")) takes entries" _journald_ready
+}
+journald_stop() {
+	journald_running || return 0
+	local pid
+	pid=$(cat "$JOURNALD_PIDFILE")
+	kill "$pid"
+	wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+	rm -f "$JOURNALD_PIDFILE"
+}
+
 # --- usbnet-host ------------------------------------------------------------------------------
 have_usbnet_host() { command -v usbnet-host >/dev/null; }
 need_usbnet_host() {
@@ -387,13 +423,14 @@ unmask_usbnet_nm_profiles() {
 	if nm_running; then nmcli connection reload; fi
 }
 
-# testbed_reset: back to the state the guest init left: no watcher, no peers, no test links, the
-# udev rule and NetworkManager profiles in place, no usbnet-host state. NetworkManager keeps
-# running if it was.
+# testbed_reset: back to the state the guest init left: no watcher, no journald, no peers, no
+# test links, the udev rule and NetworkManager profiles in place, no usbnet-host state.
+# NetworkManager keeps running if it was.
 testbed_reset() {
 	trap - ERR
 	set +e
 	watch_stop
+	journald_stop
 	have_usbnet_host && usbnet-host down --all >/dev/null 2>&1
 	peer_remove_all
 	local l
