@@ -14,7 +14,7 @@
 # for the scenarios after this one.
 . "$TESTBED_VM_DIR/lib/testbed.sh"
 
-pkgs=(usbnet-host libusbnet-host0 libusbnet-host-dev)
+pkgs=(usbnet-host libusbnet-host0 libusbnet-host0-nm libusbnet-host-dev)
 debdir=${TESTBED_BUILD:?the testbed was given no --build-dir}/deb
 manifest=$TESTBED_BUILD/install_manifest.txt
 files=$TESTBED_RUN/deb-files
@@ -85,6 +85,8 @@ for f in /usr/bin/usbnet-host /lib/udev/rules.d/85-usbnet-host.rules \
 	grep -qxF "$f" "$files" || fail "the packages do not own $f"
 done
 ok "binary, library, NetworkManager module, header, pc file, udev rule, unit, profile, conffile, man pages, completion in place"
+assert_match "the NetworkManager module is libusbnet-host0-nm's" "^libusbnet-host0-nm(:[a-z0-9]+)?: " \
+	"$(dpkg -S "/usr/lib/$arch/usbnet-host/networkmanager.so")"
 for f in $(find /usr/lib/NetworkManager/dispatcher.d -name '*usbnet*' 2>/dev/null); do
 	grep -qxF "$f" "$files" || fail "$f is there but no package owns it"
 done
