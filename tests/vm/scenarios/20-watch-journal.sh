@@ -52,48 +52,53 @@ EOF
 
 step "systemd-journald in the guest"
 journald_start
-# Everything this scenario reads comes after this entry (journald may have run before).
+# Everything this scenario reads comes after this entry (journald may have run before in this
+# boot: its files stay). Its time, not its cursor: journalctl 252's --after-cursor with a match
+# the cursor's entry does not have drops the first entry that matches (it skips two).
 echo "testbed: scenario 20 begins" | systemd-cat -t testbed-20
-_mark_cursor() {
-	J_CURSOR=$(journalctl --no-pager -o json -t testbed-20 -n 1 2>/dev/null |
-		python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["__CURSOR"])' 2>/dev/null) &&
-		[ -n "$J_CURSOR" ]
+_mark_time() {
+	J_MARK=$(journalctl --no-pager -o json -t testbed-20 -n 1 2>/dev/null |
+		python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["__REALTIME_TIMESTAMP"])' 2>/dev/null) &&
+		[ -n "$J_MARK" ]
 }
-expect_within 30 "the journal has the scenario's first entry" _mark_cursor
+expect_within 30 "the journal has the scenario's first entry" _mark_time
 
 # jcheck WHAT ARGS...: the journal checker below, on the watcher's entries since the mark.
 JCHECK=$TESTBED_RUN/20-jcheck.py
 cat >"$JCHECK" <<'EOF'
 import json, re, subprocess, sys
 
-# jcheck.py CURSOR has PRIO REGEX IFNAME SERIAL [MATCH...]
-#   an entry of usbnet-host's (SYSLOG_IDENTIFIER) after CURSOR, matching MATCH... (journalctl
+# Every check reads `journalctl -o json SYSLOG_IDENTIFIER=usbnet-host [MATCH...]` and keeps the
+# entries after MARK (__REALTIME_TIMESTAMP, µs).
+# jcheck.py MARK has PRIO REGEX IFNAME SERIAL [MATCH...]
+#   an entry of usbnet-host's (SYSLOG_IDENTIFIER) after MARK, matching MATCH... (journalctl
 #   matches), whose MESSAGE matches REGEX, at PRIORITY PRIO, with USBNET_IFNAME=IFNAME and
 #   USBNET_SERIAL=SERIAL ("-": the field is absent)
-# jcheck.py CURSOR seq SERIAL IFNAME:REGEX...
+# jcheck.py MARK seq SERIAL IFNAME:REGEX...
 #   `journalctl USBNET_SERIAL=SERIAL`: these messages in this order (others may be between), and
 #   every entry it gives has USBNET_SERIAL=SERIAL
-# jcheck.py CURSOR none REGEX [MATCH...]
-#   no entry of usbnet-host's (after CURSOR, matching MATCH...) whose MESSAGE matches REGEX
-# jcheck.py CURSOR transport
+# jcheck.py MARK none REGEX [MATCH...]
+#   no entry of usbnet-host's (after MARK, matching MATCH...) whose MESSAGE matches REGEX
+# jcheck.py MARK transport
 #   every entry of usbnet-host's came through sd_journal (_TRANSPORT=journal), and none has
 #   "usbnet-host:" in front of its MESSAGE
-# jcheck.py CURSOR dump: the entries, one line each (for the log)
-def entries(cursor, matches):
-    out = subprocess.run(["journalctl", "--no-pager", "-o", "json", "--after-cursor", cursor,
+# jcheck.py MARK dump: the entries, one line each (for the log)
+def entries(mark, matches):
+    out = subprocess.run(["journalctl", "--no-pager", "-o", "json",
                           "SYSLOG_IDENTIFIER=usbnet-host"] + matches,
                          capture_output=True, text=True, check=True).stdout
-    return [json.loads(l) for l in out.splitlines() if l.strip()]
+    es = [json.loads(l) for l in out.splitlines() if l.strip()]
+    return [e for e in es if int(e["__REALTIME_TIMESTAMP"]) > int(mark)]
 
 def show(e):
     return "prio %s %s/%s [%s] %r" % (e.get("PRIORITY"), e.get("USBNET_IFNAME", "-"),
                                       e.get("USBNET_SERIAL", "-"), e.get("_TRANSPORT"),
                                       e.get("MESSAGE"))
 
-cursor, what, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+mark, what, args = sys.argv[1], sys.argv[2], sys.argv[3:]
 if what == "has":
     prio, rx, ifname, serial = args[:4]
-    es = entries(cursor, args[4:])
+    es = entries(mark, args[4:])
     for e in es:
         if re.search(rx, e.get("MESSAGE", "")) and e.get("PRIORITY") == prio \
            and e.get("USBNET_IFNAME", "-") == ifname and e.get("USBNET_SERIAL", "-") == serial:
@@ -105,7 +110,7 @@ if what == "has":
     sys.exit(1)
 if what == "seq":
     serial, want = args[0], args[1:]
-    es = entries(cursor, ["USBNET_SERIAL=" + serial])
+    es = entries(mark, ["USBNET_SERIAL=" + serial])
     other = [show(e) for e in es if e.get("USBNET_SERIAL") != serial]
     if other:
         print("journalctl USBNET_SERIAL=%s gave other devices' entries: %s" % (serial, other))
@@ -125,25 +130,25 @@ if what == "seq":
     sys.exit(0)
 if what == "none":
     rx = args[0]
-    bad = [show(e) for e in entries(cursor, args[1:]) if re.search(rx, e.get("MESSAGE", ""))]
+    bad = [show(e) for e in entries(mark, args[1:]) if re.search(rx, e.get("MESSAGE", ""))]
     if bad:
         print("entries matching %r: %s" % (rx, bad))
         sys.exit(1)
     sys.exit(0)
 if what == "transport":
-    bad = [show(e) for e in entries(cursor, [])
+    bad = [show(e) for e in entries(mark, [])
            if e.get("_TRANSPORT") != "journal" or e.get("MESSAGE", "").startswith("usbnet-host:")]
     if bad:
         print("entries not written through sd_journal: %s" % bad)
         sys.exit(1)
     sys.exit(0)
 if what == "dump":
-    for e in entries(cursor, []):
+    for e in entries(mark, []):
         print("  " + show(e))
     sys.exit(0)
 sys.exit(2)
 EOF
-jcheck() { python3 "$JCHECK" "$J_CURSOR" "$@"; }
+jcheck() { python3 "$JCHECK" "$J_MARK" "$@"; }
 # jhas PRIO REGEX IFNAME SERIAL: quiet, for expect_within.
 jhas() { jcheck has "$@" >/dev/null; }
 
@@ -212,13 +217,13 @@ step "one device's history: journalctl USBNET_SERIAL=..."
 log "the watcher's entries since the mark:"
 jcheck dump
 log "\$ journalctl USBNET_SERIAL=SNN900"
-journalctl --no-pager --after-cursor "$J_CURSOR" USBNET_SERIAL=SNN900 | sed 's/^/    /'
+journalctl --no-pager USBNET_SERIAL=SNN900 | sed 's/^/    /'
 assert_cmd "the N900's history, in order: plug, unplug, plug, unplug, the failed plug" \
 	jcheck seq SNN900 "$if1:^$if1: plugged: configured" "$if1:^$if1: unplugged" \
 	"$if2:^$if2: plugged: configured" "$if2:^$if2: unplugged" "$if3:^$if3: plugged: .*clashes"
 assert_cmd "and nothing of the Fobnail's" jcheck none "169\.254\.0\." USBNET_SERIAL=SNN900
 log "\$ journalctl USBNET_SERIAL=TEST"
-journalctl --no-pager --after-cursor "$J_CURSOR" USBNET_SERIAL=TEST | sed 's/^/    /'
+journalctl --no-pager USBNET_SERIAL=TEST | sed 's/^/    /'
 assert_cmd "the Fobnail's history: its degraded plug" \
 	jcheck seq TEST "$fif:^$fif: plugged: configured 169\.254\.0\.8/16, degraded"
 assert_cmd "and nothing of the N900's" jcheck none "192\.168\.2\.|unplugged" USBNET_SERIAL=TEST
