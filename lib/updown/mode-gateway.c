@@ -95,7 +95,11 @@ static int gateway_mode_apply(struct up_run *u)
 		spec.prefix = u->gw6.prefix;
 		spec.host = u->gw6.host;
 		spec.host4 = u->plan.host.addr;
-		spec.dns = u->plan.dns;
+		/* No RDNSS yet, even with --dns: the forwarder listens on the host's IPv4 address
+		 * only, and a device told to ask PREFIX::1 would wait on a server that is not
+		 * there. (ra-server.c writes it when spec.dns: for when the forwarder listens on
+		 * the link's IPv6 address too, with an ip6 input chain like nft-dns's.) */
+		spec.dns = false;
 		r = ra_apply(&u->env, &spec);
 	}
 	/* After the forwarder: the lease names it as the peer's name server. */

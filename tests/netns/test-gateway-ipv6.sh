@@ -228,6 +228,29 @@ snap after
 same_snap before after
 
 # ---------------------------------------------------------------------------------------------
+# With --dns and --dhcp-server beside it: three dnsmasq of the peer's (forwarder, DHCP server,
+# RAs) side by side on one link; no RDNSS yet (the forwarder is IPv4 only).
+new_case with-dns
+make_world
+sleep 0.5
+snap before
+uh_resolv up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --gateway --dns --dhcp-server
+expect_rc 0 "up --gateway --dns --dhcp-server"
+check "step ra recorded without RDNSS" grep -Eq "^step ra [0-9]+ [0-9]+ fd[0-9a-f:]+::/64 fd[0-9a-f:]+::1 10.77.0.1 dns=no$" "$RUN/veth0.state"
+DETAIL="$(core_dnsmasq "$RUN")"
+check "three dnsmasq of the peer's run" test "$(core_dnsmasq "$RUN" | wc -l)" = 3
+DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
+check "the peer got an address in the ULA /64" wait_peer_addr6 fd
+DETAIL=
+check "the peer reaches the server" reaches
+uh down veth0
+expect_rc 0 "down"
+sleep 0.5
+snap after
+same_snap before after
+check "no dnsmasq of ours left" not dnsmasq_runs
+
+# ---------------------------------------------------------------------------------------------
 new_case bad-prefix
 make_host
 printf '[peer lab]\nmac=02:00:00:00:00:01\nipv6-prefix=2001:db8:77::1/64\n' >"$W/conf"
