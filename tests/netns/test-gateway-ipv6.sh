@@ -70,11 +70,11 @@ make_world() {
 	ip -n "$A" route add default via 2001:db8:a::1
 	ip -n "$B" route add default via 2001:db8:b::1
 	local _
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do
 		host_default6 && host_global6 >/dev/null && return 0
 		sleep 0.1
 	done
-	echo "FAIL: $T: the host got no IPv6 default route from the upstream's RAs"
+	echo "FAIL: $T: the host got no IPv6 default route from the upstream's RAs in 60 s"
 	exit 1
 }
 
@@ -88,7 +88,7 @@ peer_addr6() { # $1: a prefix's start ("fd", "2001:db8:77:"): the peer's SLAAC a
 }
 wait_peer_addr6() {
 	local _
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do
 		PEER6=$(peer_addr6 "$1") && [ -n "$PEER6" ] && return 0
 		sleep 0.1
 	done
