@@ -1,7 +1,7 @@
 #!/bin/bash
 # The guest half of bench/hotplug (run by the testbed as a scenario; not part of the test
 # suite). Prints measured figures as lines starting with "BENCH". Settings from
-# $TESTBED_OUT/bench.env (written by bench/hotplug): RUNS, PEERS, IDLE_S, PARTS.
+# $TESTBED_OUT/bench.env (written by bench/hotplug): RUNS, PEERS, AUTO, IDLE_S, PARTS.
 #
 # a) hotplug latency, the Fobnail token (EEM): from the host interface's first RTM_NEWLINK to
 #    RTM_NEWADDR of 169.254.0.8 on it, both as `ip -ts monitor link address` prints them, in
@@ -12,12 +12,16 @@
 #    each with its own [peer] group (by serial) and /30: time from the last plug to the last
 #    address assigned; per peer, link appearance to address (does it grow with the number of
 #    peers already there?); all configured and answering ping.
-# c) the idle watcher: utime+stime (/proc/PID/stat) over IDLE_S seconds with nothing happening
-#    (the PEERS peers of b still plugged and configured), and its VmRSS / VmHWM.
-# testbed: udcs=16
+#    The rule's program (udev's helper) timed against `usbnet-host udev-probe` and /bin/true.
+#    b's gadgets are removed at its end (c needs the ports).
+# c) AUTO mode=auto peers of unknown IDs (1209:0001), silent until asked, each on its own
+#    10.(100+K).0.0/24: one alone, then AUTO plugged at once (see c_part).
+# d) the idle watcher: utime+stime (/proc/PID/stat) over IDLE_S seconds with nothing happening
+#    (every bench peer removed), and its VmRSS / VmHWM.
+# testbed: udcs=17
 . "$TESTBED_VM_DIR/lib/testbed.sh"
 need_usbnet_host
-RUNS=7 PEERS=16 IDLE_S=60 PARTS=abc
+RUNS=7 PEERS=16 AUTO=16 IDLE_S=60 PARTS=abcd
 # shellcheck source=/dev/null
 [ -f "$TESTBED_OUT/bench.env" ] && . "$TESTBED_OUT/bench.env"
 bench() { echo "BENCH $*"; }
@@ -98,6 +102,94 @@ one_plug() {
 	peer_unplug fobnail
 }
 
+# c) AUTO mode=auto peers plugged at once: gadgets whose IDs no profile knows (1209:0001,
+# ECM), silent in IPv4 until asked (ARP), each at 10.(100+K).0.2/24, a subnet of its own in
+# discovery's sweep; one [peer] group says mode=auto for the IDs. First one alone (its link to
+# address), then AUTO at once: last plug to the last address; each one's link to address.
+c_net() { echo "10.$((100 + $1)).0"; }
+c_configured() { has_addr "$1" "$2.1/24" && record_state_is "$1" configured; }
+c_all() {
+	local k i
+	for ((k = 1; k <= AUTO; k++)); do
+		i=$(peer_if "ua$k") || return 1
+		c_configured "$i" "$(c_net "$k")" || return 1
+	done
+}
+c_part() {
+	local k i t_last_plug
+	step "c) $AUTO mode=auto peers of unknown IDs: the gadgets, each plugged once with the watcher stopped"
+	watch_stop TERM
+	mkdir -p "$(dirname "$CONF")"
+	printf '[peer unknown]\nusb=1209:0001\nmode=auto\n' >"$CONF"
+	for ((k = 0; k <= AUTO; k++)); do
+		PEER_SERIAL=$(printf UNK%04d "$((100 + k))") PEER_ADDR=$(c_net "$k").2/24 peer_plug unknown "ua$k"
+	done
+	for ((k = 0; k <= AUTO; k++)); do peer_unplug "ua$k"; done
+	watch_start
+	rss_c0=$(watch_rss_kb)
+
+	step "c) one mode=auto peer alone"
+	mon_start
+	cat "$PEERS_RUN/ua0/udc" >"$GADGETS/ua0/UDC"
+	ip -n ua0 link set usb0 up 2>/dev/null || true
+	wait_until 60 peer_if ua0 || fail "ua0: no host-side interface within 60s"
+	i=$(peer_if ua0)
+	expect_within 90 "the watcher configured $i with $(c_net 0).1/24" c_configured "$i" "$(c_net 0)"
+	expect_within 30 "the monitor saw the address" grep -q "inet $(c_net 0).1/" "$MON"
+	mon_stop
+	LAT=$(latency "$(cat "/sys/class/net/$i/ifindex")" "$i" "$(c_net 0).1") || fail "no latency: $LAT"
+	c_lone=${LAT%% *}
+	bench "c one mode=auto peer alone: link to address ${c_lone} s (link to udev's add event ${LAT#* } s)"
+	peer_unplug ua0
+	expect_within 60 "ua0 cleaned" sh -c "! ip -4 -o addr | grep -q ' inet 10\.100\.0\.1/'"
+
+	step "c) $AUTO mode=auto peers plugged at once"
+	mon_start
+	for ((k = 1; k <= AUTO; k++)); do
+		cat "$PEERS_RUN/ua$k/udc" >"$GADGETS/ua$k/UDC"
+	done
+	_now
+	t_last_plug=$NOW
+	for ((k = 1; k <= AUTO; k++)); do ip -n "ua$k" link set usb0 up 2>/dev/null || true; done
+	expect_within 300 "all $AUTO auto peers configured" c_all
+	expect_within 30 "the monitor saw the last one" sh -c "[ \$(grep -cE ' inet 10\.1[0-9][0-9]\.0\.1/24' $MON) -ge $AUTO ]"
+	mon_stop
+	for ((k = 1; k <= AUTO; k++)); do
+		expect_within 20 "ua$k answers ping at $(c_net "$k").2" pings "$(c_net "$k").2"
+	done
+	python3 - "$MON" "$t_last_plug" "$AUTO" "$c_lone" <<'EOF'
+import re, sys
+from datetime import datetime
+mon, t_plug, n, lone = sys.argv[1], int(sys.argv[2]) / 1e6, int(sys.argv[3]), float(sys.argv[4])
+link, addr = {}, {}
+for line in open(mon, errors="replace"):
+    m = re.match(r"^\[([0-9T:.-]+)\] (Deleted )?(\d+): (\S+?):? ", line)
+    if not m or m.group(2):
+        continue
+    t, idx = datetime.fromisoformat(m.group(1)).timestamp(), m.group(3)
+    a = re.search(r"\binet 10\.(1\d\d)\.0\.1/24", line)
+    if a:
+        addr.setdefault(idx, (t, int(a.group(1)) - 100))
+    elif "<" in line:
+        link.setdefault(idx, t)
+rows = sorted((link[i], addr[i][0], addr[i][1]) for i in addr if i in link)
+if len(rows) != n:
+    sys.exit("BENCH c: only %d of %d peers seen in the monitor log" % (len(rows), n))
+last = max(r[1] for r in rows)
+print("BENCH c %d mode=auto peers: last plug to last address assigned: %.2f s; one alone: link to address %.2f s; difference %.2f s"
+      % (n, last - t_plug, lone, last - t_plug - lone))
+print("BENCH c first link to last link: %.2f s; first link to last address: %.2f s"
+      % (rows[-1][0] - rows[0][0], last - rows[0][0]))
+per = [r[1] - r[0] for r in rows]
+for k, (l, a, p) in enumerate(rows, 1):
+    print("BENCH c peer %2d (ua%d): link at +%.3f s, link to address %.3f s" % (k, p, l - rows[0][0], a - l))
+print("BENCH c link to address: min %.3f s, median %.3f s, max %.3f s (one alone %.3f s)"
+      % (min(per), sorted(per)[len(per) // 2], max(per), lone))
+EOF
+	bench "c the watcher's VmRSS before the $AUTO auto peers: ${rss_c0} kB, after: $(watch_rss_kb) kB"
+	for ((k = 0; k <= AUTO; k++)); do peer_remove "ua$k"; done
+}
+
 nm_start
 watch_start
 rss_start=$(watch_rss_kb)
@@ -164,18 +256,23 @@ EOF
 	bench "a median udev's add event to address: watcher $(awk -v a="$mw" -v b="$uw" 'BEGIN { printf "%.4f", a - b }') s, NetworkManager $(awk -v a="$mn" -v b="$un" 'BEGIN { printf "%.4f", a - b }') s"
 	watch_start
 
-	# Where udev's time goes: the rule's IMPORT{program} runs udev-probe once per interface,
-	# before udev sends the event on. Ten runs with the environment udev gives it, against
-	# a process that does nothing.
+	# Where udev's time goes: the rule's IMPORT{program} runs once per interface, before
+	# udev sends the event on. Ten runs each with the environment udev gives it: the program
+	# the installed rule names (udev's helper), the command `usbnet-host udev-probe`, and a
+	# process that does nothing.
 	probe_env=(SUBSYSTEM=net INTERFACE=usb7 ID_USB_DRIVER=cdc_eem ID_VENDOR_ID=1234
 		ID_MODEL_ID=4321 ID_MODEL_ENC=Fobnail)
 	uh_bin=$(command -v usbnet-host)
+	# shellcheck disable=SC2046
+	rule_prog=$(sed -n 's/.*IMPORT{program}="\([^" ]*\).*/\1/p' $(usbnet_udev_rules) | head -n1)
 	_now && t0=$NOW
-	for ((r = 0; r < 10; r++)); do env -i "${probe_env[@]}" "$uh_bin" udev-probe >/dev/null; done
+	for ((r = 0; r < 10; r++)); do env -i "${probe_env[@]}" "$rule_prog" >/dev/null; done
 	_now && t1=$NOW
-	for ((r = 0; r < 10; r++)); do env -i "${probe_env[@]}" /bin/true; done
+	for ((r = 0; r < 10; r++)); do env -i "${probe_env[@]}" "$uh_bin" udev-probe >/dev/null; done
 	_now && t2=$NOW
-	bench "a udev-probe in the guest: $(((t1 - t0) / 10000)) ms per run (env -i ... /bin/true: $(((t2 - t1) / 10000)) ms); usbnet-host loads $(ldd "$uh_bin" | wc -l) shared objects"
+	for ((r = 0; r < 10; r++)); do env -i "${probe_env[@]}" /bin/true; done
+	_now && t3=$NOW
+	bench "a the rule runs $rule_prog: $(((t1 - t0) / 10000)) ms per run in the guest, $(ldd "$rule_prog" 2>/dev/null | wc -l) lines of ldd; usbnet-host udev-probe: $(((t2 - t1) / 10000)) ms, $(ldd "$uh_bin" | wc -l) lines of ldd; env -i ... /bin/true: $(((t3 - t2) / 10000)) ms"
 fi
 
 if [[ "$PARTS" == *b* ]]; then
@@ -270,10 +367,16 @@ else:
     print("BENCH b udev's add events: %d of %d peers seen" % (len(evs), peers))
 EOF
 	bench "b the watcher's VmRSS before the $PEERS plugs: ${rss_b0} kB, after: $(watch_rss_kb) kB"
+	for ((n = 1; n <= PEERS; n++)); do peer_remove "bp$n"; done
+	expect_within 60 "all b peers cleaned" sh -c "! ip -4 -o addr | grep -q ' inet 10\.99\.'"
 fi
 
 if [[ "$PARTS" == *c* ]]; then
-	step "c) the idle watcher over ${IDLE_S}s"
+	c_part
+fi
+
+if [[ "$PARTS" == *d* ]]; then
+	step "d) the idle watcher over ${IDLE_S}s"
 	pid=$(watch_pid)
 	read -r -a st <"/proc/$pid/stat"
 	cpu0=$((st[13] + st[14]))
@@ -281,8 +384,8 @@ if [[ "$PARTS" == *c* ]]; then
 	read -r -a st <"/proc/$pid/stat"
 	cpu1=$((st[13] + st[14]))
 	hz=$(getconf CLK_TCK)
-	bench "c idle over ${IDLE_S} s: utime+stime grew by $((cpu1 - cpu0)) ticks (1 tick = 1/${hz} s); total since start $((cpu1)) ticks"
-	bench "c VmRSS $(watch_rss_kb) kB, VmHWM $(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status") kB (VmRSS at start: ${rss_start} kB); $(sed -n 's/^Threads:\s*/threads /p' "/proc/$pid/status")"
-	bench "c linked: $(awk '$6 ~ /\.so/ { print $6 }' "/proc/$pid/maps" | sort -u | xargs -n1 basename | tr '\n' ' ')"
+	bench "d idle over ${IDLE_S} s: utime+stime grew by $((cpu1 - cpu0)) ticks (1 tick = 1/${hz} s); total since start $((cpu1)) ticks"
+	bench "d VmRSS $(watch_rss_kb) kB, VmHWM $(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status") kB (VmRSS at start: ${rss_start} kB); $(sed -n 's/^Threads:\s*/threads /p' "/proc/$pid/status")"
+	bench "d linked: $(awk '$6 ~ /\.so/ { print $6 }' "/proc/$pid/maps" | sort -u | xargs -n1 basename | tr '\n' ' ')"
 fi
 rm -f "$CONF"

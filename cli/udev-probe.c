@@ -9,9 +9,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "udev-probe.h"
 #include "udev-props.h"
 
 extern char **environ;
+
+static int usbnet_ctx_new_config(const char *config, struct usbnet_ctx **ret)
+{
+	return usbnet_ctx_new(config, NULL, ret);
+}
 
 static const char usage[] = "Usage: usbnet-host udev-probe [--config FILE] [-h|--help]\n"
 			    "For the udev rule: classify the device udev describes in the\n"
@@ -27,7 +33,19 @@ static void probe_log(void *userdata, enum usbnet_log_level level, const char *m
 	fputc('\n', stderr);
 }
 
+/* The command's own context: the library's (it opens its backends only when asked). */
+static const struct udev_probe_ctx_ops library_ctx = {
+	.ctx_new = usbnet_ctx_new_config,
+	.ctx_free = usbnet_ctx_free,
+	.check = usbnet_ctx_check_config,
+};
+
 int udev_probe_main(int argc, char *argv[])
+{
+	return udev_probe_run(argc, argv, &library_ctx);
+}
+
+int udev_probe_run(int argc, char *argv[], const struct udev_probe_ctx_ops *ops)
 {
 	struct cli_common c = {};
 	struct usbnet_peer peer;
@@ -60,28 +78,28 @@ int udev_probe_main(int argc, char *argv[])
 	if (r < 0)
 		return EXIT_DONE; /* not a USB network peer: nothing to say */
 
-	r = usbnet_ctx_new(c.config, NULL, &ctx);
+	r = ops->ctx_new(c.config, &ctx);
 	if (r < 0) {
 		/* A broken configuration must not take the built-in profiles away: udev ignores
 		 * all output of a program that fails, so say it on stderr (udev logs it) and go on
 		 * with the profiles alone. */
 		fprintf(stderr, "%s: %s; using the built-in profiles only\n", program_name,
 			usbnet_ctx_error(ctx));
-		ctx = usbnet_ctx_free(ctx);
-		r = usbnet_ctx_new("", NULL, &ctx);
+		ctx = ops->ctx_free(ctx);
+		r = ops->ctx_new("", &ctx);
 		if (r < 0) {
-			usbnet_ctx_free(ctx);
+			ops->ctx_free(ctx);
 			return EXIT_FAILED;
 		}
 	}
 	/* The same meaning checks as check-config and the watcher, said on stderr (udev logs
 	 * it); they change nothing of what is printed. */
 	usbnet_ctx_set_log(ctx, probe_log, NULL);
-	usbnet_ctx_check_config(ctx);
+	ops->check(ctx);
 	usbnet_ctx_set_log(ctx, NULL, NULL);
 	r = udev_props_format(ctx, &peer, out, sizeof(out));
 	if (r >= 0)
 		fputs(out, stdout);
-	usbnet_ctx_free(ctx);
+	ops->ctx_free(ctx);
 	return r < 0 ? EXIT_FAILED : EXIT_DONE;
 }
