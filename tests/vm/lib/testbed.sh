@@ -239,8 +239,10 @@ nm_dhcp_count_is() { [ "$(nm_dhcp_count "$1")" -eq "$2" ]; }
 # waits (bounded) until journalctl reads it. Idempotent; journald_stop (testbed_reset) ends it.
 JOURNALD_PIDFILE=$TESTBED_RUN/journald.pid
 journald_running() { [ -f "$JOURNALD_PIDFILE" ] && kill -0 "$(cat "$JOURNALD_PIDFILE")" 2>/dev/null; }
+# Ready when its stream socket takes a connection (bound is not yet listening: systemd-cat
+# then says "Connection refused") and journalctl reads the journal.
 _journald_ready() {
-	[ -S /run/systemd/journal/socket ] && [ -S /run/systemd/journal/stdout ] &&
+	[ -S /run/systemd/journal/socket ] && systemd-cat -t testbed true 2>/dev/null &&
 		journalctl --no-pager -q -n 1 >/dev/null 2>&1
 }
 journald_start() {

@@ -34,6 +34,9 @@ conf_existed=0
 [ -e "$CONF" ] && conf_existed=1 && cp -a "$CONF" "$SAVED/conf"
 W20=
 cleanup() {
+	# Whatever fails here, the configuration file is put back (14-deb's dpkg -i stops at a
+	# conffile it did not expect).
+	set +e
 	[ -n "$W20" ] && kill "$W20" 2>/dev/null
 	ip link del tb-j20 2>/dev/null
 	if [ "$conf_existed" = 1 ]; then cp -a "$SAVED/conf" "$CONF"; else rm -f "$CONF"; fi
