@@ -252,6 +252,11 @@ journald_start() {
 		[ -x "$bin" ] && break
 	done
 	[ -n "$bin" ] || fail "no systemd-journald in the guest (the systemd package)"
+	# journald exits at start without a cgroup file system ("Failed to acquire cgroup root
+	# path: No medium found"); the guest mounts none: cgroup2 for as long as journald runs.
+	if ! mountpoint -q /sys/fs/cgroup; then
+		mount -t cgroup2 cgroup2 /sys/fs/cgroup && touch "$TESTBED_RUN/journald-cgroup"
+	fi
 	mkdir -p /run/systemd/journal /run/systemd/journald.conf.d
 	printf '[Journal]\nStorage=volatile\n' >/run/systemd/journald.conf.d/testbed.conf
 	"$bin" >>"$TESTBED_RUN/journald.log" 2>&1 &
@@ -260,12 +265,18 @@ journald_start() {
 	expect_within 60 "systemd-journald ($bin, pid $(cat "$JOURNALD_PIDFILE")) takes entries" _journald_ready
 }
 journald_stop() {
-	journald_running || return 0
 	local pid
-	pid=$(cat "$JOURNALD_PIDFILE")
-	kill "$pid"
-	wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+	if journald_running; then
+		pid=$(cat "$JOURNALD_PIDFILE")
+		kill "$pid"
+		wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+	fi
 	rm -f "$JOURNALD_PIDFILE"
+	if [ -f "$TESTBED_RUN/journald-cgroup" ]; then
+		umount /sys/fs/cgroup 2>/dev/null
+		rm -f "$TESTBED_RUN/journald-cgroup"
+	fi
+	return 0
 }
 
 # --- usbnet-host ------------------------------------------------------------------------------
