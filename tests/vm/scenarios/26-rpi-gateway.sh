@@ -48,7 +48,7 @@ hif=$PEER_IF
 expect_within 60 "the watcher configured $hif" record_state_is "$hif" configured
 assert_eq "list --json: $hif mode" gateway "$(peer_field "$hif" mode)"
 assert_eq "list --json: $hif uplink" tb-up0 "$(peer_field "$hif" uplink)"
-expect_within 90 "the Pi became a DHCP client and kept its lease" rpi_is_client rpi
+expect_within 240 "the Pi became a DHCP client and kept its lease" rpi_is_client rpi
 log "the Pi's side: $(tr '\n' ' ' <"$PEERS_RUN/rpi/ics.log")"
 lease=$(rpi_lease rpi)
 assert_eq "the Pi leased 10.42.0.2" 10.42.0.2 "$lease"

@@ -19,7 +19,7 @@ for p in rpi1 rpi2; do
 	expect_within 60 "the watcher configured ${hif[$p]} ($p)" record_state_is "${hif[$p]}" configured
 done
 for p in rpi1 rpi2; do
-	expect_within 90 "$p became a DHCP client and kept its lease" rpi_is_client "$p"
+	expect_within 240 "$p became a DHCP client and kept its lease" rpi_is_client "$p"
 	log "$p's side: $(tr '\n' ' ' <"$PEERS_RUN/$p/ics.log")"
 	assert_cmd "the host has 10.42.0.1/32 on ${hif[$p]}" has_addr "${hif[$p]}" 10.42.0.1/32
 	ip netns exec "$p" socat TCP-LISTEN:22,fork,reuseaddr SYSTEM:"echo $p" >/dev/null 2>&1 &
