@@ -216,7 +216,7 @@ case "$OUT" in *"already configured"*) ;; *) fail "second up did something: $OUT
 T=dead
 # A DHCP server that died with no watcher running: show says so, and up again starts it.
 kill -9 "$pid"
-wait_until 10 gone "$pid" || fail "kill -9 did not end the DHCP server"
+wait_until 60 gone "$pid" || fail "kill -9 did not end the DHCP server"
 uh show veth0 --json
 echo "$OUT" | python3 -c '
 import json, sys
@@ -242,7 +242,7 @@ T=watcher
 ip netns exec "$H" "$USBNET_HOST" watch --config "" --run-dir "$RUN" 2>"$TMP/watch.log" &
 WPID=$!
 PIDS+=("$WPID")
-wait_until 10 grep -q "watching for USB network peers" "$TMP/watch.log" ||
+wait_until 60 grep -q "watching for USB network peers" "$TMP/watch.log" ||
 	fail "the watcher did not start: $(cat "$TMP/watch.log")"
 kill -9 "$pid"
 restarted() {
@@ -250,7 +250,7 @@ restarted() {
 	p=$(cat "$RUN/veth0.dhcp.pid" 2>/dev/null) && [ -n "$p" ] && [ "$p" != "$pid" ] &&
 		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = dnsmasq ]
 }
-wait_until 10 restarted || fail "the watcher did not restart the DHCP server: $(cat "$TMP/watch.log")"
+wait_until 60 restarted || fail "the watcher did not restart the DHCP server: $(cat "$TMP/watch.log")"
 grep -q "veth0: the DHCP server on 10.77.0.1 (pid $pid) had stopped; started again" "$TMP/watch.log" ||
 	fail "the watcher did not say it: $(cat "$TMP/watch.log")"
 pid=$(cat "$RUN/veth0.dhcp.pid" 2>/dev/null)
