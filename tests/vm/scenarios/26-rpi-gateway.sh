@@ -66,7 +66,7 @@ sees_uplink() {
 	echo "saw '$seen'; the Pi: $(rpi_mode rpi), $(in_peer rpi ip -4 -br addr show usb0 | tr -s ' '), routes: $(in_peer rpi ip route | tr '\n' ';') ics: $(tail -n 2 "$PEERS_RUN/rpi/ics.log" | tr '\n' ' ')"
 	return 1
 }
-expect_within 60 "the server sees the uplink's address 198.51.100.1 (a TCP connection from the Pi)" sees_uplink
+expect_within 120 "the server sees the uplink's address 198.51.100.1 (a TCP connection from the Pi)" sees_uplink
 
 step "unplug: the host as it was"
 pid=$(cat "$USBNET_RUN_DIR/$hif.dhcp.pid")
