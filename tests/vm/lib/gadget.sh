@@ -251,8 +251,10 @@ _netmask() { case "${1#*/}" in 16) echo 255.255.0.0 ;; *) echo 255.255.255.0 ;; 
 # (it renews the lease as NetworkManager's client would), dnsmasq for the shared one. Each
 # transition is logged in the peer's run directory (ics.log); "mode" says shared or client,
 # "lease" what the client holds (ip=, mask=, router=).
+# ics-watch's timings (RPI_ARP_WAIT: arping's -w); a scenario may set its own before peer_plug
+# (under TCG at load a 1 s ARP round trip is not certain).
 RPI_ICS_GWS="192.168.137.1 192.168.2.1 10.42.0.1"
-RPI_TICK=4 RPI_CLIENT_WINDOW=15 RPI_BACKOFF=15 RPI_GW_GRACE=10
+: "${RPI_TICK:=4}" "${RPI_CLIENT_WINDOW:=15}" "${RPI_BACKOFF:=15}" "${RPI_GW_GRACE:=10}" "${RPI_ARP_WAIT:=1}"
 
 _rpi_log() { echo "$(date +%T) $2" >>"$PEERS_RUN/$1/ics.log"; }
 
@@ -313,7 +315,7 @@ _rpi_client_off() { # NAME
 	ip -n "$1" route flush dev usb0 2>/dev/null
 }
 
-_rpi_arping() { ip netns exec "$1" busybox arping -q -c 1 -w 1 -I usb0 "$2" >/dev/null 2>&1; }
+_rpi_arping() { ip netns exec "$1" busybox arping -q -c 1 -w "$RPI_ARP_WAIT" -I usb0 "$2" >/dev/null 2>&1; }
 
 _rpi_ics() { # NAME
 	local name=$1 d=$PEERS_RUN/$1 mode=shared backoff_until=0 deadline=0 gw_ok=0 ok_said=0
