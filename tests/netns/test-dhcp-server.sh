@@ -21,7 +21,8 @@
 #
 # Shown to fail: with the --interface argument dropped from dhcp-server.c's argv, "other-link"
 # fails; with --dhcp-option=3 always given the host's address, "static" fails; with
-# dhcp_server_stop's unlink removed, "down" fails.
+# dhcp_server_stop's unlink removed, "down" fails; with the supervisor's table
+# (lib/dns/dns-supervise.c) cut to the DNS forwarder alone, "watcher" fails.
 #
 # Env: USBNET_HOST (the built usbnet-host).
 set -u
