@@ -249,7 +249,8 @@ int print_report_details(const struct usbnet_report *r)
 		if (r->status.dhcp_running)
 			snprintf(buf, sizeof(buf), "dnsmasq pid %d", r->status.dhcp_pid);
 		else
-			snprintf(buf, sizeof(buf), "stopped: run up again");
+			snprintf(buf, sizeof(buf),
+				 "stopped: the watcher restarts it, or run up again");
 		field("dhcp server", buf);
 		if (r->status.has_lease) {
 			char a[INET_ADDRSTRLEN], when[32];

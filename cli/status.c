@@ -180,6 +180,8 @@ static void print_held(const struct usbnet_holdings *h)
 				printf(" on %s%s", inet_ntop(AF_INET, &ri->status.host.addr, a, sizeof(a)),
 				       ri->status.dns_running ? "" : ", not running");
 			}
+			if (strcmp(x->kind, "dhcp-server") == 0 && !ri->status.dhcp_running)
+				printf(", not running");
 			printf("%s\n", x->pending ? " (pending: recorded, maybe not made)" : "");
 			any = true;
 		}
