@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* One rtnetlink request over libmnl: open, send, read to the ack, close (core/rtnl-request.h). */
 #include <errno.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <libmnl/libmnl.h>
@@ -17,7 +18,7 @@ int rtnl_request(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *nlh, voi
 	ssize_t n;
 	int r;
 
-	nl = mnl_socket_open(NETLINK_ROUTE);
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC); /* no child inherits it */
 	if (!nl)
 		return -errno;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
