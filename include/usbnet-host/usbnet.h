@@ -132,6 +132,11 @@ struct usbnet_plan {
 	/* ipv6=off: the host's side of the link has IPv6 disabled before the link is set up
 	 * (static, gateway and auto modes): the host sends no IPv6 frame to the peer */
 	bool ipv6_off;
+	/* gateway mode: the /64 the peer's link gets in router advertisements, routed to the
+	 * host by the network (ipv6-prefix= in its [peer] group); without one, a stable ULA /64
+	 * masqueraded out of the uplink */
+	bool has_ipv6_prefix;
+	struct in6_addr ipv6_prefix;
 };
 
 /* What is recorded about a peer that `up` configured (read from its state file). */
@@ -168,6 +173,14 @@ struct usbnet_status {
 	int64_t lease_since;   /* granted or last renewed, seconds since the epoch */
 	int64_t lease_expires; /* seconds since the epoch */
 	bool ipv6_off; /* up turned IPv6 off on the host's side of the link (recorded) */
+	/* gateway mode sharing IPv6: the /64 the link got (recorded), masqueraded (the ULA) or
+	 * routed (ipv6-prefix=); the peer's IPv6 addresses now (the neighbour table's, on the
+	 * link: its link-local one and those in the prefix) */
+	bool has_ipv6_prefix;
+	struct in6_addr ipv6_prefix;
+	bool ipv6_nat;
+	struct in6_addr peer6[USBNET_MAX_ADDRS];
+	size_t n_peer6;
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */

@@ -73,6 +73,11 @@ struct usbnet_netlink_ops {
 	 * local, default routes left out, with its interface (0: none, a blackhole...); free()
 	 * the array. For choosing a free subnet. */
 	int (*route_dst_list)(void *h, struct nl_addr_entry **ret, size_t *ret_n);
+	/* Optional (NULL: -EOPNOTSUPP): an IPv6 address ADDR/prefix on the interface, without
+	 * duplicate address detection (usable at once: the link is the peer's alone). add:
+	 * -EEXIST when it is there; del: -EADDRNOTAVAIL when it is not. */
+	int (*addr6_add)(void *h, int ifindex, const struct in6_addr *addr, unsigned prefix);
+	int (*addr6_del)(void *h, int ifindex, const struct in6_addr *addr, unsigned prefix);
 };
 
 struct usbnet_nm_ops {
@@ -165,6 +170,7 @@ struct usbnet_reach_ops {
 };
 
 struct nft_change;
+struct nft6_change;
 
 /* Gateway mode: the default route, IPv4 forwarding, nftables, and what else filters forwarding
  * (gateway-ops.c has the real ones). */
@@ -181,6 +187,11 @@ struct usbnet_gateway_ops {
 	 * table and chain and what to do, "" when nothing was found. */
 	int (*firewall_check)(void *h, const char *ifname, const char *uplink, char *msg,
 			      size_t len);
+	/* Optional (NULL: IPv6 is never shared): 1 when the main table has an IPv6 default route
+	 * through uplink, 0 when not. */
+	int (*uplink_has_ipv6)(void *h, const char *uplink);
+	/* Optional (NULL: -EOPNOTSUPP): one nftables batch on table ip6 usbnet_host (nft6.h). */
+	int (*nft6_commit)(void *h, const struct nft6_change *c, char *errbuf, size_t errlen);
 };
 
 /* A process the library started (the DNS forwarder): its pid and that process's start time. */
@@ -195,6 +206,15 @@ struct dhcp_server_spec {
 	struct usbnet_ip4 host;
 	struct in_addr peer;
 	bool router;
+	bool dns;
+};
+
+/* What a peer's router advertisements say (dns/ra-server.h): the link's /64 (the host holds
+ * host on it, in the prefix), and with dns the host's address as RDNSS. */
+struct ra_spec {
+	struct in6_addr prefix;
+	struct in6_addr host;
+	struct in_addr host4; /* the host's IPv4 address on the link (dnsmasq starts once it is) */
 	bool dns;
 };
 
@@ -214,6 +234,13 @@ struct usbnet_dns_ops {
 			  size_t errlen);
 	int (*dhcp_stop)(void *h, const char *run_dir, const char *ifname,
 			 const struct dns_handle *dh);
+	/* Optional (NULL: -EOPNOTSUPP): router advertisements on ifname alone (dns/ra-server.h):
+	 * another dnsmasq, RA only. ra_stop: 0 when stopped or already gone. */
+	int (*ra_start)(void *h, const char *run_dir, const char *ifname,
+			const struct ra_spec *spec, struct dns_handle *ret, char *errbuf,
+			size_t errlen);
+	int (*ra_stop)(void *h, const char *run_dir, const char *ifname,
+		       const struct dns_handle *dh);
 };
 
 /* What discover asks of the link (probe.c). */

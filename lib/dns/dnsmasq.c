@@ -33,6 +33,7 @@
 #include "core/journal.h"
 #include "dns/dhcp-server.h"
 #include "dns/dnsmasq.h"
+#include "dns/ra-server.h"
 
 #define START_TIMEOUT_MS 10000
 #define TERM_TIMEOUT_MS 3000
@@ -694,10 +695,25 @@ static int real_dhcp_stop(void *h, const char *run_dir, const char *ifname,
 	return dhcp_server_stop(run_dir, ifname, dh);
 }
 
+static int real_ra_start(void *h, const char *run_dir, const char *ifname,
+			 const struct ra_spec *spec, struct dns_handle *ret, char *errbuf,
+			 size_t errlen)
+{
+	return ra_server_start(h, run_dir, ifname, spec, ret, errbuf, errlen);
+}
+
+static int real_ra_stop(void *h, const char *run_dir, const char *ifname,
+			const struct dns_handle *dh)
+{
+	return ra_server_stop(run_dir, ifname, dh);
+}
+
 const struct usbnet_dns_ops dns_real_ops = {
     .start = real_start,
     .alive = real_alive,
     .stop = real_stop,
     .dhcp_start = real_dhcp_start,
     .dhcp_stop = real_dhcp_stop,
+    .ra_start = real_ra_start,
+    .ra_stop = real_ra_stop,
 };

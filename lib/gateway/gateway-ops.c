@@ -4,6 +4,8 @@
 #include "gateway/firewall.h"
 #include "gateway/forwarding.h"
 #include "gateway/nft.h"
+#include "gateway/nft6.h"
+#include "gateway/uplink6.h"
 
 static int real_default_uplink(void *h, char ret[USBNET_IFNAMSIZ])
 {
@@ -31,10 +33,22 @@ static int real_firewall_check(void *h, const char *ifname, const char *uplink, 
 	return firewall_check(ifname, uplink, msg, len);
 }
 
+static int real_uplink_has_ipv6(void *h, const char *uplink)
+{
+	return uplink6_has_default(uplink);
+}
+
+static int real_nft6_commit(void *h, const struct nft6_change *c, char *errbuf, size_t errlen)
+{
+	return nft6_commit(c, errbuf, errlen);
+}
+
 const struct usbnet_gateway_ops gw_real_ops = {
     .default_uplink = real_default_uplink,
     .forwarding_get = real_forwarding_get,
     .forwarding_set = real_forwarding_set,
     .nft_commit = real_nft_commit,
     .firewall_check = real_firewall_check,
+    .uplink_has_ipv6 = real_uplink_has_ipv6,
+    .nft6_commit = real_nft6_commit,
 };

@@ -841,6 +841,56 @@ int nft_existing_read(struct nft_existing *ret)
 	return 0;
 }
 
+struct chains_query {
+	uint32_t family;
+	const char *table;
+	struct nft_existing *ex;
+};
+
+static int chains_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct chains_query *q = data;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	const char *t, *name;
+
+	if (!c)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+		nftnl_chain_free(c);
+		return MNL_CB_OK;
+	}
+	t = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
+	name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
+	if (t && name && strcmp(t, q->table) == 0 &&
+	    nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY) == q->family) {
+		q->ex->table = true;
+		if (q->ex->n_chains < sizeof(q->ex->chains) / sizeof(q->ex->chains[0]))
+			snprintf(q->ex->chains[q->ex->n_chains++], NFT_CHAIN_NAME_MAX, "%s",
+				 name);
+	}
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+int nft_chains_read(uint32_t family, const char *table, struct nft_existing *ret)
+{
+	struct nft_existing ex = {};
+	struct chains_query q = {family, table, &ex};
+	int r;
+
+	r = dump(NFT_MSG_GETCHAIN, (uint16_t)family, chains_cb, &q);
+	if (r < 0)
+		return r;
+	if (!ex.table) {
+		r = nft_table_exists(family, table);
+		if (r < 0)
+			return r;
+		ex.table = r > 0;
+	}
+	*ret = ex;
+	return 0;
+}
+
 struct table_query {
 	uint32_t family;
 	const char *name;
@@ -938,7 +988,7 @@ int nft_base_chains(struct nft_base_chain **ret, size_t *ret_n)
  * the answers are all queued when sendto returns: read them without waiting, keep the first
  * error. A batch with an error is aborted whole by the kernel.
  */
-static int send_batch(struct nftnl_batch *b, char *errbuf, size_t errlen)
+int nft_batch_send(struct nftnl_batch *b, char *errbuf, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl;
@@ -1021,7 +1071,7 @@ int nft_commit(const struct nft_change *c, char *errbuf, size_t errlen)
 		return r;
 	}
 	if (n > 0)
-		r = send_batch(b, errbuf, errlen);
+		r = nft_batch_send(b, errbuf, errlen);
 	nftnl_batch_free(b);
 	return r;
 }

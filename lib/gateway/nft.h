@@ -135,4 +135,9 @@ int nft_table_exists(uint32_t family, const char *name);
 
 const char *nft_family_name(uint32_t family);
 
+/* Real: the chains of table family/name (nft6.c's table too). */
+int nft_chains_read(uint32_t family, const char *table, struct nft_existing *ret);
+/* Real: send a built batch; -errno of the first message the kernel refused (errbuf says). */
+int nft_batch_send(struct nftnl_batch *b, char *errbuf, size_t errlen);
+
 #endif

@@ -607,6 +607,58 @@ static int nl_route_dst_list(void *p, struct nl_addr_entry **ret, size_t *ret_n)
 	return r;
 }
 
+static struct rtnl_addr *build_addr6(int ifindex, const struct in6_addr *addr, unsigned prefix)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(AF_INET6, addr, sizeof(*addr));
+
+	if (!a || !local)
+		goto fail;
+	nl_addr_set_prefixlen(local, (int)prefix);
+	rtnl_addr_set_ifindex(a, ifindex);
+	rtnl_addr_set_family(a, AF_INET6);
+	if (rtnl_addr_set_local(a, local) < 0)
+		goto fail;
+	rtnl_addr_set_prefixlen(a, prefix);
+	rtnl_addr_set_flags(a, IFA_F_NODAD);
+	nl_addr_put(local);
+	return a;
+fail:
+	if (local)
+		nl_addr_put(local);
+	if (a)
+		rtnl_addr_put(a);
+	return NULL;
+}
+
+static int nl_addr6_add(void *p, int ifindex, const struct in6_addr *addr, unsigned prefix)
+{
+	struct nl_handle *h = p;
+	struct rtnl_addr *a = build_addr6(ifindex, addr, prefix);
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
+	rtnl_addr_put(a);
+	return r;
+}
+
+static int nl_addr6_del(void *p, int ifindex, const struct in6_addr *addr, unsigned prefix)
+{
+	struct nl_handle *h = p;
+	struct rtnl_addr *a = build_addr6(ifindex, addr, prefix);
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	nl_begin(h);
+	r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
+	rtnl_addr_put(a);
+	return r;
+}
+
 const struct usbnet_netlink_ops nl_real_ops = {
 	.link_get = nl_link_get,
 	.link_get_index = nl_link_get_index,
@@ -623,4 +675,6 @@ const struct usbnet_netlink_ops nl_real_ops = {
 	.altname_find = altname_find,
 	.route_list = nl_route_list,
 	.route_dst_list = nl_route_dst_list,
+	.addr6_add = nl_addr6_add,
+	.addr6_del = nl_addr6_del,
 };

@@ -4,12 +4,19 @@
 #ifndef USBNET_NETLINK_STEPS_H
 #define USBNET_NETLINK_STEPS_H
 
+#include <netinet/in.h>
 #include "core/step.h"
 #include "usbnet-host/usbnet.h"
 
 /* The data of an address or a route step: the address with its prefix, or the destination. */
 struct step_ip {
 	struct usbnet_ip4 ip;
+};
+
+/* The data of an addr6 step: the host's IPv6 address on the link (gateway mode, IPv6 shared). */
+struct step_ip6 {
+	struct in6_addr addr;
+	unsigned prefix;
 };
 
 /* The data of a per-link sysctl step: net.FAMILY.conf.IF.KEY set to value, it was before. */
@@ -29,6 +36,7 @@ extern const struct step_kind step_link_up; /* no data: the link was down, we se
 extern const struct step_kind step_addr;    /* struct step_ip: we added this address */
 extern const struct step_kind step_route;   /* struct step_ip: a link route we added */
 extern const struct step_kind step_link_sysctl; /* struct step_sysctl */
+extern const struct step_kind step_addr6;   /* struct step_ip6: we added this IPv6 address */
 
 struct step_env;
 /* Record and make a link-sysctl step, with the value found now as the one to give back;

@@ -78,6 +78,10 @@ static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *p
 		plan->trusted = cp->trusted;
 	if (cp->ipv6 >= 0)
 		plan->ipv6_off = cp->ipv6 == 0;
+	if (cp->has_ipv6_prefix) {
+		plan->has_ipv6_prefix = true;
+		plan->ipv6_prefix = cp->ipv6_prefix;
+	}
 }
 
 void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,

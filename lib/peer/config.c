@@ -60,7 +60,7 @@ struct parser {
 static const char *const general_keys[] = { "auto", "workers", "alias-pool", NULL };
 static const char *const peer_keys[] = {
 	"usb",	   "serial", "mac",    "driver", "product", "mode", "address",
-	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", "dhcp-server", "ipv6", NULL,
+	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", "dhcp-server", "ipv6", "ipv6-prefix", NULL,
 };
 
 /* Writes "FILE:LINE: [group] key: problem" into the error buffer and returns -EINVAL. A line
@@ -334,6 +334,44 @@ static int parse_mac(const char *s, char **ret)
 	return 0;
 }
 
+int config_ipv6_prefix_parse(const char *s, struct in6_addr *ret, char *why, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	struct in6_addr a;
+	size_t n;
+
+	if (!slash || strcmp(slash + 1, "64") != 0) {
+		snprintf(why, len, "is not a /64 (X:X::/64): router advertisements for SLAAC "
+				   "give one /64");
+		return -EINVAL;
+	}
+	n = (size_t)(slash - s);
+	if (n == 0 || n >= sizeof(addr)) {
+		snprintf(why, len, "is not an IPv6 prefix (X:X::/64)");
+		return -EINVAL;
+	}
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, &a) != 1) {
+		snprintf(why, len, "is not an IPv6 prefix (X:X::/64)");
+		return -EINVAL;
+	}
+	for (size_t i = 8; i < 16; i++)
+		if (a.s6_addr[i]) {
+			snprintf(why, len, "has host bits set: the prefix ends at bit 64");
+			return -EINVAL;
+		}
+	if (IN6_IS_ADDR_UNSPECIFIED(&a) || IN6_IS_ADDR_LOOPBACK(&a) || IN6_IS_ADDR_MULTICAST(&a) ||
+	    IN6_IS_ADDR_LINKLOCAL(&a) || IN6_IS_ADDR_V4MAPPED(&a)) {
+		snprintf(why, len, "is not a prefix to share (unspecified, loopback, multicast, "
+				   "link-local or IPv4-mapped)");
+		return -EINVAL;
+	}
+	*ret = a;
+	return 0;
+}
+
 static int parse_bool(const char *s, int *ret)
 {
 	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0) {
@@ -499,6 +537,12 @@ static int parse_peer_value(struct parser *p, struct config_peer *cp, const stru
 			cp->ipv6 = 0;
 		else
 			return fail(p, line, g, key, "%s is not on or off", Q(value));
+	} else if (strcmp(key, "ipv6-prefix") == 0) {
+		char why[128];
+
+		if (config_ipv6_prefix_parse(value, &cp->ipv6_prefix, why, sizeof(why)) < 0)
+			return fail(p, line, g, key, "%s %s", Q(value), why);
+		cp->has_ipv6_prefix = true;
 	}
 	if (r == -EINVAL)
 		return fail(p, line, g, key, "%s: the value must be 1 to %zu bytes long",

@@ -35,6 +35,8 @@ struct config_peer {
 	int dhcp_server; /* -1 not set, 0, 1 */
 	int trusted; /* -1 not set, 0, 1 */
 	int ipv6;    /* -1 not set, 0 off, 1 on */
+	bool has_ipv6_prefix; /* ipv6-prefix=: a /64 (config_ipv6_prefix_parse) */
+	struct in6_addr ipv6_prefix;
 };
 
 /* [general] workers=: how many peers the watcher works on at once. */
@@ -56,6 +58,9 @@ int config_parse(const char *data, size_t len, const char *name, struct usbnet_c
 		 char *errbuf, size_t errlen);
 /* Load a file: -ENOENT when it does not exist (errbuf says so), other -errno otherwise. */
 int config_load(const char *path, struct usbnet_config **ret, char *errbuf, size_t errlen);
+/* "X:X::/64": a /64 the host can route, its host bits zero (not link-local, multicast,
+ * loopback or unspecified). -EINVAL with why in errbuf. */
+int config_ipv6_prefix_parse(const char *s, struct in6_addr *ret, char *why, size_t len);
 struct usbnet_config *config_free(struct usbnet_config *config);
 /* What changed from old to new (either may be NULL: no groups), in words: "[peer a] added,
  * [peer b] changed"; "" when nothing did (config-diff.c). */

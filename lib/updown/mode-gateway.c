@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "dns/dns-up.h"
+#include "dns/ra-up.h"
 #include "gateway/gateway.h"
+#include "netlink/steps.h"
 #include "updown/modes.h"
 
 static int gateway_mode_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
@@ -19,21 +21,37 @@ static int gateway_mode_resolve(struct up_run *u, const struct usbnet_up_opts *o
 		r = mode_dhcp_server_check(u);
 	if (r < 0)
 		return r;
-	return gateway_resolve(u->ctx, u->be, u->ifname, &u->plan, &u->gw);
+	r = gateway_resolve(u->ctx, u->be, u->ifname, &u->plan, &u->gw);
+	if (r < 0)
+		return r;
+	return gateway6_resolve(u->ctx, u->be, &u->peer, &u->plan, u->gw.uplink, &u->gw6);
+}
+
+/* " ipv6=PREFIX/64(nat|routed)" when IPv6 is shared: another prefix is another plan. */
+static void ipv6_words(const struct up_run *u, char *buf, size_t len)
+{
+	char p[INET6_ADDRSTRLEN];
+
+	buf[0] = '\0';
+	if (!u->gw6.share)
+		return;
+	inet_ntop(AF_INET6, &u->gw6.prefix, p, sizeof(p));
+	snprintf(buf, len, " ipv6=%s/64(%s)", p, u->gw6.routed ? "routed" : "nat");
 }
 
 static void gateway_words(const struct up_run *u, char *buf, size_t len)
 {
-	char h[32], p[INET_ADDRSTRLEN] = "-";
+	char h[32], p[INET_ADDRSTRLEN] = "-", v6[80];
 
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
 	/* The uplink as resolved: when the default route moved, the old chains go first. */
-	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s%s%s%s", h, p, u->gw.uplink,
+	ipv6_words(u, v6, sizeof(v6));
+	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s%s%s%s%s", h, p, u->gw.uplink,
 		 u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no",
 		 u->plan.dhcp_server ? " dhcp-server=yes" : "", u->plan.shared_host ? " shared" : "",
-		 mode_ipv6_words(u));
+		 mode_ipv6_words(u), v6);
 }
 
 static int gateway_mode_apply(struct up_run *u)
@@ -43,6 +61,22 @@ static int gateway_mode_apply(struct up_run *u)
 	r = mode_static_apply(u);
 	if (r >= 0)
 		r = gateway_apply(&u->env, &u->gw, u->warning, sizeof(u->warning));
+	/* IPv6 shared: accept_ra, the guard and forwarding, then the host's address in the
+	 * link's /64 (what the advertisements announce and the forwarder listens on). */
+	if (r >= 0 && u->gw6.share) {
+		r = gateway6_apply(&u->env, u->gw.uplink, &u->gw6);
+		if (r >= 0) {
+			struct step_ip6 a;
+
+			memset(&a, 0, sizeof(a));
+			a.addr = u->gw6.host;
+			a.prefix = 64;
+			r = journal_apply(&u->env, &step_addr6, &a);
+		}
+	}
+	if (r >= 0 && !u->gw6.share && u->gw6.why_not[0])
+		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: IPv6 not shared: %s", u->ifname,
+			u->gw6.why_not);
 	if (r >= 0 && u->plan.dns) {
 		/* The input rule first: the forwarder never answers another link */
 		struct nft_dns_step d;
@@ -52,6 +86,21 @@ static int gateway_mode_apply(struct up_run *u)
 		r = journal_apply(&u->env, &step_nft_dns, &d);
 		if (r >= 0)
 			r = dns_apply(&u->env, u->plan.host.addr);
+	}
+	/* After the forwarder: the advertisements name it as the peer's name server (RDNSS). */
+	if (r >= 0 && u->gw6.share) {
+		struct ra_spec spec;
+
+		memset(&spec, 0, sizeof(spec));
+		spec.prefix = u->gw6.prefix;
+		spec.host = u->gw6.host;
+		spec.host4 = u->plan.host.addr;
+		/* No RDNSS yet, even with --dns: the forwarder listens on the host's IPv4 address
+		 * only, and a device told to ask PREFIX::1 would wait on a server that is not
+		 * there. (ra-server.c writes it when spec.dns: for when the forwarder listens on
+		 * the link's IPv6 address too, with an ip6 input chain like nft-dns's.) */
+		spec.dns = false;
+		r = ra_apply(&u->env, &spec);
 	}
 	/* After the forwarder: the lease names it as the peer's name server. */
 	if (r >= 0)

@@ -15,6 +15,7 @@
 #include "core/ctx.h"
 #include "core/journal.h"
 #include "gateway/gateway.h"
+#include "gateway/gateway6.h"
 #include "updown/up-auto.h"
 
 /* One up, as the mode entries see it. */
@@ -30,6 +31,7 @@ struct up_run {
 	struct step_env env; /* for journal_apply: ctx, be, &rec */
 	size_t base;	     /* steps before this index were recorded by an earlier up */
 	struct gateway_plan gw;	   /* gateway mode: the uplink, resolved while validating */
+	struct gateway6_plan gw6;  /* gateway mode: IPv6 shared or not, the link's /64 */
 	struct bridge_plan bridge; /* bridge mode */
 	enum auto_choice auto_choice; /* mode auto: what discovery chose */
 	char warning[512];	      /* configured, but (a firewall drops what is forwarded) */

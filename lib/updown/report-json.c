@@ -32,6 +32,10 @@
  *                  "expires": E} (seconds since the epoch; since: granted or last renewed)
  *   ipv6           "on", or "off" when IPv6 is off on the host's side of the link: as recorded
  *                  for a configured peer, else as the plan would have it
+ *   ipv6_prefix    gateway mode sharing IPv6: the /64 the link got ("P::/64"), or null
+ *   ipv6_sharing   "nat" (the ULA, masqueraded) or "routed" (ipv6-prefix=), or null
+ *   ipv6_addresses the peer's IPv6 addresses the host's neighbour table holds on the link
+ *                  (link-local and in the prefix), an array (empty when none or not shared)
  *   discovered     only for a peer that up --auto configured: how the addresses were found
  *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
  *                  "dhcp-offer dhcp")
@@ -255,6 +259,28 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	}
 	json_key(w, "ipv6");
 	json_string(w, (recorded ? st->ipv6_off : plan->ipv6_off) ? "off" : "on");
+	json_key(w, "ipv6_prefix");
+	if (recorded && st->has_ipv6_prefix) {
+		char p[INET6_ADDRSTRLEN + 3];
+
+		inet_ntop(AF_INET6, &st->ipv6_prefix, p, INET6_ADDRSTRLEN);
+		strcat(p, "/64");
+		json_string(w, p);
+		json_key(w, "ipv6_sharing");
+		json_string(w, st->ipv6_nat ? "nat" : "routed");
+	} else {
+		json_null(w);
+		json_key(w, "ipv6_sharing");
+		json_null(w);
+	}
+	json_key(w, "ipv6_addresses");
+	json_begin_array(w);
+	for (size_t i = 0; recorded && i < st->n_peer6 && i < USBNET_MAX_ADDRS; i++) {
+		char a6[INET6_ADDRSTRLEN];
+
+		json_string(w, inet_ntop(AF_INET6, &st->peer6[i], a6, sizeof(a6)));
+	}
+	json_end_array(w);
 	if (st->discovered[0])
 		key_field_or_null(w, "discovered", st->discovered, sizeof(st->discovered));
 	json_end_object(w);

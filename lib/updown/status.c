@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "netlink/neigh6.h"
 #include "core/ctx.h"
 #include "dns/dhcp-up.h"
 #include "dns/dns-up.h"
@@ -80,6 +81,10 @@ int usbnet_status_read(struct usbnet_ctx *ctx, const char *ifname, struct usbnet
 	journal_report(rec, ret);
 	dns_status_fill(NULL, rec, ret);
 	dhcp_status_fill(ctx, NULL, rec, ret);
+	/* IPv6 shared: the peer's addresses, from the neighbour table (what it used lately) */
+	if (ret->has_ipv6_prefix && !vanished &&
+	    neigh6_list(rec->ifindex, ret->peer6, USBNET_MAX_ADDRS, &ret->n_peer6) < 0)
+		ret->n_peer6 = 0;
 	if (vanished) {
 		ret->state = USBNET_STATE_VANISHED;
 		snprintf(ret->message, sizeof(ret->message),

@@ -5,7 +5,9 @@
 #include "bridge/bridge.h"
 #include "dns/dhcp-up.h"
 #include "dns/dns-up.h"
+#include "dns/ra-up.h"
 #include "gateway/gateway.h"
+#include "gateway/gateway6.h"
 #include "netlink/steps.h"
 #include "nm/steps.h"
 #include "updown/step-kinds.h"
@@ -31,5 +33,10 @@ const struct step_kind *const step_kinds[] = {
 	&step_table_route,
 	&step_rule,
 	&step_alias_nat,
+	&step_addr6,
+	&step_accept_ra,
+	&step_nft6,
+	&step_forwarding6,
+	&step_ra,
 	NULL,
 };

@@ -118,7 +118,7 @@ uh() { # usbnet-host in the host namespace; output in $OUT, status in $RC
 }
 
 up_gateway() {
-	uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --gateway "$@"
+	uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 30 --gateway "$@"
 }
 
 # What the server saw as the client's address, asked from the peer; "" when unreachable.
@@ -295,7 +295,7 @@ ip -n "$P2" route add default via 10.78.0.1
 snapshot before
 up_gateway
 [ "$RC" = 0 ] || fail "up veth0: exit $RC: $OUT"
-uh up veth2 --force --address 10.78.0.1/24 --peer 10.78.0.2 --wait 3 --gateway
+uh up veth2 --force --address 10.78.0.1/24 --peer 10.78.0.2 --wait 30 --gateway
 [ "$RC" = 0 ] || fail "up veth2: exit $RC: $OUT"
 seen=$(ip netns exec "$P2" timeout 5 socat -T 3 - "TCP:$SERVER:8080,connect-timeout=3" </dev/null 2>/dev/null)
 [ "$seen" = 198.51.100.1 ] || fail "the second peer: the server saw '$seen'"

@@ -92,7 +92,7 @@ snapshot before
 
 declare -A REACH
 for d in a b c; do
-	uh up "usb-$d" --force --wait 3
+	uh up "usb-$d" --force --wait 30
 	[ "$RC" = 0 ] || fail "up usb-$d: exit $RC: $OUT"
 	uh show "dev-$d" --json
 	REACH[$d]=$(echo "$OUT" | sed -n 's/.*"reach_address":"\([0-9.]*\)".*/\1/p')

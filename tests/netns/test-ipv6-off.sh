@@ -55,7 +55,7 @@ make_host
 snapshot before
 link_sysctls >"$W/before.sysctl"
 capture_start "$P" veth1
-uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --ipv6 off
+uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 30 --ipv6 off
 expect_rc 0 "up --ipv6 off"
 check "the peer answered" said "answered in"
 check "net.ipv6.conf.veth0.disable_ipv6 is 1" disabled
@@ -84,7 +84,7 @@ same_as before after addr route link nft fwd
 new_case on
 make_host
 capture_start "$P" veth1
-uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3
+uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 30
 expect_rc 0 "up (IPv6 on)"
 check "net.ipv6.conf.veth0.disable_ipv6 stays 0" enabled
 check "no link-sysctl step recorded" not grep -q link-sysctl "$RUN/veth0.state"

@@ -50,7 +50,7 @@ peer=192.168.2.15
 CONF
 ip -n "$H" -j link >"$TMP/before.link"
 
-uh up veth0 --force --wait 3
+uh up veth0 --force --wait 30
 [ "$RC" = 0 ] || fail "up: exit $RC: $OUT"
 ip -n "$H" link show lab-board >/dev/null 2>&1 || fail "no interface answers to lab-board"
 ip -n "$H" -j link show veth0 | grep -q '"altnames":\["lab-board"\]' ||
@@ -68,7 +68,7 @@ uh show lab-board
 echo "$OUT" | grep -Eq '^  name +lab-board$' || fail "show prints no name: $OUT"
 uh list
 echo "$OUT" | grep -Eq "^veth0 .* lab-board( |$)" || fail "list does not name veth0 lab-board: $OUT"
-uh up lab-board --force --wait 3
+uh up lab-board --force --wait 30
 echo "$OUT" | grep -q "already configured" || fail "up by name is not the same peer: $OUT"
 # a name nobody has, too long to be an interface's: bad input, nothing changed
 uh show no-such-peer-by-this-name
@@ -90,7 +90,7 @@ cmp -s "$TMP/before.link" "$TMP/after.link" || {
 # A name another interface holds already: up still works, without the name.
 ip -n "$H" link add dummy0 type veth peer name dummy1
 ip -n "$H" link property add dev dummy0 altname lab-board
-uh up veth0 --force --wait 3
+uh up veth0 --force --wait 30
 [ "$RC" = 0 ] || fail "up with its name taken: exit $RC: $OUT"
 ip -n "$H" -j link show dummy0 | grep -q '"altnames":\["lab-board"\]' || fail "dummy0 lost its name"
 grep -q "^step altname" "$RUN/veth0.state" && fail "someone else's name recorded as ours"

@@ -25,7 +25,7 @@ expect_rc 0 "status with nothing configured"
 DETAIL=$OUT check "status with nothing configured says so" said "No USB network peers found, and no state records"
 DETAIL=$OUT check "status: forwarding off, not usbnet-host's" said "off (not usbnet-host's)"
 
-uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 2 --gateway --uplink up0
+uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 30 --gateway --uplink up0
 expect_rc 0 "up veth0 --gateway"
 snapshot before
 uh status

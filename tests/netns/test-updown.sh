@@ -43,7 +43,7 @@ has_addr() { ip -n "$H" -j addr show dev veth0 | grep -q "\"local\":\"$1\",\"pre
 T=roundtrip
 make_pair 192.168.2.15/24
 snapshot before
-uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 3
+uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 30
 [ "$RC" = 0 ] || fail "up: exit $RC: $OUT"
 echo "$OUT" | grep -q "answered in" || fail "the peer did not answer: $OUT"
 has_addr 192.168.2.14 24 || fail "no 192.168.2.14/24 on veth0"
@@ -65,10 +65,10 @@ same_as before after
 
 T=second-up
 make_pair 192.168.2.15/24
-uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 3
+uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 30
 [ "$RC" = 0 ] || fail "up: exit $RC: $OUT"
 snapshot first
-uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 3
+uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 30
 [ "$RC" = 0 ] || fail "second up: exit $RC: $OUT"
 echo "$OUT" | grep -q "already configured" || fail "second up did not say so: $OUT"
 snapshot second
@@ -77,7 +77,7 @@ same_as first second
 T=user-address
 make_pair 192.168.2.15/24
 snapshot before
-uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 3
+uh up veth0 --force --address 192.168.2.14/24 --peer 192.168.2.15 --wait 30
 [ "$RC" = 0 ] || fail "up: exit $RC: $OUT"
 # one in our subnet (a secondary of ours: the kernel would take it with ours) and one outside
 ip -n "$H" addr add 192.168.2.99/24 dev veth0
@@ -100,7 +100,7 @@ T=route
 make_pair 10.77.0.1/32
 ip -n "$P" route add 192.168.2.0/24 dev veth1
 snapshot before
-uh up veth0 --force --address 192.168.2.14/24 --peer 10.77.0.1 --wait 3
+uh up veth0 --force --address 192.168.2.14/24 --peer 10.77.0.1 --wait 30
 [ "$RC" = 0 ] || fail "up: exit $RC: $OUT"
 ip -n "$H" -j route | grep -q '"dst":"10.77.0.1","dev":"veth0","protocol":"static","scope":"link"' ||
 	fail "no route to the peer: $(ip -n "$H" route)"

@@ -55,6 +55,12 @@ enum fake_op {
 	OP_AL_RULE_DEL,
 	OP_AL_CONF_GET,
 	OP_AL_CONF_SET,
+	OP_ADDR6_ADD,
+	OP_ADDR6_DEL,
+	OP_GW_UPLINK6,
+	OP_GW_NFT6,
+	OP_RA_START,
+	OP_RA_STOP,
 	OP_COUNT,
 };
 
@@ -84,6 +90,9 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_AL_ROUTED] = "alias.addr_routed", [OP_AL_RULE_ADD] = "alias.rule_add",
 	[OP_AL_RULE_DEL] = "alias.rule_del", [OP_AL_CONF_GET] = "alias.conf_get",
 	[OP_AL_CONF_SET] = "alias.conf_set",
+	[OP_ADDR6_ADD] = "nl.addr6_add", [OP_ADDR6_DEL] = "nl.addr6_del",
+	[OP_GW_UPLINK6] = "gw.uplink_has_ipv6", [OP_GW_NFT6] = "gw.nft6_commit",
+	[OP_RA_START] = "dns.ra_start", [OP_RA_STOP] = "dns.ra_stop",
 };
 
 static bool op_mutates(enum fake_op op)
@@ -97,7 +106,8 @@ static bool op_mutates(enum fake_op op)
 	       op == OP_BR_ADDR_DEL || op == OP_BR_ROUTE_ADD || op == OP_BR_ROUTE_DEL ||
 	       op == OP_SYSCTL_SET ||
 	       op == OP_ALT_ADD || op == OP_ALT_DEL || op == OP_AL_RULE_ADD ||
-	       op == OP_AL_RULE_DEL || op == OP_AL_CONF_SET;
+	       op == OP_AL_RULE_DEL || op == OP_AL_CONF_SET || op == OP_ADDR6_ADD ||
+	       op == OP_ADDR6_DEL || op == OP_GW_NFT6 || op == OP_RA_START || op == OP_RA_STOP;
 }
 
 static struct usbnet_ip4 cidr(const char *s)
@@ -452,6 +462,9 @@ static int *link_sysctl(struct fake *f, const char *ifname, const char *family, 
 	*err = 0;
 	if (strcmp(family, "ipv6") == 0 && f->no_ipv6)
 		*err = -EAFNOSUPPORT;
+	else if (strcmp(ifname, "all") == 0 && strcmp(family, "ipv6") == 0 &&
+		 strcmp(key, "forwarding") == 0)
+		return &f->s.all_forwarding6;
 	else if (!l)
 		*err = -ENODEV;
 	else if (strcmp(family, "ipv6") != 0)
@@ -493,6 +506,46 @@ static int f_sysctl_set(void *h, const char *ifname, const char *family, const c
 	if (v)
 		*v = value;
 	return r;
+}
+
+static int f_addr6_add(void *h, int ifindex, const struct in6_addr *addr, unsigned prefix)
+{
+	struct fake *f = h;
+	char a[INET6_ADDRSTRLEN];
+	int r = call(f, OP_ADDR6_ADD, "%d %s/%u", ifindex,
+		     inet_ntop(AF_INET6, addr, a, sizeof(a)), prefix);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_addrs6; i++)
+		if (f->s.addrs6[i].ifindex == ifindex &&
+		    memcmp(&f->s.addrs6[i].addr, addr, sizeof(*addr)) == 0)
+			return -EEXIST;
+	if (f->s.n_addrs6 >= FAKE_MAX)
+		abort();
+	f->s.addrs6[f->s.n_addrs6++] =
+	    (struct fake_addr6){.ifindex = ifindex, .addr = *addr, .prefix = prefix};
+	return 0;
+}
+
+static int f_addr6_del(void *h, int ifindex, const struct in6_addr *addr, unsigned prefix)
+{
+	struct fake *f = h;
+	char a[INET6_ADDRSTRLEN];
+	int r = call(f, OP_ADDR6_DEL, "%d %s/%u", ifindex,
+		     inet_ntop(AF_INET6, addr, a, sizeof(a)), prefix);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->s.n_addrs6; i++)
+		if (f->s.addrs6[i].ifindex == ifindex &&
+		    memcmp(&f->s.addrs6[i].addr, addr, sizeof(*addr)) == 0) {
+			memmove(&f->s.addrs6[i], &f->s.addrs6[i + 1],
+				(f->s.n_addrs6 - i - 1) * sizeof(f->s.addrs6[0]));
+			f->s.n_addrs6--;
+			return 0;
+		}
+	return -EADDRNOTAVAIL;
 }
 
 static struct fake_nm_device *nm_device(struct fake *f, const char *ifname)
@@ -727,12 +780,61 @@ static int f_gw_firewall(void *h, const char *ifname, const char *uplink, char *
 	return 0;
 }
 
+static int f_gw_uplink6(void *h, const char *uplink)
+{
+	struct fake *f = h;
+	int r = call(f, OP_GW_UPLINK6, "%s", uplink);
+
+	if (r < 0)
+		return r;
+	return f->uplink6[0] && strcmp(f->uplink6, uplink) == 0;
+}
+
+/* The table as the batch leaves it: this peer's chains made or gone, the guard set. */
+static int f_gw_nft6(void *h, const struct nft6_change *c, char *errbuf, size_t errlen)
+{
+	struct fake *f = h;
+	struct fake_state next = f->s;
+	int r = call(f, OP_GW_NFT6, "add=%s del=%s guard=%d/%zu",
+		     c->has_add ? c->add.ifname : "-", c->del[0] ? c->del : "-", c->guard,
+		     c->n_guard_peers);
+
+	if (r < 0) {
+		snprintf(errbuf, errlen, "fake: the batch was refused");
+		return r;
+	}
+	if (c->del[0])
+		for (size_t j = 0; j < next.n_nft6_chains; j++)
+			if (strcmp(next.nft6_chains[j].ifname, c->del) == 0) {
+				memmove(&next.nft6_chains[j], &next.nft6_chains[j + 1],
+					(next.n_nft6_chains - j - 1) * sizeof(next.nft6_chains[0]));
+				next.n_nft6_chains--;
+				break;
+			}
+	if (c->has_add) {
+		size_t j;
+
+		for (j = 0; j < next.n_nft6_chains; j++)
+			if (strcmp(next.nft6_chains[j].ifname, c->add.ifname) == 0)
+				break;
+		if (j == next.n_nft6_chains)
+			next.n_nft6_chains++;
+		next.nft6_chains[j] = c->add;
+	}
+	next.nft6_guard = c->guard;
+	next.nft6_guard_peers = c->guard ? c->n_guard_peers : 0;
+	f->s = next;
+	return 0;
+}
+
 static const struct usbnet_gateway_ops fake_gw_ops = {
 	.default_uplink = f_gw_uplink,
 	.forwarding_get = f_gw_fwd_get,
 	.forwarding_set = f_gw_fwd_set,
 	.nft_commit = f_gw_nft,
 	.firewall_check = f_gw_firewall,
+	.uplink_has_ipv6 = f_gw_uplink6,
+	.nft6_commit = f_gw_nft6,
 };
 
 static struct fake_dns *dns_find(struct fake *f, const struct dns_handle *h)
@@ -792,10 +894,11 @@ static int f_dns_stop(void *h, const char *run_dir, const char *ifname, const st
 		return r;
 	/* pid 0: whatever runs with this interface's pid file */
 	for (size_t i = 0; dh->pid == 0 && i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp &&
+		    !f->s.dns[i].ra)
 			dh = &f->s.dns[i].h;
 	d = dns_find(f, dh);
-	if (d && !d->dhcp)
+	if (d && !d->dhcp && !d->ra)
 		dns_remove(f, d);
 	return 0;
 }
@@ -847,6 +950,51 @@ static int f_dhcp_stop(void *h, const char *run_dir, const char *ifname,
 	return 0;
 }
 
+static int f_ra_start(void *h, const char *run_dir, const char *ifname,
+		      const struct ra_spec *spec, struct dns_handle *ret, char *errbuf,
+		      size_t errlen)
+{
+	struct fake *f = h;
+	char a[INET6_ADDRSTRLEN];
+	struct fake_dns *d;
+	int r = call(f, OP_RA_START, "%s %s dns=%d", ifname,
+		     inet_ntop(AF_INET6, &spec->prefix, a, sizeof(a)), spec->dns);
+
+	if (r < 0) {
+		snprintf(errbuf, errlen, "dnsmasq: fake failure");
+		return r;
+	}
+	if (f->s.n_dns >= FAKE_MAX)
+		abort();
+	d = &f->s.dns[f->s.n_dns++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	d->addr = spec->host4;
+	d->ra = true;
+	d->h.pid = f->dns_next_pid++;
+	d->h.start_time = (uint64_t)d->h.pid * 10;
+	*ret = d->h;
+	return 0;
+}
+
+static int f_ra_stop(void *h, const char *run_dir, const char *ifname,
+		     const struct dns_handle *dh)
+{
+	struct fake *f = h;
+	struct fake_dns *d;
+	int r = call(f, OP_RA_STOP, "%s %d", ifname, dh->pid);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; dh->pid == 0 && i < f->s.n_dns; i++)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && f->s.dns[i].ra)
+			dh = &f->s.dns[i].h;
+	d = dns_find(f, dh);
+	if (d && d->ra)
+		dns_remove(f, d);
+	return 0;
+}
+
 const struct fake_dns *fake_dhcp_of(const struct fake *f, const char *ifname)
 {
 	for (size_t i = 0; i < f->s.n_dns; i++)
@@ -858,7 +1006,7 @@ const struct fake_dns *fake_dhcp_of(const struct fake *f, const char *ifname)
 bool fake_dns_kill(struct fake *f, const char *ifname)
 {
 	for (size_t i = 0; i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp) {
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp && !f->s.dns[i].ra) {
 			dns_remove(f, &f->s.dns[i]);
 			return true;
 		}
@@ -868,7 +1016,7 @@ bool fake_dns_kill(struct fake *f, const char *ifname)
 const struct fake_dns *fake_dns_of(const struct fake *f, const char *ifname)
 {
 	for (size_t i = 0; i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp && !f->s.dns[i].ra)
 			return &f->s.dns[i];
 	return NULL;
 }
@@ -879,6 +1027,8 @@ static const struct usbnet_dns_ops fake_dns_ops = {
 	.stop = f_dns_stop,
 	.dhcp_start = f_dhcp_start,
 	.dhcp_stop = f_dhcp_stop,
+	.ra_start = f_ra_start,
+	.ra_stop = f_ra_stop,
 };
 
 /* ---- bridge mode ---- */
@@ -1244,6 +1394,8 @@ static const struct usbnet_netlink_ops fake_nl_ops = {
 	.route_del = f_route_del,
 	.sysctl_get = f_sysctl_get,
 	.sysctl_set = f_sysctl_set,
+	.addr6_add = f_addr6_add,
+	.addr6_del = f_addr6_del,
 };
 
 static const struct usbnet_nm_ops fake_nm_ops = {
@@ -1420,8 +1572,17 @@ bool fake_state_equal(const struct fake_state *a, const struct fake_state *b)
 	    a->nm_running != b->nm_running || a->n_nm_devices != b->n_nm_devices ||
 	    a->n_nm_profiles != b->n_nm_profiles || a->ip_forward != b->ip_forward ||
 	    a->n_nft_chains != b->n_nft_chains || a->nft_guard != b->nft_guard ||
-	    a->nft_guard_peers != b->nft_guard_peers)
+	    a->nft_guard_peers != b->nft_guard_peers ||
+	    a->all_forwarding6 != b->all_forwarding6 || a->n_addrs6 != b->n_addrs6 ||
+	    a->n_nft6_chains != b->n_nft6_chains || a->nft6_guard != b->nft6_guard ||
+	    a->nft6_guard_peers != b->nft6_guard_peers)
 		return false;
+	for (size_t i = 0; i < a->n_addrs6; i++)
+		if (memcmp(&a->addrs6[i], &b->addrs6[i], sizeof(a->addrs6[i])) != 0)
+			return false;
+	for (size_t i = 0; i < a->n_nft6_chains; i++)
+		if (memcmp(&a->nft6_chains[i], &b->nft6_chains[i], sizeof(a->nft6_chains[i])) != 0)
+			return false;
 	for (size_t i = 0; i < a->n_nft_chains; i++)
 		if (strcmp(a->nft_chains[i].ifname, b->nft_chains[i].ifname) != 0 ||
 		    strcmp(a->nft_chains[i].uplink, b->nft_chains[i].uplink) != 0 ||

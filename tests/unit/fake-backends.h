@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "core/backend.h"
 #include "gateway/nft.h"
+#include "gateway/nft6.h"
 
 #define FAKE_MAX 32
 #define FAKE_LOG_MAX 256
@@ -52,6 +53,14 @@ struct fake_dns {
 	struct dns_handle h;
 	bool dhcp;
 	struct dhcp_server_spec spec;
+	bool ra; /* router advertisements (dns.ra_start, until dns.ra_stop) */
+};
+
+/* An IPv6 address the fake holds (nl.addr6_add, until nl.addr6_del). */
+struct fake_addr6 {
+	int ifindex;
+	struct in6_addr addr;
+	unsigned prefix;
 };
 
 /* What the fakes model; compared whole with fake_state_equal(). */
@@ -92,6 +101,14 @@ struct fake_state {
 	/* whole routes (bridge mode's route_*_full; table, gateway, metric...) */
 	struct nl_route_full full_routes[FAKE_MAX];
 	size_t n_full_routes;
+	/* IPv6 sharing: net.ipv6.conf.all.forwarding, addresses, table ip6 usbnet_host */
+	int all_forwarding6;
+	struct fake_addr6 addrs6[FAKE_MAX];
+	size_t n_addrs6;
+	struct nft6_peer nft6_chains[FAKE_MAX];
+	size_t n_nft6_chains;
+	bool nft6_guard;
+	size_t nft6_guard_peers;
 };
 
 enum fake_event {
@@ -127,6 +144,7 @@ struct fake {
 	size_t n_faults;
 	unsigned counts[64]; /* per op, for the faults (more than OP_COUNT) */
 	char default_uplink[USBNET_IFNAMSIZ]; /* "" : no default route */
+	char uplink6[USBNET_IFNAMSIZ];	      /* the IPv6 default route's, "" : none */
 	char firewall_msg[128];		      /* what firewall_check finds */
 	int dns_next_pid;    /* the pid the next forwarder gets (start time: pid * 10) */
 	char dns_error[128]; /* what a failing dns.start says in errbuf */

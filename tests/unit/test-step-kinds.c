@@ -59,6 +59,11 @@ static const struct {
 	{ "table-route", "192.168.2.0/24 192.168.2.14 18001", NULL },
 	{ "rule", "18000 18001 fwmark 0x75530001", NULL },
 	{ "alias-nat", "usbnettest0 10.189.0.1 192.168.2.15 192.168.2.14 0x75530001", NULL },
+	{ "addr6", "fd12:3456:789a::1/64", NULL },
+	{ "accept-ra", "eth0 2 1", NULL },
+	{ "nft6", "eth0 fd12:3456:789a::/64 nat", NULL },
+	{ "forwarding6", NULL, NULL },
+	{ "ra", "- fd12:3456:789a::/64 fd12:3456:789a::1 192.168.2.14 dns=no", NULL },
 };
 
 static char dir[64], run_dir[96];

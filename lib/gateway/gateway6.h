@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Gateway mode sharing IPv6 (issue 17): when the uplink has an IPv6 default route and the plan
+ * does not say ipv6=off, the peer's link gets one /64 in router advertisements: the user's
+ * ipv6-prefix= (routed to the host by the network: forwarded as it is) or else the peer's
+ * stable ULA (ula.h), masqueraded out of the uplink (NAT66). The host-wide steps, made after
+ * the IPv4 ones and in this order under the gateway lock:
+ *
+ *   accept-ra    the uplink's net.ipv6.conf.UPLINK.accept_ra 1 -> 2, so that the host keeps
+ *                its own SLAAC default route once it forwards (the kernel drops the
+ *                RA-learnt default routes of every interface without accept_ra=2 the moment
+ *                forwarding goes on): "step accept-ra UPLINK 2 BEFORE"
+ *   nft6         the peer's chains in table ip6 usbnet_host and the guard (nft6.h):
+ *                "step nft6 UPLINK PREFIX/64 nat|routed"
+ *   forwarding6  net.ipv6.conf.all.forwarding on; its value from before the first IPv6
+ *                gateway peer is kept in RUN_DIR/:gateway6.record and given back by the last
+ *                one down: "step forwarding6"
+ *
+ * then, composed by updown/mode-gateway.c, the link's address PREFIX::1/64 (netlink step
+ * addr6) and the router advertisements (dns step ra). Undo goes backwards: forwarding off
+ * before the guard goes, accept_ra back last.
+ */
+#ifndef USBNET_GATEWAY6_H
+#define USBNET_GATEWAY6_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <netinet/in.h>
+#include "core/backend.h"
+#include "core/ctx.h"
+#include "core/journal.h"
+#include "core/step.h"
+#include "gateway/nft6.h"
+
+#define GATEWAY6_RECORD_NAME ":gateway6.record"
+
+extern const struct step_kind step_accept_ra, step_forwarding6, step_nft6;
+
+struct accept_ra_step {
+	char uplink[USBNET_IFNAMSIZ];
+	int value;
+	int before;
+};
+
+struct nft6_step {
+	char uplink[USBNET_IFNAMSIZ];
+	struct in6_addr prefix;
+	bool masquerade;
+};
+
+/* What resolve decided: share or not (why_not says why, for the log), and the /64. */
+struct gateway6_plan {
+	bool share;
+	bool routed; /* the user's prefix: no NAT66 */
+	struct in6_addr prefix;
+	struct in6_addr host; /* PREFIX::1 */
+	char why_not[128];
+};
+
+/* Validation, nothing changed: whether IPv6 is shared over this uplink, and the /64. */
+int gateway6_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+		     const struct usbnet_peer *peer, const struct usbnet_plan *plan,
+		     const char *uplink, struct gateway6_plan *ret);
+/* accept-ra, nft6 and forwarding6, each through journal_apply(), under the gateway lock. */
+int gateway6_apply(struct step_env *env, const char *uplink, const struct gateway6_plan *g6);
+
+/* The accept-ra step to make on uplink, with BEFORE read now (before the record): 1 to make,
+ * 0 nothing to make (0 there: no RAs wanted; 2 and no other holder: so it is already). */
+int accept_ra_plan(struct step_env *env, const char *uplink, struct accept_ra_step *ret);
+
+/* The IPv6 gateway peers of the run directory but exclude (their nft6 step), how many hold
+ * forwarding6, and (uplink non-NULL) whether another holds accept-ra on that uplink: its
+ * BEFORE in *ret_ra_before, -1 when none. */
+int gateway6_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft6_peer *peers,
+		  size_t *ret_n, size_t *ret_holders, const char *uplink, int *ret_ra_before);
+
+/* RUN_DIR/:gateway6.record: net.ipv6.conf.all.forwarding from before. */
+int gateway6_record_read(const char *run_dir, int *ret_before);
+int gateway6_record_write(const char *run_dir, int before);
+int gateway6_record_remove(const char *run_dir);
+/* net.ipv6.conf.all.forwarding (through the netlink backend's sysctl ops). */
+int gateway6_forwarding_get(const struct usbnet_backends *be, int *ret);
+int gateway6_forwarding_set(const struct usbnet_backends *be, int value);
+
+#endif

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Table ip6 usbnet_host: IPv6 sharing's forward chains, NAT66 and guard (nft6.h). */
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/batch.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "core/ifname.h"
+#include "gateway/nft6.h"
+
+#define FAMILY NFPROTO_IPV6
+#define PRIO_FILTER 0
+#define PRIO_SRCNAT 100
+
+struct builder {
+	struct nftnl_batch *b;
+	uint32_t seq;
+	unsigned n;
+	int err;
+};
+
+static int add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
+{
+	if (!e)
+		return -ENOMEM;
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
+static int add_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, data, len);
+	return add_expr(r, e);
+}
+
+static int match_ifname(struct nftnl_rule *r, uint32_t key, const char *name)
+{
+	char buf[USBNET_IFNAMSIZ] = {};
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, buf, sizeof(buf));
+}
+
+/* ip6 saddr PREFIX/64: the first 8 bytes of the source (struct ipv6hdr, saddr at 8) */
+static int match_saddr64(struct nftnl_rule *r, const struct in6_addr *prefix)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 8);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 8);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, prefix->s6_addr, 8);
+}
+
+static int match_ct_reply(struct nftnl_rule *r)
+{
+	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t zero = 0;
+	struct nftnl_expr *e = nftnl_expr_alloc("ct"), *b;
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc < 0)
+		return rc;
+	b = nftnl_expr_alloc("bitwise");
+	if (!b)
+		return -ENOMEM;
+	nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_LEN, 4);
+	nftnl_expr_set_data(b, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
+	nftnl_expr_set_data(b, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+	rc = add_expr(r, b);
+	return rc < 0 ? rc : add_cmp(r, NFT_CMP_NEQ, &zero, 4);
+}
+
+static int verdict(struct nftnl_rule *r, int v)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
+	return add_expr(r, e);
+}
+
+static void put_table(struct builder *bd, uint16_t type, uint16_t flags)
+{
+	struct nftnl_table *t;
+	struct nlmsghdr *nlh;
+
+	if (bd->err)
+		return;
+	t = nftnl_table_alloc();
+	if (!t) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), type, FAMILY, flags | NLM_F_ACK,
+				    bd->seq++);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
+/* A base chain, or its deletion when type is NULL. */
+static void put_chain(struct builder *bd, uint16_t msg, const char *name, const char *type,
+		      uint32_t hook, int32_t prio, uint32_t policy)
+{
+	struct nftnl_chain *c;
+	struct nlmsghdr *nlh;
+
+	if (bd->err)
+		return;
+	c = nftnl_chain_alloc();
+	if (!c) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, FAMILY);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	if (type) {
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, policy);
+	}
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), msg, FAMILY,
+				    (msg == NFT_MSG_NEWCHAIN ? NLM_F_CREATE : 0) | NLM_F_ACK,
+				    bd->seq++);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
+static void put_flush(struct builder *bd, const char *chain)
+{
+	struct nftnl_rule *r;
+	struct nlmsghdr *nlh;
+
+	if (bd->err)
+		return;
+	r = nftnl_rule_alloc();
+	if (!r) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_DELRULE, FAMILY, NLM_F_ACK,
+				    bd->seq++);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
+enum rule_kind { RULE_OUT, RULE_BACK, RULE_DROP_IN, RULE_DROP_OUT, RULE_MASQUERADE };
+
+static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
+		     const struct nft6_peer *p)
+{
+	struct nftnl_rule *r;
+	struct nlmsghdr *nlh;
+	int rc = 0;
+
+	if (bd->err)
+		return;
+	r = nftnl_rule_alloc();
+	if (!r) {
+		bd->err = -ENOMEM;
+		return;
+	}
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	switch (k) {
+	case RULE_OUT:
+		rc = match_ifname(r, NFT_META_IIFNAME, p->ifname);
+		if (rc >= 0)
+			rc = match_ifname(r, NFT_META_OIFNAME, p->uplink);
+		if (rc >= 0)
+			rc = match_saddr64(r, &p->prefix);
+		if (rc >= 0)
+			rc = verdict(r, NF_ACCEPT);
+		break;
+	case RULE_BACK:
+		rc = match_ifname(r, NFT_META_IIFNAME, p->uplink);
+		if (rc >= 0)
+			rc = match_ifname(r, NFT_META_OIFNAME, p->ifname);
+		if (rc >= 0)
+			rc = match_ct_reply(r);
+		if (rc >= 0)
+			rc = verdict(r, NF_ACCEPT);
+		break;
+	case RULE_DROP_IN:
+	case RULE_DROP_OUT:
+		rc = match_ifname(r, k == RULE_DROP_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME,
+				  p->ifname);
+		if (rc >= 0)
+			rc = verdict(r, NF_DROP);
+		break;
+	case RULE_MASQUERADE:
+		rc = match_ifname(r, NFT_META_OIFNAME, p->uplink);
+		if (rc >= 0)
+			rc = match_saddr64(r, &p->prefix);
+		if (rc >= 0)
+			rc = add_expr(r, nftnl_expr_alloc("masq"));
+		break;
+	}
+	if (rc < 0) {
+		nftnl_rule_free(r);
+		bd->err = rc;
+		return;
+	}
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_NEWRULE, FAMILY,
+				    NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, bd->seq++);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	nftnl_batch_update(bd->b);
+	bd->n++;
+}
+
+static bool exists(const struct nft_existing *ex, const char *chain)
+{
+	for (size_t i = 0; i < ex->n_chains; i++)
+		if (strcmp(ex->chains[i], chain) == 0)
+			return true;
+	return false;
+}
+
+static bool peer_ok(const struct nft6_peer *p)
+{
+	return ifname_valid(p->ifname) && ifname_valid(p->uplink) &&
+	       strcmp(p->ifname, p->uplink) != 0;
+}
+
+int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex, uint32_t seq,
+		     struct nftnl_batch **ret, unsigned *ret_n_msgs)
+{
+	struct builder bd = {.seq = seq};
+	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
+	size_t left = ex->n_chains;
+
+	if (c->n_guard_peers > NFT_MAX_PEERS || (c->has_add && !peer_ok(&c->add)) ||
+	    (c->del[0] && !ifname_valid(c->del)))
+		return -EINVAL;
+	for (size_t i = 0; i < c->n_guard_peers; i++)
+		if (!peer_ok(&c->guard_peers[i]))
+			return -EINVAL;
+	bd.b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
+	if (!bd.b)
+		return -ENOMEM;
+	nftnl_batch_begin(nftnl_batch_buffer(bd.b), bd.seq++);
+	nftnl_batch_update(bd.b);
+
+	if (c->has_add || c->guard)
+		put_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	if (c->del[0]) {
+		nft_chain_names(c->del, fwd, post);
+		if (exists(ex, fwd)) {
+			put_chain(&bd, NFT_MSG_DELCHAIN, fwd, NULL, 0, 0, 0);
+			left--;
+		}
+		if (exists(ex, post)) {
+			put_chain(&bd, NFT_MSG_DELCHAIN, post, NULL, 0, 0, 0);
+			left--;
+		}
+	}
+	if (c->has_add) {
+		const struct nft6_peer *p = &c->add;
+
+		nft_chain_names(p->ifname, fwd, post);
+		put_chain(&bd, NFT_MSG_NEWCHAIN, fwd, "filter", NF_INET_FORWARD, PRIO_FILTER,
+			  NF_ACCEPT);
+		if (exists(ex, fwd))
+			put_flush(&bd, fwd);
+		else
+			left++;
+		put_rule(&bd, fwd, RULE_OUT, p);
+		put_rule(&bd, fwd, RULE_BACK, p);
+		put_rule(&bd, fwd, RULE_DROP_IN, p);
+		put_rule(&bd, fwd, RULE_DROP_OUT, p);
+		if (p->masquerade) {
+			put_chain(&bd, NFT_MSG_NEWCHAIN, post, "nat", NF_INET_POST_ROUTING,
+				  PRIO_SRCNAT, NF_ACCEPT);
+			if (exists(ex, post))
+				put_flush(&bd, post);
+			else
+				left++;
+			put_rule(&bd, post, RULE_MASQUERADE, p);
+		} else if (exists(ex, post)) {
+			put_chain(&bd, NFT_MSG_DELCHAIN, post, NULL, 0, 0, 0);
+			left--;
+		}
+	}
+	if (c->guard) {
+		put_chain(&bd, NFT_MSG_NEWCHAIN, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
+			  PRIO_FILTER, NF_DROP);
+		if (exists(ex, NFT_GUARD_CHAIN))
+			put_flush(&bd, NFT_GUARD_CHAIN);
+		else
+			left++;
+		for (size_t i = 0; i < c->n_guard_peers; i++) {
+			put_rule(&bd, NFT_GUARD_CHAIN, RULE_OUT, &c->guard_peers[i]);
+			put_rule(&bd, NFT_GUARD_CHAIN, RULE_BACK, &c->guard_peers[i]);
+		}
+	} else if (exists(ex, NFT_GUARD_CHAIN)) {
+		put_chain(&bd, NFT_MSG_DELCHAIN, NFT_GUARD_CHAIN, NULL, 0, 0, 0);
+		left--;
+	}
+	/* The table goes with its last chain: nothing of ours stays behind. */
+	if (left == 0 && ex->table)
+		put_table(&bd, NFT_MSG_DELTABLE, 0);
+	nftnl_batch_end(nftnl_batch_buffer(bd.b), bd.seq++);
+	nftnl_batch_update(bd.b);
+	if (bd.err) {
+		nftnl_batch_free(bd.b);
+		return bd.err;
+	}
+	*ret = bd.b;
+	*ret_n_msgs = bd.n;
+	return 0;
+}
+
+int nft6_commit(const struct nft6_change *c, char *errbuf, size_t errlen)
+{
+	struct nft_existing ex;
+	struct nftnl_batch *b;
+	unsigned n = 0;
+	int r;
+
+	r = nft_chains_read(FAMILY, NFT_TABLE, &ex);
+	if (r < 0) {
+		snprintf(errbuf, errlen, "cannot read nftables' ruleset: %s", strerror(-r));
+		return r;
+	}
+	r = nft6_batch_build(c, &ex, (uint32_t)time(NULL), &b, &n);
+	if (r < 0) {
+		snprintf(errbuf, errlen, "cannot build the nftables batch: %s", strerror(-r));
+		return r;
+	}
+	if (n > 0)
+		r = nft_batch_send(b, errbuf, errlen);
+	nftnl_batch_free(b);
+	return r;
+}

@@ -1,0 +1,266 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Gateway mode sharing IPv6 for real (issue 17), in throw-away network namespaces:
+#
+#   peer (veth1: SLAAC from the host's router advertisements)
+#     <-> host (veth0 = the "USB peer" link; up0 = the uplink, SLAAC from the upstream)
+#     <-> upstream (u0 2001:db8:1::2/64, forwarding on, dnsmasq sending RAs for
+#                   2001:db8:1::/64; the server 2001:db8:ff::10 on lo, TCP 8080, answers
+#                   with the address it sees the client come from)
+#
+# Case nat: no ipv6-prefix=: the peer gets an address in its stable ULA /64 (fdXX:...) and
+# reaches the server masqueraded (the server sees the host's SLAAC address on up0).
+# Case routed: ipv6-prefix=2001:db8:77::/64 in the peer's [peer] group, the upstream routes it
+# to the host: the server sees the peer's own address in that prefix.
+# Both: the host keeps its RA-learnt default route on up0 throughout (accept_ra=2 while it
+# forwards); hosts A and B on other links of the host are not routed to each other (guard);
+# after down every sysctl of the host, its addresses, routes, links and the nft ruleset are as
+# before (lifetimes, which count down, left out).
+set -u
+. "$(dirname "$0")/helpers/lib.sh"
+core_init gateway-ipv6
+for tool in socat dnsmasq; do
+	command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (scripts/install-deps)"; exit 1; }
+done
+SERVER=2001:db8:ff::10
+PIDS=()
+ipv6_cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	core_cleanup
+}
+trap ipv6_cleanup EXIT
+
+# The upstream router: RAs on u0 for 2001:db8:1::/64 (every 3 s, router lifetime 1800 s,
+# infinite prefix lifetimes), forwarding on, the server; a second pair of namespaces A and B
+# behind the host to see that nothing else is forwarded.
+make_world() {
+	make_host
+	new_ns "$U"
+	ip netns exec "$H" sysctl -qw net.ipv6.conf.all.forwarding=0 net.ipv6.conf.default.accept_ra=1
+	ip -n "$H" link add up0 type veth peer name u0 netns "$U" || exit 1
+	ip -n "$H" addr add 198.51.100.1/24 brd + dev up0
+	ip -n "$H" link set up0 up
+	ip -n "$H" route add default via 198.51.100.2 dev up0
+	ip netns exec "$U" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$U" addr add 198.51.100.2/24 brd + dev u0
+	ip -n "$U" addr add 2001:db8:1::2/64 dev u0
+	ip -n "$U" link set u0 up
+	ip -n "$U" addr add "$SERVER/128" dev lo
+	ip netns exec "$U" dnsmasq --conf-file=/dev/null --pid-file="$W/up-ra.pid" --port=0 \
+		--interface=u0 --bind-interfaces --enable-ra --leasefile-ro \
+		--dhcp-range=2001:db8:1::,ra-only,64,infinite --ra-param=u0,high,3,1800 ||
+		{ echo "FAIL: $T: the upstream dnsmasq did not start"; exit 1; }
+	ip netns exec "$U" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
+		SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
+	PIDS+=($!)
+	A="$PFX-$T-a"
+	B="$PFX-$T-b"
+	new_ns "$A"
+	new_ns "$B"
+	ip -n "$H" link add a0 type veth peer name a1 netns "$A"
+	ip -n "$H" link add b0 type veth peer name b1 netns "$B"
+	ip -n "$H" addr add 2001:db8:a::1/64 dev a0
+	ip -n "$H" addr add 2001:db8:b::1/64 dev b0
+	ip -n "$H" link set a0 up
+	ip -n "$H" link set b0 up
+	ip -n "$A" addr add 2001:db8:a::2/64 dev a1
+	ip -n "$B" addr add 2001:db8:b::2/64 dev b1
+	ip -n "$A" link set a1 up
+	ip -n "$B" link set b1 up
+	ip -n "$A" route add default via 2001:db8:a::1
+	ip -n "$B" route add default via 2001:db8:b::1
+	local _
+	for _ in $(seq 600); do
+		host_default6 && host_global6 >/dev/null && return 0
+		sleep 0.1
+	done
+	echo "FAIL: $T: the host got no IPv6 default route from the upstream's RAs in 60 s"
+	exit 1
+}
+
+host_default6() { ip -n "$H" -6 route show default | grep -q 'dev up0 proto ra'; }
+host_global6() { # the host's SLAAC address on up0
+	ip -n "$H" -6 -o addr show dev up0 scope global | awk '{ sub("/.*", "", $4); print $4; exit }' | grep .
+}
+peer_addr6() { # $1: a prefix's start ("fd", "2001:db8:77:"): the peer's SLAAC address in it
+	ip -n "$P" -6 -o addr show dev veth1 scope global | awk '{ sub("/.*", "", $4); print $4 }' |
+		grep -i "^$1" | head -1
+}
+wait_peer_addr6() {
+	local _
+	for _ in $(seq 600); do
+		PEER6=$(peer_addr6 "$1") && [ -n "$PEER6" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ask_server() { # what the server saw as the client's address (compressed), asked from the peer
+	ip netns exec "$P" timeout 6 socat -T 3 - "TCP6:[$SERVER]:8080,connect-timeout=3" </dev/null 2>/dev/null |
+		tr -d '[]' | "$PY" -c 'import ipaddress,sys
+for l in sys.stdin:
+    print(ipaddress.ip_address(l.strip()))'
+}
+a_reaches_b() { ip netns exec "$A" ping -6 -c 1 -W 1 2001:db8:b::2 >/dev/null 2>&1; }
+
+# Every sysctl of net.ipv6 and net.ipv4 in the host (the neighbour tables' aside), and the
+# addresses and routes with their counting-down lifetimes left out.
+sysctls() {
+	ip netns exec "$H" sh -c 'cd /proc/sys/net && for f in ipv4/ip_forward ipv4/conf/*/* ipv6/conf/*/*; do
+		[ -r "$f" ] && printf "%s=%s\n" "$f" "$(tr "\n" " " <"$f")"; done' 2>/dev/null
+}
+v6_state() {
+	ip -n "$H" -j addr | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+for l in d:
+    for a in l.get("addr_info", []):
+        a.pop("valid_life_time", None); a.pop("preferred_life_time", None)
+print(json.dumps(d, sort_keys=True))'
+	ip -n "$H" -j route show table all | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+for r in d:
+    r.pop("expires", None)
+print(json.dumps(d, sort_keys=True))'
+	ip -n "$H" -6 -j route show table all | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+for r in d:
+    r.pop("expires", None)
+print(json.dumps(d, sort_keys=True))'
+	ip -n "$H" -j link
+}
+snap() { # $1: name
+	sysctls >"$W/$1.sysctl"
+	v6_state >"$W/$1.state"
+	ip netns exec "$H" nft list ruleset >"$W/$1.nft"
+}
+same_snap() { # A B
+	local part
+	for part in sysctl state nft; do
+		core_cmp "$part after '$2' as after '$1'" "$W/$1.$part" "$W/$2.$part"
+	done
+}
+
+up_gateway() { # [more words]
+	uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --gateway "$@"
+}
+
+# ---------------------------------------------------------------------------------------------
+new_case nat
+make_world
+sleep 0.5
+snap before
+reaches() { [ -n "$(ask_server)" ]; }
+check "no route from the peer to the server before up" not reaches
+up_gateway
+expect_rc 0 "up --gateway"
+check "step accept-ra recorded" grep -qx "step accept-ra up0 2 1" "$RUN/veth0.state"
+check "step nft6 recorded (nat)" grep -Eq "^step nft6 up0 fd[0-9a-f:]+::/64 nat$" "$RUN/veth0.state"
+check "step forwarding6 recorded" grep -qx "step forwarding6" "$RUN/veth0.state"
+check "step ra recorded" grep -Eq "^step ra [0-9]+ [0-9]+ fd[0-9a-f:]+::/64 " "$RUN/veth0.state"
+check "IPv6 forwarding on" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/all/forwarding)" = 1
+check "up0 accept_ra 2" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/up0/accept_ra)" = 2
+check "table ip6 usbnet_host has a masquerade rule" sh -c \
+	"ip netns exec '$H' nft list table ip6 usbnet_host | grep -q 'oifname \"up0\" ip6 saddr fd.*::/64 masquerade'"
+DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
+check "the peer got an address in the ULA /64" wait_peer_addr6 fd
+DETAIL=
+seen=$(ask_server)
+hostaddr=$(host_global6)
+DETAIL="the server saw '$seen', the host's up0 is '$hostaddr'"
+check "the peer reaches the server, masqueraded as the host's SLAAC address" test -n "$seen" -a "$seen" = "$hostaddr"
+DETAIL=
+sleep 4 # one more of the upstream's RAs: the host takes it with forwarding on
+check "the host keeps its RA default route on up0" host_default6
+check "A does not reach B through the host (guard)" not a_reaches_b
+uh show veth0 --json
+check "show --json says the link's prefix" said '"ipv6_prefix":"fd'
+check "show --json says it is masqueraded" said '"ipv6_sharing":"nat"'
+DETAIL="$OUT"
+check "show --json lists the peer's address in the prefix" said "\"$PEER6\""
+DETAIL=
+uh down veth0
+expect_rc 0 "down"
+sleep 0.5
+snap after
+same_snap before after
+check "the gateway6 record is gone" test ! -e "$RUN/:gateway6.record"
+check "no dnsmasq of ours left" not dnsmasq_runs
+
+# ---------------------------------------------------------------------------------------------
+new_case routed
+make_world
+sleep 0.5
+snap before
+hostll=$(ip -n "$H" -6 -o addr show dev up0 scope link | awk '{ sub("/.*", "", $4); print $4; exit }')
+ip -n "$U" -6 route add 2001:db8:77::/64 via "$hostll" dev u0
+cat >"$W/conf" <<CONF
+[peer lab]
+mac=$(ip -n "$H" -j link show veth0 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
+ipv6-prefix=2001:db8:77::/64
+CONF
+OUT=$(ip netns exec "$H" "$USBNET_HOST" up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 \
+	--wait 3 --gateway --config "$W/conf" --run-dir "$RUN" 2>&1)
+RC=$?
+expect_rc 0 "up --gateway with ipv6-prefix="
+check "step nft6 recorded (routed)" grep -qx "step nft6 up0 2001:db8:77::/64 routed" "$RUN/veth0.state"
+check "no masquerade in table ip6 usbnet_host" not sh -c \
+	"ip netns exec '$H' nft list table ip6 usbnet_host | grep -q masquerade"
+DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
+check "the peer got an address in 2001:db8:77::/64" wait_peer_addr6 2001:db8:77:
+DETAIL=
+seen=$(ask_server)
+DETAIL="the server saw '$seen', the peer is '$PEER6'"
+check "the peer reaches the server with its own address" test -n "$seen" -a "$seen" = "$PEER6"
+DETAIL=
+sleep 4
+check "the host keeps its RA default route on up0" host_default6
+check "A does not reach B through the host (guard)" not a_reaches_b
+OUT=$(ip netns exec "$H" "$USBNET_HOST" show veth0 --json --config "$W/conf" --run-dir "$RUN" 2>&1)
+check "show --json says the prefix is routed" said '"ipv6_prefix":"2001:db8:77::/64","ipv6_sharing":"routed"'
+OUT=$(ip netns exec "$H" "$USBNET_HOST" down veth0 --config "$W/conf" --run-dir "$RUN" 2>&1)
+RC=$?
+expect_rc 0 "down"
+ip -n "$U" -6 route del 2001:db8:77::/64 via "$hostll" dev u0
+sleep 0.5
+snap after
+same_snap before after
+
+# ---------------------------------------------------------------------------------------------
+# With --dns and --dhcp-server beside it: three dnsmasq of the peer's (forwarder, DHCP server,
+# RAs) side by side on one link; no RDNSS yet (the forwarder is IPv4 only).
+new_case with-dns
+make_world
+sleep 0.5
+snap before
+uh_resolv up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --gateway --dns --dhcp-server
+expect_rc 0 "up --gateway --dns --dhcp-server"
+check "step ra recorded without RDNSS" grep -Eq "^step ra [0-9]+ [0-9]+ fd[0-9a-f:]+::/64 fd[0-9a-f:]+::1 10.77.0.1 dns=no$" "$RUN/veth0.state"
+DETAIL="$(core_dnsmasq "$RUN")"
+check "three dnsmasq of the peer's run" test "$(core_dnsmasq "$RUN" | wc -l)" = 3
+DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
+check "the peer got an address in the ULA /64" wait_peer_addr6 fd
+DETAIL=
+check "the peer reaches the server" reaches
+uh down veth0
+expect_rc 0 "down"
+sleep 0.5
+snap after
+same_snap before after
+check "no dnsmasq of ours left" not dnsmasq_runs
+
+# ---------------------------------------------------------------------------------------------
+new_case bad-prefix
+make_host
+printf '[peer lab]\nmac=02:00:00:00:00:01\nipv6-prefix=2001:db8:77::1/64\n' >"$W/conf"
+OUT=$(ip netns exec "$H" "$USBNET_HOST" check-config --config "$W/conf" 2>&1)
+RC=$?
+expect_rc 2 "check-config of a prefix with host bits"
+check "it names the file and line" said "$W/conf:3"
+printf '[peer lab]\nmac=02:00:00:00:00:01\nipv6-prefix=2001:db8:77::/48\n' >"$W/conf"
+OUT=$(ip netns exec "$H" "$USBNET_HOST" check-config --config "$W/conf" 2>&1)
+RC=$?
+expect_rc 2 "check-config of a /48"
+
+core_finish
