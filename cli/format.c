@@ -8,6 +8,14 @@
 #include "cli.h"
 #include "format.h"
 
+const char *report_carrier_wait(const struct usbnet_report *rep)
+{
+	bool recorded = rep->status.state == USBNET_STATE_CONFIGURED ||
+			rep->status.state == USBNET_STATE_DEGRADED;
+
+	return recorded && !rep->peer.carrier ? "waiting for carrier" : NULL;
+}
+
 const char *report_host_address(const struct usbnet_report *rep, char *buf, size_t len)
 {
 	if (rep->status.state != USBNET_STATE_UNCONFIGURED && rep->status.has_host)
@@ -216,6 +224,9 @@ int print_report_details(const struct usbnet_report *r)
 	field("ipv6", r->plan.ipv6_off ? "off (the host sends the peer no IPv6)" : "on");
 	printf("state\n");
 	field("state", usbnet_state_name(r->status.state));
+	if (report_carrier_wait(r))
+		field("carrier", "waiting for carrier: the device has not brought its side of the "
+				 "link up; the watcher looks at the peer again when it does");
 	if (r->status.rtt_us >= 0) {
 		snprintf(buf, sizeof(buf), "%.3f ms", (double)r->status.rtt_us / 1000.0);
 		field("round trip", buf);

@@ -150,7 +150,16 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 		 * is a record that cannot be read (as failed, naming it). */
 		r = usbnet_status_read(ctx, ifname, &st);
 		if (r < 0 || st.state != USBNET_STATE_UNCONFIGURED) {
+			const struct usbnet_backends *be = ctx_backends(ctx);
+			struct nl_link_info link;
+
 			ctx_clear_error(ctx);
+			/* Its link as netlink has it: "waiting for carrier" is about this too. */
+			if (be && be->nl->link_get(be->nl_h, ifname, &link) >= 0) {
+				peer.ifindex = link.ifindex;
+				peer.carrier = link.carrier;
+				peer.up = link.up;
+			}
 			return report_fill(ctx, &peer, ret);
 		}
 		return ctx_fail_input(ctx, -EMEDIUMTYPE, "%s: not a USB network peer", ifname);
