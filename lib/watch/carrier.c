@@ -24,6 +24,7 @@
 #include <netlink/handlers.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
+#include <netlink/attr.h>
 #include <netlink/socket.h>
 
 #include "watch/carrier.h"
@@ -32,6 +33,7 @@
 struct followed {
 	char ifname[USBNET_IFNAMSIZ];
 	enum relook_carrier carrier;
+	int64_t changes;  /* the link's carrier changes (IFLA_CARRIER_CHANGES), -1: not known */
 	bool fallback;	  /* mode=auto found nothing: looked at on carrier only */
 	uint32_t wait_ms; /* the timer's last wait (backoff) */
 	uint64_t due_ms;  /* the next timed look (CLOCK_MONOTONIC), 0: none */
@@ -71,6 +73,24 @@ static enum relook_carrier read_carrier(const char *ifname)
 	if (r < 0)
 		return RELOOK_CARRIER_UNKNOWN;
 	return (ifr.ifr_flags & IFF_RUNNING) ? RELOOK_CARRIER_UP : RELOOK_CARRIER_DOWN;
+}
+
+/* The kernel's count of the link's carrier changes: a change the link events coalesced (the
+ * device took its side down and up again quickly) still counts. -1 when not known. */
+static int64_t read_changes(const char *ifname)
+{
+	char path[80];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier_changes", ifname);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
 }
 
 static struct followed *find(struct carrier *c, const char *ifname)
@@ -139,14 +159,15 @@ static void schedule_timed(struct carrier *c, struct followed *f)
 	arm(c);
 }
 
-void carrier_note(struct carrier *c, const char *ifname)
+static void note(struct carrier *c, const char *ifname, bool after_job)
 {
 	struct usbnet_status st;
 	struct followed *f;
 
 	/* The job's own link changes (a rediscovery takes the link down and up) are not the
 	 * device's: what is queued of them is read now, quietly, before the record. */
-	drain(c, ifname);
+	if (after_job)
+		drain(c, ifname);
 	if (usbnet_status_read(c->ctx, ifname, &st) < 0) {
 		ctx_clear_error(c->ctx);
 		return;
@@ -169,11 +190,17 @@ void carrier_note(struct carrier *c, const char *ifname)
 	}
 	f->fallback = relook_is_fallback(&st);
 	f->carrier = read_carrier(ifname);
+	f->changes = read_changes(ifname);
 	f->due_ms = 0;
 	if (!f->fallback && relook_decide(&st, RELOOK_CARRIER_UP, f->carrier) == RELOOK_TIMER)
 		schedule_timed(c, f);
 	else
 		arm(c);
+}
+
+void carrier_note(struct carrier *c, const char *ifname)
+{
+	note(c, ifname, true);
 }
 
 void carrier_reconcile(struct carrier *c)
@@ -185,19 +212,27 @@ void carrier_reconcile(struct carrier *c)
 		return;
 	}
 	for (char **n = names; n && *n; n++)
-		carrier_note(c, *n);
+		note(c, *n, false); /* what the socket holds is the device's doing: not drained */
 	usbnet_strv_free(names);
 }
 
-/* A link's carrier is now `now`. */
-static void link_changed(struct carrier *c, const char *ifname, enum relook_carrier now)
+/* A link's carrier is now `now`, after `changes` carrier changes (-1: not known). */
+static void link_changed(struct carrier *c, const char *ifname, enum relook_carrier now,
+			 int64_t changes)
 {
 	struct followed *f = find(c, ifname);
 	enum relook_carrier before = f ? f->carrier : RELOOK_CARRIER_UNKNOWN;
 	struct usbnet_status st;
 
-	if (f)
+	/* Up before and now, but it changed in between: it went down and came back. */
+	if (f && before == RELOOK_CARRIER_UP && changes >= 0 && f->changes >= 0 &&
+	    changes != f->changes)
+		before = RELOOK_CARRIER_DOWN;
+	if (f) {
 		f->carrier = now;
+		if (changes >= 0)
+			f->changes = changes;
+	}
 	if (now != RELOOK_CARRIER_UP || before == RELOOK_CARRIER_UP)
 		return; /* lost, or no change: the timer (if any) goes on */
 	if ((c->quiet && strcmp(c->quiet, ifname) == 0) || sched_busy(c->sched, ifname))
@@ -215,6 +250,7 @@ static void link_changed(struct carrier *c, const char *ifname, enum relook_carr
 			return;
 		snprintf(f->ifname, sizeof(f->ifname), "%s", ifname);
 		f->carrier = now;
+		f->changes = changes;
 		f->next = c->list;
 		c->list = f;
 	}
@@ -248,8 +284,10 @@ static int on_msg(struct nl_msg *msg, void *arg)
 		}
 		return NL_OK;
 	}
-	link_changed(c, name, (ifi->ifi_flags & IFF_RUNNING) ? RELOOK_CARRIER_UP
-							     : RELOOK_CARRIER_DOWN);
+	a = nlmsg_find_attr(h, sizeof(*ifi), IFLA_CARRIER_CHANGES);
+	link_changed(c, name,
+		     (ifi->ifi_flags & IFF_RUNNING) ? RELOOK_CARRIER_UP : RELOOK_CARRIER_DOWN,
+		     a && nla_len(a) >= 4 ? (int64_t)nla_get_u32(a) : -1);
 	return NL_OK;
 }
 
@@ -281,7 +319,7 @@ static void resync(struct carrier *c)
 	ctx_log(c->ctx, USBNET_LOG_INFO, "link events were lost; reading the peers' carrier again");
 	for (f = c->list; f; f = next) {
 		next = f->next; /* link_changed keeps f, but may add in front */
-		link_changed(c, f->ifname, read_carrier(f->ifname));
+		link_changed(c, f->ifname, read_carrier(f->ifname), read_changes(f->ifname));
 	}
 }
 

@@ -27,11 +27,12 @@ int carrier_get_fd(const struct carrier *c);
 /* Read the link events and the timer; queue the looks they call for. Never blocks. Returns how
  * many looks were queued. */
 int carrier_dispatch(struct carrier *c);
-/* A job of ifname has finished (or the watcher starts): follow it or not, as its record says. */
+/* A job of ifname has finished: follow it or not, as its record says. The link events the
+ * socket holds for ifname are the job's own doing (read, not acted on). */
 void carrier_note(struct carrier *c, const char *ifname);
 /* Follow no more (unplugged). */
 void carrier_forget(struct carrier *c, const char *ifname);
-/* carrier_note() for every interface that has a record. */
+/* At start: follow every interface whose record says so (its pending events are acted on). */
 void carrier_reconcile(struct carrier *c);
 
 #endif
