@@ -60,25 +60,6 @@ static const struct usbnet_record_info *record_of(const struct usbnet_holdings *
 	return NULL;
 }
 
-/* report_carrier_wait() for a record of an interface that is not a USB peer (--force): its
- * carrier as the kernel says it (no file: the interface is down or gone, no carrier either). */
-static const char *record_carrier_wait(const struct usbnet_record_info *ri)
-{
-	char path[64], c = '0';
-	FILE *f;
-
-	if (ri->status.state != USBNET_STATE_CONFIGURED && ri->status.state != USBNET_STATE_DEGRADED)
-		return NULL;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", ri->ifname);
-	f = fopen(path, "re");
-	if (f) {
-		if (fread(&c, 1, 1, f) != 1)
-			c = '0';
-		fclose(f);
-	}
-	return c == '1' ? NULL : "waiting for carrier";
-}
-
 static void peer_line(struct cli_table *t, const char *ifname, const char *name,
 		      const struct usbnet_status *st, enum usbnet_mode mode, const char *host,
 		      const char *peer, const struct usbnet_record_info *ri, const char *wait)
@@ -146,8 +127,7 @@ static int print_peers(const struct usbnet_report *reps, size_t n, const struct 
 			usbnet_ip4_format(&ri->status.host, host, sizeof(host));
 		if (ri->status.has_peer)
 			inet_ntop(AF_INET, &ri->status.peer, peer, sizeof(peer));
-		peer_line(t, ri->ifname, NULL, &ri->status, ri->mode, host, peer, ri,
-			  record_carrier_wait(ri));
+		peer_line(t, ri->ifname, NULL, &ri->status, ri->mode, host, peer, ri, NULL);
 		lines++;
 	}
 	if (lines == 0) {
