@@ -148,7 +148,7 @@ static void look(struct carrier *c, struct followed *f, const char *why)
 			strerror(-r));
 		return;
 	}
-	ctx_log(c->ctx, USBNET_LOG_INFO, "%s: %s: looking at it again", f->ifname, why);
+	ctx_log(c->ctx, USBNET_LOG_NOTICE, "%s: %s: looking at it again", f->ifname, why);
 	c->queued++;
 }
 
