@@ -138,7 +138,7 @@ check_down() {
 	local pid=$1
 	uh down veth0
 	[ "$RC" = 0 ] || fail "down: exit $RC: $OUT"
-	wait_until 10 gone "$pid" || fail "the DHCP server (pid $pid) still runs after down"
+	wait_until 60 gone "$pid" || fail "the DHCP server (pid $pid) still runs after down"
 	[ -e "$RUN/veth0.dhcp.pid" ] && fail "its pid file is left"
 	[ -e "$RUN/veth0.dhcp.leases" ] && fail "its lease file is left"
 	snapshot "$TMP/after"

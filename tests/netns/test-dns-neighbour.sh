@@ -83,7 +83,7 @@ s.sendto(data, peer)
 ' &
 ECHO=$!
 echo_listens() { ip netns exec "$H" ss -Hlun | grep -q '10\.77\.0\.1:54 '; }
-wait_until 10 echo_listens
+wait_until 60 echo_listens
 udp54() {
 	ip netns exec "$U" "$PY" -c '
 import socket, sys
