@@ -45,7 +45,7 @@ start_watcher() {
 	ip netns exec "$H" "$USBNET_HOST" watch --verbose --config "$W/conf" --run-dir "$RUN" \
 		2>>"$W/watch.log" &
 	WPID=$!
-	wait_until 10 grep -q "watching for USB network peers" "$W/watch.log" ||
+	wait_until 30 grep -q "watching for USB network peers" "$W/watch.log" ||
 		fail "the watcher did not start: $(cat "$W/watch.log")"
 }
 
@@ -81,7 +81,7 @@ DETAIL=$OUT check "status says waiting for carrier" carrier_note_in status
 start_watcher
 ip -n "$P" link set veth1 up
 DETAIL=$(cat "$W/watch.log") check "configured once the peer's side is up, no command" \
-	wait_until 30 state_is configured
+	wait_until 90 state_is configured
 check "the address is in place" has_addr veth0 10.77.0.1 24
 DETAIL=$OUT check "show no longer says waiting for carrier" not carrier_note_in show
 check "status no longer says waiting for carrier" not carrier_note_in status
@@ -126,7 +126,7 @@ ip -n "$P" link set veth1 down
 ip -n "$P" addr add 192.168.2.15/24 dev veth1
 ip -n "$P" link set veth1 up
 DETAIL=$(cat "$W/watch.log") check "configured with the peer's subnet, no command" \
-	wait_until 60 state_is configured
+	wait_until 120 state_is configured
 check "the host has 192.168.2.14/24" has_addr veth0 192.168.2.14 24
 check "the link-local fallback is gone" not bash -c "ip -n '$H' -4 addr show dev veth0 | grep -q 'inet 169\.254\.'"
 check "the peer answers" pings 192.168.2.15
