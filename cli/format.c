@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -12,8 +13,10 @@ const char *report_carrier_wait(const struct usbnet_report *rep)
 {
 	bool recorded = rep->status.state == USBNET_STATE_CONFIGURED ||
 			rep->status.state == USBNET_STATE_DEGRADED;
+	/* up --auto's own wait: its record (still unconfigured) says so */
+	bool waiting = strncmp(rep->status.message, "waiting for carrier", 19) == 0;
 
-	return recorded && !rep->peer.carrier ? "waiting for carrier" : NULL;
+	return (recorded || waiting) && !rep->peer.carrier ? "waiting for carrier" : NULL;
 }
 
 const char *report_host_address(const struct usbnet_report *rep, char *buf, size_t len)
