@@ -198,7 +198,8 @@ _gadget_netdev_moved() {
 # after the host enumerated it; this plays that part: when the host side has been
 # administratively up without a carrier for a second, it takes the gadget side down and up
 # once, which sends a fresh notification to the now listening host. Each kick is logged in
-# the peer's run directory ("kicks") and shown by peer_remove.
+# the peer's run directory ("kicks") and shown by peer_remove. A file "hold-down" in the peer's
+# run directory stops it while the scenario keeps the device's side down itself.
 _carrier_keeper() {
 	local name=$1 port=$2 n dev flags carrier polls=0
 	set +e
@@ -209,6 +210,8 @@ _carrier_keeper() {
 			[[ "$dev" == */"$port"/* ]] || continue
 			read -r flags <"$n/flags" 2>/dev/null || break
 			if (((flags & 1) == 0)); then polls=0 && break; fi
+			# The scenario holds the device's side down on purpose (a late device).
+			if [ -e "$PEERS_RUN/$name/hold-down" ]; then polls=0 && break; fi
 			read -r carrier <"$n/carrier" 2>/dev/null || carrier=0
 			if [ "$carrier" = 1 ]; then polls=0 && break; fi
 			polls=$((polls + 1))
