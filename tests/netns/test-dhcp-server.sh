@@ -202,12 +202,7 @@ assert abs(l["since"] - time.time()) < 60 and l["expires"] > l["since"], l
 ' "$pid" "$mac" || fail "show --json does not say the server and the lease: $OUT"
 uh show veth0
 case "$OUT" in *"lease "*"10.77.0.2 to $mac since "*) ;; *) fail "show does not say the lease: $OUT" ;; esac
-uh list --json
-echo "$OUT" | python3 -c '
-import json, sys
-r = [x for x in json.load(sys.stdin) if x["ifname"] == "veth0"]
-assert not r or r[0]["dhcp_server"]["lease"]["address"] == "10.77.0.2", r
-' || fail "list --json does not say the lease: $OUT"
+# (list --json lists USB peers only, never a veth: VM 25 checks its lease on a real gadget.)
 
 T=again
 uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --dhcp-server --wait 0
