@@ -3,10 +3,21 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
 #include "format.h"
+
+const char *report_carrier_wait(const struct usbnet_report *rep)
+{
+	bool recorded = rep->status.state == USBNET_STATE_CONFIGURED ||
+			rep->status.state == USBNET_STATE_DEGRADED;
+	/* up --auto's own wait: its record (still unconfigured) says so */
+	bool waiting = strncmp(rep->status.message, "waiting for carrier", 19) == 0;
+
+	return (recorded || waiting) && !rep->peer.carrier ? "waiting for carrier" : NULL;
+}
 
 const char *report_host_address(const struct usbnet_report *rep, char *buf, size_t len)
 {
@@ -216,6 +227,9 @@ int print_report_details(const struct usbnet_report *r)
 	field("ipv6", r->plan.ipv6_off ? "off (the host sends the peer no IPv6)" : "on");
 	printf("state\n");
 	field("state", usbnet_state_name(r->status.state));
+	if (report_carrier_wait(r))
+		field("carrier", "waiting for carrier: the device has not brought its side of the "
+				 "link up; the watcher looks at the peer again when it does");
 	if (r->status.rtt_us >= 0) {
 		snprintf(buf, sizeof(buf), "%.3f ms", (double)r->status.rtt_us / 1000.0);
 		field("round trip", buf);
@@ -249,7 +263,8 @@ int print_report_details(const struct usbnet_report *r)
 		if (r->status.dhcp_running)
 			snprintf(buf, sizeof(buf), "dnsmasq pid %d", r->status.dhcp_pid);
 		else
-			snprintf(buf, sizeof(buf), "stopped: run up again");
+			snprintf(buf, sizeof(buf),
+				 "stopped: the watcher restarts it, or run up again");
 		field("dhcp server", buf);
 		if (r->status.has_lease) {
 			char a[INET_ADDRSTRLEN], when[32];

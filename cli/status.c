@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,14 +62,18 @@ static const struct usbnet_record_info *record_of(const struct usbnet_holdings *
 
 static void peer_line(struct cli_table *t, const char *ifname, const char *name,
 		      const struct usbnet_status *st, enum usbnet_mode mode, const char *host,
-		      const char *peer, const struct usbnet_record_info *ri)
+		      const char *peer, const struct usbnet_record_info *ri, const char *wait)
 {
-	char age[32];
+	char age[32], state[64];
 
 	cli_table_add_line(t);
 	cli_table_set(t, SCOL_IFACE, ifname);
 	cli_table_set(t, SCOL_NAME, name);
-	cli_table_set(t, SCOL_STATE, usbnet_state_name(st->state));
+	if (wait)
+		snprintf(state, sizeof(state), "%s, %s", usbnet_state_name(st->state), wait);
+	else
+		snprintf(state, sizeof(state), "%s", usbnet_state_name(st->state));
+	cli_table_set(t, SCOL_STATE, state);
 	cli_table_set(t, SCOL_MODE, usbnet_mode_name(mode));
 	cli_table_set(t, SCOL_HOST, host);
 	cli_table_set(t, SCOL_PEER, peer);
@@ -105,7 +110,7 @@ static int print_peers(const struct usbnet_report *reps, size_t n, const struct 
 		peer_line(t, r->peer.ifname, name, &r->status, r->plan.mode,
 			  now ? report_host_address(r, host, sizeof(host)) : NULL,
 			  now ? report_peer_address(r, peer, sizeof(peer)) : NULL,
-			  record_of(h, r->peer.ifname));
+			  record_of(h, r->peer.ifname), report_carrier_wait(r));
 		lines++;
 	}
 	/* Records of interfaces that are not USB peers found now: --force, or vanished. */
@@ -122,7 +127,7 @@ static int print_peers(const struct usbnet_report *reps, size_t n, const struct 
 			usbnet_ip4_format(&ri->status.host, host, sizeof(host));
 		if (ri->status.has_peer)
 			inet_ntop(AF_INET, &ri->status.peer, peer, sizeof(peer));
-		peer_line(t, ri->ifname, NULL, &ri->status, ri->mode, host, peer, ri);
+		peer_line(t, ri->ifname, NULL, &ri->status, ri->mode, host, peer, ri, NULL);
 		lines++;
 	}
 	if (lines == 0) {
@@ -180,6 +185,8 @@ static void print_held(const struct usbnet_holdings *h)
 				printf(" on %s%s", inet_ntop(AF_INET, &ri->status.host.addr, a, sizeof(a)),
 				       ri->status.dns_running ? "" : ", not running");
 			}
+			if (strcmp(x->kind, "dhcp-server") == 0 && !ri->status.dhcp_running)
+				printf(", not running");
 			printf("%s\n", x->pending ? " (pending: recorded, maybe not made)" : "");
 			any = true;
 		}

@@ -296,6 +296,14 @@ struct usbnet_up_opts {
 	bool dns;
 	bool dhcp_server; /* --dhcp-server */
 	int ipv6; /* --ipv6: 1 on, 0 off (see usbnet_plan.ipv6_off); -1 the plan's */
+	/* The watcher's second look at a recorded peer (its carrier came back, or a degraded
+	 * peer's periodic check): nothing is done unless ifname has a record of this device (then
+	 * USBNET_UP_NOTHING); an interface that is not a USB peer is taken as forced, since the
+	 * record says up took it over. A peer recorded degraded is checked again in place
+	 * (degraded -> configured when it answers, its steps untouched); a mode=auto peer whose
+	 * discovery found nothing (its link-local fallback) is discovered again from a clean link,
+	 * so that what discovery finds now replaces the fallback. A configured peer is left. */
+	bool recheck;
 };
 
 enum usbnet_up_result {

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -20,46 +19,7 @@
 
 #include "core/backend.h"
 #include "core/ifname.h"
-
-typedef int (*msg_cb)(const struct nlmsghdr *nlh, void *data);
-
-static int request(struct nlmsghdr *nlh, msg_cb cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
-	unsigned portid, seq;
-	ssize_t n;
-	int r;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	seq = (unsigned)time(NULL);
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r = -errno;
-		goto out;
-	}
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			r = -errno;
-			goto out;
-		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
-		if (r <= MNL_CB_STOP)
-			break;
-	}
-	r = r < 0 ? -errno : 0;
-out:
-	mnl_socket_close(nl);
-	return r;
-}
+#include "core/rtnl-request.h"
 
 /* ---- rules ------------------------------------------------------------------------------- */
 
@@ -88,7 +48,7 @@ static int rule_msg(int type, const struct nl_rule *rule)
 		mnl_attr_put_u32(nlh, FRA_FWMARK, rule->fwmark);
 		mnl_attr_put_u32(nlh, FRA_FWMASK, 0xffffffffu);
 	}
-	return request(nlh, NULL, NULL);
+	return rtnl_request(nlh, NULL, NULL);
 }
 
 static int a_rule_add(void *h, const struct nl_rule *rule)
@@ -172,7 +132,7 @@ static int a_addr_routed(void *h, struct in_addr addr)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET; /* every table */
-	r = request(nlh, route_cb, &q);
+	r = rtnl_request(nlh, route_cb, &q);
 	if (r < 0 || q.found)
 		return r < 0 ? r : 1;
 	nlh = mnl_nlmsg_put_header(buf);
@@ -180,7 +140,7 @@ static int a_addr_routed(void *h, struct in_addr addr)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
-	r = request(nlh, addr_cb, &q);
+	r = rtnl_request(nlh, addr_cb, &q);
 	return r < 0 ? r : q.found;
 }
 

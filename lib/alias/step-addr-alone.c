@@ -14,27 +14,7 @@
 #include "alias/alias.h"
 #include "core/ctx.h"
 #include "core/journal.h"
-
-static int aa_format(const void *data, char *buf, size_t len)
-{
-	const struct step_addr_alone *d = data;
-
-	if (d->ip.prefix == 0 || d->ip.prefix > 32)
-		return -EINVAL;
-	usbnet_ip4_format(&d->ip, buf, len);
-	return 0;
-}
-
-static int aa_parse(const char *args, void *data)
-{
-	struct step_addr_alone *d = data;
-	char back[32];
-
-	if (usbnet_ip4_parse(args, true, &d->ip) < 0 || d->ip.prefix == 0)
-		return -EBADMSG;
-	usbnet_ip4_format(&d->ip, back, sizeof(back));
-	return strcmp(back, args) == 0 ? 0 : -EBADMSG;
-}
+#include "core/step-ip.h"
 
 static struct nl_addr_full full(const struct step_addr_alone *d)
 {
@@ -49,24 +29,6 @@ static struct nl_addr_full full(const struct step_addr_alone *d)
 	return a;
 }
 
-static int present(struct step_env *env, const struct step_addr_alone *d)
-{
-	const struct usbnet_backends *be = env->be;
-	struct nl_addr_entry *addrs = NULL;
-	size_t n = 0;
-	int found = 0, r;
-
-	r = be->nl->addr_list(be->nl_h, env->rec->ifindex, &addrs, &n);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
-		if (addrs[i].ifindex == env->rec->ifindex &&
-		    addrs[i].ip.addr.s_addr == d->ip.addr.s_addr && addrs[i].ip.prefix == d->ip.prefix)
-			found = 1;
-	free(addrs);
-	return found;
-}
-
 static int aa_apply(struct step_env *env, void *data)
 {
 	const struct step_addr_alone *d = data;
@@ -77,7 +39,7 @@ static int aa_apply(struct step_env *env, void *data)
 	usbnet_ip4_format(&d->ip, s, sizeof(s));
 	if (!env->be->br)
 		return ctx_fail(env->ctx, -EOPNOTSUPP, "no address backend here");
-	r = present(env, d);
+	r = step_ip_on_link(env, &d->ip);
 	if (r < 0)
 		return ctx_fail(env->ctx, r, "cannot list the addresses of %s: %s", env->rec->ifname,
 				strerror(-r));
@@ -96,7 +58,9 @@ static int aa_apply(struct step_env *env, void *data)
 
 static int aa_check(struct step_env *env, const void *data)
 {
-	return present(env, data) > 0;
+	const struct step_addr_alone *d = data;
+
+	return step_ip_on_link(env, &d->ip) > 0;
 }
 
 static int aa_undo(struct step_env *env, const void *data, char *phrase, size_t len)
@@ -133,7 +97,7 @@ const struct step_kind step_addr_alone = {
 	.apply = aa_apply,
 	.undo = aa_undo,
 	.check = aa_check,
-	.format = aa_format,
-	.parse = aa_parse,
+	.format = step_ip_format,
+	.parse = step_ip_parse,
 	.describe = aa_describe,
 };

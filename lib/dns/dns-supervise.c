@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The watcher's supervision of DNS forwarders (see dns-supervise.h). A pidfd (Linux >= 5.3)
- * tells the moment a forwarder exits, with no timer and no polling of /proc; an inotify watch
+ * The watcher's supervision of DNS forwarders and DHCP servers (see dns-supervise.h). A pidfd
+ * (Linux >= 5.3) tells the moment one exits, with no timer and no polling of /proc; an inotify watch
  * on the run directory tells when a record appeared, changed or went, so that a forwarder that
  * `up` started by hand is supervised as well. Without pidfds (older kernels), forwarders are
  * restarted at each reconcile only.
@@ -20,20 +20,72 @@
 #include "dns/dns-supervise.h"
 #include "core/lock.h"
 #include "core/journal.h"
+#include "dns/dhcp-up.h"
 #include "dns/dns-up.h"
 #include "core/ifname.h"
 
-/* The recorded forwarder of ifname, when the record has one (no lock: a quick look). */
+/* ---- what is supervised: a step kind whose process the watcher keeps running --------------- */
+
+struct supervised {
+	const struct step_kind *kind;
+	const char *what; /* in the log: "the DNS forwarder of IF on ADDR" */
+	struct dns_handle *(*handle)(void *data);
+	/* start it again as the step says; errbuf says why not */
+	int (*start)(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *ifname,
+		     const struct state_record *rec, void *data, char *errbuf, size_t errlen);
+};
+
+static struct dns_handle *forwarder_handle(void *data)
+{
+	return &((struct dnsmasq_step *)data)->h;
+}
+
+static int forwarder_start(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+			   const char *ifname, const struct state_record *rec, void *data,
+			   char *errbuf, size_t errlen)
+{
+	return be->dns->start(be->dns_h, ctx->run_dir, ifname, rec->status.host.addr,
+			      forwarder_handle(data), errbuf, errlen);
+}
+
+static struct dns_handle *dhcp_handle(void *data)
+{
+	return &((struct dhcp_server_step *)data)->h;
+}
+
+/* The same spec, the same lease file: the peer's lease is read back by the new server. */
+static int dhcp_start(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const char *ifname,
+		      const struct state_record *rec, void *data, char *errbuf, size_t errlen)
+{
+	struct dhcp_server_step *d = data;
+
+	(void)rec;
+	if (!be->dns->dhcp_start) {
+		snprintf(errbuf, errlen, "no DHCP server backend here");
+		return -EOPNOTSUPP;
+	}
+	return be->dns->dhcp_start(be->dns_h, ctx->run_dir, ifname, &d->spec, &d->h, errbuf,
+				   errlen);
+}
+
+static const struct supervised supervised[] = {
+	{&step_dnsmasq, "DNS forwarder", forwarder_handle, forwarder_start},
+	{&step_dhcp_server, "DHCP server", dhcp_handle, dhcp_start},
+};
+#define N_SUPERVISED (sizeof(supervised) / sizeof(supervised[0]))
+
+/* The recorded process of ifname, when the record has one (no lock: a quick look). */
 static bool recorded_running(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
-			     const char *ifname, struct dns_handle *ret)
+			     const struct supervised *sv, const char *ifname,
+			     struct dns_handle *ret)
 {
 	struct state_record rec;
-	const struct state_step *s;
+	struct state_step *s;
 	const struct dns_handle *h;
 
-	if (journal_read(ctx, ifname, &rec) < 0 || !(s = journal_find(&rec, &step_dnsmasq, NULL)))
+	if (journal_read(ctx, ifname, &rec) < 0 || !(s = journal_find(&rec, sv->kind, NULL)))
 		return false;
-	h = &((const struct dnsmasq_step *)s->data.bytes)->h;
+	h = sv->handle(s->data.bytes);
 	if (h->pid <= 0 || be->dns->alive(be->dns_h, h) <= 0)
 		return false;
 	*ret = *h;
@@ -45,13 +97,14 @@ static bool recorded_running(struct usbnet_ctx *ctx, const struct usbnet_backend
  * interface's lock, leave it (0): that run's own record change brings the supervisor back,
  * and the watcher never waits behind an up that probes its peer.
  */
-static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may_start,
-			    unsigned lock_ms, struct dns_handle *ret_running)
+static int restart_recorded(struct usbnet_ctx *ctx, const struct supervised *sv,
+			    const char *ifname, bool may_start, unsigned lock_ms,
+			    struct dns_handle *ret_running)
 {
 	const struct usbnet_backends *be = ctx_backends(ctx);
 	struct state_record rec;
 	struct state_step *step;
-	struct dnsmasq_step *d;
+	struct dns_handle *dh;
 	struct nl_link_info link;
 	struct dns_handle h, none = {0};
 	char err[600], addr[32];
@@ -62,7 +115,7 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 	if (!be)
 		return ctx_fail(ctx, -EIO, "cannot open the netlink backend");
 	/* The common case, running: no lock taken. */
-	if (recorded_running(ctx, be, ifname, &h)) {
+	if (recorded_running(ctx, be, sv, ifname, &h)) {
 		if (ret_running)
 			*ret_running = h;
 		return 0;
@@ -79,16 +132,16 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 				 : ctx_fail(ctx, r, "cannot read the state record of %s", ifname);
 		goto out;
 	}
-	step = journal_find(&rec, &step_dnsmasq, NULL);
+	step = journal_find(&rec, sv->kind, NULL);
 	r = 0;
 	if (!step || !rec.status.has_host ||
 	    (rec.status.state != USBNET_STATE_CONFIGURED &&
 	     rec.status.state != USBNET_STATE_DEGRADED))
 		goto out;
-	d = (struct dnsmasq_step *)step->data.bytes;
-	if (d->h.pid > 0 && be->dns->alive(be->dns_h, &d->h) > 0) {
+	dh = sv->handle(step->data.bytes);
+	if (dh->pid > 0 && be->dns->alive(be->dns_h, dh) > 0) {
 		if (ret_running)
-			*ret_running = d->h;
+			*ret_running = *dh;
 		goto out;
 	}
 	/* An interface that is gone (or replugged under the same name) is prune's to clean. */
@@ -99,9 +152,9 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 		goto out;
 	}
 
-	h = d->h;
-	/* written ahead: a forwarder is being started ("pending dnsmasq -") */
-	d->h = none;
+	h = *dh;
+	/* written ahead: it is being started ("pending dnsmasq -", "pending dhcp-server - ...") */
+	*dh = none;
 	step->done = false;
 	r = journal_write(ctx, &rec);
 	if (r < 0) {
@@ -110,13 +163,13 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 		goto out;
 	}
 	inet_ntop(AF_INET, &rec.status.host.addr, addr, sizeof(addr));
-	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, rec.status.host.addr, &d->h, err,
-			   sizeof(err));
+	err[0] = '\0';
+	r = sv->start(ctx, be, ifname, &rec, step->data.bytes, err, sizeof(err));
 	if (r < 0) {
 		r = ctx_fail(ctx, r,
-			     "the DNS forwarder of %s on %s (pid %d) stopped and could not "
-			     "be started again: %s",
-			     ifname, addr, h.pid, err);
+			     "the %s of %s on %s (pid %d) stopped and could not be started "
+			     "again: %s",
+			     sv->what, ifname, addr, h.pid, err);
 		goto out;
 	}
 	step->done = true;
@@ -128,12 +181,10 @@ static int restart_recorded(struct usbnet_ctx *ctx, const char *ifname, bool may
 			 ifname, strerror(-r));
 		goto out;
 	}
-	ctx_log(ctx, USBNET_LOG_NOTICE,
-		"%s: the DNS forwarder on %s (pid %d) had stopped; started "
-		"again (pid %d)",
-		ifname, addr, h.pid, d->h.pid);
+	ctx_log(ctx, USBNET_LOG_NOTICE, "%s: the %s on %s (pid %d) had stopped; started again (pid %d)",
+		ifname, sv->what, addr, h.pid, dh->pid);
 	if (ret_running)
-		*ret_running = d->h;
+		*ret_running = *dh;
 	r = 1;
 out:
 	lock_release(lock);
@@ -142,13 +193,20 @@ out:
 
 int dns_restart_recorded(struct usbnet_ctx *ctx, const char *ifname, struct dns_handle *ret_running)
 {
-	return restart_recorded(ctx, ifname, true, LOCK_TIMEOUT_MS, ret_running);
+	return restart_recorded(ctx, &supervised[0], ifname, true, LOCK_TIMEOUT_MS, ret_running);
+}
+
+int dhcp_restart_recorded(struct usbnet_ctx *ctx, const char *ifname,
+			  struct dns_handle *ret_running)
+{
+	return restart_recorded(ctx, &supervised[1], ifname, true, LOCK_TIMEOUT_MS, ret_running);
 }
 
 /* ---- the supervisor ----------------------------------------------------------------------- */
 
 struct dns_watch {
 	char ifname[USBNET_IFNAMSIZ];
+	const struct supervised *sv;
 	struct dns_handle h;
 	int pidfd;
 	bool seen;
@@ -232,17 +290,19 @@ int dns_supervisor_get_fd(const struct dns_supervisor *s)
 	return s->epfd;
 }
 
-static struct dns_watch *watch_find(struct dns_supervisor *s, const char *ifname)
+static struct dns_watch *watch_find(struct dns_supervisor *s, const struct supervised *sv,
+				    const char *ifname)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->w[i]->ifname, ifname) == 0)
+		if (s->w[i]->sv == sv && strcmp(s->w[i]->ifname, ifname) == 0)
 			return s->w[i];
 	return NULL;
 }
 
-static struct dns_watch *watch_get(struct dns_supervisor *s, const char *ifname)
+static struct dns_watch *watch_get(struct dns_supervisor *s, const struct supervised *sv,
+				   const char *ifname)
 {
-	struct dns_watch *w = watch_find(s, ifname), **nv;
+	struct dns_watch *w = watch_find(s, sv, ifname), **nv;
 
 	if (w)
 		return w;
@@ -256,6 +316,7 @@ static struct dns_watch *watch_get(struct dns_supervisor *s, const char *ifname)
 	}
 	s->w = nv;
 	snprintf(w->ifname, sizeof(w->ifname), "%s", ifname);
+	w->sv = sv;
 	w->pidfd = -1;
 	s->w[s->n++] = w;
 	return w;
@@ -295,14 +356,14 @@ static int supervise_one(struct dns_supervisor *s, struct dns_watch *w)
 	struct dns_handle running;
 	int r;
 
-	r = restart_recorded(s->ctx, w->ifname, !burst_exceeded(w), 0, &running);
+	r = restart_recorded(s->ctx, w->sv, w->ifname, !burst_exceeded(w), 0, &running);
 	if (r < 0)
 		ctx_log(s->ctx, USBNET_LOG_ERR, "%s", usbnet_ctx_error(s->ctx));
 	if (r == 2 && !w->gave_up)
 		ctx_log(s->ctx, USBNET_LOG_ERR,
-			"%s: the DNS forwarder stopped %d times within %d s; it is left stopped "
+			"%s: the %s stopped %d times within %d s; it is left stopped "
 			"until its record changes (up again) or the watcher restarts",
-			w->ifname, DNS_RESTART_BURST, DNS_RESTART_WINDOW_S);
+			w->ifname, w->sv->what, DNS_RESTART_BURST, DNS_RESTART_WINDOW_S);
 	w->gave_up = r == 2;
 	if (r == 1) {
 		w->restarts[w->n_restarts % DNS_RESTART_BURST] = time(NULL);
@@ -338,16 +399,22 @@ int dns_supervisor_reconcile(struct dns_supervisor *s)
 		s->w[i]->seen = false;
 	for (char **p = names; *p; p++) {
 		struct state_record rec;
-		struct dns_watch *w;
 
-		if (journal_read(s->ctx, *p, &rec) < 0 || !journal_find(&rec, &step_dnsmasq, NULL))
+		if (journal_read(s->ctx, *p, &rec) < 0)
 			continue;
-		w = watch_get(s, *p);
-		if (!w)
-			break;
-		w->seen = true;
-		n += supervise_one(s, w);
+		for (size_t k = 0; k < N_SUPERVISED; k++) {
+			struct dns_watch *w;
+
+			if (!journal_find(&rec, supervised[k].kind, NULL))
+				continue;
+			w = watch_get(s, &supervised[k], *p);
+			if (!w)
+				goto out;
+			w->seen = true;
+			n += supervise_one(s, w);
+		}
 	}
+out:
 	usbnet_strv_free(names);
 	forget_unseen(s);
 	return n;
@@ -371,7 +438,7 @@ int dns_supervisor_dispatch(struct dns_supervisor *s)
 			records_changed = true;
 			continue;
 		}
-		/* The forwarder exited: its pidfd stays readable, so it leaves the set now. */
+		/* The process exited: its pidfd stays readable, so it leaves the set now. */
 		watch_close(s, w);
 		restarted += supervise_one(s, w);
 	}

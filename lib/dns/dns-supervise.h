@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Supervision of the recorded DNS forwarders (the watcher's job): a forwarder that died is
- * started again and its record updated. The supervisor holds a pidfd per forwarder and an
- * inotify watch on the run directory in one epoll fd, which the caller adds to its poll set:
- * it becomes readable when a forwarder exits or a state record changes (an `up --dns` or a
- * `down` run by hand while the watcher runs).
+ * Supervision of the recorded DNS forwarders and DHCP servers (the watcher's job): one that
+ * died is started again as its step says and its record updated (a DHCP server with the same
+ * lease file: the peer's lease is the new server's, and the peer keeps its address). The
+ * supervisor holds a pidfd per process and an inotify watch on the run directory in one epoll
+ * fd, which the caller adds to its poll set: it becomes readable when one exits or a state
+ * record changes (an `up --dns` or a `down` run by hand while the watcher runs).
  */
 #ifndef USBNET_DNS_SUPERVISE_H
 #define USBNET_DNS_SUPERVISE_H
@@ -22,6 +23,9 @@
  */
 int dns_restart_recorded(struct usbnet_ctx *ctx, const char *ifname,
 			 struct dns_handle *ret_running);
+/* The same for the interface's dhcp-server step. */
+int dhcp_restart_recorded(struct usbnet_ctx *ctx, const char *ifname,
+			  struct dns_handle *ret_running);
 
 struct dns_supervisor;
 
@@ -30,10 +34,10 @@ struct dns_supervisor *dns_supervisor_free(struct dns_supervisor *s);
 /* Readable when there is something to dispatch. */
 int dns_supervisor_get_fd(const struct dns_supervisor *s);
 /* Every record: restart what died, watch what runs, forget what is no longer recorded.
- * Returns the number of forwarders restarted. */
+ * Returns the number of processes restarted. */
 int dns_supervisor_reconcile(struct dns_supervisor *s);
-/* Never blocks: forwarders that exited are restarted, record changes reconciled. Returns the
- * number restarted. A forwarder restarted DNS_RESTART_BURST times within DNS_RESTART_WINDOW_S
+/* Never blocks: processes that exited are restarted, record changes reconciled. Returns the
+ * number restarted. One restarted DNS_RESTART_BURST times within DNS_RESTART_WINDOW_S
  * is left stopped (logged once): the next reconcile after the window starts it again. */
 #define DNS_RESTART_BURST 5
 #define DNS_RESTART_WINDOW_S 60

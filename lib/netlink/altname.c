@@ -7,14 +7,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
 #include "core/backend.h"
+#include "core/rtnl-request.h"
 #include "netlink/altname.h"
 
 #define ALTNAME_MAX 128 /* ALTIFNAMSIZ */
@@ -31,45 +30,6 @@ static int on_link(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type == RTM_NEWLINK)
 		r->ifindex = ifi->ifi_index;
 	return MNL_CB_OK;
-}
-
-/* One request, its answer: 0, or the kernel's -errno. */
-static int request(struct nlmsghdr *nlh, struct reply *rep)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl;
-	unsigned portid, seq;
-	ssize_t n;
-	int r;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	seq = (unsigned)time(NULL);
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r = -errno;
-		goto out;
-	}
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			r = -errno;
-			goto out;
-		}
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, rep ? on_link : NULL, rep);
-		if (r <= MNL_CB_STOP)
-			break;
-	}
-	r = r < 0 ? -errno : 0;
-out:
-	mnl_socket_close(nl);
-	return r;
 }
 
 static int prop(int type, int ifindex, const char *name)
@@ -90,7 +50,7 @@ static int prop(int type, int ifindex, const char *name)
 	list = mnl_attr_nest_start(nlh, IFLA_PROP_LIST);
 	mnl_attr_put_strz(nlh, IFLA_ALT_IFNAME, name);
 	mnl_attr_nest_end(nlh, list);
-	return request(nlh, NULL);
+	return rtnl_request(nlh, NULL, NULL);
 }
 
 int altname_add(void *h, int ifindex, const char *name)
@@ -123,7 +83,7 @@ int altname_find(void *h, const char *name, int *ret_ifindex)
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	mnl_attr_put_strz(nlh, IFLA_ALT_IFNAME, name);
-	r = request(nlh, &rep);
+	r = rtnl_request(nlh, on_link, &rep);
 	if (r == -ENOENT || r == -ENODEV || (r == 0 && rep.ifindex <= 0))
 		return -ENODEV;
 	if (r < 0)

@@ -7,12 +7,12 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
 #include "core/backend.h"
+#include "core/rtnl-request.h"
 
 struct best {
 	int ifindex;
@@ -65,57 +65,23 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 int default_route_ifname(char ret[16])
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], name[IF_NAMESIZE];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
+	char buf[256], name[IF_NAMESIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rm;
 	struct best b = {};
-	uint32_t seq = (uint32_t)time(NULL), portid;
-	ssize_t n;
-	int r = 0;
+	int r;
 
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	rm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rm));
 	rm->rtm_family = AF_INET;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r = -errno;
-		goto out;
-	}
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		int c = mnl_cb_run(buf, (size_t)n, seq, portid, route_cb, &b);
-
-		if (c < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (c == MNL_CB_STOP)
-			break;
-	}
-	if (n < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!b.found) {
-		r = -ENETUNREACH;
-		goto out;
-	}
-	if (!if_indextoname((unsigned)b.ifindex, name)) {
-		r = -errno;
-		goto out;
-	}
+	r = rtnl_request(nlh, route_cb, &b);
+	if (r < 0)
+		return r;
+	if (!b.found)
+		return -ENETUNREACH;
+	if (!if_indextoname((unsigned)b.ifindex, name))
+		return -errno;
 	snprintf(ret, 16, "%s", name);
-out:
-	mnl_socket_close(nl);
-	return r;
+	return 0;
 }

@@ -490,92 +490,121 @@ static int nl_route_del(void *p, int ifindex, const struct usbnet_ip4 *dst)
 	return r == -ENOENT ? -ESRCH : r;
 }
 
-static int nl_route_list(void *p, struct nl_route_entry **ret, size_t *ret_n)
+struct route_acc {
+	void *v;
+	size_t n, cap, size;
+};
+
+/* A zeroed new entry at the end of acc's array, or NULL. */
+static void *route_acc_add(struct route_acc *acc)
+{
+	char *e;
+
+	if (nl_array_grow(&acc->v, &acc->cap, acc->n, acc->size) < 0)
+		return NULL;
+	e = (char *)acc->v + acc->n++ * acc->size;
+	memset(e, 0, acc->size);
+	return e;
+}
+
+/* One IPv4 route dump of every table but local: visit keeps what its list wants of each route
+ * in acc's array of entries of this size; its -errno stops the dump and is the answer. */
+static int route_dump(void *p, int (*visit)(struct rtnl_route *rt, struct route_acc *acc),
+		      size_t size, void **ret, size_t *ret_n)
 {
 	struct nl_handle *h = p;
 	struct nl_cache *cache = NULL;
-	struct nl_route_entry *v = NULL;
-	size_t n = 0, cap = 0;
+	struct route_acc acc = { .size = size };
 	int r;
 
 	nl_begin(h);
 	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
 	if (r < 0)
 		return nl_errno(h, r);
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+	r = 0;
+	for (struct nl_object *o = nl_cache_get_first(cache); o && r >= 0;
+	     o = nl_cache_get_next(o)) {
 		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_addr *dst = rtnl_route_get_dst(rt);
-		int nn = rtnl_route_get_nnexthops(rt);
 
-		if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL ||
-		    rtnl_route_get_type(rt) != RTN_UNICAST)
-			continue;
-		for (int i = 0; i < nn; i++) {
-			struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, i);
-			struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
-			struct nl_route_entry *e;
-
-			if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
-				free(v);
-				nl_cache_free(cache);
-				return -ENOMEM;
-			}
-			e = &v[n++];
-			memset(e, 0, sizeof(*e));
-			if (dst && nl_addr_get_len(dst) == sizeof(struct in_addr))
-				memcpy(&e->dst.addr, nl_addr_get_binary_addr(dst),
-				       sizeof(e->dst.addr));
-			e->dst.prefix = dst ? (uint8_t)nl_addr_get_prefixlen(dst) : 0;
-			if (gw && nl_addr_get_len(gw) == sizeof(struct in_addr)) {
-				memcpy(&e->gw, nl_addr_get_binary_addr(gw), sizeof(e->gw));
-				e->has_gw = true;
-			}
-			e->ifindex = rtnl_route_nh_get_ifindex(nh);
-			if (!if_indextoname((unsigned)e->ifindex, e->ifname))
-				e->ifname[0] = '\0';
-		}
+		if (rtnl_route_get_table(rt) != RT_TABLE_LOCAL)
+			r = visit(rt, &acc);
 	}
 	nl_cache_free(cache);
-	*ret = v;
-	*ret_n = n;
+	if (r < 0) {
+		free(acc.v);
+		return r;
+	}
+	*ret = acc.v;
+	*ret_n = acc.n;
 	return 0;
+}
+
+/* Each unicast route's next hops. */
+static int route_visit_nexthops(struct rtnl_route *rt, struct route_acc *acc)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(rt);
+	int nn = rtnl_route_get_nnexthops(rt);
+
+	if (rtnl_route_get_type(rt) != RTN_UNICAST)
+		return 0;
+	for (int i = 0; i < nn; i++) {
+		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, i);
+		struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
+		struct nl_route_entry *e = route_acc_add(acc);
+
+		if (!e)
+			return -ENOMEM;
+		if (dst && nl_addr_get_len(dst) == sizeof(struct in_addr))
+			memcpy(&e->dst.addr, nl_addr_get_binary_addr(dst), sizeof(e->dst.addr));
+		e->dst.prefix = dst ? (uint8_t)nl_addr_get_prefixlen(dst) : 0;
+		if (gw && nl_addr_get_len(gw) == sizeof(struct in_addr)) {
+			memcpy(&e->gw, nl_addr_get_binary_addr(gw), sizeof(e->gw));
+			e->has_gw = true;
+		}
+		e->ifindex = rtnl_route_nh_get_ifindex(nh);
+		if (!if_indextoname((unsigned)e->ifindex, e->ifname))
+			e->ifname[0] = '\0';
+	}
+	return 0;
+}
+
+/* Each route's destination but a default route's, with its interface when it has one. */
+static int route_visit_dst(struct rtnl_route *rt, struct route_acc *acc)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(rt);
+	struct nl_addr_entry *e;
+
+	if (!dst || nl_addr_get_len(dst) != sizeof(struct in_addr) ||
+	    nl_addr_get_prefixlen(dst) == 0)
+		return 0;
+	e = route_acc_add(acc);
+	if (!e)
+		return -ENOMEM;
+	memcpy(&e->ip.addr, nl_addr_get_binary_addr(dst), sizeof(e->ip.addr));
+	e->ip.prefix = (uint8_t)nl_addr_get_prefixlen(dst);
+	if (rtnl_route_get_nnexthops(rt) == 1)
+		e->ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(rt, 0));
+	return 0;
+}
+
+static int nl_route_list(void *p, struct nl_route_entry **ret, size_t *ret_n)
+{
+	void *v;
+	int r = route_dump(p, route_visit_nexthops, sizeof(**ret), &v, ret_n);
+
+	if (r == 0)
+		*ret = v;
+	return r;
 }
 
 static int nl_route_dst_list(void *p, struct nl_addr_entry **ret, size_t *ret_n)
 {
-	struct nl_handle *h = p;
-	struct nl_cache *cache = NULL;
-	struct nl_addr_entry *v = NULL;
-	size_t n = 0, cap = 0;
-	int r;
+	void *v;
+	int r = route_dump(p, route_visit_dst, sizeof(**ret), &v, ret_n);
 
-	nl_begin(h);
-	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
-	if (r < 0)
-		return nl_errno(h, r);
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_addr *dst = rtnl_route_get_dst(rt);
-
-		if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL || !dst ||
-		    nl_addr_get_len(dst) != sizeof(struct in_addr) || nl_addr_get_prefixlen(dst) == 0)
-			continue;
-		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
-			free(v);
-			nl_cache_free(cache);
-			return -ENOMEM;
-		}
-		memset(&v[n], 0, sizeof(v[n]));
-		memcpy(&v[n].ip.addr, nl_addr_get_binary_addr(dst), sizeof(v[n].ip.addr));
-		v[n].ip.prefix = (uint8_t)nl_addr_get_prefixlen(dst);
-		if (rtnl_route_get_nnexthops(rt) == 1)
-			v[n].ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(rt, 0));
-		n++;
-	}
-	nl_cache_free(cache);
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	if (r == 0)
+		*ret = v;
+	return r;
 }
 
 static struct rtnl_addr *build_addr6(int ifindex, const struct in6_addr *addr, unsigned prefix)

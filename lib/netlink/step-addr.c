@@ -10,48 +10,8 @@
 
 #include "core/ctx.h"
 #include "core/journal.h"
+#include "core/step-ip.h"
 #include "netlink/steps.h"
-
-static int ip_format(const void *data, char *buf, size_t len)
-{
-	const struct step_ip *d = data;
-
-	if (d->ip.prefix == 0 || d->ip.prefix > 32)
-		return -EINVAL;
-	usbnet_ip4_format(&d->ip, buf, len);
-	return 0;
-}
-
-static int ip_parse(const char *args, void *data)
-{
-	struct step_ip *d = data;
-	char back[32];
-
-	if (usbnet_ip4_parse(args, true, &d->ip) < 0 || d->ip.prefix == 0)
-		return -EBADMSG;
-	/* Only the canonical form the writer produces. */
-	usbnet_ip4_format(&d->ip, back, sizeof(back));
-	return strcmp(back, args) == 0 ? 0 : -EBADMSG;
-}
-
-/* 1 when the address is on the link, 0 when not, -errno when the kernel cannot say. */
-static int addr_present(struct step_env *env, const struct usbnet_ip4 *ip)
-{
-	const struct usbnet_backends *be = env->be;
-	struct nl_addr_entry *addrs = NULL;
-	size_t n = 0;
-	int found = 0, r;
-
-	r = be->nl->addr_list(be->nl_h, env->rec->ifindex, &addrs, &n);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
-		if (addrs[i].ifindex == env->rec->ifindex && addrs[i].ip.addr.s_addr == ip->addr.s_addr &&
-		    addrs[i].ip.prefix == ip->prefix)
-			found = 1;
-	free(addrs);
-	return found;
-}
 
 static int addr_apply(struct step_env *env, void *data)
 {
@@ -61,7 +21,7 @@ static int addr_apply(struct step_env *env, void *data)
 	int r;
 
 	usbnet_ip4_format(&d->ip, s, sizeof(s));
-	r = addr_present(env, &d->ip);
+	r = step_ip_on_link(env, &d->ip);
 	if (r < 0)
 		return ctx_fail(env->ctx, r, "cannot list the addresses of %s: %s", env->rec->ifname,
 				strerror(-r));
@@ -84,7 +44,7 @@ static int addr_check(struct step_env *env, const void *data)
 {
 	const struct step_ip *d = data;
 
-	return addr_present(env, &d->ip) > 0;
+	return step_ip_on_link(env, &d->ip) > 0;
 }
 
 static int addr_undo(struct step_env *env, const void *data, char *phrase, size_t len)
@@ -119,8 +79,8 @@ const struct step_kind step_addr = {
 	.apply = addr_apply,
 	.undo = addr_undo,
 	.check = addr_check,
-	.format = ip_format,
-	.parse = ip_parse,
+	.format = step_ip_format,
+	.parse = step_ip_parse,
 	.describe = addr_describe,
 };
 
@@ -172,7 +132,7 @@ const struct step_kind step_route = {
 	.size = sizeof(struct step_ip),
 	.apply = route_apply,
 	.undo = route_undo,
-	.format = ip_format,
-	.parse = ip_parse,
+	.format = step_ip_format,
+	.parse = step_ip_parse,
 	.describe = route_describe,
 };

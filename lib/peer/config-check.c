@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "peer/config.h"
+#include "peer/profiles.h"
 
 struct checker {
 	const char *file;
@@ -83,11 +84,27 @@ static const char *cidr(const struct usbnet_ip4 *ip, char *buf, size_t len)
 	return usbnet_ip4_format(ip, buf, len);
 }
 
+/* A group for devices whose built-in profile (by usb=) plans the host's address: up gives the
+ * link that one (the Raspberry Pi's group that only says mode=gateway). */
+static bool profile_gives_host(const struct config_peer *cp)
+{
+	struct usbnet_peer peer = {0};
+	const struct profile *p;
+
+	if (!cp->has_usb)
+		return false;
+	peer.vendor_id = cp->vendor_id;
+	peer.product_id = cp->product_id;
+	p = profile_match(&peer);
+	return p && p->host;
+}
+
 static void check_mode(struct checker *ch, const struct config_peer *cp)
 {
 	if (!cp->has_mode)
 		return;
-	if ((cp->mode == USBNET_MODE_STATIC || cp->mode == USBNET_MODE_GATEWAY) && !cp->has_host)
+	if ((cp->mode == USBNET_MODE_STATIC || cp->mode == USBNET_MODE_GATEWAY) && !cp->has_host &&
+	    !profile_gives_host(cp))
 		problem(ch, false, cp->mode_line, cp, "mode",
 			"%s with no address=: up has no address to give the link unless one is "
 			"passed with --address (add address=A.B.C.D/N)",

@@ -64,6 +64,20 @@ static void renamed_to(struct usbnet_ctx *ctx, const char *name, char ifname[USB
 	free(rec);
 }
 
+/* A recorded interface that is not a USB peer (--force): its link as netlink has it, so that
+ * its carrier is reported ("waiting for carrier"). */
+static void link_of(struct usbnet_ctx *ctx, struct usbnet_peer *peer)
+{
+	const struct usbnet_backends *be = ctx_backends(ctx);
+	struct nl_link_info link;
+
+	if (be && be->nl->link_get(be->nl_h, peer->ifname, &link) >= 0) {
+		peer->ifindex = link.ifindex;
+		peer->carrier = link.carrier;
+		peer->up = link.up;
+	}
+}
+
 int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t *ret_n)
 {
 	struct usbnet_peer *peers = NULL;
@@ -106,6 +120,7 @@ int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t
 		if (listed)
 			continue;
 		peer.nm_managed = -1;
+		link_of(ctx, &peer);
 		report_fill(ctx, &peer, &reps[k]);
 		if (reps[k].status.state == USBNET_STATE_UNCONFIGURED)
 			continue;
@@ -151,6 +166,7 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 		r = usbnet_status_read(ctx, ifname, &st);
 		if (r < 0 || st.state != USBNET_STATE_UNCONFIGURED) {
 			ctx_clear_error(ctx);
+			link_of(ctx, &peer);
 			return report_fill(ctx, &peer, ret);
 		}
 		return ctx_fail_input(ctx, -EMEDIUMTYPE, "%s: not a USB network peer", ifname);

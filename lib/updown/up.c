@@ -50,7 +50,8 @@ static int find_peer(struct up_run *u, const struct usbnet_up_opts *opts)
 		u->peer.nm_managed = -1;
 		r = -EMEDIUMTYPE;
 	}
-	if (r == -EMEDIUMTYPE && !opts->force) {
+	/* A recheck is of a recorded interface: up took it over already (forced or not). */
+	if (r == -EMEDIUMTYPE && !opts->force && !opts->recheck) {
 		/* Discovery's words say why (an upstream phone, a PCI card...), when it has some. */
 		if (!usbnet_ctx_error(u->ctx)[0])
 			ctx_fail(u->ctx, r, "%s is not a USB network peer", u->ifname);
@@ -195,16 +196,59 @@ static bool in_place(struct up_run *u, const struct mode_entry *m, const char *w
 	return !m->in_place || m->in_place(u);
 }
 
-/* Under the lock: what the run directory says about this interface. 1: nothing to do. */
-static int take_over_record(struct up_run *u, const struct mode_entry *m, const char *words)
+/* The watcher's second look (usbnet_up_opts.recheck) at a peer whose record is in place. 1:
+ * done here (u->result says how); 0: make the plan again from a clean link (auto that fell back
+ * to link-local: discovery runs again). */
+static int recheck_in_place(struct up_run *u, const struct mode_entry *m,
+			    const struct usbnet_plan *planned)
 {
 	struct usbnet_ctx *ctx = u->ctx;
+	int r;
+
+	if (u->rec.status.state != USBNET_STATE_DEGRADED) {
+		u->result = USBNET_UP_UNCHANGED;
+		return 1;
+	}
+	if (m->mode == USBNET_MODE_AUTO && u->auto_choice == AUTO_LINK_LOCAL) {
+		ctx_log(ctx, USBNET_LOG_INFO,
+			"%s: discovery found nothing before; discovering again", u->ifname);
+		u->plan = *planned;
+		u->auto_choice = AUTO_NONE;
+		return 0;
+	}
+	/* The steps are in place: only whether the peer answers is looked at again. */
+	if (m->finish)
+		m->finish(u);
+	else
+		u->rec.status.state = USBNET_STATE_CONFIGURED;
+	r = journal_write(ctx, &u->rec);
+	if (r < 0)
+		return ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s",
+				ctx->run_dir, u->ifname, strerror(-r));
+	u->result = u->rec.status.state == USBNET_STATE_DEGRADED ? USBNET_UP_DEGRADED
+								 : USBNET_UP_CONFIGURED;
+	return 1;
+}
+
+/* Under the lock: what the run directory says about this interface. 1: nothing to do. */
+static int take_over_record(struct up_run *u, const struct mode_entry *m, const char *words,
+			    const struct usbnet_up_opts *opts)
+{
+	struct usbnet_ctx *ctx = u->ctx;
+	struct usbnet_plan planned = u->plan;
 	enum record_match match;
 	int r;
 
 	r = updown_record_find(ctx, u->ifname, &u->link, &u->rec, &match);
 	if (r < 0)
 		return r;
+	if (opts->recheck && match != RECORD_OURS) {
+		/* Nothing of this device to look at again (unplugged, replugged: the watcher's
+		 * own events deal with that). */
+		memset(&u->rec, 0, sizeof(u->rec));
+		u->result = USBNET_UP_NOTHING;
+		return 1;
+	}
 	if (match == RECORD_NONE) {
 		memset(&u->rec, 0, sizeof(u->rec));
 		return 0;
@@ -227,8 +271,14 @@ static int take_over_record(struct up_run *u, const struct mode_entry *m, const 
 		return 0;
 	}
 	if (in_place(u, m, words)) {
-		ctx_log(ctx, USBNET_LOG_NOTICE, "%s: already configured", u->ifname);
-		return 1;
+		if (opts->recheck) {
+			r = recheck_in_place(u, m, &planned);
+			if (r != 0)
+				return r;
+		} else {
+			ctx_log(ctx, USBNET_LOG_NOTICE, "%s: already configured", u->ifname);
+			return 1;
+		}
 	}
 	if (strcmp(u->rec.plan, words) == 0 && !m->fresh) {
 		/* Same plan: carry on from the record; what is still in place is kept. */
@@ -343,11 +393,12 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	ctx_clear_error(ctx);
 
 	/* 3. Already done? A stale or different record? */
-	r = take_over_record(u, m, words);
+	r = take_over_record(u, m, words, opts);
 	if (r < 0)
 		goto out;
 	if (r == 1) {
-		u->result = USBNET_UP_UNCHANGED;
+		if (!opts->recheck)
+			u->result = USBNET_UP_UNCHANGED;
 		goto done;
 	}
 

@@ -215,7 +215,8 @@ int sched_submit(struct sched *s, enum sched_kind kind, const char *ifname, cons
 	for (pp = &s->head; *pp;) {
 		struct job *e = *pp;
 
-		if (kind == SCHED_DOWN && !e->running && e->j.kind == SCHED_UP &&
+		if (kind == SCHED_DOWN && !e->running &&
+		    (e->j.kind == SCHED_UP || e->j.kind == SCHED_RECHECK) &&
 		    same_iface(e, job)) {
 			*pp = e->next;
 			if (s->tail == &e->next)

@@ -11,7 +11,8 @@
  * - at most max_workers jobs run at once (the rest wait, in order);
  * - a job without an interface (the prune) runs alone: it starts when nothing runs, and nothing
  *   starts while it runs;
- * - a down makes the same interface's ups that have not started yet pointless: they are dropped;
+ * - a down makes the same interface's ups and rechecks that have not started yet pointless: they
+ *   are dropped;
  *   a job equal to the last one still waiting for the same interface is not queued twice.
  *
  * Workers are processes, not threads: the library's context holds per-context state and libnl
@@ -33,6 +34,7 @@ enum sched_kind {
 	SCHED_UP,
 	SCHED_DOWN,
 	SCHED_PRUNE, /* no interface: runs alone */
+	SCHED_RECHECK, /* a second look at a recorded peer (carrier.h): an up, as the others */
 };
 
 struct sched_job {

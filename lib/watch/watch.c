@@ -6,8 +6,10 @@
  * in a worker process of its own (sched.h: a slow peer delays no other; one interface's events
  * stay in order; [general] workers= bounds how many run at once). The caller owns the loop
  * (usbnet_watch_get_fd + usbnet_watch_dispatch): the fd is an epoll set of the udev monitor, the
- * workers (sched.c) and the DNS forwarders' supervisor (dns-supervise.c), which restarts a
- * gateway peer's forwarder that died.
+ * workers (sched.c), the DNS forwarders' supervisor (dns-supervise.c), which restarts a
+ * gateway peer's forwarder that died, and the carrier listener (carrier.c), which has a
+ * degraded peer looked at again when its carrier comes or, for one that did not answer, on a
+ * timer.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include "dns/dns-supervise.h"
 #include "core/journal.h"
 #include "peer/config.h"
+#include "watch/carrier.h"
 #include "watch/sched.h"
 #include "watch/worker.h"
 
@@ -34,6 +37,7 @@ struct usbnet_watch {
 	struct udev_monitor *mon;
 	struct dns_supervisor *dns; /* NULL when it could not be set up (logged) */
 	struct sched *sched;	    /* the workers: every up and down runs in one */
+	struct carrier *carrier;    /* NULL when it could not be set up (logged) */
 	int epfd;
 };
 
@@ -94,6 +98,15 @@ int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
 		r = ctx_fail(ctx, -errno, "epoll: %s", strerror(errno));
 		goto fail;
 	}
+	/* Hotplug works without it: a degraded peer is then looked at again only when plugged. */
+	if (carrier_new(ctx, w->sched, &w->carrier) < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, carrier_get_fd(w->carrier),
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+		ctx_log(ctx, USBNET_LOG_WARNING, "the peers' carrier is not followed: %s",
+			usbnet_ctx_error(ctx)[0] ? usbnet_ctx_error(ctx) : strerror(errno));
+		w->carrier = carrier_free(w->carrier);
+		ctx_clear_error(ctx);
+	}
 	/* Hotplug works without it: a forwarder that dies is then not restarted. */
 	if (dns_supervisor_new(ctx, &w->dns) < 0 ||
 	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, dns_supervisor_get_fd(w->dns),
@@ -115,6 +128,7 @@ struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w)
 	if (!w)
 		return NULL;
 	sched_free(w->sched); /* waits for the running workers */
+	carrier_free(w->carrier);
 	dns_supervisor_free(w->dns);
 	if (w->epfd >= 0)
 		close(w->epfd);
@@ -189,7 +203,7 @@ static void record_conflict(struct usbnet_watch *w, const char *ifname)
 		ctx_log(w->ctx, USBNET_LOG_WARNING, "%s: conflict: %s", ifname, rec.status.message);
 }
 
-static int watch_up(struct usbnet_watch *w, const char *ifname, const char *why)
+static int watch_up(struct usbnet_watch *w, const char *ifname, const char *why, bool recheck)
 {
 	struct usbnet_up_opts opts;
 	struct usbnet_report rep;
@@ -198,6 +212,7 @@ static int watch_up(struct usbnet_watch *w, const char *ifname, const char *why)
 	int r;
 
 	usbnet_up_opts_init(&opts);
+	opts.recheck = recheck;
 	r = usbnet_up(w->ctx, ifname, &opts, &rep, &result);
 	if (r < 0) {
 		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: %s", ifname, why, usbnet_ctx_error(w->ctx));
@@ -236,8 +251,12 @@ static int watch_up(struct usbnet_watch *w, const char *ifname, const char *why)
 		ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: already configured", ifname, why);
 		break;
 	case USBNET_UP_NOTHING:
-		ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: nothing to do (mode %s)", ifname, why,
-			usbnet_mode_name(rep.plan.mode));
+		if (recheck)
+			ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: no record of it to look at", ifname,
+				why);
+		else
+			ctx_log(w->ctx, USBNET_LOG_INFO, "%s: %s: nothing to do (mode %s)", ifname,
+				why, usbnet_mode_name(rep.plan.mode));
 		break;
 	}
 	return 0;
@@ -290,7 +309,9 @@ static int watch_run_job(void *data, const struct sched_job *job)
 	}
 	switch (job->kind) {
 	case SCHED_UP:
-		return watch_up(w, job->ifname, job->why) < 0;
+		return watch_up(w, job->ifname, job->why, false) < 0;
+	case SCHED_RECHECK:
+		return watch_up(w, job->ifname, job->why, true) < 0;
 	case SCHED_DOWN:
 		return watch_down(w, job->ifname) < 0;
 	case SCHED_PRUNE:
@@ -309,6 +330,13 @@ static void watch_job_done(void *data, const struct sched_job *job, int wstatus)
 		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: its worker was killed by signal %d",
 			job->kind == SCHED_PRUNE ? "prune" : job->ifname, job->why,
 			WTERMSIG(wstatus));
+	/* Degraded or not now: the carrier listener follows the record (carrier.h). */
+	if (w->carrier && job->kind != SCHED_PRUNE && !sched_busy(w->sched, job->ifname)) {
+		if (job->kind == SCHED_DOWN)
+			carrier_forget(w->carrier, job->ifname);
+		else
+			carrier_note(w->carrier, job->ifname);
+	}
 }
 
 /* Queue a job; a failure to queue it is logged (the next event or restart tries again). */
@@ -375,6 +403,9 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 	udev_enumerate_unref(e);
 	if (w->dns)
 		dns_supervisor_reconcile(w->dns);
+	/* The degraded records, whether a udev event or the CLI's up made them. */
+	if (w->carrier)
+		carrier_reconcile(w->carrier);
 	return n;
 }
 
@@ -414,6 +445,8 @@ int usbnet_watch_dispatch(struct usbnet_watch *w)
 	}
 	if (w->dns)
 		n += dns_supervisor_dispatch(w->dns);
+	if (w->carrier)
+		n += carrier_dispatch(w->carrier);
 	return n;
 }
 

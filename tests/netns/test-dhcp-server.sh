@@ -9,6 +9,8 @@
 # - static --dhcp-server: the peer gets exactly the plan's address, the mask, no router, no
 #   name server; show and show --json say the lease (address, MAC, since);
 # - a client on the other link (Q) gets nothing from it;
+# - a server that died: show and status say so, up again starts it; with the watcher running
+#   it is started again at once (same lease file: the peer keeps its lease);
 # - down: no dnsmasq left, no pid file, no lease file;
 # - gateway --dhcp-server: the router option (the host's address), no name server; with --dns:
 #   both;
@@ -19,7 +21,8 @@
 #
 # Shown to fail: with the --interface argument dropped from dhcp-server.c's argv, "other-link"
 # fails; with --dhcp-option=3 always given the host's address, "static" fails; with
-# dhcp_server_stop's unlink removed, "down" fails.
+# dhcp_server_stop's unlink removed, "down" fails; with the supervisor's table
+# (lib/dns/dns-supervise.c) cut to the DNS forwarder alone, "watcher" fails.
 #
 # Env: USBNET_HOST (the built usbnet-host).
 set -u
@@ -199,17 +202,65 @@ assert abs(l["since"] - time.time()) < 60 and l["expires"] > l["since"], l
 ' "$pid" "$mac" || fail "show --json does not say the server and the lease: $OUT"
 uh show veth0
 case "$OUT" in *"lease "*"10.77.0.2 to $mac since "*) ;; *) fail "show does not say the lease: $OUT" ;; esac
-uh list --json
-echo "$OUT" | python3 -c '
-import json, sys
-r = [x for x in json.load(sys.stdin) if x["ifname"] == "veth0"]
-assert not r or r[0]["dhcp_server"]["lease"]["address"] == "10.77.0.2", r
-' || fail "list --json does not say the lease: $OUT"
+# (list --json lists USB peers only, never a veth: VM 25 checks its lease on a real gadget.)
 
 T=again
 uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --dhcp-server --wait 0
 case "$OUT" in *"already configured"*) ;; *) fail "second up did something: $OUT" ;; esac
 [ "$(cat "$RUN/veth0.dhcp.pid" 2>/dev/null)" = "$pid" ] || fail "second up replaced the server"
+
+T=dead
+# A DHCP server that died with no watcher running: show says so, and up again starts it.
+kill -9 "$pid"
+wait_until 60 gone "$pid" || fail "kill -9 did not end the DHCP server"
+uh show veth0 --json
+echo "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["dhcp_server"]
+assert d["running"] is False, d
+' || fail "show --json does not say the dead server is not running: $OUT"
+uh show veth0
+case "$OUT" in *"dhcp server"*"stopped"*) ;; *) fail "show does not say the server stopped: $OUT" ;; esac
+uh status
+case "$OUT" in *"DHCP server"*"not running"*) ;; *) fail "status does not say the server stopped: $OUT" ;; esac
+uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --dhcp-server --wait 0
+[ "$RC" = 0 ] || fail "up again: exit $RC: $OUT"
+npid=$(cat "$RUN/veth0.dhcp.pid" 2>/dev/null)
+[ -n "$npid" ] && [ "$npid" != "$pid" ] && [ "$(cat /proc/"$npid"/comm 2>/dev/null)" = dnsmasq ] ||
+	fail "up again did not start the DHCP server (pid file: '$npid')"
+pid=$npid
+client "$P" veth1 p
+lease_has p "ip=10.77.0.2" || fail "the peer did not get 10.77.0.2 again: $(cat "$TMP/p.log" "$TMP/p.lease" 2>&1)"
+
+T=watcher
+# The watcher restarts a recorded peer's DHCP server that died (as it does the DNS forwarder),
+# with the same lease file: the lease the peer holds is the new server's.
+ip netns exec "$H" "$USBNET_HOST" watch --config "" --run-dir "$RUN" 2>"$TMP/watch.log" &
+WPID=$!
+PIDS+=("$WPID")
+wait_until 60 grep -q "watching for USB network peers" "$TMP/watch.log" ||
+	fail "the watcher did not start: $(cat "$TMP/watch.log")"
+kill -9 "$pid"
+restarted() {
+	local p
+	p=$(cat "$RUN/veth0.dhcp.pid" 2>/dev/null) && [ -n "$p" ] && [ "$p" != "$pid" ] &&
+		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = dnsmasq ]
+}
+wait_until 60 restarted || fail "the watcher did not restart the DHCP server: $(cat "$TMP/watch.log")"
+grep -q "veth0: the DHCP server on 10.77.0.1 (pid $pid) had stopped; started again" "$TMP/watch.log" ||
+	fail "the watcher did not say it: $(cat "$TMP/watch.log")"
+pid=$(cat "$RUN/veth0.dhcp.pid" 2>/dev/null)
+uh show veth0 --json
+echo "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["dhcp_server"]
+assert d["running"] is True and d["pid"] == int(sys.argv[1]), d
+assert d["lease"]["address"] == "10.77.0.2", d
+' "$pid" || fail "show --json after the restart: $OUT"
+client "$P" veth1 p
+lease_has p "ip=10.77.0.2" || fail "the restarted server did not lease 10.77.0.2: $(cat "$TMP/p.log" "$TMP/p.lease" 2>&1)"
+kill "$WPID"
+wait "$WPID" 2>/dev/null
 
 T=down
 ip netns exec "$P" ip addr flush dev veth1
@@ -274,7 +325,7 @@ ip netns exec "$P" ip addr flush dev veth1
 check_down "$pid"
 
 if [ "$fails" = 0 ]; then
-	echo "PASS: DHCP server: static, show, other link, idempotent, down, gateway, gateway+dns, refusal, auto"
+	echo "PASS: DHCP server: static, show, other link, idempotent, dead, watcher, down, gateway, gateway+dns, refusal, auto"
 	exit 0
 fi
 exit 1

@@ -20,6 +20,8 @@ fi
 : "${USBNET_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
 # shellcheck source=helpers/wait.sh
 . "$USBNET_SRC/tests/netns/helpers/wait.sh"
+# shellcheck source=helpers/pair.sh
+. "$USBNET_SRC/tests/netns/helpers/pair.sh"
 PY=/usr/bin/python3
 
 PFX="ubh-$$"
@@ -45,58 +47,6 @@ trap cleanup EXIT
 fail() {
 	echo "FAIL: $T: $*"
 	fails=$((fails + 1))
-}
-
-# make_pair CIDR [noipv6]: host namespace with veth0 (down, its qdisc settled), peer namespace
-# with veth1 up holding CIDR ("" for none); "noipv6" turns IPv6 off in the peer.
-make_pair() {
-	local peer_addr=$1
-	H="$PFX-$T-h"
-	P="$PFX-$T-p"
-	NSS+=("$H" "$P")
-	ip netns add "$H" && ip netns add "$P" || exit 1
-	ip -n "$H" link add veth0 type veth peer name veth1 netns "$P" || exit 1
-	ip -n "$H" link set veth0 up && ip -n "$H" link set veth0 down
-	ip -n "$P" link set lo up
-	if [ "${2:-}" = noipv6 ]; then
-		ip netns exec "$P" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-		ip netns exec "$P" sysctl -qw net.ipv6.conf.veth1.disable_ipv6=1
-	fi
-	ip -n "$P" link set veth1 up
-	[ -n "$peer_addr" ] && ip -n "$P" addr add "$peer_addr" dev veth1
-	PEER_MAC=$(ip -n "$P" -j link show veth1 | jq -r '.[0].address')
-	RUN="$TMP/$T/run"
-	mkdir -p "$TMP/$T"
-}
-
-settle() {
-	local i l a
-	for i in $(seq 50); do
-		l=$(ip -n "$H" -j link show veth0 2>/dev/null)
-		a=$(ip -n "$H" -j addr show veth0 2>/dev/null)
-		if ! echo "$a" | grep -q tentative &&
-			{ ! echo "$l" | grep -q '"UP"' || echo "$l" | grep -q '"operstate":"UP"'; }; then
-			return
-		fi
-		sleep 0.1
-	done
-}
-
-snapshot() { # $1: name
-	settle
-	ip -n "$H" -j addr >"$TMP/$T/$1.addr"
-	ip -n "$H" -j route >"$TMP/$T/$1.route"
-	ip -n "$H" -j link >"$TMP/$T/$1.link"
-}
-
-same_as() { # $1, $2: snapshot names
-	local what
-	for what in addr route link; do
-		if ! cmp -s "$TMP/$T/$1.$what" "$TMP/$T/$2.$what"; then
-			fail "ip -j $what differs between $1 and $2"
-			diff <(tr ',' '\n' <"$TMP/$T/$1.$what") <(tr ',' '\n' <"$TMP/$T/$2.$what") | head -20
-		fi
-	done
 }
 
 uh() { # usbnet-host in the host namespace; output in $OUT, status in $RC

@@ -109,10 +109,17 @@ uh list --json
 
 reaches() { # $1: device letter; $2: what (for the message)
 	local d=$1 a=${REACH[$1]} got
-	hx ping -c1 -W2 "$a" >/dev/null || fail "$2: no ping to dev-$d at $a"
-	got=$(hx timeout 5 socat -T2 - "TCP:$a:7000" </dev/null 2>&1)
+	hx ping -c1 -W10 "$a" >/dev/null || fail "$2: no ping to dev-$d at $a"
+	# socat gives up 0.5 s after its stdin ends (-t): too short for a forked echo on a busy
+	# host. TCP: the peer closes when it has answered. UDP has no end: one datagram, one
+	# answer awaited (both bounded, both end when answered).
+	got=$(hx timeout 40 socat -t 30 -T 30 - "TCP:$a:7000" </dev/null 2>&1)
 	[ "$got" = "peer-$d" ] || fail "$2: TCP to $a answered '$got', not peer-$d"
-	got=$(echo hello | hx timeout 5 socat -T2 - "UDP:$a:7001" 2>&1)
+	got=$(hx timeout 40 python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(30)
+s.sendto(b"hello\n", (sys.argv[1], 7001))
+print(s.recv(100).decode().strip())' "$a" 2>&1)
 	[ "$got" = "peer-$d" ] || fail "$2: UDP to $a answered '$got', not peer-$d"
 	if [ -n "${USBNET_NSS_DIR:-}" ]; then
 		got=$(nss_getent "dev-$d.usbnet")

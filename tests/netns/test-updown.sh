@@ -11,6 +11,9 @@ if [ "$(id -u)" != 0 ]; then
 	exit 77
 fi
 : "${USBNET_HOST:?the built usbnet-host}"
+: "${USBNET_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
+# shellcheck source=helpers/pair.sh
+. "$USBNET_SRC/tests/netns/helpers/pair.sh"
 
 PFX="usbnet-t-$$"
 TMP=$(mktemp -d /tmp/usbnet-updown-XXXXXX)
@@ -28,57 +31,6 @@ trap cleanup EXIT
 fail() {
 	echo "FAIL: $T: $*"
 	fails=$((fails + 1))
-}
-
-# A host namespace with veth0, and a peer namespace with veth1 holding $1 (CIDR, may be "").
-# veth0 is set up and down once first: the kernel gives a link its default qdisc on the first
-# up and keeps it, which is the kernel's doing, not usbnet-host's.
-make_pair() {
-	local peer_addr=$1
-	H="$PFX-$T-h"
-	P="$PFX-$T-p"
-	NSS+=("$H" "$P")
-	ip netns add "$H" && ip netns add "$P" || exit 1
-	ip -n "$H" link add veth0 type veth peer name veth1 netns "$P" || exit 1
-	ip -n "$H" link set veth0 up && ip -n "$H" link set veth0 down
-	ip -n "$P" link set lo up
-	ip -n "$P" link set veth1 up
-	[ -n "$peer_addr" ] && ip -n "$P" addr add "$peer_addr" dev veth1
-	RUN="$TMP/$T/run"
-	mkdir -p "$TMP/$T"
-}
-
-# Link state and IPv6 link-local addresses follow an up asynchronously (carrier, DAD): wait
-# until veth0 has settled before a snapshot.
-settle() {
-	local i
-	for i in $(seq 50); do
-		local l a
-		l=$(ip -n "$H" -j link show veth0 2>/dev/null)
-		a=$(ip -n "$H" -j addr show veth0 2>/dev/null)
-		if ! echo "$a" | grep -q tentative &&
-			{ ! echo "$l" | grep -q '"UP"' || echo "$l" | grep -q '"operstate":"UP"'; }; then
-			return
-		fi
-		sleep 0.1
-	done
-}
-
-snapshot() { # $1: name
-	settle
-	ip -n "$H" -j addr >"$TMP/$T/$1.addr"
-	ip -n "$H" -j route >"$TMP/$T/$1.route"
-	ip -n "$H" -j link >"$TMP/$T/$1.link"
-}
-
-same_as() { # $1, $2: snapshot names
-	local what
-	for what in addr route link; do
-		if ! cmp -s "$TMP/$T/$1.$what" "$TMP/$T/$2.$what"; then
-			fail "ip -j $what differs between $1 and $2"
-			diff <(tr ',' '\n' <"$TMP/$T/$1.$what") <(tr ',' '\n' <"$TMP/$T/$2.$what") | head -20
-		fi
-	done
 }
 
 uh() { # usbnet-host in the host namespace; output in $OUT, status in $RC

@@ -1013,6 +1013,16 @@ bool fake_dns_kill(struct fake *f, const char *ifname)
 	return false;
 }
 
+bool fake_dhcp_kill(struct fake *f, const char *ifname)
+{
+	for (size_t i = 0; i < f->s.n_dns; i++)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && f->s.dns[i].dhcp) {
+			dns_remove(f, &f->s.dns[i]);
+			return true;
+		}
+	return false;
+}
+
 const struct fake_dns *fake_dns_of(const struct fake *f, const char *ifname)
 {
 	for (size_t i = 0; i < f->s.n_dns; i++)

@@ -173,6 +173,8 @@ void fake_state_nm_stop(struct fake_state *s);
 void fake_clear_log(struct fake *f);
 /* The forwarder of ifname dies (as kill -9 would); false when there is none. */
 bool fake_dns_kill(struct fake *f, const char *ifname);
+/* The same for ifname's DHCP server. */
+bool fake_dhcp_kill(struct fake *f, const char *ifname);
 /* The running forwarder of ifname, NULL when none. */
 const struct fake_dns *fake_dns_of(const struct fake *f, const char *ifname);
 /* The DHCP server running for ifname, or NULL. */

@@ -613,7 +613,9 @@ static void test_check_good_file_says_nothing(void **state)
 			   "[peer b]\nserial=B\nmode=static\naddress=10.3.0.1/24\n"
 			   "[peer c]\nusb=1d6b:0104\nmode=dhcp\n"
 			   "[peer d]\nmac=aa:bb:cc:dd:ee:ff\nuplink=auto\nmode=gateway\n"
-			   "address=10.4.0.1/30\n";
+			   "address=10.4.0.1/30\n"
+			   /* the rpi-gadget profile gives the address */
+			   "[peer e]\nusb=2e8a:0013\nmode=gateway\n";
 
 	(void)state;
 	assert_int_equal(check(text, NULL, 0), 0);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/ctx.h"
+#include "dns/dhcp-up.h"
 #include "dns/dns-supervise.h"
 #include "dns/dns-up.h"
 #include "dns/dnsmasq.h"
@@ -376,6 +377,77 @@ static void test_a_forwarder_that_died_is_started_again_and_recorded(void **stat
 	assert_true(back.steps[1].done);
 }
 
+/* A gateway record with a DHCP server too (step 2): the forwarder and the server are kept
+ * apart, each restarted with its own step's words. */
+static struct dhcp_server_step *dhcp_of(const struct state_step *s)
+{
+	return (struct dhcp_server_step *)s->data.bytes;
+}
+
+static void test_a_dhcp_server_that_died_is_started_again_with_its_spec(void **state)
+{
+	const struct usbnet_backends *be = ctx_backends(ctx);
+	struct state_record rec = gateway_record(), back;
+	struct dhcp_server_step *d;
+	struct dns_handle running;
+	const struct fake_dns *fd;
+	char err[200];
+	int first;
+
+	d = dhcp_of(&rec.steps[2]);
+	memset(&rec.steps[2], 0, sizeof(rec.steps[2]));
+	rec.steps[2].kind = &step_dhcp_server;
+	rec.steps[2].done = true;
+	d->spec.host = rec.status.host;
+	assert_int_equal(inet_pton(AF_INET, "192.168.2.15", &d->spec.peer), 1);
+	d->spec.router = true;
+	assert_int_equal(be->dns->dhcp_start(be->dns_h, run_dir, IF, &d->spec, &d->h, err,
+					     sizeof(err)),
+			 0);
+	first = d->h.pid;
+	rec.n_steps = 3;
+	assert_int_equal(journal_write(ctx, &rec), 0);
+
+	/* running: nothing to do */
+	fake_clear_log(&f);
+	assert_int_equal(dhcp_restart_recorded(ctx, IF, &running), 0);
+	assert_int_equal(running.pid, first);
+	assert_int_equal(fake_log_find(&f, "dns.dhcp_start"), -1);
+
+	/* it dies: the forwarder is left alone, a new server serves the same peer */
+	assert_true(fake_dhcp_kill(&f, IF));
+	assert_int_equal(dns_restart_recorded(ctx, IF, &running), 0);
+	assert_int_equal(fake_log_find(&f, "dns.start"), -1);
+	assert_int_equal(dhcp_restart_recorded(ctx, IF, &running), 1);
+	fd = fake_dhcp_of(&f, IF);
+	assert_non_null(fd);
+	assert_int_not_equal(fd->h.pid, first);
+	assert_int_equal(running.pid, fd->h.pid);
+	assert_true(fake_log_find(&f, "dns.dhcp_start " IF " 192.168.2.15 router=1 dns=0") >= 0);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_int_equal(back.n_steps, 3);
+	assert_true(back.steps[2].done);
+	assert_int_equal(dhcp_of(&back.steps[2])->h.pid, fd->h.pid);
+	assert_true(dhcp_of(&back.steps[2])->spec.router);
+	assert_int_equal(dhcp_of(&back.steps[2])->spec.peer.s_addr, d->spec.peer.s_addr);
+	/* the forwarder still the first one */
+	assert_int_equal(dns_of(&back.steps[1])->h.pid, 4000);
+
+	/* it dies and cannot start again: the step stays "-", a later try starts it */
+	assert_true(fake_dhcp_kill(&f, IF));
+	fake_clear_log(&f);
+	fake_fail(&f, "dns.dhcp_start", 1, -EBUSY);
+	assert_int_equal(dhcp_restart_recorded(ctx, IF, &running), -EBUSY);
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "the DHCP server of " IF));
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_int_equal(dhcp_of(&back.steps[2])->h.pid, 0);
+	assert_false(back.steps[2].done);
+	assert_int_equal(dhcp_restart_recorded(ctx, IF, &running), 1);
+	assert_int_equal(journal_read(ctx, IF, &back), 0);
+	assert_int_equal(dhcp_of(&back.steps[2])->h.pid, running.pid);
+	assert_true(back.steps[2].done);
+}
+
 static void test_no_restart_for_a_failed_record_or_a_replugged_interface(void **state)
 {
 	struct state_record rec = gateway_record();
@@ -617,6 +689,8 @@ int main(void)
 		test_a_forwarder_that_died_is_started_again_and_recorded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_no_restart_for_a_failed_record_or_a_replugged_interface, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_dhcp_server_that_died_is_started_again_with_its_spec,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_up_records_the_forwarder_ahead_then_its_handle,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_up_drops_the_step_when_dnsmasq_cannot_start, setup,

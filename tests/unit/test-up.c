@@ -376,6 +376,58 @@ static void test_peer_that_does_not_answer_is_degraded_not_rolled_back(void **st
 	assert_int_equal(st.rtt_us, -1);
 }
 
+/* The watcher's second look (opts.recheck, issue 20): a degraded peer that answers now becomes
+ * configured in place, its steps untouched; one that still does not answer stays degraded. */
+static void test_recheck_of_a_degraded_peer_checks_it_again_in_place(void **state)
+{
+	struct usbnet_up_opts o = opts("192.168.2.14/24", "192.168.2.15", 3);
+	struct fake_state degraded;
+	enum usbnet_up_result res;
+	struct usbnet_status st;
+
+	f.probe_err = -ETIMEDOUT;
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_DEGRADED);
+	degraded = f.s;
+
+	o.recheck = true;
+	fake_clear_log(&f);
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_DEGRADED); /* still silent */
+	assert_true(fake_log_find(&f, "reach.probe") >= 0);
+	assert_int_equal(f.n_mutating, 0);
+
+	f.probe_err = 0;
+	fake_clear_log(&f);
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	assert_int_equal(f.n_mutating, 0);
+	assert_true(fake_state_equal(&degraded, &f.s));
+	assert_int_equal(usbnet_status_read(ctx, IF, &st), 0);
+	assert_int_equal(st.state, USBNET_STATE_CONFIGURED);
+	assert_string_equal(st.message, "");
+
+	/* Configured: a recheck leaves it, without a probe. */
+	fake_clear_log(&f);
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_UNCHANGED);
+	assert_int_equal(fake_log_find(&f, "reach.probe"), -1);
+}
+
+/* A recheck of an interface with no record of it makes nothing. */
+static void test_recheck_without_a_record_does_nothing(void **state)
+{
+	struct usbnet_up_opts o = opts("192.168.2.14/24", "192.168.2.15", 3);
+	enum usbnet_up_result res;
+
+	o.recheck = true;
+	assert_int_equal(up(&o, &res), 0);
+	assert_int_equal(res, USBNET_UP_NOTHING);
+	assert_int_equal(f.n_mutating, 0);
+	assert_false(record_exists());
+	assert_true(fake_state_equal(&initial, &f.s));
+}
+
 static void test_peer_in_the_host_subnet_gets_no_route(void **state)
 {
 	struct usbnet_up_opts o = opts("192.168.2.14/24", "192.168.2.15", 0);
@@ -635,6 +687,8 @@ int main(void)
 		T(test_up_without_networkmanager_is_fine),
 		T(test_up_on_a_device_networkmanager_does_not_manage_records_no_nm_step),
 		T(test_peer_that_does_not_answer_is_degraded_not_rolled_back),
+		T(test_recheck_of_a_degraded_peer_checks_it_again_in_place),
+		T(test_recheck_without_a_record_does_nothing),
 		T(test_peer_in_the_host_subnet_gets_no_route),
 		T(test_address_already_there_is_not_recorded_as_ours),
 		T(test_address_that_appears_meanwhile_eexist_is_not_recorded),

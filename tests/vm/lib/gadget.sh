@@ -16,8 +16,10 @@
 #
 # KINDs: n810 n900 fobnail rndis dhcp-peer unknown (IDs in no profile, 10.77.0.2/24, silent
 # in IPv4 until asked; IPv6 on, as a Linux gadget has it), and the hostile peers of scenarios
-# 15-17: poisontap, hostile-strings, fake-fobnail (see peer_spec). PEER_SERIAL=… and PEER_ADDR=… (CIDR) in the
-# environment of peer_plug override the table (two identical peers, many peers).
+# 15-17: poisontap, hostile-strings, fake-fobnail (see peer_spec), and rpi: a Raspberry Pi
+# running rpi-usb-gadget (see _rpi_ics; rpi_mode NAME says "shared" or "client", rpi_lease NAME
+# the address it leased). PEER_SERIAL=… and PEER_ADDR=… (CIDR) in the environment of peer_plug
+# override the table (two identical peers, many peers).
 # shellcheck shell=bash
 
 GADGETS=/sys/kernel/config/usb_gadget
@@ -91,8 +93,18 @@ peer_spec() {
 		P_SERIAL=FAKE0001 P_ADDR=169.254.0.1/16 P_HOST_ADDR=169.254.0.8/16
 		P_DRIVER=cdc_eem P_PROTO=eem
 		;;
+	rpi)
+		# A Raspberry Pi with rpi-usb-gadget (2025): g_ether with its IDs and strings
+		# (g_ether.conf), the ECM function a Linux host binds, the board's serial (16 hex
+		# digits, /proc/cpuinfo's "Serial") as USB serial. Its address is not fixed: it
+		# starts as the "shared" side (10.12.194.1/28, serving DHCP) and becomes a DHCP client
+		# when a host answers its ARP probe (_rpi_ics).
+		P_FUNC=ecm P_VID=2e8a P_PID=0013 P_MFR="Raspberry Pi Ltd." P_PRODUCT="Raspberry Pi USB Gadget"
+		P_SERIAL=10000000a3b4c5d6 P_ADDR=10.12.194.1/28
+		P_DRIVER=cdc_ether P_PROTO=ecm
+		;;
 	*)
-		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer unknown poisontap hostile-strings fake-fobnail)" >&2
+		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer unknown poisontap hostile-strings fake-fobnail rpi)" >&2
 		return 2
 		;;
 	esac
@@ -186,7 +198,8 @@ _gadget_netdev_moved() {
 # after the host enumerated it; this plays that part: when the host side has been
 # administratively up without a carrier for a second, it takes the gadget side down and up
 # once, which sends a fresh notification to the now listening host. Each kick is logged in
-# the peer's run directory ("kicks") and shown by peer_remove.
+# the peer's run directory ("kicks") and shown by peer_remove. A file "hold-down" in the peer's
+# run directory stops it while the scenario keeps the device's side down itself.
 _carrier_keeper() {
 	local name=$1 port=$2 n dev flags carrier polls=0
 	set +e
@@ -197,6 +210,8 @@ _carrier_keeper() {
 			[[ "$dev" == */"$port"/* ]] || continue
 			read -r flags <"$n/flags" 2>/dev/null || break
 			if (((flags & 1) == 0)); then polls=0 && break; fi
+			# The scenario holds the device's side down on purpose (a late device).
+			if [ -e "$PEERS_RUN/$name/hold-down" ]; then polls=0 && break; fi
 			read -r carrier <"$n/carrier" 2>/dev/null || carrier=0
 			if [ "$carrier" = 1 ]; then polls=0 && break; fi
 			polls=$((polls + 1))
@@ -227,6 +242,140 @@ _dnsmasq() {
 }
 _netmask() { case "${1#*/}" in 16) echo 255.255.0.0 ;; *) echo 255.255.255.0 ;; esac; }
 
+# --- the Raspberry Pi's side (rpi-usb-gadget's ics-watch.c and rpi-usb-gadget script, 2025) ---
+# ics-watch ticks every 4 s. SHARED (the start): NetworkManager's "shared" profile, the Pi at
+# 10.12.194.1/28 serving DHCP (dnsmasq, 120 s leases, itself as router and DNS); on each tick
+# (after any backoff) it ARP-asks 192.168.137.1, 192.168.2.1 and 10.42.0.1 in turn
+# (`arping -q -c 1 -w 1 -I usb0 GW`) and when one answers it switches to CLIENT: the shared
+# profile down (address and DHCP server gone), the client profile up (DHCP, 6 s timeout). CLIENT
+# keeps the lease only with a non-link-local address AND a gateway that answers ARP within 15 s
+# of the switch, else it goes back to SHARED with a 15 s backoff; a gateway that stops answering
+# for 10 s sends it back too. Here busybox plays NetworkManager: udhcpc for the client profile
+# (it renews the lease as NetworkManager's client would), dnsmasq for the shared one. Each
+# transition is logged in the peer's run directory (ics.log); "mode" says shared or client,
+# "lease" what the client holds (ip=, mask=, router=).
+# ics-watch's timings (RPI_ARP_WAIT: arping's -w); a scenario may set its own before peer_plug
+# (under TCG at load a 1 s ARP round trip is not certain).
+RPI_ICS_GWS="192.168.137.1 192.168.2.1 10.42.0.1"
+: "${RPI_TICK:=4}" "${RPI_CLIENT_WINDOW:=15}" "${RPI_BACKOFF:=15}" "${RPI_GW_GRACE:=10}" "${RPI_ARP_WAIT:=1}"
+
+_rpi_log() { echo "$(date +%T) $2" >>"$PEERS_RUN/$1/ics.log"; }
+
+_rpi_shared_on() { # NAME
+	local d=$PEERS_RUN/$1
+	ip -n "$1" addr flush dev usb0
+	ip -n "$1" addr add 10.12.194.1/28 dev usb0
+	ip netns exec "$1" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+		--interface=usb0 --bind-interfaces --except-interface=lo --port=0 \
+		--dhcp-range=10.12.194.2,10.12.194.14,255.255.255.240,2m \
+		--dhcp-option=option:router,10.12.194.1 --dhcp-option=option:dns-server,10.12.194.1 \
+		--dhcp-leasefile="$d/shared.leases" --dhcp-authoritative --log-dhcp \
+		--pid-file="$d/shared.pid" --user=root --log-facility=- >>"$d/shared.log" 2>&1 &
+	echo $! >"$d/shared.job"
+	echo shared >"$d/mode"
+}
+
+_rpi_shared_off() { # NAME
+	local d=$PEERS_RUN/$1
+	[ -f "$d/shared.job" ] && kill "$(cat "$d/shared.job")" 2>/dev/null
+	rm -f "$d/shared.job"
+	ip -n "$1" addr flush dev usb0
+}
+
+_rpi_client_on() { # NAME
+	local d=$PEERS_RUN/$1
+	rm -f "$d/lease"
+	cat >"$d/udhcpc.sh" <<EOS
+#!/bin/sh
+case "\$1" in
+bound|renew)
+	ip addr flush dev "\$interface"
+	ip addr add "\$ip/\$mask" dev "\$interface"
+	ip route del default 2>/dev/null
+	[ -n "\$router" ] && ip route add default via "\${router%% *}" dev "\$interface"
+	printf 'ip=%s\nmask=%s\nrouter=%s\ndns=%s\n' "\$ip" "\$mask" "\${router:-}" "\${dns:-}" >"$d/lease.new"
+	mv "$d/lease.new" "$d/lease"
+	;;
+deconfig)
+	ip addr flush dev "\$interface"
+	rm -f "$d/lease"
+	;;
+esac
+exit 0
+EOS
+	chmod +x "$d/udhcpc.sh"
+	ip netns exec "$1" busybox udhcpc -i usb0 -f -t 3 -T 2 -A 1 -s "$d/udhcpc.sh" \
+		>>"$d/udhcpc.log" 2>&1 &
+	echo $! >"$d/client.job"
+	echo client-trying >"$d/mode"
+}
+
+_rpi_client_off() { # NAME
+	local d=$PEERS_RUN/$1
+	[ -f "$d/client.job" ] && kill "$(cat "$d/client.job")" 2>/dev/null
+	rm -f "$d/client.job" "$d/lease"
+	ip -n "$1" addr flush dev usb0
+	ip -n "$1" route flush dev usb0 2>/dev/null
+}
+
+_rpi_arping() { ip netns exec "$1" busybox arping -q -c 1 -w "$RPI_ARP_WAIT" -I usb0 "$2" >/dev/null 2>&1; }
+
+_rpi_ics() { # NAME
+	local name=$1 d=$PEERS_RUN/$1 mode=shared backoff_until=0 deadline=0 gw_ok=0 ok_said=0
+	local gw ip router found
+	set +e
+	trap - ERR
+	_rpi_shared_on "$name"
+	_rpi_log "$name" "no active profile: SHARED (10.12.194.1/28, DHCP server)"
+	while [ -d "$d" ]; do
+		sleep "$RPI_TICK"
+		[ "$(ip netns exec "$name" cat /sys/class/net/usb0/carrier 2>/dev/null)" = 1 ] || continue
+		if [ "$mode" = shared ]; then
+			((EPOCHSECONDS >= backoff_until)) || continue
+			found=
+			for gw in $RPI_ICS_GWS; do
+				_rpi_arping "$name" "$gw" && found=$gw && break
+			done
+			[ -n "$found" ] || continue
+			_rpi_log "$name" "SHARED: ICS gateway $found answered ARP: trying CLIENT"
+			_rpi_shared_off "$name"
+			_rpi_client_on "$name"
+			mode=client deadline=$((EPOCHSECONDS + RPI_CLIENT_WINDOW)) gw_ok=0 ok_said=0
+			continue
+		fi
+		ip=$(sed -n 's/^ip=//p' "$d/lease" 2>/dev/null)
+		router=$(sed -n 's/^router=//p' "$d/lease" 2>/dev/null)
+		router=${router%% *}
+		if [ -z "$ip" ] || [[ "$ip" == 169.254.* ]] || [ -z "$router" ]; then
+			((EPOCHSECONDS < deadline)) && continue
+			_rpi_log "$name" "CLIENT failed (lease '${ip:-none}', gateway '${router:-none}'): back to SHARED, backoff ${RPI_BACKOFF}s"
+		elif _rpi_arping "$name" "$router"; then
+			gw_ok=$EPOCHSECONDS
+			if [ "$ok_said" = 0 ]; then
+				_rpi_log "$name" "CLIENT OK: $ip gateway $router"
+				echo client >"$d/mode"
+				ok_said=1
+			fi
+			continue
+		else
+			((gw_ok == 0)) && gw_ok=$EPOCHSECONDS
+			((EPOCHSECONDS - gw_ok < RPI_GW_GRACE)) && continue
+			_rpi_log "$name" "CLIENT: gateway $router lost for ${RPI_GW_GRACE}s: back to SHARED, backoff ${RPI_BACKOFF}s"
+		fi
+		_rpi_client_off "$name"
+		_rpi_shared_on "$name"
+		mode=shared backoff_until=$((EPOCHSECONDS + RPI_BACKOFF))
+	done
+	_rpi_client_off "$name"
+	_rpi_shared_off "$name"
+}
+
+# rpi_mode NAME: "shared", "client-trying" or "client" (leased, its gateway answers ARP).
+rpi_mode() { cat "$PEERS_RUN/$1/mode" 2>/dev/null; }
+# rpi_lease NAME [FIELD]: the address (or FIELD: mask, router, dns) the Pi's client holds.
+rpi_lease() { sed -n "s/^${2:-ip}=//p" "$PEERS_RUN/$1/lease" 2>/dev/null; }
+rpi_is_client() { [ "$(rpi_mode "$1")" = client ]; }
+
 _peer_services_start() { # NAME KIND
 	local d=$PEERS_RUN/$1
 	case "$P_FUNC" in
@@ -256,6 +405,10 @@ _peer_services_start() { # NAME KIND
 		_dnsmasq "$1" 10.99.0.2 option:router,10.99.0.1 option:dns-server,10.99.0.1 \
 			121,0.0.0.0/1,10.99.0.1,128.0.0.0/1,10.99.0.1
 		;;
+	rpi)
+		_rpi_ics "$1" >/dev/null 2>&1 &
+		echo $! >>"$d/pids"
+		;;
 	fake-fobnail)
 		_dnsmasq "$1" 169.254.0.100 option:router,169.254.0.1 option:dns-server,169.254.0.1 \
 			121,0.0.0.0/1,169.254.0.1,128.0.0.0/1,169.254.0.1
@@ -267,7 +420,7 @@ _peer_services_start() { # NAME KIND
 _peer_services_ready() { # NAME KIND
 	case "$2" in
 	fobnail) in_peer "$1" ss -Hlun 'sport = :9400' | grep -q 9400 ;;
-	dhcp-peer | poisontap | fake-fobnail) in_peer "$1" ss -Hlun 'sport = :67' | grep -q 67 ;;
+	dhcp-peer | poisontap | fake-fobnail | rpi) in_peer "$1" ss -Hlun 'sport = :67' | grep -q 67 ;;
 	*) return 0 ;;
 	esac
 }
@@ -296,7 +449,8 @@ peer_plug() { # KIND [NAME]
 	echo "$udc" >"$GADGETS/$name/UDC"
 	wait_until 60 _gadget_netdev_moved "$name" "$P_FUNC" ||
 		fail "$name: the gadget-side netdev did not appear after binding to $udc"
-	if [ ! -f "$d/addressed" ]; then
+	# The Pi's address is its ics-watch's (_rpi_ics).
+	if [ ! -f "$d/addressed" ] && [ "$kind" != rpi ]; then
 		ip -n "$name" addr add "$P_ADDR" dev usb0
 		[ "$kind" = fobnail ] && in_peer "$name" sysctl -qw net.ipv6.conf.usb0.disable_ipv6=1
 		touch "$d/addressed"
@@ -355,6 +509,10 @@ peer_remove() { # NAME
 	if [ -f "$d/pids" ]; then
 		for p in $(cat "$d/pids"); do kill "$p" 2>/dev/null || true; done
 	fi
+	# What a Pi's ics-watch (_rpi_ics, stopped above) had running: its DHCP server or client.
+	for f in "$d"/*.job; do
+		if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; fi
+	done
 	if [ -f "$d/kicks" ]; then
 		log "$name: carrier kicks (see _carrier_keeper): $(wc -l <"$d/kicks")"
 		sed 's/^/    /' "$d/kicks"
