@@ -11,12 +11,7 @@
 
 const char *report_carrier_wait(const struct usbnet_report *rep)
 {
-	bool recorded = rep->status.state == USBNET_STATE_CONFIGURED ||
-			rep->status.state == USBNET_STATE_DEGRADED;
-	/* up --auto's own wait: its record (still unconfigured) says so */
-	bool waiting = strncmp(rep->status.message, "waiting for carrier", 19) == 0;
-
-	return (recorded || waiting) && !rep->peer.carrier ? "waiting for carrier" : NULL;
+	return usbnet_report_waiting_for_carrier(rep) ? "waiting for carrier" : NULL;
 }
 
 const char *report_host_address(const struct usbnet_report *rep, char *buf, size_t len)

@@ -482,6 +482,10 @@ int usbnet_watch_finish(struct usbnet_watch *w);
 /* Discover + classify + status: what list shows. Free with free(). */
 int usbnet_report_all(struct usbnet_ctx *ctx, struct usbnet_report **ret, size_t *ret_n);
 int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_report *ret);
+/* Whether the report is of a peer waiting for its carrier: recorded (configured or degraded,
+ * or up --auto waiting, its record says so) and its link has none: the device has not brought
+ * its side up, or took it down; the watcher looks at it again when it comes. */
+bool usbnet_report_waiting_for_carrier(const struct usbnet_report *rep);
 
 /* JSON text of reports (an array for list, an object for show); malloc'd, NUL-terminated.
  * Any byte a device gave is escaped so that the result is always valid JSON (UTF-8). */

@@ -39,6 +39,9 @@
  *   discovered     only for a peer that up --auto configured: how the addresses were found
  *                  and chosen ("arp-probe profile", "arp-sweep lowest-free", "none link-local",
  *                  "dhcp-offer dhcp")
+ *   waiting_for_carrier  true while a recorded peer's link has no carrier (what show and
+ *                  status say as "waiting for carrier": the device has not brought its side
+ *                  up; the watcher looks at it again when it does), else false
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -283,6 +286,8 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	json_end_array(w);
 	if (st->discovered[0])
 		key_field_or_null(w, "discovered", st->discovered, sizeof(st->discovered));
+	json_key(w, "waiting_for_carrier");
+	json_bool(w, usbnet_report_waiting_for_carrier(rep));
 	json_end_object(w);
 }
 

@@ -3,9 +3,10 @@
 # The watcher follows the peers' carrier (issue 20): a peer recorded degraded is looked at again,
 # without any command, when its carrier comes or (a static peer that did not answer) on a timer.
 #
-#   static-carrier  the peer's side is down: up leaves veth0 degraded, show and status say
-#                   "waiting for carrier"; the watcher runs; the peer brings its side up ->
-#                   configured, the same address and route, no carrier note left.
+#   static-carrier  the peer's side is down: up leaves veth0 degraded; the watcher runs; show
+#                   and status say "waiting for carrier", their --json waiting_for_carrier
+#                   true; the peer brings its side up -> configured, the same address and
+#                   route, no carrier note left (waiting_for_carrier false).
 #   static-late     the peer's side is up but answers nothing (no address); up: degraded; the
 #                   watcher runs; the peer takes its address 8 s later -> configured (the
 #                   watcher's timed look: no carrier change at all).
@@ -58,6 +59,18 @@ carrier_note_in() { # show|status
 	said "waiting for carrier"
 }
 
+json_waiting_is() { # show|status true|false: --json's waiting_for_carrier for veth0 is it
+	local filter=.waiting_for_carrier
+	[ "$1" = status ] && filter='.peers[] | select(.ifname == "veth0") | .waiting_for_carrier'
+	if [ "$1" = show ]; then set -- "$2" show veth0; else set -- "$2" status; fi
+	local want=$1
+	shift
+	OUT=$(ip netns exec "$H" "$USBNET_HOST" "$@" --json --config "$W/conf" --run-dir "$RUN" 2>/dev/null) &&
+		[ "$(printf '%s' "$OUT" | jq -r "$filter")" = "$want" ]
+}
+
+json_has() { printf '%s' "$OUT" | jq -e "$1" >/dev/null; } # FILTER: the last JSON passes it
+
 pings() { ip netns exec "$H" ping -c1 -W2 -q "$1" >/dev/null; }
 
 conf() { # the [peer] group for veth0, then its keys
@@ -76,15 +89,24 @@ ip -n "$P" link set veth1 down
 uc up veth0 --force
 expect_rc 0 "up with the peer's side down"
 check "degraded" state_is degraded
+start_watcher
+# The watcher runs and follows veth0 (degraded, no carrier): what show and status say meanwhile.
+check "still degraded with the watcher running" state_is degraded
 DETAIL=$OUT check "show says waiting for carrier" carrier_note_in show
 DETAIL=$OUT check "status says waiting for carrier" carrier_note_in status
-start_watcher
+DETAIL=$OUT check "show --json: waiting_for_carrier true" json_waiting_is show true
+DETAIL=$OUT check "status --json: veth0's waiting_for_carrier true" json_waiting_is status true
+json_waiting_is show true # OUT: show --json again, for the next check
+DETAIL=$OUT check "show --json keeps its other keys: carrier false, state degraded" \
+	json_has '.carrier == false and .state == "degraded"'
 ip -n "$P" link set veth1 up
 DETAIL=$(cat "$W/watch.log") check "configured once the peer's side is up, no command" \
 	wait_until 90 state_is configured
 check "the address is in place" has_addr veth0 10.77.0.1 24
 DETAIL=$OUT check "show no longer says waiting for carrier" not carrier_note_in show
 check "status no longer says waiting for carrier" not carrier_note_in status
+DETAIL=$OUT check "show --json: waiting_for_carrier false" json_waiting_is show false
+DETAIL=$OUT check "status --json: veth0's waiting_for_carrier false" json_waiting_is status false
 check "the watcher says it looked again" grep -q "veth0: carrier came: looking at it again" \
 	"$W/watch.log"
 stop_watcher
@@ -100,6 +122,7 @@ uc up veth0 --force
 expect_rc 0 "up with a peer that does not answer"
 check "degraded" state_is degraded
 DETAIL=$OUT check "show does not say waiting for carrier (it has carrier)" not carrier_note_in show
+DETAIL=$OUT check "show --json: waiting_for_carrier false (it has carrier)" json_waiting_is show false
 start_watcher
 sleep 8 # the device's own delay (set-up, not a measurement)
 ip -n "$P" addr add 10.77.0.2/24 dev veth1

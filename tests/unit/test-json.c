@@ -455,7 +455,8 @@ static const char fobnail_json[] =
 	"\"state\":\"configured\",\"config_peer\":null,\"serves_dhcp\":false,"
 	"\"addresses\":[\"169.254.0.8/16\"],\"rtt_ms\":0.412,\"message\":null,"
 	"\"binding_warning\":null,\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":\"169.254.0.1\",\"dhcp_server\":null,"
-	"\"ipv6\":\"off\",\"ipv6_prefix\":null,\"ipv6_sharing\":null,\"ipv6_addresses\":[]}";
+	"\"ipv6\":\"off\",\"ipv6_prefix\":null,\"ipv6_sharing\":null,\"ipv6_addresses\":[],"
+	"\"waiting_for_carrier\":false}";
 
 static void test_fobnail_report_exact_json(void **state)
 {
@@ -509,8 +510,48 @@ static void test_unconfigured_unknown_peer_has_nulls(void **state)
 		     "\"binding_warning\":\"cdc_subset is bound to an RNDIS gadget: no traffic "
 		     "will pass; the rndis_host driver must take the device\","
 		     "\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":null,\"dhcp_server\":null,"
-		     "\"ipv6\":\"on\",\"ipv6_prefix\":null,\"ipv6_sharing\":null,\"ipv6_addresses\":[]}");
+		     "\"ipv6\":\"on\",\"ipv6_prefix\":null,\"ipv6_sharing\":null,\"ipv6_addresses\":[],"
+		     "\"waiting_for_carrier\":false}");
 	free(out);
+}
+
+/* waiting_for_carrier: a recorded peer (configured, degraded, or up --auto's record saying it
+ * waits) whose link has no carrier; never a peer that has carrier or is not recorded. */
+static void test_waiting_for_carrier(void **state)
+{
+	static const struct {
+		enum usbnet_state st;
+		bool carrier;
+		const char *message;
+		bool waiting;
+	} cases[] = {
+		{ USBNET_STATE_DEGRADED, false, "the peer did not answer", true },
+		{ USBNET_STATE_CONFIGURED, false, "", true },
+		{ USBNET_STATE_DEGRADED, true, "the peer did not answer", false },
+		{ USBNET_STATE_CONFIGURED, true, "", false },
+		{ USBNET_STATE_UNCONFIGURED, false, "", false },
+		{ USBNET_STATE_UNCONFIGURED, false,
+		  "waiting for carrier (the device has not brought its side up)", true },
+		{ USBNET_STATE_FAILED, false, "cannot add the address", false },
+		{ USBNET_STATE_VANISHED, false, "", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct usbnet_report r = fobnail_report();
+		char *out;
+
+		r.status.state = cases[i].st;
+		r.peer.carrier = cases[i].carrier;
+		snprintf(r.status.message, sizeof(r.status.message), "%s", cases[i].message);
+		assert_int_equal(usbnet_report_waiting_for_carrier(&r), cases[i].waiting);
+		out = usbnet_report_to_json(&r);
+		assert_non_null(out);
+		assert_true(json_check(out, strlen(out), NULL, 0, NULL));
+		/* the last key, after every other one (the JSON only grows) */
+		assert_non_null(strstr(out, cases[i].waiting ? ",\"waiting_for_carrier\":true}"
+							      : ",\"waiting_for_carrier\":false}"));
+		free(out);
+	}
 }
 
 static void test_plan_addresses_shown_until_configured(void **state)
@@ -595,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_fobnail_report_exact_json),
 		cmocka_unit_test(test_reports_make_an_array),
 		cmocka_unit_test(test_unconfigured_unknown_peer_has_nulls),
+		cmocka_unit_test(test_waiting_for_carrier),
 		cmocka_unit_test(test_plan_addresses_shown_until_configured),
 		cmocka_unit_test(test_hostile_device_strings_give_valid_json),
 	};
