@@ -11,17 +11,20 @@
 # b) PEERS EEM peers plugged at once (their UDC written one after the other, no wait between),
 #    each with its own [peer] group (by serial) and /30: time from the last plug to the last
 #    address assigned; per peer, link appearance to address (does it grow with the number of
-#    peers already there?); all configured and answering ping.
+#    peers already there?); all configured and answering ping. RUNS times with the watcher,
+#    then RUNS times with NetworkManager (a keyfile per peer matching its port, ID_PATH;
+#    usbnet-host's rule and profiles masked): medians and their ratio.
 #    The rule's program (udev's helper) timed against `usbnet-host udev-probe` and /bin/true.
 #    b's gadgets are removed at its end (c needs the ports).
 # c) AUTO mode=auto peers of unknown IDs (1209:0001), silent until asked, each on its own
 #    10.(100+K).0.0/24: one alone, then AUTO plugged at once (see c_part).
-# d) the idle watcher: utime+stime (/proc/PID/stat) over IDLE_S seconds with nothing happening
-#    (every bench peer removed), and its VmRSS / VmHWM.
+# d) the idle watcher: its CPU time over IDLE_S seconds with nothing happening, and its VmRSS /
+#    VmHWM, at the start and after b and c (every bench peer removed); NetworkManager's over
+#    the same window.
 # testbed: udcs=17
 . "$TESTBED_VM_DIR/lib/testbed.sh"
 need_usbnet_host
-RUNS=7 PEERS=16 AUTO=16 IDLE_S=60 PARTS=abcd
+RUNS=7 PEERS=32 AUTO=16 IDLE_S=60 PARTS=abcd
 # shellcheck source=/dev/null
 [ -f "$TESTBED_OUT/bench.env" ] && . "$TESTBED_OUT/bench.env"
 bench() { echo "BENCH $*"; }
@@ -190,9 +193,36 @@ EOF
 	for ((k = 0; k <= AUTO; k++)); do peer_remove "ua$k"; done
 }
 
+# d) the idle watcher, next to NetworkManager idle in the same window: d_idle WHEN. CPU time
+# from /proc/PID/schedstat (ns on the CPU; utime+stime ticks when the kernel has no
+# schedstat), resident memory from /proc/PID/status.
+cpu_ns() { # PID
+	local ns st
+	if read -r ns _ <"/proc/$1/schedstat" 2>/dev/null; then
+		echo "$ns"
+	else
+		read -r -a st <"/proc/$1/stat"
+		echo $(((st[13] + st[14]) * 1000000000 / $(getconf CLK_TCK)))
+	fi
+}
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; } # PID FIELD
+d_idle() {
+	local when=$1 pid nmpid w0 w1 n0 n1
+	step "d) idle over ${IDLE_S}s, $when"
+	pid=$(watch_pid)
+	nmpid=$(cat "$TESTBED_RUN/nm.pid")
+	w0=$(cpu_ns "$pid") n0=$(cpu_ns "$nmpid")
+	expect_steady "$IDLE_S" "the watcher keeps running with nothing happening" watch_running
+	w1=$(cpu_ns "$pid") n1=$(cpu_ns "$nmpid")
+	bench "d $when: over ${IDLE_S} s idle: the watcher $(((w1 - w0) / 1000)) us of CPU, NetworkManager $(((n1 - n0) / 1000)) us; VmRSS: the watcher $(status_kb "$pid" VmRSS) kB (VmHWM $(status_kb "$pid" VmHWM) kB, $(status_kb "$pid" Threads) threads), NetworkManager $(status_kb "$nmpid" VmRSS) kB; ratio NetworkManager/watcher: RSS $(awk -v a="$(status_kb "$nmpid" VmRSS)" -v b="$(status_kb "$pid" VmRSS)" 'BEGIN { printf "%.1f", a / b }')"
+}
+
 nm_start
 watch_start
 rss_start=$(watch_rss_kb)
+if [[ "$PARTS" == *d* ]]; then
+	d_idle "at the start (before a, b and c)"
+fi
 
 if [[ "$PARTS" == *a* ]]; then
 	step "a) warm-up plug of the token (its gadget, namespace and echo service)"
@@ -275,54 +305,52 @@ EOF
 	bench "a the rule runs $rule_prog: $(((t1 - t0) / 10000)) ms per run in the guest, $(ldd "$rule_prog" 2>/dev/null | wc -l) lines of ldd; usbnet-host udev-probe: $(((t2 - t1) / 10000)) ms, $(ldd "$uh_bin" | wc -l) lines of ldd; env -i ... /bin/true: $(((t3 - t2) / 10000)) ms"
 fi
 
-if [[ "$PARTS" == *b* ]]; then
-	step "b) $PEERS EEM peers, each its own [peer] group (by serial) and /30"
-	watch_stop TERM
-	mkdir -p "$(dirname "$CONF")"
+# b) PEERS peers plugged at once: b_plug_all WHO RUN (WHO: watcher or NetworkManager, the one
+# configuring them). Their gadgets are made and unplugged; plugs them all, waits for every
+# address, prints WHO's figures and sets B_LAST (last plug to last address, s); unplugs them.
+b_configured() {
+	local n i
 	for ((n = 1; n <= PEERS; n++)); do
-		printf '[peer bench-%02d]\nserial=BENCH%02d\nmode=static\naddress=10.99.%d.1/30\npeer=10.99.%d.2\n\n' \
-			"$n" "$n" "$n" "$n"
-	done >"$CONF"
-	watch_start
-	# Each peer once, one after the other (gadget, namespace, address, echo service), then
-	# unplugged: what b measures is the plug of all of them at once.
-	for ((n = 1; n <= PEERS; n++)); do
-		PEER_SERIAL=$(printf BENCH%02d "$n") PEER_ADDR=10.99.$n.2/30 peer_plug fobnail "bp$n"
-		expect_within 15 "bp$n configured" has_addr "$PEER_IF" "10.99.$n.1/30"
+		i=$(peer_if "bp$n") || return 1
+		record_state_is "$i" configured || return 1
 	done
-	for ((n = 1; n <= PEERS; n++)); do peer_unplug "bp$n"; done
-	expect_within 15 "all cleaned" sh -c "[ \$(ip -4 -o addr | grep -c ' 10\.99\.') = 0 ]"
-	rss_b0=$(watch_rss_kb)
-
+}
+b_addressed() { [ "$(ip -4 -o addr | grep -c ' inet 10\.99\.')" = "$PEERS" ]; }
+b_plug_all() {
+	local who=$1 run=$2 n t_last_plug figures
 	mon_start
-	step "b) plug all $PEERS at once"
+	step "b) $who: plug all $PEERS at once"
 	for ((n = 1; n <= PEERS; n++)); do
 		cat "$PEERS_RUN/bp$n/udc" >"$GADGETS/bp$n/UDC"
 	done
 	_now
 	t_last_plug=$NOW
-	all_addressed() { [ "$(ip -4 -o addr | grep -c ' inet 10\.99\.')" = "$PEERS" ]; }
-	expect_within 120 "all $PEERS host addresses assigned" all_addressed
 	for ((n = 1; n <= PEERS; n++)); do in_peer "bp$n" ip link set usb0 up; done
-	expect_within 10 "the monitor saw the last one" sh -c "[ \$(grep -c ' inet 10\.99\.' $MON) -ge $PEERS ]"
+	if [ "$who" = watcher ]; then
+		expect_within 120 "$who: all $PEERS host addresses assigned" b_addressed
+	elif ! wait_until 120 b_addressed; then
+		# Not the bench's subject: said, and the bench goes on (c, d) without its figures.
+		mon_stop
+		bench "b $who $run: not every address within 120 s ($(ip -4 -o addr | grep -c ' inet 10\.99\.') of $PEERS): no figures"
+		for ((n = 1; n <= PEERS; n++)); do peer_unplug "bp$n"; done
+		return 1
+	fi
+	expect_within 10 "$who: the monitor saw the last one" sh -c "[ \$(grep -c ' inet 10\.99\.' $MON) -ge $PEERS ]"
 	mon_stop
-	all_configured() {
-		local n i
-		for ((n = 1; n <= PEERS; n++)); do
-			i=$(peer_if "bp$n") || return 1
-			record_state_is "$i" configured || return 1
-		done
-	}
-	expect_within 60 "all $PEERS records say configured" all_configured
+	if [ "$who" = watcher ]; then
+		expect_within 60 "all $PEERS records say configured" b_configured
+	fi
 	for ((n = 1; n <= PEERS; n++)); do
-		expect_within 10 "bp$n answers ping at 10.99.$n.2" pings "10.99.$n.2"
+		expect_within 10 "$who: bp$n answers ping at 10.99.$n.2" pings "10.99.$n.2"
 	done
-	python3 - "$MON" "$t_last_plug" "$PEERS" "$UMON" <<'EOF'
+	figures=$(python3 - "$MON" "$t_last_plug" "$PEERS" "$UMON" "$who $run" <<'EOF'
 import re, sys, time
 from datetime import datetime
-mon, t_plug, peers, umon = sys.argv[1], int(sys.argv[2]) / 1e6, int(sys.argv[3]), sys.argv[4]
+mon, t_plug, peers, umon, who = sys.argv[1], int(sys.argv[2]) / 1e6, int(sys.argv[3]), sys.argv[4], sys.argv[5]
 mono_to_real = time.time() - time.monotonic()
 link, addr, name, ev = {}, {}, {}, {}
+def bench(s):
+    print("BENCH b %s: %s" % (who, s))
 for line in open(umon, errors="replace"):
     m = re.match(r"^UDEV +\[([0-9.]+)\] add +\S+/net/(\S+) \(net\)", line)
     if m:
@@ -340,35 +368,114 @@ for line in open(mon, errors="replace"):
         name.setdefault(idx, m.group(4).split("@")[0])
 rows = sorted((link[i], addr[i][0], addr[i][1]) for i in addr if i in link)
 if len(rows) != peers:
-    sys.exit("BENCH b: only %d of %d peers seen in the monitor log" % (len(rows), peers))
+    sys.exit("BENCH b %s: only %d of %d peers seen in the monitor log" % (who, len(rows), peers))
 first_link = rows[0][0]
 last_addr = max(r[1] for r in rows)
-print("BENCH b %d peers: last plug to last address assigned: %.2f s" % (peers, last_addr - t_plug))
-print("BENCH b first link to last link: %.2f s; first link to last address: %.2f s"
+bench("%d peers: last plug to last address assigned: %.2f s" % (peers, last_addr - t_plug))
+bench("first link to last link: %.2f s; first link to last address: %.2f s"
       % (rows[-1][0] - first_link, last_addr - first_link))
 per = [r[1] - r[0] for r in rows]
 for k, (l, a, n) in enumerate(rows, 1):
-    print("BENCH b peer %2d (bench-%02d): link at +%.3f s, address at +%.3f s, link to address %.3f s"
+    bench("peer %2d (bench-%02d): link at +%.3f s, address at +%.3f s, link to address %.3f s"
           % (k, n, l - first_link, a - first_link, a - l))
-q = max(1, peers // 4)
-print("BENCH b link to address, the first %d to appear: mean %.3f s; the last %d: mean %.3f s"
+q = min(8, max(1, peers // 4))
+bench("link to address, the first %d to appear: mean %.3f s; the last %d: mean %.3f s"
       % (q, sum(per[:q]) / q, q, sum(per[-q:]) / q))
-# The watcher's own part: udev's add event (after the rules ran) to the address, in the
-# order the events came: the cost of one more peer when k are there already.
+# What comes after udev: its add event (the rules ran) to the address, in the order the
+# events came: the cost of one more peer when k are there already.
 evs = sorted((ev[name[i]], addr[i][0], addr[i][1]) for i in addr if i in name and name[i] in ev)
 if len(evs) == peers:
     for k, (e, a, n) in enumerate(evs, 1):
-        print("BENCH b event %2d (bench-%02d): udev's add event at +%.3f s, address %.3f s later"
+        bench("event %2d (bench-%02d): udev's add event at +%.3f s, address %.3f s later"
               % (k, n, e - first_link, a - e))
     w = [a - e for e, a, n in evs]
-    print("BENCH b udev's add event to address, the first %d events: mean %.3f s; the last %d: mean %.3f s; all: max %.3f s"
+    bench("udev's add event to address, the first %d events: mean %.3f s; the last %d: mean %.3f s; all: max %.3f s"
           % (q, sum(w[:q]) / q, q, sum(w[-q:]) / q, max(w)))
 else:
-    print("BENCH b udev's add events: %d of %d peers seen" % (len(evs), peers))
+    bench("udev's add events: %d of %d peers seen" % (len(evs), peers))
+print("LAST %.4f" % (last_addr - t_plug))
 EOF
+) || fail "b $who: no figures: $figures"
+	printf '%s\n' "$figures" | grep '^BENCH '
+	B_LAST=$(printf '%s\n' "$figures" | sed -n 's/^LAST //p')
+	for ((n = 1; n <= PEERS; n++)); do peer_unplug "bp$n"; done
+	expect_within 60 "b $who: all cleaned" sh -c "! ip -4 -o addr | grep -q ' inet 10\.99\.'"
+}
+
+if [[ "$PARTS" == *b* ]]; then
+	step "b) $PEERS EEM peers, each its own [peer] group (by serial) and /30"
+	watch_stop TERM
+	mkdir -p "$(dirname "$CONF")"
+	for ((n = 1; n <= PEERS; n++)); do
+		printf '[peer bench-%02d]\nserial=BENCH%02d\nmode=static\naddress=10.99.%d.1/30\npeer=10.99.%d.2\n\n' \
+			"$n" "$n" "$n" "$n"
+	done >"$CONF"
+	watch_start
+	# Each peer once, one after the other (gadget, namespace, address, echo service), then
+	# unplugged: what b measures is the plug of all of them at once. NetworkManager's
+	# profiles match each by its port (udev's ID_PATH; an EEM host side has no MAC of its own:
+	# usbnet gives every one the same).
+	b_path=()
+	for ((n = 1; n <= PEERS; n++)); do
+		PEER_SERIAL=$(printf BENCH%02d "$n") PEER_ADDR=10.99.$n.2/30 peer_plug fobnail "bp$n"
+		expect_within 15 "bp$n configured" has_addr "$PEER_IF" "10.99.$n.1/30"
+		b_path[n]=$(udevadm info -q property "/sys/class/net/$PEER_IF" | sed -n 's/^ID_PATH=//p')
+		[ -n "${b_path[n]}" ] || fail "bp$n: no ID_PATH for $PEER_IF (NetworkManager's profile matches it)"
+	done
+	for ((n = 1; n <= PEERS; n++)); do peer_unplug "bp$n"; done
+	expect_within 15 "all cleaned" sh -c "[ \$(ip -4 -o addr | grep -c ' 10\.99\.') = 0 ]"
+	rss_b0=$(watch_rss_kb)
+
+	b_last_w=() b_last_nm=()
+	for ((r = 1; r <= RUNS; r++)); do
+		b_plug_all watcher "run $r"
+		b_last_w+=("$B_LAST")
+	done
 	bench "b the watcher's VmRSS before the $PEERS plugs: ${rss_b0} kB, after: $(watch_rss_kb) kB"
+
+	step "b) NetworkManager: watcher stopped, usbnet-host's rule and profiles masked, a keyfile per peer (its port)"
+	watch_stop TERM
+	mask_usbnet_udev_rule
+	mask_usbnet_nm_profiles
+	mkdir -p "$(dirname "$KEYFILE")"
+	for ((n = 1; n <= PEERS; n++)); do
+		(umask 077 && cat >"/etc/NetworkManager/system-connections/bench-b$n.nmconnection") <<EOF
+[connection]
+id=bench-b$n
+type=ethernet
+autoconnect=true
+
+[match]
+path=${b_path[n]}
+
+[ipv4]
+method=manual
+address1=10.99.$n.1/30
+
+[ipv6]
+method=disabled
+EOF
+	done
+	nmcli connection reload
+	expect_within 10 "NetworkManager has the $PEERS keyfiles" sh -c "[ \$(nmcli -g NAME connection show | grep -c '^bench-b') = $PEERS ]"
+	for ((r = 1; r <= RUNS; r++)); do
+		b_plug_all NetworkManager "run $r" || break
+		b_last_nm+=("$B_LAST")
+	done
+	rm -f /etc/NetworkManager/system-connections/bench-b*.nmconnection
+	nmcli connection reload
+	unmask_usbnet_nm_profiles
+	unmask_usbnet_udev_rule
+	watch_start
 	for ((n = 1; n <= PEERS; n++)); do peer_remove "bp$n"; done
-	expect_within 60 "all b peers cleaned" sh -c "! ip -4 -o addr | grep -q ' inet 10\.99\.'"
+	bw=$(median "${b_last_w[@]}")
+	bench "b $PEERS peers at once, last plug to last address, runs (s): watcher ${b_last_w[*]}; NetworkManager ${b_last_nm[*]:-none}"
+	if [ "${#b_last_nm[@]}" = "$RUNS" ]; then
+		bn=$(median "${b_last_nm[@]}")
+		bench "b median: watcher ${bw} s, NetworkManager ${bn} s, ratio NetworkManager/watcher $(awk -v a="$bn" -v b="$bw" 'BEGIN { printf "%.2f", a / b }')"
+	else
+		bench "b median: watcher ${bw} s; NetworkManager did not finish its runs: no ratio"
+	fi
 fi
 
 if [[ "$PARTS" == *c* ]]; then
@@ -376,16 +483,7 @@ if [[ "$PARTS" == *c* ]]; then
 fi
 
 if [[ "$PARTS" == *d* ]]; then
-	step "d) the idle watcher over ${IDLE_S}s"
-	pid=$(watch_pid)
-	read -r -a st <"/proc/$pid/stat"
-	cpu0=$((st[13] + st[14]))
-	expect_steady "$IDLE_S" "the watcher keeps running with nothing happening" watch_running
-	read -r -a st <"/proc/$pid/stat"
-	cpu1=$((st[13] + st[14]))
-	hz=$(getconf CLK_TCK)
-	bench "d idle over ${IDLE_S} s: utime+stime grew by $((cpu1 - cpu0)) ticks (1 tick = 1/${hz} s); total since start $((cpu1)) ticks"
-	bench "d VmRSS $(watch_rss_kb) kB, VmHWM $(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status") kB (VmRSS at start: ${rss_start} kB); $(sed -n 's/^Threads:\s*/threads /p' "/proc/$pid/status")"
-	bench "d linked: $(awk '$6 ~ /\.so/ { print $6 }' "/proc/$pid/maps" | sort -u | xargs -n1 basename | tr '\n' ' ')"
+	d_idle "after b and c (the watcher started again for c: this one configured c's peers)"
+	bench "d the watcher at the start: VmRSS ${rss_start} kB; linked: $(awk '$6 ~ /\.so/ { print $6 }' "/proc/$(watch_pid)/maps" | sort -u | xargs -n1 basename | tr '\n' ' ')"
 fi
 rm -f "$CONF"
