@@ -214,14 +214,14 @@ d_idle() {
 	w0=$(cpu_ns "$pid") n0=$(cpu_ns "$nmpid")
 	expect_steady "$IDLE_S" "the watcher keeps running with nothing happening" watch_running
 	w1=$(cpu_ns "$pid") n1=$(cpu_ns "$nmpid")
-	bench "d $when: over ${IDLE_S} s idle: the watcher $(((w1 - w0) / 1000)) us of CPU, NetworkManager $(((n1 - n0) / 1000)) us; VmRSS: the watcher $(status_kb "$pid" VmRSS) kB (VmHWM $(status_kb "$pid" VmHWM) kB, $(status_kb "$pid" Threads) threads), NetworkManager $(status_kb "$nmpid" VmRSS) kB; ratio NetworkManager/watcher: RSS $(awk -v a="$(status_kb "$nmpid" VmRSS)" -v b="$(status_kb "$pid" VmRSS)" 'BEGIN { printf "%.1f", a / b }')"
+	bench "d $when: over ${IDLE_S} s idle: the watcher $(((w1 - w0) / 1000)) us of CPU (since it started: $((w1 / 1000000)) ms), NetworkManager $(((n1 - n0) / 1000)) us (since it started: $((n1 / 1000000)) ms); VmRSS: the watcher $(status_kb "$pid" VmRSS) kB (VmHWM $(status_kb "$pid" VmHWM) kB, $(status_kb "$pid" Threads) threads), NetworkManager $(status_kb "$nmpid" VmRSS) kB; ratio NetworkManager/watcher: RSS $(awk -v a="$(status_kb "$nmpid" VmRSS)" -v b="$(status_kb "$pid" VmRSS)" 'BEGIN { printf "%.1f", a / b }')"
 }
 
 nm_start
 watch_start
 rss_start=$(watch_rss_kb)
 if [[ "$PARTS" == *d* ]]; then
-	d_idle "at the start (before a, b and c)"
+	d_idle "at the start"
 fi
 
 if [[ "$PARTS" == *a* ]]; then
@@ -483,7 +483,7 @@ if [[ "$PARTS" == *c* ]]; then
 fi
 
 if [[ "$PARTS" == *d* ]]; then
-	d_idle "after b and c (the watcher started again for c: this one configured c's peers)"
+	d_idle "at the end, after parts $PARTS (the watcher the last part started)"
 	bench "d the watcher at the start: VmRSS ${rss_start} kB; linked: $(awk '$6 ~ /\.so/ { print $6 }' "/proc/$(watch_pid)/maps" | sort -u | xargs -n1 basename | tr '\n' ' ')"
 fi
 rm -f "$CONF"
