@@ -34,7 +34,12 @@
 
 #define GATEWAY6_RECORD_NAME ":gateway6.record"
 
-extern const struct step_kind step_accept_ra, step_forwarding6, step_nft6;
+extern const struct step_kind step_accept_ra, step_forwarding6, step_nft6, step_nft6_dns;
+
+/* step_nft6_dns's data: the link's IPv6 address the DNS forwarder listens on (PREFIX::1). */
+struct nft6_dns_step {
+	struct in6_addr host;
+};
 
 struct accept_ra_step {
 	char uplink[USBNET_IFNAMSIZ];

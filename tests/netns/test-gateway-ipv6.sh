@@ -100,6 +100,8 @@ ask_server() { # what the server saw as the client's address (compressed), asked
 for l in sys.stdin:
     print(ipaddress.ip_address(l.strip()))'
 }
+said_in() { printf '%s' "$1" | grep -qF -- "$2"; } # TEXT WANTED
+HERE=$(cd "$(dirname "$0")" && pwd)
 a_reaches_b() { ip netns exec "$A" ping -6 -c 1 -W 1 2001:db8:b::2 >/dev/null 2>&1; }
 
 # Every sysctl of net.ipv6 and net.ipv4 in the host (the neighbour tables' aside), and the
@@ -229,20 +231,48 @@ same_snap before after
 
 # ---------------------------------------------------------------------------------------------
 # With --dns and --dhcp-server beside it: three dnsmasq of the peer's (forwarder, DHCP server,
-# RAs) side by side on one link; no RDNSS yet (the forwarder is IPv4 only).
+# RAs) side by side on one link. The advertisements name the forwarder (RDNSS PREFIX::1), which
+# listens there too and answers the peer over IPv6, and nobody on another link of the host.
 new_case with-dns
 make_world
+# The upstream's name server (the host's resolv.conf names it, uh_resolv)
+ip netns exec "$U" dnsmasq --conf-file=/dev/null --pid-file="$W/up-dns.pid" --no-resolv --no-hosts \
+	--listen-address=198.51.100.2 --bind-interfaces --address=/usbnet.test/198.51.100.7 ||
+	{ echo "FAIL: $T: the upstream name server did not start"; exit 1; }
 sleep 0.5
 snap before
 uh_resolv up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --gateway --dns --dhcp-server
 expect_rc 0 "up --gateway --dns --dhcp-server"
-check "step ra recorded without RDNSS" grep -Eq "^step ra [0-9]+ [0-9]+ fd[0-9a-f:]+::/64 fd[0-9a-f:]+::1 10.77.0.1 dns=no$" "$RUN/veth0.state"
+check "step ra recorded with RDNSS" grep -Eq "^step ra [0-9]+ [0-9]+ fd[0-9a-f:]+::/64 fd[0-9a-f:]+::1 10.77.0.1 dns=yes$" "$RUN/veth0.state"
+check "step nft6-dns recorded" grep -Eq "^step nft6-dns fd[0-9a-f:]+::1$" "$RUN/veth0.state"
+check "step dnsmasq recorded with the link's IPv6 address" grep -Eq "^step dnsmasq [0-9]+ [0-9]+ fd[0-9a-f:]+::1$" "$RUN/veth0.state"
 DETAIL="$(core_dnsmasq "$RUN")"
 check "three dnsmasq of the peer's run" test "$(core_dnsmasq "$RUN" | wc -l)" = 3
 DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
 check "the peer got an address in the ULA /64" wait_peer_addr6 fd
 DETAIL=
 check "the peer reaches the server" reaches
+ra=$(ip netns exec "$P" "$PY" "$HERE/ra-rdnss.py" veth1 10)
+host6=$(sed -n 's/^step nft6-dns //p' "$RUN/veth0.state")
+DETAIL="$ra"
+check "the peer's RA names the host's $host6 as its name server (RDNSS)" \
+	test -n "$host6" -a "$(printf '%s\n' "$ra" | sed -n 's/^rdnss //p')" = "$host6"
+ans=$(ip netns exec "$P" "$PY" "$HERE/dns-query.py" "$host6" usbnet.test 3)
+DETAIL="$ans"
+check "the peer resolves through the forwarder on $host6 (UDP)" said_in "$ans" "A 198.51.100.7"
+ans=$(ip netns exec "$P" "$PY" "$HERE/dns-query.py" --tcp "$host6" usbnet.test 3)
+DETAIL="$ans"
+check "the peer resolves through the forwarder on $host6 (TCP)" said_in "$ans" "A 198.51.100.7"
+ans=$(ip netns exec "$A" "$PY" "$HERE/dns-query.py" "$host6" usbnet.test 2)
+DETAIL="$ans"
+check "a host on another link gets no answer from $host6 (ip6 input chain)" said_in "$ans" "no answer"
+ans=$(ip netns exec "$H" "$PY" "$HERE/dns-query.py" "$host6" usbnet.test 3)
+DETAIL="$ans"
+check "the host itself is answered on $host6" said_in "$ans" "A 198.51.100.7"
+DETAIL="$(ip netns exec "$H" nft list table ip6 usbnet_host 2>&1)"
+check "table ip6 usbnet_host has the input chain of veth0" sh -c \
+	"ip netns exec '$H' nft list chain ip6 usbnet_host input-veth0 | grep -q 'ip6 daddr $host6 udp dport 53 drop'"
+DETAIL=
 uh down veth0
 expect_rc 0 "down"
 sleep 0.5
