@@ -100,6 +100,7 @@ ask_server() { # what the server saw as the client's address (compressed), asked
 for l in sys.stdin:
     print(ipaddress.ip_address(l.strip()))'
 }
+said_re() { printf '%s\n' "$OUT" | grep -Eq -- "$1"; } # ERE: a line of the last output
 said_in() { printf '%s' "$1" | grep -qF -- "$2"; } # TEXT WANTED
 HERE=$(cd "$(dirname "$0")" && pwd)
 a_reaches_b() { ip netns exec "$A" ping -6 -c 1 -W 1 2001:db8:b::2 >/dev/null 2>&1; }
@@ -181,6 +182,12 @@ check "show --json says the link's prefix" said '"ipv6_prefix":"fd'
 check "show --json says it is masqueraded" said '"ipv6_sharing":"nat"'
 DETAIL="$OUT"
 check "show --json lists the peer's address in the prefix" said "\"$PEER6\""
+prefix=$(printf '%s' "$OUT" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)[0]["ipv6_prefix"])')
+uh show veth0
+DETAIL="$OUT"
+check "show says the link's prefix" said_re "^  ipv6 prefix +$prefix "
+check "show says it is masqueraded" said_re "^  ipv6 sharing +nat "
+check "show lists the peer's address in the prefix" said_re "^  (ipv6 addresses)? +$PEER6$"
 DETAIL=
 uh down veth0
 expect_rc 0 "down"
@@ -221,6 +228,12 @@ check "the host keeps its RA default route on up0" host_default6
 check "A does not reach B through the host (guard)" not a_reaches_b
 OUT=$(ip netns exec "$H" "$USBNET_HOST" show veth0 --json --config "$W/conf" --run-dir "$RUN" 2>&1)
 check "show --json says the prefix is routed" said '"ipv6_prefix":"2001:db8:77::/64","ipv6_sharing":"routed"'
+OUT=$(ip netns exec "$H" "$USBNET_HOST" show veth0 --config "$W/conf" --run-dir "$RUN" 2>&1)
+DETAIL="$OUT"
+check "show says the prefix" said_re "^  ipv6 prefix +2001:db8:77::/64 "
+check "show says it is routed" said_re "^  ipv6 sharing +routed "
+check "show lists the peer's address in the prefix" said_re "^  (ipv6 addresses)? +$PEER6$"
+DETAIL=
 OUT=$(ip netns exec "$H" "$USBNET_HOST" down veth0 --config "$W/conf" --run-dir "$RUN" 2>&1)
 RC=$?
 expect_rc 0 "down"
