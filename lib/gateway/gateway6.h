@@ -69,6 +69,13 @@ int gateway6_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 /* accept-ra, nft6 and forwarding6, each through journal_apply(), under the gateway lock. */
 int gateway6_apply(struct step_env *env, const char *uplink, const struct gateway6_plan *g6);
 
+/* refresh (refresh6.c): rec's IPv6 uplink steps moved to uplink, rec under its interface's
+ * lock and the gateway lock: accept-ra given back on the old uplink (unless another peer holds
+ * it) and made on the new one as up would, the nft6 chains remade for it; the record written
+ * ahead of each change. 0 also when rec shares no IPv6; -errno with ctx_fail() otherwise. */
+int gateway6_move(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+		  struct state_record *rec, const char *uplink);
+
 /* The accept-ra step to make on uplink, with BEFORE read now (before the record): 1 to make,
  * 0 nothing to make (0 there: no RAs wanted; 2 and no other holder: so it is already). */
 int accept_ra_plan(struct step_env *env, const char *uplink, struct accept_ra_step *ret);
