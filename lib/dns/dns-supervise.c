@@ -45,8 +45,11 @@ static int forwarder_start(struct usbnet_ctx *ctx, const struct usbnet_backends 
 			   const char *ifname, const struct state_record *rec, void *data,
 			   char *errbuf, size_t errlen)
 {
+	const struct dnsmasq_step *d = data;
+
 	return be->dns->start(be->dns_h, ctx->run_dir, ifname, rec->status.host.addr,
-			      forwarder_handle(data), errbuf, errlen);
+			      d->has_host6 ? &d->host6 : NULL, forwarder_handle(data), errbuf,
+			      errlen);
 }
 
 static struct dns_handle *dhcp_handle(void *data)
