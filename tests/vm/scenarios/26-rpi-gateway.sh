@@ -65,7 +65,8 @@ assert_eq "its router is the host" 10.42.0.1 "$(rpi_lease rpi router)"
 assert_match "its default route goes to the host" "default via 10.42.0.1 dev usb0" "$(in_peer rpi ip route)"
 expect_within 30 "the host pings the Pi at $lease" pings "$lease"
 server_ping() { in_peer rpi ping -c 1 -W 2 "$SERVER" >/dev/null; }
-seen_by_server() { in_peer rpi timeout 20 socat -T 10 - "TCP:$SERVER:8080,connect-timeout=10" </dev/null 2>/dev/null; }
+# One way (-u): with stdin at EOF, `socat - TCP` waits only 0.5 s for the server's answer.
+seen_by_server() { in_peer rpi timeout 60 socat -u -T 30 "TCP:$SERVER:8080,connect-timeout=30" - 2>/dev/null; }
 expect_within 60 "the Pi pings the upstream server $SERVER through the host" server_ping
 # What the Pi looks like when the server does not see it (its mode, address, routes, ics-watch).
 sees_uplink() {

@@ -37,8 +37,12 @@ assert_eq "the lease rpi1 holds, as the host's show says" "$a1" \
 	"$(usbnet-host show "${hif[rpi1]}" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["dhcp_server"]["lease"]["address"])')"
 assert_eq "the lease rpi2 holds, as the host's show says" "$a2" \
 	"$(usbnet-host show "${hif[rpi2]}" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["dhcp_server"]["lease"]["address"])')"
-# Wide bounds (a forked listener runs sh under TCG at load): they end as soon as it answers.
-tcp_says() { [ "$(timeout 60 socat -T 30 - "TCP:$1:22,connect-timeout=30" </dev/null 2>/dev/null)" = "$2" ]; }
+# One way (-u: from the connection to stdout, ended by the listener's EOF). Not `socat - TCP`
+# with stdin at EOF: socat then waits only 0.5 s (its -t) for the other side before it closes,
+# and a forked listener that runs sh under TCG at load takes longer to say its name (this made
+# "TCP 10.42.0.2:22 did not say rpi1" while the Pi answered). Wide bounds, ended as soon as it
+# answers.
+tcp_says() { [ "$(timeout 60 socat -u -T 30 "TCP:$1:22,connect-timeout=30" - 2>/dev/null)" = "$2" ]; }
 # says which check failed (expect_within shows it)
 both() {
 	pings "$a1" >/dev/null || { echo "no ping answer from $a1" && return 1; }
