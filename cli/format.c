@@ -282,6 +282,23 @@ int print_report_details(const struct usbnet_report *r)
 	}
 	if (r->status.ipv6_off)
 		field("ipv6", "off on the link (disable_ipv6, given back by down)");
+	if (r->status.has_ipv6_prefix) {
+		/* Gateway mode sharing IPv6: the link's /64, announced to the device for SLAAC */
+		char p[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &r->status.ipv6_prefix, p, sizeof(p));
+		snprintf(buf, sizeof(buf), "%s/64 (router advertisements on the link)", p);
+		field("ipv6 prefix", buf);
+		field("ipv6 sharing", r->status.ipv6_nat ? "nat (a unique local /64, masqueraded "
+							  "out of the uplink)"
+							: "routed (ipv6-prefix=, forwarded as it is)");
+	}
+	for (size_t i = 0; i < r->status.n_peer6 && i < USBNET_MAX_ADDRS; i++) {
+		char a6[INET6_ADDRSTRLEN];
+
+		field(i == 0 ? "ipv6 addresses" : "",
+		      inet_ntop(AF_INET6, &r->status.peer6[i], a6, sizeof(a6)));
+	}
 	field("message", r->status.message[0] ? r->status.message : NULL);
 	if (r->status.discovered[0])
 		field("discovered", r->status.discovered);

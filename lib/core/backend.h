@@ -222,8 +222,10 @@ struct ra_spec {
  * (NULL: defaults). start: errbuf says why it failed (dnsmasq's own words when it said some);
  * alive: 1 or 0; stop: 0 when stopped or already gone, never signals another process. */
 struct usbnet_dns_ops {
+	/* host6 (NULL: none): the link's IPv6 address it listens on too (gateway IPv6, RDNSS) */
 	int (*start)(void *h, const char *run_dir, const char *ifname, struct in_addr host,
-		     struct dns_handle *ret, char *errbuf, size_t errlen);
+		     const struct in6_addr *host6, struct dns_handle *ret, char *errbuf,
+		     size_t errlen);
 	int (*alive)(void *h, const struct dns_handle *dh);
 	int (*stop)(void *h, const char *run_dir, const char *ifname, const struct dns_handle *dh);
 	/* The DHCP server of a peer that is a DHCP client (dns/dhcp-server.h): another dnsmasq,

@@ -30,6 +30,9 @@ enum usbnet_outcome usbnet_ctx_outcome(const struct usbnet_ctx *ctx)
 }
 
 static int fail_v(struct usbnet_ctx *ctx, enum usbnet_outcome outcome, int err, const char *fmt,
+		  va_list ap) __attribute__((format(printf, 4, 0)));
+
+static int fail_v(struct usbnet_ctx *ctx, enum usbnet_outcome outcome, int err, const char *fmt,
 		  va_list ap)
 {
 	vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);

@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,8 +45,11 @@ static int forwarder_start(struct usbnet_ctx *ctx, const struct usbnet_backends 
 			   const char *ifname, const struct state_record *rec, void *data,
 			   char *errbuf, size_t errlen)
 {
+	const struct dnsmasq_step *d = data;
+
 	return be->dns->start(be->dns_h, ctx->run_dir, ifname, rec->status.host.addr,
-			      forwarder_handle(data), errbuf, errlen);
+			      d->has_host6 ? &d->host6 : NULL, forwarder_handle(data), errbuf,
+			      errlen);
 }
 
 static struct dns_handle *dhcp_handle(void *data)
@@ -94,8 +98,9 @@ static bool recorded_running(struct usbnet_ctx *ctx, const struct usbnet_backend
 
 /*
  * may_start false: only say (2) that a restart is due. lock_ms 0: when another run holds the
- * interface's lock, leave it (0): that run's own record change brings the supervisor back,
- * and the watcher never waits behind an up that probes its peer.
+ * interface's lock, leave it (-EWOULDBLOCK, nothing said): the supervisor looks again soon
+ * (that run's record change may bring it back sooner), and the watcher never waits behind an
+ * up that probes its peer.
  */
 static int restart_recorded(struct usbnet_ctx *ctx, const struct supervised *sv,
 			    const char *ifname, bool may_start, unsigned lock_ms,
@@ -122,7 +127,7 @@ static int restart_recorded(struct usbnet_ctx *ctx, const struct supervised *sv,
 	}
 	r = lock_acquire(ctx->run_dir, ifname, lock_ms, &lock);
 	if (r == -EWOULDBLOCK && lock_ms == 0)
-		return 0;
+		return -EWOULDBLOCK;
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot lock %s in %s: %s", ifname, ctx->run_dir,
 				strerror(-r));
@@ -224,10 +229,16 @@ struct dns_watch {
 
 struct dns_supervisor {
 	struct usbnet_ctx *ctx;
-	int epfd, inofd;
+	int epfd, inofd, tfd;
 	struct dns_watch **w;
 	size_t n;
+	int64_t retry_at; /* CLOCK_MONOTONIC ms when tfd fires, 0: not armed */
 };
+
+/* A look that could not settle (the lock was busy, the process went while it was being
+ * watched) is taken again soon; a start that failed, later. */
+#define RETRY_SOON_MS 500
+#define RETRY_FAILED_MS 30000
 
 int dns_supervisor_new(struct usbnet_ctx *ctx, struct dns_supervisor **ret)
 {
@@ -239,6 +250,7 @@ int dns_supervisor_new(struct usbnet_ctx *ctx, struct dns_supervisor **ret)
 		return -ENOMEM;
 	s->ctx = ctx;
 	s->inofd = -1;
+	s->tfd = -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
 		r = ctx_fail(ctx, -errno, "epoll: %s", strerror(errno));
@@ -257,6 +269,12 @@ int dns_supervisor_new(struct usbnet_ctx *ctx, struct dns_supervisor **ret)
 	if (inotify_add_watch(s->inofd, ctx->run_dir, IN_MOVED_TO | IN_DELETE) < 0 ||
 	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->inofd, &ev) < 0) {
 		r = ctx_fail(ctx, -errno, "cannot watch %s: %s", ctx->run_dir, strerror(errno));
+		goto fail;
+	}
+	s->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	ev.data.ptr = &s->tfd;
+	if (s->tfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->tfd, &ev) < 0) {
+		r = ctx_fail(ctx, -errno, "timerfd: %s", strerror(errno));
 		goto fail;
 	}
 	*ret = s;
@@ -286,6 +304,8 @@ struct dns_supervisor *dns_supervisor_free(struct dns_supervisor *s)
 	free(s->w);
 	if (s->inofd >= 0)
 		close(s->inofd);
+	if (s->tfd >= 0)
+		close(s->tfd);
 	if (s->epfd >= 0)
 		close(s->epfd);
 	free(s);
@@ -329,26 +349,52 @@ static struct dns_watch *watch_get(struct dns_supervisor *s, const struct superv
 	return w;
 }
 
-/* Watch this process (pid 0: nothing runs). */
-static void watch_set(struct dns_supervisor *s, struct dns_watch *w, const struct dns_handle *h)
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Look at every record again in ms, or sooner when that is already due. */
+static void retry_in(struct dns_supervisor *s, int64_t ms)
+{
+	int64_t at = now_ms() + ms;
+	struct itimerspec its = {.it_value = {.tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000}};
+
+	if (s->retry_at && s->retry_at <= at)
+		return;
+	if (timerfd_settime(s->tfd, 0, &its, NULL) == 0)
+		s->retry_at = at;
+}
+
+/*
+ * Watch this process (pid 0: nothing runs). False when it went between the look that found it
+ * running and its pidfd: no pidfd will ever tell, so the caller looks again.
+ */
+static bool watch_set(struct dns_supervisor *s, struct dns_watch *w, const struct dns_handle *h)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
 	int fd;
 
 	if (w->pidfd >= 0 && w->h.pid == h->pid && w->h.start_time == h->start_time)
-		return;
+		return true;
 	watch_close(s, w);
 	w->h = *h;
 	if (h->pid == 0)
-		return;
+		return true;
 	fd = dnsmasq_pidfd(h);
+	if (fd == -ESRCH)
+		return false;
 	if (fd < 0)
-		return; /* gone already (the next reconcile restarts it), or no pidfds */
+		return true; /* no pidfds here: each reconcile looks */
 	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);
-		return;
+		return false;
 	}
 	w->pidfd = fd;
+	return true;
 }
 
 /* Restarted DNS_RESTART_BURST times within the window already. */
@@ -364,8 +410,12 @@ static int supervise_one(struct dns_supervisor *s, struct dns_watch *w)
 	int r;
 
 	r = restart_recorded(s->ctx, w->sv, w->ifname, !burst_exceeded(w), 0, &running);
-	if (r < 0)
+	if (r == -EWOULDBLOCK) {
+		retry_in(s, RETRY_SOON_MS); /* another run holds the lock */
+	} else if (r < 0) {
 		ctx_log(s->ctx, USBNET_LOG_ERR, "%s", usbnet_ctx_error(s->ctx));
+		retry_in(s, RETRY_FAILED_MS);
+	}
 	if (r == 2 && !w->gave_up)
 		ctx_log(s->ctx, USBNET_LOG_ERR,
 			"%s: the %s stopped %d times within %d s; it is left stopped "
@@ -376,7 +426,8 @@ static int supervise_one(struct dns_supervisor *s, struct dns_watch *w)
 		w->restarts[w->n_restarts % DNS_RESTART_BURST] = time(NULL);
 		w->n_restarts++;
 	}
-	watch_set(s, w, &running);
+	if (!watch_set(s, w, &running))
+		retry_in(s, RETRY_SOON_MS);
 	return r == 1;
 }
 
@@ -437,6 +488,15 @@ int dns_supervisor_dispatch(struct dns_supervisor *s)
 	for (int i = 0; i < n; i++) {
 		struct dns_watch *w = ev[i].data.ptr;
 
+		if (ev[i].data.ptr == &s->tfd) {
+			uint64_t ticks;
+
+			/* EAGAIN: re-armed since; the look now does no harm */
+			(void)!read(s->tfd, &ticks, sizeof(ticks));
+			s->retry_at = 0;
+			records_changed = true;
+			continue;
+		}
 		if (!w) {
 			char buf[4096];
 

@@ -4,8 +4,10 @@
  * died is started again as its step says and its record updated (a DHCP server with the same
  * lease file: the peer's lease is the new server's, and the peer keeps its address). The
  * supervisor holds a pidfd per process and an inotify watch on the run directory in one epoll
- * fd, which the caller adds to its poll set: it becomes readable when one exits or a state
- * record changes (an `up --dns` or a `down` run by hand while the watcher runs).
+ * fd, which the caller adds to its poll set: it becomes readable when one exits, a state
+ * record changes (an `up --dns` or a `down` run by hand while the watcher runs), or a look
+ * that could not settle is due again (a timerfd: the lock was held by another run, the
+ * process went between the look and its pidfd, a start failed).
  */
 #ifndef USBNET_DNS_SUPERVISE_H
 #define USBNET_DNS_SUPERVISE_H
@@ -19,7 +21,7 @@
  * step is rewritten as "-" ahead of the start, then with the new handle). Returns 1 restarted,
  * 0 running or nothing to supervise (*ret_running, when not NULL, gets the running handle, pid
  * 0 when none), -errno when the restart failed (usbnet_ctx_error() says why; the step stays
- * "-", a later reconcile tries again).
+ * "-"; the watcher's supervisor tries again 30 s later).
  */
 int dns_restart_recorded(struct usbnet_ctx *ctx, const char *ifname,
 			 struct dns_handle *ret_running);

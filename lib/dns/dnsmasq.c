@@ -127,10 +127,10 @@ static void arg_add(struct argv_builder *b, const char *prefix, const char *val)
 }
 
 int dnsmasq_build_argv(const struct dnsmasq_conf *conf, const char *pid_path, struct in_addr host,
-		       struct dnsmasq_argv *ret)
+		       const struct in6_addr *host6, struct dnsmasq_argv *ret)
 {
 	struct argv_builder b = {.a = ret};
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
 
 	memset(ret, 0, sizeof(*ret));
 	inet_ntop(AF_INET, &host, a, sizeof(a));
@@ -142,6 +142,10 @@ int dnsmasq_build_argv(const struct dnsmasq_conf *conf, const char *pid_path, st
 	/* The peer-side address only: bound to that address (no wildcard socket, no loopback),
 	 * so several peers' forwarders and the host's own resolver live side by side. */
 	arg_add(&b, "--listen-address=", a);
+	/* IPv6 shared on the link: its address PREFIX::1 as well, what the router advertisements
+	 * name as the peer's name server (RDNSS). */
+	if (host6)
+		arg_add(&b, "--listen-address=", inet_ntop(AF_INET6, host6, a6, sizeof(a6)));
 	arg_add(&b, "", "--bind-interfaces");
 	arg_add(&b, "", "--except-interface=lo");
 	arg_add(&b, "", "--port=53");
@@ -575,7 +579,8 @@ static int spawn_and_wait(char *const argv[], int *ret_status, char *out, size_t
 }
 
 int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const char *ifname,
-		  struct in_addr host, struct dns_handle *ret, char *errbuf, size_t errlen)
+		  struct in_addr host, const struct in6_addr *host6, struct dns_handle *ret,
+		  char *errbuf, size_t errlen)
 {
 	char pid_path[PATH_MAX];
 	struct dnsmasq_argv av;
@@ -587,7 +592,7 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 		snprintf(errbuf, errlen, "the run directory's name is too long");
 		return r;
 	}
-	r = dnsmasq_build_argv(conf, pid_path, host, &av);
+	r = dnsmasq_build_argv(conf, pid_path, host, host6, &av);
 	if (r < 0) {
 		snprintf(errbuf, errlen, "dnsmasq's arguments are too long");
 		return r;
@@ -667,9 +672,10 @@ int dnsmasq_spawn(char *const argv[], const char *run_dir, const char *pid_path,
 /* ---- the real ops (backend.h) ------------------------------------------------------------- */
 
 static int real_start(void *h, const char *run_dir, const char *ifname, struct in_addr host,
-		      struct dns_handle *ret, char *errbuf, size_t errlen)
+		      const struct in6_addr *host6, struct dns_handle *ret, char *errbuf,
+		      size_t errlen)
 {
-	return dnsmasq_start(h, run_dir, ifname, host, ret, errbuf, errlen);
+	return dnsmasq_start(h, run_dir, ifname, host, host6, ret, errbuf, errlen);
 }
 
 static int real_alive(void *h, const struct dns_handle *dh)

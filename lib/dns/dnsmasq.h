@@ -42,7 +42,7 @@ int dnsmasq_pid_path(const char *run_dir, const char *ifname, char *buf, size_t 
 
 /*
  * The argument vector dnsmasq runs with (NULL-terminated, strings in storage): pure, for the
- * tests. Only the peer-side address, port 53, no DHCP or TFTP, no /etc/dnsmasq.conf, no
+ * tests. Only the peer-side address (and host6, the link's IPv6 one, unless NULL), port 53, no DHCP or TFTP, no /etc/dnsmasq.conf, no
  * /etc/hosts.
  */
 #define DNSMASQ_ARGV_MAX 24
@@ -51,7 +51,7 @@ struct dnsmasq_argv {
 	char storage[2048];
 };
 int dnsmasq_build_argv(const struct dnsmasq_conf *conf, const char *pid_path, struct in_addr host,
-		       struct dnsmasq_argv *ret);
+		       const struct in6_addr *host6, struct dnsmasq_argv *ret);
 
 /* From one /proc/PID/stat line: comm, the state letter and the start time (field 22). */
 int dnsmasq_parse_stat(const char *line, char *comm, size_t comm_len, char *ret_state,
@@ -68,7 +68,8 @@ int dnsmasq_parse_stat(const char *line, char *comm, size_t comm_len, char *ret_
  * alive() on a recorded forwarder before starting another.
  */
 int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const char *ifname,
-		  struct in_addr host, struct dns_handle *ret, char *errbuf, size_t errlen);
+		  struct in_addr host, const struct in6_addr *host6, struct dns_handle *ret,
+		  char *errbuf, size_t errlen);
 int dnsmasq_alive(const struct dns_handle *h);
 int dnsmasq_stop(const char *run_dir, const char *ifname, const struct dns_handle *h);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The step kind "dnsmasq": a gateway peer's DNS forwarder (dns-up.h). Recorded ahead of the
- * start as "pending dnsmasq -", then "step dnsmasq PID START" (dns_handle_format).
+ * start as "pending dnsmasq -", then "step dnsmasq PID START" (dns_handle_format); with the
+ * link's IPv6 address as well, that address follows ("step dnsmasq PID START PREFIX::1").
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,7 +39,7 @@ static int dnsmasq_apply(struct step_env *env, void *data)
 	struct dnsmasq_step *d = data;
 	struct in_addr host = d->host;
 	struct dns_handle h = {0};
-	char err[600] = "", a[INET_ADDRSTRLEN];
+	char err[600] = "", a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN + 6] = "";
 	int r;
 
 	if (!be->dns)
@@ -46,14 +47,19 @@ static int dnsmasq_apply(struct step_env *env, void *data)
 	if (host.s_addr == 0)
 		host = env->rec->status.host.addr;
 	inet_ntop(AF_INET, &host, a, sizeof(a));
-	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, host, &h, err, sizeof(err));
+	if (d->has_host6) {
+		memcpy(a6, " and ", 5);
+		inet_ntop(AF_INET6, &d->host6, a6 + 5, sizeof(a6) - 5);
+	}
+	r = be->dns->start(be->dns_h, ctx->run_dir, ifname, host, d->has_host6 ? &d->host6 : NULL,
+			   &h, err, sizeof(err));
 	if (r < 0)
-		return ctx_fail(ctx, r, "could not start the DNS forwarder for %s on %s: %s; %s",
-				ifname, a, err, advice(r));
+		return ctx_fail(ctx, r, "could not start the DNS forwarder for %s on %s%s: %s; %s",
+				ifname, a, a6, err, advice(r));
 	d->h = h;
 	d->host = host;
-	ctx_log(ctx, USBNET_LOG_INFO, "%s: DNS forwarder on %s:53 (dnsmasq, pid %d)", ifname, a,
-		h.pid);
+	ctx_log(ctx, USBNET_LOG_INFO, "%s: DNS forwarder on %s%s port 53 (dnsmasq, pid %d)", ifname,
+		a, a6, h.pid);
 	return 0;
 }
 
@@ -85,21 +91,54 @@ static int dnsmasq_undo(struct step_env *env, const void *data, char *phrase, si
 	return 0;
 }
 
+/* "PID START" or "-", then " PREFIX::1" when it listens on the link's IPv6 address too. */
 static int dnsmasq_format(const void *data, char *buf, size_t len)
 {
-	return dns_handle_format(&((const struct dnsmasq_step *)data)->h, buf, len);
+	const struct dnsmasq_step *d = data;
+	char a6[INET6_ADDRSTRLEN];
+	size_t used;
+	int r, n;
+
+	r = dns_handle_format(&d->h, buf, len);
+	if (r < 0 || !d->has_host6)
+		return r;
+	inet_ntop(AF_INET6, &d->host6, a6, sizeof(a6));
+	used = strlen(buf);
+	n = snprintf(buf + used, len - used, " %s", a6);
+	return n < 0 || (size_t)n >= len - used ? -ENAMETOOLONG : 0;
 }
 
+/* Lines without the IPv6 address (earlier versions', or IPv4 only) are read as they were. */
 static int dnsmasq_parse(const char *args, void *data)
 {
 	struct dnsmasq_step *d = data;
+	const char *sp = strrchr(args, ' ');
+	char handle[64], back[INET6_ADDRSTRLEN];
+	struct in6_addr a6;
+	bool has6 = false;
 	struct dns_handle h;
 
+	if (sp && strchr(sp + 1, ':')) {
+		if ((size_t)(sp - args) >= sizeof(handle) || strlen(sp + 1) >= sizeof(back) ||
+		    inet_pton(AF_INET6, sp + 1, &a6) != 1)
+			return -EBADMSG;
+		/* Only the canonical form the writer produces */
+		inet_ntop(AF_INET6, &a6, back, sizeof(back));
+		if (strcmp(back, sp + 1) != 0 || IN6_IS_ADDR_UNSPECIFIED(&a6))
+			return -EBADMSG;
+		memcpy(handle, args, (size_t)(sp - args));
+		handle[sp - args] = '\0';
+		args = handle;
+		has6 = true;
+	}
 	if (dns_handle_parse(args, &h) < 0)
 		return -EBADMSG;
 	memset(d, 0, sizeof(*d));
 	d->h.pid = h.pid;
 	d->h.start_time = h.start_time;
+	d->has_host6 = has6;
+	if (has6)
+		d->host6 = a6;
 	return 0;
 }
 
@@ -123,10 +162,16 @@ static void dnsmasq_describe(const void *data, char *buf, size_t len)
 {
 	const struct dnsmasq_step *d = data;
 
+	char a6[INET6_ADDRSTRLEN + 12] = "";
+
+	if (d->has_host6) {
+		memcpy(a6, ", also on ", 10);
+		inet_ntop(AF_INET6, &d->host6, a6 + 10, sizeof(a6) - 10);
+	}
 	if (d->h.pid > 0)
-		snprintf(buf, len, "DNS forwarder (dnsmasq, pid %d)", d->h.pid);
+		snprintf(buf, len, "DNS forwarder (dnsmasq, pid %d%s)", d->h.pid, a6);
 	else
-		snprintf(buf, len, "DNS forwarder (dnsmasq, its pid file)");
+		snprintf(buf, len, "DNS forwarder (dnsmasq, its pid file%s)", a6);
 }
 
 const struct step_kind step_dnsmasq = {

@@ -34,7 +34,12 @@
 
 #define GATEWAY6_RECORD_NAME ":gateway6.record"
 
-extern const struct step_kind step_accept_ra, step_forwarding6, step_nft6;
+extern const struct step_kind step_accept_ra, step_forwarding6, step_nft6, step_nft6_dns;
+
+/* step_nft6_dns's data: the link's IPv6 address the DNS forwarder listens on (PREFIX::1). */
+struct nft6_dns_step {
+	struct in6_addr host;
+};
 
 struct accept_ra_step {
 	char uplink[USBNET_IFNAMSIZ];
@@ -63,6 +68,13 @@ int gateway6_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		     const char *uplink, struct gateway6_plan *ret);
 /* accept-ra, nft6 and forwarding6, each through journal_apply(), under the gateway lock. */
 int gateway6_apply(struct step_env *env, const char *uplink, const struct gateway6_plan *g6);
+
+/* refresh (refresh6.c): rec's IPv6 uplink steps moved to uplink, rec under its interface's
+ * lock and the gateway lock: accept-ra given back on the old uplink (unless another peer holds
+ * it) and made on the new one as up would, the nft6 chains remade for it; the record written
+ * ahead of each change. 0 also when rec shares no IPv6; -errno with ctx_fail() otherwise. */
+int gateway6_move(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+		  struct state_record *rec, const char *uplink);
 
 /* The accept-ra step to make on uplink, with BEFORE read now (before the record): 1 to make,
  * 0 nothing to make (0 there: no RAs wanted; 2 and no other holder: so it is already). */

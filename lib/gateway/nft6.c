@@ -83,6 +83,65 @@ static int match_saddr64(struct nftnl_rule *r, const struct in6_addr *prefix)
 	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, prefix->s6_addr, 8);
 }
 
+/* meta iifname != name */
+static int match_not_iifname(struct nftnl_rule *r, const char *name)
+{
+	char buf[USBNET_IFNAMSIZ] = {};
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_IIFNAME);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	return rc < 0 ? rc : add_cmp(r, NFT_CMP_NEQ, buf, sizeof(buf));
+}
+
+/* ip6 daddr HOST (struct ipv6hdr, daddr at 24) */
+static int match_daddr(struct nftnl_rule *r, const struct in6_addr *host)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 24);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 16);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, host->s6_addr, 16);
+}
+
+/* meta l4proto PROTO th dport PORT */
+static int match_dport(struct nftnl_rule *r, uint8_t proto, uint16_t port)
+{
+	uint16_t p = htons(port);
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	if (rc >= 0)
+		rc = add_cmp(r, NFT_CMP_EQ, &proto, 1);
+	if (rc < 0)
+		return rc;
+	e = nftnl_expr_alloc("payload");
+	if (!e)
+		return -ENOMEM;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2); /* udphdr/tcphdr, dest */
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 2);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	rc = add_expr(r, e);
+	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, &p, 2);
+}
+
 static int match_ct_reply(struct nftnl_rule *r)
 {
 	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
@@ -197,10 +256,19 @@ static void put_flush(struct builder *bd, const char *chain)
 	bd->n++;
 }
 
-enum rule_kind { RULE_OUT, RULE_BACK, RULE_DROP_IN, RULE_DROP_OUT, RULE_MASQUERADE };
+enum rule_kind {
+	RULE_OUT,
+	RULE_BACK,
+	RULE_DROP_IN,
+	RULE_DROP_OUT,
+	RULE_MASQUERADE,
+	RULE_DNS_UDP,
+	RULE_DNS_TCP
+};
 
-static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
-		     const struct nft6_peer *p)
+/* p for the forward and nat rules, in for the input ones */
+static void put_rule_(struct builder *bd, const char *chain, enum rule_kind k,
+		      const struct nft6_peer *p, const struct nft6_input *in)
 {
 	struct nftnl_rule *r;
 	struct nlmsghdr *nlh;
@@ -249,6 +317,19 @@ static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
 		if (rc >= 0)
 			rc = add_expr(r, nftnl_expr_alloc("masq"));
 		break;
+	case RULE_DNS_UDP:
+	case RULE_DNS_TCP:
+		/* iifname != IF iifname != "lo" ip6 daddr HOST PROTO dport 53 drop */
+		rc = match_not_iifname(r, in->ifname);
+		if (rc >= 0)
+			rc = match_not_iifname(r, "lo");
+		if (rc >= 0)
+			rc = match_daddr(r, &in->host);
+		if (rc >= 0)
+			rc = match_dport(r, k == RULE_DNS_UDP ? IPPROTO_UDP : IPPROTO_TCP, 53);
+		if (rc >= 0)
+			rc = verdict(r, NF_DROP);
+		break;
 	}
 	if (rc < 0) {
 		nftnl_rule_free(r);
@@ -261,6 +342,12 @@ static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
 	nftnl_rule_free(r);
 	nftnl_batch_update(bd->b);
 	bd->n++;
+}
+
+static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
+		     const struct nft6_peer *p)
+{
+	put_rule_(bd, chain, k, p, NULL);
 }
 
 static bool exists(const struct nft_existing *ex, const char *chain)
@@ -277,6 +364,57 @@ static bool peer_ok(const struct nft6_peer *p)
 	       strcmp(p->ifname, p->uplink) != 0;
 }
 
+/* input_only: one input chain made (or reset) or deleted, nothing else touched. */
+static int input_batch_build(const struct nft6_change *c, const struct nft_existing *ex,
+			     uint32_t seq, struct nftnl_batch **ret, unsigned *ret_n_msgs)
+{
+	static const struct in6_addr any = IN6ADDR_ANY_INIT;
+	struct builder bd = {.seq = seq};
+	char in[NFT_CHAIN_NAME_MAX];
+	size_t left = ex->n_chains;
+
+	if ((c->has_input_add &&
+	     (!ifname_valid(c->input_add.ifname) || strcmp(c->input_add.ifname, "lo") == 0 ||
+	      memcmp(&c->input_add.host, &any, sizeof(any)) == 0)) ||
+	    (c->input_del[0] && !ifname_valid(c->input_del)))
+		return -EINVAL;
+	bd.b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
+	if (!bd.b)
+		return -ENOMEM;
+	nftnl_batch_begin(nftnl_batch_buffer(bd.b), bd.seq++);
+	nftnl_batch_update(bd.b);
+	if (c->input_del[0]) {
+		nft_input_chain_name(c->input_del, in);
+		if (exists(ex, in)) {
+			put_chain(&bd, NFT_MSG_DELCHAIN, in, NULL, 0, 0, 0);
+			left--;
+		}
+	}
+	if (c->has_input_add) {
+		put_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+		nft_input_chain_name(c->input_add.ifname, in);
+		put_chain(&bd, NFT_MSG_NEWCHAIN, in, "filter", NF_INET_LOCAL_IN, PRIO_FILTER,
+			  NF_ACCEPT);
+		if (exists(ex, in))
+			put_flush(&bd, in);
+		else
+			left++;
+		put_rule_(&bd, in, RULE_DNS_UDP, NULL, &c->input_add);
+		put_rule_(&bd, in, RULE_DNS_TCP, NULL, &c->input_add);
+	}
+	if (left == 0 && ex->table)
+		put_table(&bd, NFT_MSG_DELTABLE, 0);
+	nftnl_batch_end(nftnl_batch_buffer(bd.b), bd.seq++);
+	nftnl_batch_update(bd.b);
+	if (bd.err) {
+		nftnl_batch_free(bd.b);
+		return bd.err;
+	}
+	*ret = bd.b;
+	*ret_n_msgs = bd.n;
+	return 0;
+}
+
 int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex, uint32_t seq,
 		     struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
@@ -284,6 +422,8 @@ int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex,
 	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
 	size_t left = ex->n_chains;
 
+	if (c->input_only)
+		return input_batch_build(c, ex, seq, ret, ret_n_msgs);
 	if (c->n_guard_peers > NFT_MAX_PEERS || (c->has_add && !peer_ok(&c->add)) ||
 	    (c->del[0] && !ifname_valid(c->del)))
 		return -EINVAL;

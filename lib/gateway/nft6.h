@@ -15,6 +15,11 @@
  *   chain guard           type filter hook forward priority filter; policy drop;
  *       the two accept rules of every IPv6 gateway peer, nothing else
  * so that turning net.ipv6.conf.all.forwarding on routes nothing between other interfaces.
+ * Per gateway peer with a DNS forwarder that listens on the link's IPv6 address too (step
+ * nft6-dns), like table ip's input chain:
+ *   chain input-IF        type filter hook input priority filter; policy accept;
+ *       iifname != IF iifname != "lo" ip6 daddr HOST udp dport 53 drop
+ *       iifname != IF iifname != "lo" ip6 daddr HOST tcp dport 53 drop
  * A routed prefix (ipv6-prefix=) is forwarded as it is, but like the IPv4 side only what the
  * peer opened comes back in: the host is not a firewall-less router for the device.
  *
@@ -36,8 +41,20 @@ struct nft6_peer {
 	bool masquerade;	/* NAT66 out of the uplink (the ULA) */
 };
 
-/* One batch: make (or reset) one peer's chains or delete them, and set the guard. */
+/* A DNS forwarder's input chain: the peer's interface, the forwarder's IPv6 address. */
+struct nft6_input {
+	char ifname[USBNET_IFNAMSIZ];
+	struct in6_addr host;
+};
+
+/* One batch: make (or reset) one peer's chains or delete them, and set the guard; or, with
+ * input_only, make (or reset) or delete one input chain and leave everything else as it is. */
 struct nft6_change {
+	bool input_only;
+	bool has_input_add;
+	struct nft6_input input_add;
+	char input_del[USBNET_IFNAMSIZ]; /* "" none */
+
 	bool has_add;
 	struct nft6_peer add;
 	char del[USBNET_IFNAMSIZ]; /* "" none */

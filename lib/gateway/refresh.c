@@ -6,6 +6,7 @@
  *
  * Locks: each moved peer's interface lock (in name order), then the gateway lock, as up takes
  * them; the records are written ahead with the new uplink, then one batch moves them all.
+ * Peers that share IPv6 then move their IPv6 uplink steps one by one (refresh6.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "gateway/forwarding.h"
 #include "gateway/gateway.h"
+#include "gateway/gateway6.h"
 #include "core/lock.h"
 
 struct moved {
@@ -159,7 +161,15 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	for (size_t i = 0; i < n; i++)
 		ctx_log(ctx, USBNET_LOG_NOTICE, "%s: gateway moved from %s to %s", mv[i].rec.ifname,
 			mv[i].old_uplink, uplink);
+	/* Then each peer's IPv6 sharing (its own steps, each written ahead): IPv4 has moved
+	 * whatever comes of it, and a failure says which peer's IPv6 stayed behind. */
 	r = (int)n;
+	for (size_t i = 0; i < n; i++) {
+		int r6 = gateway6_move(ctx, be, &mv[i].rec, uplink);
+
+		if (r6 < 0 && r >= 0)
+			r = r6;
+	}
 	goto unlock;
 revert:
 	for (size_t i = 0; i < written; i++) {

@@ -8,6 +8,7 @@
 #include "dns/dns-up.h"
 #include "dns/ra-up.h"
 #include "gateway/gateway.h"
+#include "gateway/gateway6.h"
 #include "netlink/steps.h"
 #include "updown/modes.h"
 
@@ -84,8 +85,18 @@ static int gateway_mode_apply(struct up_run *u)
 		memset(&d, 0, sizeof(d));
 		d.host = u->plan.host.addr;
 		r = journal_apply(&u->env, &step_nft_dns, &d);
+		/* IPv6 shared: the forwarder listens on the link's PREFIX::1 too (the RDNSS the
+		 * advertisements name), kept to this link by an ip6 input chain like nft-dns's. */
+		if (r >= 0 && u->gw6.share) {
+			struct nft6_dns_step d6;
+
+			memset(&d6, 0, sizeof(d6));
+			d6.host = u->gw6.host;
+			r = journal_apply(&u->env, &step_nft6_dns, &d6);
+		}
 		if (r >= 0)
-			r = dns_apply(&u->env, u->plan.host.addr);
+			r = dns_apply(&u->env, u->plan.host.addr,
+				      u->gw6.share ? &u->gw6.host : NULL);
 	}
 	/* After the forwarder: the advertisements name it as the peer's name server (RDNSS). */
 	if (r >= 0 && u->gw6.share) {
@@ -95,11 +106,8 @@ static int gateway_mode_apply(struct up_run *u)
 		spec.prefix = u->gw6.prefix;
 		spec.host = u->gw6.host;
 		spec.host4 = u->plan.host.addr;
-		/* No RDNSS yet, even with --dns: the forwarder listens on the host's IPv4 address
-		 * only, and a device told to ask PREFIX::1 would wait on a server that is not
-		 * there. (ra-server.c writes it when spec.dns: for when the forwarder listens on
-		 * the link's IPv6 address too, with an ip6 input chain like nft-dns's.) */
-		spec.dns = false;
+		/* With --dns, RDNSS PREFIX::1: the forwarder listens there (above). */
+		spec.dns = u->plan.dns;
 		r = ra_apply(&u->env, &spec);
 	}
 	/* After the forwarder: the lease names it as the peer's name server. */

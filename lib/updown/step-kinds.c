@@ -38,5 +38,6 @@ const struct step_kind *const step_kinds[] = {
 	&step_nft6,
 	&step_forwarding6,
 	&step_ra,
+	&step_nft6_dns,
 	NULL,
 };

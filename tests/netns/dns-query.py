@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # One DNS query over UDP, or TCP with --tcp (standard library only):
 #   dns-query.py [--tcp] SERVER NAME [TIMEOUT_S]
+# SERVER is an IPv4 or an IPv6 address.
 # Prints "rcode N answers M [A a.b.c.d]..." and exits 0, or prints "no answer" and exits 3.
 import random
 import socket
@@ -31,7 +32,8 @@ def recv_exact(s, n):
     return buf
 
 
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+family = socket.AF_INET6 if ":" in server else socket.AF_INET
+s = socket.socket(family, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
 s.settimeout(timeout)
 try:
     s.connect((server, 53))  # UDP connected: an ICMP port unreachable is reported at once

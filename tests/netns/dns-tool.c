@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 			return fail(-EINVAL, "not an address");
 		servers_from(&conf, argc - 5, argv + 5);
 		conf.dnsmasq = getenv("USBNET_DNS_TOOL_DNSMASQ");
-		r = dnsmasq_start(&conf, argv[2], argv[3], a, &h, err, sizeof(err));
+		r = dnsmasq_start(&conf, argv[2], argv[3], a, NULL, &h, err, sizeof(err));
 		if (r < 0)
 			return fail(r, err);
 		printf("%d %" PRIu64 "\n", h.pid, h.start_time);

@@ -259,6 +259,24 @@ assert d["lease"]["address"] == "10.77.0.2", d
 ' "$pid" || fail "show --json after the restart: $OUT"
 client "$P" veth1 p
 lease_has p "ip=10.77.0.2" || fail "the restarted server did not lease 10.77.0.2: $(cat "$TMP/p.log" "$TMP/p.lease" 2>&1)"
+
+T=watcher-busy
+# It dies while another run holds the interface's lock and that run leaves the record as it
+# was (a discover, an up that found nothing to do): the watcher does not wait behind the lock,
+# and it does not forget either: once the lock is free it restarts the server.
+exec {LOCKFD}>"$RUN/veth0.lock"
+flock "$LOCKFD"
+kill -9 "$pid"
+wait_until 60 gone "$pid" || fail "kill -9 did not end the DHCP server"
+# The watcher has seen the exit (its pidfd) and found the lock taken; give it that moment.
+sleep 1
+restarted && fail "restarted while the lock was held"
+flock -u "$LOCKFD"
+exec {LOCKFD}>&-
+wait_until 60 restarted || fail "the watcher did not restart the DHCP server once the lock was free: $(cat "$TMP/watch.log")"
+grep -q "veth0: the DHCP server on 10.77.0.1 (pid $pid) had stopped; started again" "$TMP/watch.log" ||
+	fail "the watcher did not say it: $(cat "$TMP/watch.log")"
+pid=$(cat "$RUN/veth0.dhcp.pid" 2>/dev/null)
 kill "$WPID"
 wait "$WPID" 2>/dev/null
 
@@ -325,7 +343,7 @@ ip netns exec "$P" ip addr flush dev veth1
 check_down "$pid"
 
 if [ "$fails" = 0 ]; then
-	echo "PASS: DHCP server: static, show, other link, idempotent, dead, watcher, down, gateway, gateway+dns, refusal, auto"
+	echo "PASS: DHCP server: static, show, other link, idempotent, dead, watcher, watcher-busy, down, gateway, gateway+dns, refusal, auto"
 	exit 0
 fi
 exit 1

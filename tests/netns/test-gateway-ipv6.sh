@@ -100,6 +100,9 @@ ask_server() { # what the server saw as the client's address (compressed), asked
 for l in sys.stdin:
     print(ipaddress.ip_address(l.strip()))'
 }
+said_re() { printf '%s\n' "$OUT" | grep -Eq -- "$1"; } # ERE: a line of the last output
+said_in() { printf '%s' "$1" | grep -qF -- "$2"; } # TEXT WANTED
+HERE=$(cd "$(dirname "$0")" && pwd)
 a_reaches_b() { ip netns exec "$A" ping -6 -c 1 -W 1 2001:db8:b::2 >/dev/null 2>&1; }
 
 # Every sysctl of net.ipv6 and net.ipv4 in the host (the neighbour tables' aside), and the
@@ -179,6 +182,12 @@ check "show --json says the link's prefix" said '"ipv6_prefix":"fd'
 check "show --json says it is masqueraded" said '"ipv6_sharing":"nat"'
 DETAIL="$OUT"
 check "show --json lists the peer's address in the prefix" said "\"$PEER6\""
+prefix=$(printf '%s' "$OUT" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)[0]["ipv6_prefix"])')
+uh show veth0
+DETAIL="$OUT"
+check "show says the link's prefix" said_re "^  ipv6 prefix +$prefix "
+check "show says it is masqueraded" said_re "^  ipv6 sharing +nat "
+check "show lists the peer's address in the prefix" said_re "^  (ipv6 addresses)? +$PEER6$"
 DETAIL=
 uh down veth0
 expect_rc 0 "down"
@@ -219,6 +228,12 @@ check "the host keeps its RA default route on up0" host_default6
 check "A does not reach B through the host (guard)" not a_reaches_b
 OUT=$(ip netns exec "$H" "$USBNET_HOST" show veth0 --json --config "$W/conf" --run-dir "$RUN" 2>&1)
 check "show --json says the prefix is routed" said '"ipv6_prefix":"2001:db8:77::/64","ipv6_sharing":"routed"'
+OUT=$(ip netns exec "$H" "$USBNET_HOST" show veth0 --config "$W/conf" --run-dir "$RUN" 2>&1)
+DETAIL="$OUT"
+check "show says the prefix" said_re "^  ipv6 prefix +2001:db8:77::/64 "
+check "show says it is routed" said_re "^  ipv6 sharing +routed "
+check "show lists the peer's address in the prefix" said_re "^  (ipv6 addresses)? +$PEER6$"
+DETAIL=
 OUT=$(ip netns exec "$H" "$USBNET_HOST" down veth0 --config "$W/conf" --run-dir "$RUN" 2>&1)
 RC=$?
 expect_rc 0 "down"
@@ -229,25 +244,134 @@ same_snap before after
 
 # ---------------------------------------------------------------------------------------------
 # With --dns and --dhcp-server beside it: three dnsmasq of the peer's (forwarder, DHCP server,
-# RAs) side by side on one link; no RDNSS yet (the forwarder is IPv4 only).
+# RAs) side by side on one link. The advertisements name the forwarder (RDNSS PREFIX::1), which
+# listens there too and answers the peer over IPv6, and nobody on another link of the host.
 new_case with-dns
 make_world
+# The upstream's name server (the host's resolv.conf names it, uh_resolv)
+ip netns exec "$U" dnsmasq --conf-file=/dev/null --pid-file="$W/up-dns.pid" --no-resolv --no-hosts \
+	--listen-address=198.51.100.2 --bind-interfaces --address=/usbnet.test/198.51.100.7 ||
+	{ echo "FAIL: $T: the upstream name server did not start"; exit 1; }
 sleep 0.5
 snap before
 uh_resolv up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --gateway --dns --dhcp-server
 expect_rc 0 "up --gateway --dns --dhcp-server"
-check "step ra recorded without RDNSS" grep -Eq "^step ra [0-9]+ [0-9]+ fd[0-9a-f:]+::/64 fd[0-9a-f:]+::1 10.77.0.1 dns=no$" "$RUN/veth0.state"
+check "step ra recorded with RDNSS" grep -Eq "^step ra [0-9]+ [0-9]+ fd[0-9a-f:]+::/64 fd[0-9a-f:]+::1 10.77.0.1 dns=yes$" "$RUN/veth0.state"
+check "step nft6-dns recorded" grep -Eq "^step nft6-dns fd[0-9a-f:]+::1$" "$RUN/veth0.state"
+check "step dnsmasq recorded with the link's IPv6 address" grep -Eq "^step dnsmasq [0-9]+ [0-9]+ fd[0-9a-f:]+::1$" "$RUN/veth0.state"
 DETAIL="$(core_dnsmasq "$RUN")"
 check "three dnsmasq of the peer's run" test "$(core_dnsmasq "$RUN" | wc -l)" = 3
 DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
 check "the peer got an address in the ULA /64" wait_peer_addr6 fd
 DETAIL=
 check "the peer reaches the server" reaches
+ra=$(ip netns exec "$P" "$PY" "$HERE/ra-rdnss.py" veth1 10)
+host6=$(sed -n 's/^step nft6-dns //p' "$RUN/veth0.state")
+DETAIL="$ra"
+check "the peer's RA names the host's $host6 as its name server (RDNSS)" \
+	test -n "$host6" -a "$(printf '%s\n' "$ra" | sed -n 's/^rdnss //p')" = "$host6"
+ans=$(ip netns exec "$P" "$PY" "$HERE/dns-query.py" "$host6" usbnet.test 3)
+DETAIL="$ans"
+check "the peer resolves through the forwarder on $host6 (UDP)" said_in "$ans" "A 198.51.100.7"
+ans=$(ip netns exec "$P" "$PY" "$HERE/dns-query.py" --tcp "$host6" usbnet.test 3)
+DETAIL="$ans"
+check "the peer resolves through the forwarder on $host6 (TCP)" said_in "$ans" "A 198.51.100.7"
+ans=$(ip netns exec "$A" "$PY" "$HERE/dns-query.py" "$host6" usbnet.test 2)
+DETAIL="$ans"
+check "a host on another link gets no answer from $host6 (ip6 input chain)" said_in "$ans" "no answer"
+ans=$(ip netns exec "$H" "$PY" "$HERE/dns-query.py" "$host6" usbnet.test 3)
+DETAIL="$ans"
+check "the host itself is answered on $host6" said_in "$ans" "A 198.51.100.7"
+DETAIL="$(ip netns exec "$H" nft list table ip6 usbnet_host 2>&1)"
+check "table ip6 usbnet_host has the input chain of veth0" sh -c \
+	"ip netns exec '$H' nft list chain ip6 usbnet_host input-veth0 | grep -q 'ip6 daddr $host6 udp dport 53 drop'"
+DETAIL=
 uh down veth0
 expect_rc 0 "down"
 sleep 0.5
 snap after
 same_snap before after
+check "no dnsmasq of ours left" not dnsmasq_runs
+
+# ---------------------------------------------------------------------------------------------
+# refresh: the IPv4 default route moves from up0 to up1 (up0's cable pulled), a second upstream
+# behind up1 sends RAs for 2001:db8:2::/64 and holds the same server address. refresh moves the
+# IPv6 sharing with IPv4's: the ip6 chains name up1, up1's accept_ra goes to 2 (the host takes
+# its RA default route there while it forwards), up0's goes back to 1, and the peer reaches the
+# server masqueraded as the host's up1 address. After down, every sysctl and the ruleset are as
+# before.
+new_case refresh
+make_world
+U2="$PFX-$T-u2"
+new_ns "$U2"
+ip -n "$H" link add up1 type veth peer name u1 netns "$U2" || exit 1
+ip -n "$H" addr add 192.0.2.1/24 brd + dev up1
+ip -n "$H" link set up1 up
+ip netns exec "$U2" sysctl -qw net.ipv6.conf.all.forwarding=1
+ip -n "$U2" addr add 192.0.2.2/24 brd + dev u1
+ip -n "$U2" addr add 2001:db8:2::2/64 dev u1
+ip -n "$U2" link set u1 up
+ip -n "$U2" addr add "$SERVER/128" dev lo
+ip netns exec "$U2" dnsmasq --conf-file=/dev/null --pid-file="$W/up2-ra.pid" --port=0 \
+	--interface=u1 --bind-interfaces --enable-ra --leasefile-ro \
+	--dhcp-range=2001:db8:2::,ra-only,64,infinite --ra-param=u1,high,3,1800 ||
+	{ echo "FAIL: $T: the second upstream's dnsmasq did not start"; exit 1; }
+ip netns exec "$U2" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
+	SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
+PIDS+=($!)
+up1_global6() {
+	ip -n "$H" -6 -o addr show dev up1 scope global | awk '{ sub("/.*", "", $4); print $4; exit }' | grep .
+}
+default6_on() { ip -n "$H" -6 route show default | grep -q "dev $1 proto ra"; }
+wait_for() { # TENTHS CMD...
+	local n=$1 _
+	shift
+	for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+wait_for 600 up1_global6 >/dev/null || { echo "FAIL: $T: no SLAAC address on up1 in 60 s"; exit 1; }
+sleep 0.5
+snap before
+up_gateway
+expect_rc 0 "up --gateway (uplink auto: up0)"
+check "step nft6 names up0" grep -Eq "^step nft6 up0 fd[0-9a-f:]+::/64 nat$" "$RUN/veth0.state"
+DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
+check "the peer got an address in the ULA /64" wait_peer_addr6 fd
+DETAIL=
+seen=$(ask_server)
+DETAIL="the server saw '$seen', the host's up0 is '$(host_global6)'"
+check "through up0: the server sees the host's up0 address" test -n "$seen" -a "$seen" = "$(host_global6)"
+DETAIL=
+ip -n "$H" link set up0 down
+ip -n "$H" route replace default via 192.0.2.2 dev up1
+uh refresh
+expect_rc 0 "refresh"
+DETAIL="$(cat "$RUN/veth0.state")"
+check "step nft recorded on up1" grep -Eq "^step nft up1 " "$RUN/veth0.state"
+check "step nft6 recorded on up1" grep -Eq "^step nft6 up1 fd[0-9a-f:]+::/64 nat$" "$RUN/veth0.state"
+check "step accept-ra recorded on up1" grep -qx "step accept-ra up1 2 1" "$RUN/veth0.state"
+check "no step of up0's left" not grep -q " up0 " "$RUN/veth0.state"
+DETAIL=
+check "up0 accept_ra back to 1" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/up0/accept_ra)" = 1
+check "up1 accept_ra 2" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/up1/accept_ra)" = 2
+check "IPv6 forwarding still on" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/all/forwarding)" = 1
+DETAIL="$(ip netns exec "$H" nft list table ip6 usbnet_host 2>&1)"
+check "the masquerade rule names up1" sh -c \
+	"ip netns exec '$H' nft list table ip6 usbnet_host | grep -q 'oifname \"up1\" ip6 saddr fd.*::/64 masquerade'"
+check "no rule names up0" not sh -c "ip netns exec '$H' nft list table ip6 usbnet_host | grep -q up0"
+DETAIL="$(ip -n "$H" -6 route show default)"
+check "the host takes its RA default route on up1 (accept_ra 2 with forwarding on)" wait_for 100 default6_on up1
+DETAIL=
+seen=$(ask_server)
+DETAIL="the server saw '$seen', the host's up1 is '$(up1_global6)'"
+check "through up1: the server sees the host's up1 address" test -n "$seen" -a "$seen" = "$(up1_global6)"
+DETAIL=
+uh down veth0
+expect_rc 0 "down"
+sleep 0.5
+snap after
+core_cmp "sysctl after 'after' as after 'before'" "$W/before.sysctl" "$W/after.sysctl"
+core_cmp "nft after 'after' as after 'before'" "$W/before.nft" "$W/after.nft"
 check "no dnsmasq of ours left" not dnsmasq_runs
 
 # ---------------------------------------------------------------------------------------------

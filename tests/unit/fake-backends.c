@@ -795,13 +795,38 @@ static int f_gw_nft6(void *h, const struct nft6_change *c, char *errbuf, size_t 
 {
 	struct fake *f = h;
 	struct fake_state next = f->s;
-	int r = call(f, OP_GW_NFT6, "add=%s del=%s guard=%d/%zu",
-		     c->has_add ? c->add.ifname : "-", c->del[0] ? c->del : "-", c->guard,
-		     c->n_guard_peers);
+	int r = c->input_only
+		    ? call(f, OP_GW_NFT6, "input add=%s del=%s",
+			   c->has_input_add ? c->input_add.ifname : "-",
+			   c->input_del[0] ? c->input_del : "-")
+		    : call(f, OP_GW_NFT6, "add=%s del=%s guard=%d/%zu",
+			   c->has_add ? c->add.ifname : "-", c->del[0] ? c->del : "-", c->guard,
+			   c->n_guard_peers);
 
 	if (r < 0) {
 		snprintf(errbuf, errlen, "fake: the batch was refused");
 		return r;
+	}
+	if (c->input_only) {
+		size_t j;
+
+		for (j = 0; c->input_del[0] && j < next.n_nft6_inputs; j++)
+			if (strcmp(next.nft6_inputs[j].ifname, c->input_del) == 0) {
+				memmove(&next.nft6_inputs[j], &next.nft6_inputs[j + 1],
+					(next.n_nft6_inputs - j - 1) * sizeof(next.nft6_inputs[0]));
+				next.n_nft6_inputs--;
+				break;
+			}
+		if (c->has_input_add) {
+			for (j = 0; j < next.n_nft6_inputs; j++)
+				if (strcmp(next.nft6_inputs[j].ifname, c->input_add.ifname) == 0)
+					break;
+			if (j == next.n_nft6_inputs)
+				next.n_nft6_inputs++;
+			next.nft6_inputs[j] = c->input_add;
+		}
+		f->s = next;
+		return 0;
 	}
 	if (c->del[0])
 		for (size_t j = 0; j < next.n_nft6_chains; j++)
@@ -854,12 +879,19 @@ static void dns_remove(struct fake *f, struct fake_dns *d)
 }
 
 static int f_dns_start(void *h, const char *run_dir, const char *ifname, struct in_addr host,
-		       struct dns_handle *ret, char *errbuf, size_t errlen)
+		       const struct in6_addr *host6, struct dns_handle *ret, char *errbuf,
+		       size_t errlen)
 {
 	struct fake *f = h;
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN + 1] = "";
 	struct fake_dns *d;
-	int r = call(f, OP_DNS_START, "%s %s", ifname, inet_ntop(AF_INET, &host, a, sizeof(a)));
+	int r;
+
+	if (host6) {
+		a6[0] = ' ';
+		inet_ntop(AF_INET6, host6, a6 + 1, sizeof(a6) - 1);
+	}
+	r = call(f, OP_DNS_START, "%s %s%s", ifname, inet_ntop(AF_INET, &host, a, sizeof(a)), a6);
 
 	if (r < 0) {
 		snprintf(errbuf, errlen, "%s", f->dns_error);
@@ -1598,6 +1630,11 @@ bool fake_state_equal(const struct fake_state *a, const struct fake_state *b)
 		    strcmp(a->nft_chains[i].uplink, b->nft_chains[i].uplink) != 0 ||
 		    a->nft_chains[i].subnet.addr.s_addr != b->nft_chains[i].subnet.addr.s_addr ||
 		    a->nft_chains[i].subnet.prefix != b->nft_chains[i].subnet.prefix)
+			return false;
+	if (a->n_nft6_inputs != b->n_nft6_inputs)
+		return false;
+	for (size_t i = 0; i < a->n_nft6_inputs; i++)
+		if (memcmp(&a->nft6_inputs[i], &b->nft6_inputs[i], sizeof(a->nft6_inputs[i])) != 0)
 			return false;
 	if (a->n_nft_inputs != b->n_nft_inputs)
 		return false;

@@ -107,6 +107,8 @@ struct fake_state {
 	size_t n_addrs6;
 	struct nft6_peer nft6_chains[FAKE_MAX];
 	size_t n_nft6_chains;
+	struct nft6_input nft6_inputs[FAKE_MAX]; /* the forwarders' ip6 input chains */
+	size_t n_nft6_inputs;
 	bool nft6_guard;
 	size_t nft6_guard_peers;
 };

@@ -103,6 +103,56 @@ static bool argv_has_prefix(const struct dnsmasq_argv *a, const char *prefix)
 	return false;
 }
 
+/* The record line: the IPv6 address after the handle when there is one; lines without it (as
+ * earlier versions wrote them) read back as IPv4 only; no other form is taken. */
+static void test_dnsmasq_record_line_with_and_without_ipv6(void **state)
+{
+	static const char *const good[] = {"-", "4242 987654321", "- fd12:3456:789a::1",
+					   "4242 987654321 fd12:3456:789a::1"};
+	static const char *const bad[] = {"4242 987654321 fd12:3456:789a:0::1",
+					  "4242 987654321 ::",
+					  "4242 fd12:3456:789a::1",
+					  "fd12:3456:789a::1",
+					  "- fd12::1 fd12::2",
+					  "4242 987654321 fd12::zz"};
+	struct dnsmasq_step d;
+	char buf[128];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(step_dnsmasq.parse(good[i], &d), 0);
+		assert_int_equal(d.has_host6, i >= 2);
+		assert_int_equal(step_dnsmasq.format(&d, buf, sizeof(buf)), 0);
+		assert_string_equal(buf, good[i]);
+	}
+	assert_int_equal(step_dnsmasq.parse("4242 987654321 fd12:3456:789a::1", &d), 0);
+	assert_int_equal(d.h.pid, 4242);
+	assert_true(d.h.start_time == 987654321);
+	inet_ntop(AF_INET6, &d.host6, buf, sizeof(buf));
+	assert_string_equal(buf, "fd12:3456:789a::1");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(step_dnsmasq.parse(bad[i], &d), -EBADMSG);
+}
+
+/* IPv6 shared on the link: the forwarder listens on PREFIX::1 as well, on nothing else. */
+static void test_dnsmasq_listens_on_the_links_ipv6_address_too(void **state)
+{
+	struct dnsmasq_argv a;
+	struct in_addr host;
+	struct in6_addr host6;
+	int n = 0;
+
+	inet_pton(AF_INET, "192.168.2.14", &host);
+	inet_pton(AF_INET6, "fd12:3456:789a::1", &host6);
+	assert_int_equal(dnsmasq_build_argv(NULL, "/r/x.pid", host, &host6, &a), 0);
+	assert_int_equal(argv_has(&a, "--listen-address=192.168.2.14"), 1);
+	assert_int_equal(argv_has(&a, "--listen-address=fd12:3456:789a::1"), 1);
+	assert_int_equal(argv_has(&a, "--bind-interfaces"), 1);
+	assert_false(argv_has_prefix(&a, "--interface"));
+	for (size_t i = 0; a.argv[i]; i++)
+		n += strncmp(a.argv[i], "--listen-address=", 17) == 0;
+	assert_int_equal(n, 2);
+}
+
 static void test_dnsmasq_listens_on_the_peer_side_address_only(void **state)
 {
 	struct dnsmasq_conf conf = {0};
@@ -110,7 +160,7 @@ static void test_dnsmasq_listens_on_the_peer_side_address_only(void **state)
 	struct in_addr host;
 
 	inet_pton(AF_INET, "192.168.2.14", &host);
-	assert_int_equal(dnsmasq_build_argv(NULL, "/run/usbnet-host/usb0.dnsmasq.pid", host, &a),
+	assert_int_equal(dnsmasq_build_argv(NULL, "/run/usbnet-host/usb0.dnsmasq.pid", host, NULL, &a),
 			 0);
 	assert_string_equal(a.argv[0], DNSMASQ_PATH);
 	assert_int_equal(argv_has(&a, "--conf-file=/dev/null"), 1);
@@ -136,7 +186,7 @@ static void test_dnsmasq_listens_on_the_peer_side_address_only(void **state)
 	inet_pton(AF_INET, "10.77.0.2", &conf.servers[0]);
 	inet_pton(AF_INET, "10.77.0.3", &conf.servers[1]);
 	conf.n_servers = 2;
-	assert_int_equal(dnsmasq_build_argv(&conf, "/r/x.pid", host, &a), 0);
+	assert_int_equal(dnsmasq_build_argv(&conf, "/r/x.pid", host, NULL, &a), 0);
 	assert_string_equal(a.argv[0], "/opt/dnsmasq");
 	assert_int_equal(argv_has(&a, "--no-resolv"), 1);
 	assert_int_equal(argv_has(&a, "--server=10.77.0.2"), 1);
@@ -145,7 +195,7 @@ static void test_dnsmasq_listens_on_the_peer_side_address_only(void **state)
 
 	/* a resolv file of its own (a test's) */
 	conf = (struct dnsmasq_conf){.resolv_file = "/tmp/resolv.conf"};
-	assert_int_equal(dnsmasq_build_argv(&conf, "/r/x.pid", host, &a), 0);
+	assert_int_equal(dnsmasq_build_argv(&conf, "/r/x.pid", host, NULL, &a), 0);
 	assert_int_equal(argv_has(&a, "--resolv-file=/tmp/resolv.conf"), 1);
 }
 
@@ -157,7 +207,7 @@ static void test_a_pid_file_path_that_does_not_fit_is_refused(void **state)
 
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(dnsmasq_build_argv(NULL, big, host, &a), -E2BIG);
+	assert_int_equal(dnsmasq_build_argv(NULL, big, host, NULL, &a), -E2BIG);
 	assert_int_equal(dnsmasq_pid_path("/run/usbnet-host", "usb0", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "/run/usbnet-host/usb0.dnsmasq.pid");
 	assert_int_equal(dnsmasq_pid_path(big, "usb0", buf, sizeof(buf)), -ENAMETOOLONG);
@@ -291,7 +341,7 @@ static struct state_record gateway_record(void)
 	rec.steps[0].done = true;
 	rec.steps[1].kind = &step_dnsmasq;
 	rec.steps[1].done = true;
-	assert_int_equal(be->dns->start(be->dns_h, run_dir, IF, rec.status.host.addr,
+	assert_int_equal(be->dns->start(be->dns_h, run_dir, IF, rec.status.host.addr, NULL,
 					&dns_of(&rec.steps[1])->h, err, sizeof(err)),
 			 0);
 	rec.n_steps = 2;
@@ -484,7 +534,8 @@ static void test_no_restart_for_a_failed_record_or_a_replugged_interface(void **
 /* A start that checks the record on disk says "pending dnsmasq -" before it starts anything. */
 static bool saw_ahead;
 static int start_checking_ahead(void *h, const char *rd, const char *ifname, struct in_addr host,
-				struct dns_handle *ret, char *errbuf, size_t errlen)
+				const struct in6_addr *host6, struct dns_handle *ret, char *errbuf,
+				size_t errlen)
 {
 	struct state_record on_disk;
 	const struct state_step *last;
@@ -492,7 +543,7 @@ static int start_checking_ahead(void *h, const char *rd, const char *ifname, str
 	assert_int_equal(journal_read(ctx, ifname, &on_disk), 0);
 	last = &on_disk.steps[on_disk.n_steps - 1];
 	saw_ahead = last->kind == &step_dnsmasq && !last->done && dns_of(last)->h.pid == 0;
-	return fake_backends(&f).dns->start(h, rd, ifname, host, ret, errbuf, errlen);
+	return fake_backends(&f).dns->start(h, rd, ifname, host, host6, ret, errbuf, errlen);
 }
 
 static void test_up_records_the_forwarder_ahead_then_its_handle(void **state)
@@ -509,7 +560,7 @@ static void test_up_records_the_forwarder_ahead_then_its_handle(void **state)
 	checking.start = start_checking_ahead;
 	be.dns = &checking;
 	fake_clear_log(&f);
-	assert_int_equal(dns_apply(&env, rec.status.host.addr), JOURNAL_MADE);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr, NULL), JOURNAL_MADE);
 	assert_true(saw_ahead);
 	assert_int_equal(rec.n_steps, 2);
 	assert_ptr_equal(rec.steps[1].kind, &step_dnsmasq);
@@ -523,7 +574,7 @@ static void test_up_records_the_forwarder_ahead_then_its_handle(void **state)
 
 	/* again: it runs, nothing is started */
 	fake_clear_log(&f);
-	assert_int_equal(dns_apply(&env, rec.status.host.addr), JOURNAL_OURS);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr, NULL), JOURNAL_OURS);
 	assert_int_equal(fake_log_find(&f, "dns.start"), -1);
 	assert_int_equal(rec.n_steps, 2);
 
@@ -531,7 +582,7 @@ static void test_up_records_the_forwarder_ahead_then_its_handle(void **state)
 	fake_dns_kill(&f, IF);
 	assert_int_equal(journal_read(ctx, IF, &back), 0);
 	env.rec = &back;
-	assert_int_equal(dns_apply(&env, rec.status.host.addr), JOURNAL_MADE);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr, NULL), JOURNAL_MADE);
 	assert_int_equal(back.n_steps, 2);
 	assert_int_equal(dns_of(&back.steps[1])->h.pid, 4002);
 	assert_true(fake_log_find(&f, "dns.start " IF " 192.168.2.14") >= 0);
@@ -550,7 +601,7 @@ static void test_up_drops_the_step_when_dnsmasq_cannot_start(void **state)
 	assert_int_equal(journal_write(ctx, &rec), 0);
 	fake_clear_log(&f);
 	fake_fail(&f, "dns.start", 1, -EBUSY);
-	assert_int_equal(dns_apply(&env, rec.status.host.addr), -EBUSY);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr, NULL), -EBUSY);
 	assert_int_equal(rec.n_steps, 1);
 	assert_int_equal(journal_read(ctx, IF, &back), 0);
 	assert_int_equal(back.n_steps, 1);
@@ -566,7 +617,7 @@ static void test_up_drops_the_step_when_dnsmasq_cannot_start(void **state)
 	    f.dns_error, sizeof(f.dns_error),
 	    "dnsmasq is not installed (no /usr/sbin/dnsmasq): install the package dnsmasq-base");
 	fake_fail(&f, "dns.start", 2, -ENOENT);
-	assert_int_equal(dns_apply(&env, rec.status.host.addr), -ENOENT);
+	assert_int_equal(dns_apply(&env, rec.status.host.addr, NULL), -ENOENT);
 	assert_int_equal(rec.n_steps, 1);
 	assert_non_null(strstr(usbnet_ctx_error(ctx), "install the package dnsmasq-base; or run up "
 						      "without --dns"));
@@ -673,7 +724,7 @@ static void test_dnsmasq_apply_failing_leaves_nothing(void **state)
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		fake_clear_log(&f);
 		fake_fail(&f, ops[i], 1, -EIO);
-		if (dns_apply(&env, rec.status.host.addr) >= 0)
+		if (dns_apply(&env, rec.status.host.addr, NULL) >= 0)
 			fail_msg("apply went through a failing %s", ops[i]);
 		assert_int_equal(rec.n_steps, 1);
 		assert_int_equal(journal_read(ctx, IF, &back), 0);
@@ -687,6 +738,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_handles_round_trip_and_malformed_ones_are_rejected),
 	    cmocka_unit_test(test_dnsmasq_listens_on_the_peer_side_address_only),
+	    cmocka_unit_test(test_dnsmasq_listens_on_the_links_ipv6_address_too),
+	    cmocka_unit_test(test_dnsmasq_record_line_with_and_without_ipv6),
 	    cmocka_unit_test(test_a_pid_file_path_that_does_not_fit_is_refused),
 	    cmocka_unit_test(test_stat_lines_give_name_state_and_start_time),
 	    cmocka_unit_test(test_a_handle_of_no_running_dnsmasq_is_not_alive),

@@ -64,6 +64,7 @@ static const struct {
 	{ "nft6", "eth0 fd12:3456:789a::/64 nat", NULL },
 	{ "forwarding6", NULL, NULL },
 	{ "ra", "- fd12:3456:789a::/64 fd12:3456:789a::1 192.168.2.14 dns=no", NULL },
+	{ "nft6-dns", "fd12:3456:789a::1", NULL },
 };
 
 static char dir[64], run_dir[96];
