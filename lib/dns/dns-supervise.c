@@ -132,9 +132,16 @@ static int restart_recorded(struct usbnet_ctx *ctx, const struct supervised *sv,
 		return ctx_fail(ctx, r, "cannot lock %s in %s: %s", ifname, ctx->run_dir,
 				strerror(-r));
 	r = journal_read(ctx, ifname, &rec);
+	if (r == -ENOENT) {
+		/* Gone (a down or an unplug's cleanup removed the record, and the lock file with
+		 * it, while we waited): the lock file lock_acquire made again goes too, as down's
+		 * does, or it stays in the run directory of an interface that has nothing. */
+		lock_remove(ctx->run_dir, ifname);
+		r = 0;
+		goto out;
+	}
 	if (r < 0) {
-		r = r == -ENOENT ? 0
-				 : ctx_fail(ctx, r, "cannot read the state record of %s", ifname);
+		r = ctx_fail(ctx, r, "cannot read the state record of %s", ifname);
 		goto out;
 	}
 	step = journal_find(&rec, sv->kind, NULL);

@@ -289,12 +289,22 @@ _rpi_client_on() { # NAME
 #!/bin/sh
 case "\$1" in
 bound|renew)
-	ip addr flush dev "\$interface"
-	ip addr add "\$ip/\$mask" dev "\$interface"
-	ip route del default 2>/dev/null
-	[ -n "\$router" ] && ip route add default via "\${router%% *}" dev "\$interface"
+	# As NetworkManager does: the leased address stays on the link through a renewal (replace
+	# only refreshes it); any other address goes (first: deleting a primary address takes the
+	# secondaries of its subnet with it). A flush and add here left the Pi without an address
+	# for a moment at every renewal (each minute), and a ping sent then went unanswered.
+	for a in \$(ip -4 -o addr show dev "\$interface" | awk '{print \$4}'); do
+		[ "\$a" = "\$ip/\$mask" ] || ip addr del "\$a" dev "\$interface"
+	done
+	ip addr replace "\$ip/\$mask" dev "\$interface"
+	if [ -n "\$router" ]; then
+		ip route replace default via "\${router%% *}" dev "\$interface"
+	else
+		ip route del default dev "\$interface" 2>/dev/null
+	fi
 	printf 'ip=%s\nmask=%s\nrouter=%s\ndns=%s\n' "\$ip" "\$mask" "\${router:-}" "\${dns:-}" >"$d/lease.new"
 	mv "$d/lease.new" "$d/lease"
+	[ "\$1" = renew ] && echo "\$(date +%T) \$ip" >>"$d/renewals"
 	;;
 deconfig)
 	ip addr flush dev "\$interface"
