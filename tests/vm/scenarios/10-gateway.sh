@@ -18,6 +18,7 @@ CONF=/run/testbed-gateway.conf
 printf '[peer token]\nproduct=Fobnail\nmode=gateway\nuplink=auto\n' >"$CONF"
 
 cleanup() {
+	set +e # under the scenario's set -e a failed kill here would become its exit status
 	ip netns pids "$UP" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del "$UP" 2>/dev/null
 	rm -f "$CONF"
@@ -53,7 +54,8 @@ peer_plug fobnail
 hif=$PEER_IF
 in_peer fobnail ip route add default via 169.254.0.8
 server_ping() { in_peer fobnail ping -c 1 -W 1 "$SERVER" >/dev/null; }
-seen_by_server() { in_peer fobnail timeout 20 socat -T 10 - "TCP:$SERVER:8080,connect-timeout=10" </dev/null 2>/dev/null; }
+# One way (-u): with stdin at EOF, `socat - TCP` waits only 0.5 s for the server's answer.
+seen_by_server() { in_peer fobnail timeout 60 socat -u -T 30 "TCP:$SERVER:8080,connect-timeout=30" - 2>/dev/null; }
 assert_not_cmd "the token cannot reach the server before up" server_ping
 
 step "usbnet-host up $hif (mode=gateway, uplink=auto in its [peer] group)"

@@ -22,7 +22,8 @@ export LD_LIBRARY_PATH=${nss%/*}
 printf 'hosts: files usbnet\n' >/etc/nsswitch.conf
 
 # tcp_says HOST WHAT: a TCP connection to HOST:22 is answered with WHAT.
-tcp_says() { [ "$(timeout 10 socat -T 5 - "TCP:$1:22" </dev/null 2>/dev/null)" = "$2" ]; }
+# One way (-u): with stdin at EOF, `socat - TCP` waits only 0.5 s for the answer.
+tcp_says() { [ "$(timeout 60 socat -u -T 30 "TCP:$1:22,connect-timeout=30" - 2>/dev/null)" = "$2" ]; }
 
 step "the first N900 (serial SNN900)"
 peer_spec n900

@@ -27,6 +27,7 @@ conf_existed=0
 W40=
 
 cleanup() {
+	set +e # under the scenario's set -e a failed command here would become its exit status
 	[ -n "$W40" ] && kill "$W40" 2>/dev/null
 	ip netns pids "$UP" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del "$UP" 2>/dev/null

@@ -17,6 +17,7 @@ conf_existed=0
 [ -e "$CONF" ] && conf_existed=1 && cp -a "$CONF" "$SAVED/conf"
 W41=
 cleanup() {
+	set +e # under the scenario's set -e a failed command here would become its exit status
 	[ -n "$W41" ] && kill "$W41" 2>/dev/null
 	if [ "$conf_existed" = 1 ]; then cp -a "$SAVED/conf" "$CONF"; else rm -f "$CONF"; fi
 	return 0
