@@ -5,12 +5,19 @@
 #define USBNET_NETLINK_STEPS_H
 
 #include <netinet/in.h>
+#include <stdint.h>
 #include "core/step.h"
 #include "usbnet-host/usbnet.h"
 
 /* The data of an address or a route step: the address with its prefix, or the destination. */
 struct step_ip {
 	struct usbnet_ip4 ip;
+};
+
+/* The data of a route-metric step: a link route to dst with this metric (distinct per link). */
+struct step_route_metric {
+	struct usbnet_ip4 dst;
+	uint32_t metric;
 };
 
 /* The data of an addr6 step: the host's IPv6 address on the link (gateway mode, IPv6 shared). */
@@ -36,6 +43,7 @@ extern const struct step_kind step_link_up; /* no data: the link was down, we se
 extern const struct step_kind step_addr;    /* struct step_ip: we added this address */
 extern const struct step_kind step_route;   /* struct step_ip: a link route we added */
 extern const struct step_kind step_link_sysctl; /* struct step_sysctl */
+extern const struct step_kind step_route_metric; /* struct step_route_metric */
 extern const struct step_kind step_addr6;   /* struct step_ip6: we added this IPv6 address */
 
 struct step_env;

@@ -20,6 +20,7 @@ const struct step_kind *const step_kinds[] = {
 	&step_link_up,
 	&step_addr,
 	&step_route,
+	&step_route_metric,
 	&step_altname,
 	&step_nft,
 	&step_forwarding,

@@ -46,6 +46,7 @@ static const struct {
 	{ "link-up", NULL, NULL },
 	{ "addr", "192.168.2.14/24", NULL },
 	{ "route", "192.168.9.1/32", NULL },
+	{ "route-metric", "10.12.194.0/28 7", NULL },
 	{ "altname", "n900-snn900b", NULL },
 	{ "nft", "eth0 192.168.2.0/24 fixed", NULL },
 	{ "forwarding", NULL, NULL },
