@@ -137,6 +137,12 @@ struct usbnet_plan {
 	 * masqueraded out of the uplink */
 	bool has_ipv6_prefix;
 	struct in6_addr ipv6_prefix;
+	/* static, gateway and auto mode: the peer ARP-asks for the host's address from an address
+	 * of this prefix, outside the link's subnet (the Raspberry Pi's shared-mode 10.12.194.1):
+	 * the link's rp_filter is made loose when it would be strict, and a link route to the
+	 * prefix is added (unless the host's own network holds it), so the kernel answers */
+	bool has_probe_from;
+	struct usbnet_ip4 probe_from;
 };
 
 /* What is recorded about a peer that `up` configured (read from its state file). */

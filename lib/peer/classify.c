@@ -49,6 +49,10 @@ static void plan_from_profile(const struct profile *p, struct usbnet_plan *plan)
 		plan->has_peer = true;
 		plan->peer = ip.addr;
 	}
+	if (p->probe_from && usbnet_ip4_parse(p->probe_from, true, &ip) == 0) {
+		plan->has_probe_from = true;
+		plan->probe_from = ip;
+	}
 }
 
 static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *plan)
@@ -110,6 +114,7 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 		plan.dhcp_server = false;
 		plan.dhcp_router = false;
 		plan.shared_host = false;
+		plan.has_probe_from = false;
 	}
 	/* ipv6=off is for the modes that set the link up themselves (static, gateway, auto). */
 	if (plan.mode == USBNET_MODE_IGNORE || plan.mode == USBNET_MODE_DHCP ||

@@ -84,6 +84,7 @@ const struct profile profiles[] = {
 		.dhcp_server = true,
 		.dhcp_router = true,
 		.shared_host = true,
+		.probe_from = "10.12.194.0/28",
 	},
 	/* Sharp Zaurus: zaurus pseudo-MDLM, device 192.168.129.201, host .1/24, no DHCP
 	 * (GADGETS.md "Known peers"). Two models' IDs. */

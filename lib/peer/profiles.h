@@ -25,6 +25,9 @@ struct profile {
 	 * address shared by every such link (shared_host), the peer's chosen when it is planned */
 	bool dhcp_server, dhcp_router, shared_host;
 	bool ipv6_off; /* the device has no IPv6: the host sends it none (ipv6=off) */
+	/* the device ARP-asks for the host's address from this prefix, not the link's subnet
+	 * (plan.probe_from): "10.12.194.0/28" */
+	const char *probe_from;
 };
 
 extern const struct profile profiles[];

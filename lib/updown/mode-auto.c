@@ -27,8 +27,9 @@ static int auto_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
 
 static void auto_words(const struct up_run *u, char *buf, size_t len)
 {
-	snprintf(buf, len, "auto trusted=%s%s%s", u->plan.trusted ? "yes" : "no",
-		 u->plan.dhcp_server ? " dhcp-server=yes" : "", mode_ipv6_words(u));
+	snprintf(buf, len, "auto trusted=%s%s%s%s", u->plan.trusted ? "yes" : "no",
+		 u->plan.dhcp_server ? " dhcp-server=yes" : "",
+		 u->plan.has_probe_from ? " probe-from" : "", mode_ipv6_words(u));
 }
 
 static bool auto_in_place(struct up_run *u)
@@ -94,6 +95,8 @@ static int auto_apply(struct up_run *u)
 	r = mode_dhcp_server_check(u);
 	if (r >= 0)
 		r = mode_static_steps(u);
+	if (r >= 0)
+		r = probe_from_steps(u);
 	if (r >= 0)
 		r = mode_dhcp_server_step(u, false);
 	return r < 0 ? r : 0;

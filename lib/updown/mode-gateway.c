@@ -49,10 +49,10 @@ static void gateway_words(const struct up_run *u, char *buf, size_t len)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
 	/* The uplink as resolved: when the default route moved, the old chains go first. */
 	ipv6_words(u, v6, sizeof(v6));
-	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s%s%s%s%s", h, p, u->gw.uplink,
-		 u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no",
+	snprintf(buf, len, "gateway host=%s peer=%s uplink=%s%s dns=%s%s%s%s%s%s", h, p,
+		 u->gw.uplink, u->gw.uplink_auto ? "(auto)" : "", u->plan.dns ? "yes" : "no",
 		 u->plan.dhcp_server ? " dhcp-server=yes" : "", u->plan.shared_host ? " shared" : "",
-		 mode_ipv6_words(u), v6);
+		 u->plan.has_probe_from ? " probe-from" : "", mode_ipv6_words(u), v6);
 }
 
 static int gateway_mode_apply(struct up_run *u)

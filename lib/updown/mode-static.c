@@ -327,7 +327,8 @@ void mode_probe_peer(struct up_run *u)
 
 	st->state = USBNET_STATE_CONFIGURED;
 	st->rtt_us = -1;
-	st->message[0] = '\0';
+	/* Said, not a fault: the peer's probe is answered through the host's own route. */
+	snprintf(st->message, sizeof(st->message), "%s", u->probe_note);
 	inet_ntop(AF_INET, &u->plan.peer, ps, sizeof(ps));
 	if (!u->plan.has_peer || u->wait_s == 0)
 		return;
@@ -383,10 +384,10 @@ static void static_words(const struct up_run *u, char *buf, size_t len)
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
 		inet_ntop(AF_INET, &u->plan.peer, p, sizeof(p));
-	snprintf(buf, len, "static host=%s peer=%s%s%s%s%s%s", h, p, u->isolate ? " isolated" : "",
-		 u->plan.dhcp_server ? " dhcp-server=yes" : "",
+	snprintf(buf, len, "static host=%s peer=%s%s%s%s%s%s%s", h, p,
+		 u->isolate ? " isolated" : "", u->plan.dhcp_server ? " dhcp-server=yes" : "",
 		 u->plan.dhcp_router ? " router" : "", u->plan.shared_host ? " shared" : "",
-		 mode_ipv6_words(u));
+		 u->plan.has_probe_from ? " probe-from" : "", mode_ipv6_words(u));
 }
 
 static int static_resolve(struct up_run *u, const struct usbnet_up_opts *opts)
@@ -408,6 +409,8 @@ int mode_static_apply(struct up_run *u)
 		r = mode_link_up(u);
 	if (r >= 0)
 		r = u->isolate ? isolate_steps(u) : mode_static_steps(u);
+	if (r >= 0)
+		r = probe_from_steps(u);
 	return r < 0 ? r : 0;
 }
 

@@ -37,6 +37,7 @@ struct up_run {
 	char warning[512];	      /* configured, but (a firewall drops what is forwarded) */
 	bool isolate;		      /* an identical peer: its own routing domain, an alias */
 	struct in_addr alias;	      /* the alias isolate_steps() took */
+	char probe_note[256];	      /* probe_from_steps(): why the probe route was left out */
 	enum usbnet_up_result result;
 };
 
@@ -74,6 +75,10 @@ bool mode_static_in_place(struct up_run *u);
 /* --dhcp-server (plan.dhcp_server): the peer's address checked for it (bad input); the
  * server's step, the router option when router. Both do nothing without it. */
 int mode_dhcp_server_check(struct up_run *u);
+/* plan.probe_from (probe-from.c): the link's rp_filter loose when it would be strict, and a
+ * link route to the peer's probe source unless the host's own network is there (probe_note
+ * says so); nothing without it. */
+int probe_from_steps(struct up_run *u);
 int mode_dhcp_server_step(struct up_run *u, bool router);
 void mode_probe_peer(struct up_run *u);
 void mode_set_message(struct usbnet_status *st, const char *s);
