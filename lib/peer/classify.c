@@ -86,6 +86,10 @@ static void plan_apply_group(const struct config_peer *cp, struct usbnet_plan *p
 		plan->has_ipv6_prefix = true;
 		plan->ipv6_prefix = cp->ipv6_prefix;
 	}
+	if (cp->probe_from >= 0) {
+		plan->has_probe_from = cp->probe_from == 1;
+		plan->probe_from = cp->probe_from_ip;
+	}
 }
 
 void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer,

@@ -60,7 +60,7 @@ struct parser {
 static const char *const general_keys[] = { "auto", "workers", "alias-pool", NULL };
 static const char *const peer_keys[] = {
 	"usb",	   "serial", "mac",    "driver", "product", "mode", "address",
-	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", "dhcp-server", "ipv6", "ipv6-prefix", NULL,
+	"peer",	   "uplink", "bridge", "wait",	 "dns",	    "trusted", "dhcp-server", "ipv6", "ipv6-prefix", "probe-from", NULL,
 };
 
 /* Writes "FILE:LINE: [group] key: problem" into the error buffer and returns -EINVAL. A line
@@ -543,6 +543,16 @@ static int parse_peer_value(struct parser *p, struct config_peer *cp, const stru
 		if (config_ipv6_prefix_parse(value, &cp->ipv6_prefix, why, sizeof(why)) < 0)
 			return fail(p, line, g, key, "%s %s", Q(value), why);
 		cp->has_ipv6_prefix = true;
+	} else if (strcmp(key, "probe-from") == 0) {
+		if (strcmp(value, "no") == 0) {
+			cp->probe_from = 0;
+		} else if (usbnet_ip4_parse(value, true, &ip) < 0 || ip.prefix == 0) {
+			return fail(p, line, g, key,
+				    "%s is not an IPv4 prefix (A.B.C.D/N, not /0) or no", Q(value));
+		} else {
+			cp->probe_from = 1;
+			cp->probe_from_ip = ip;
+		}
 	}
 	if (r == -EINVAL)
 		return fail(p, line, g, key, "%s: the value must be 1 to %zu bytes long",
@@ -589,6 +599,7 @@ static int build(struct parser *p, GKeyFile *kf, struct usbnet_config *c)
 			cp->dhcp_server = -1;
 			cp->trusted = -1;
 			cp->ipv6 = -1;
+			cp->probe_from = -1;
 		}
 		for (size_t ki = 0; ki < p->n_keys; ki++) {
 			const struct scan_key *k = &p->keys[ki];

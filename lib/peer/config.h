@@ -37,6 +37,8 @@ struct config_peer {
 	int ipv6;    /* -1 not set, 0 off, 1 on */
 	bool has_ipv6_prefix; /* ipv6-prefix=: a /64 (config_ipv6_prefix_parse) */
 	struct in6_addr ipv6_prefix;
+	int probe_from; /* probe-from=: -1 not set, 0 no, 1 probe_from_ip */
+	struct usbnet_ip4 probe_from_ip;
 };
 
 /* [general] workers=: how many peers the watcher works on at once. */
