@@ -15,8 +15,11 @@
 # - a host whose own network holds 10.12.194.0/28 (a link with 10.12.194.5/28) gets no
 #   such route, show says why, and the probe is answered through the host's own route.
 #
-# Shown to fail: with probe_from_steps()'s route step left out, "loose" and "strict" fail
-# (no reply); with its rpfilter step left out, "strict" fails.
+# Shown to fail: with probe_from_steps()'s route step left out, "strict" and "loose" fail (no
+# reply to either Pi); with its rpfilter step left out, "strict" fails on the link's rp_filter
+# and "own-network" on the reply (strict filtering and the route on another link). On this
+# kernel (6.x) strict filtering answered both Pis through their own link routes alone, the
+# second one's at a higher metric too.
 #
 # Env: USBNET_HOST (the built usbnet-host).
 set -u
