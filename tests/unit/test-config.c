@@ -201,6 +201,26 @@ static void test_bad_peer_address_is_rejected(void **state)
 	assert_bad("[peer a]\nusb=1234:4321\npeer=fobnail\n", 3, "is not an IPv4 address");
 }
 
+/* probe-from=: a prefix (not /0) or no; unset stays -1 (the profile's). */
+static void test_probe_from(void **state)
+{
+	struct usbnet_config *c = NULL;
+
+	assert_int_equal(parse("[peer a]\nusb=1234:4321\nprobe-from=10.12.194.0/28\n"
+			       "[peer b]\nusb=1234:4322\nprobe-from=no\n[peer c]\nusb=1234:4323\n",
+			       &c),
+			 0);
+	assert_int_equal(c->peers[0].probe_from, 1);
+	assert_int_equal(ntohl(c->peers[0].probe_from_ip.addr.s_addr), 0x0a0cc200);
+	assert_int_equal(c->peers[0].probe_from_ip.prefix, 28);
+	assert_int_equal(c->peers[1].probe_from, 0);
+	assert_int_equal(c->peers[2].probe_from, -1);
+	config_free(c);
+	assert_bad("[peer a]\nusb=1234:4321\nprobe-from=10.12.194.1\n", 3,
+		   "[peer a] probe-from: \"10.12.194.1\" is not an IPv4 prefix");
+	assert_bad("[peer a]\nusb=1234:4321\nprobe-from=0.0.0.0/0\n", 3, "not /0");
+}
+
 static void test_address_equal_to_peer_is_rejected(void **state)
 {
 	assert_bad("[general]\n[peer a]\nusb=1234:4321\naddress=10.0.0.1/24\npeer=10.0.0.1\n", 2,
@@ -633,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_address_without_prefix_is_rejected),
 		cmocka_unit_test(test_bad_prefix_is_rejected),
 		cmocka_unit_test(test_bad_peer_address_is_rejected),
+		cmocka_unit_test(test_probe_from),
 		cmocka_unit_test(test_address_equal_to_peer_is_rejected),
 		cmocka_unit_test(test_unknown_key_is_rejected),
 		cmocka_unit_test(test_unknown_group_is_rejected),

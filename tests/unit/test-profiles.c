@@ -174,6 +174,8 @@ static void test_rpi_gadget_is_served_on_a_shared_address(void **state)
 	assert_int_equal(p->mode, USBNET_MODE_STATIC);
 	assert_string_equal(p->host, "10.42.0.1/24");
 	assert_true(p->dhcp_server && p->dhcp_router && p->shared_host);
+	/* it probes 10.42.0.1 from its own shared-mode address */
+	assert_string_equal(p->probe_from, "10.12.194.0/28");
 	peer.product_id = 0x0012;
 	p = profile_match(&peer);
 	assert_true(!p || strcmp(p->id, "rpi-gadget") != 0);
@@ -192,6 +194,10 @@ static void test_every_entry_is_consistent(void **state)
 			assert_int_equal(usbnet_ip4_parse(p->host, true, &ip), 0);
 		if (p->peer)
 			assert_int_equal(usbnet_ip4_parse(p->peer, false, &ip), 0);
+		if (p->probe_from) {
+			assert_int_equal(usbnet_ip4_parse(p->probe_from, true, &ip), 0);
+			assert_true(ip.prefix > 0);
+		}
 		if (p->mode == USBNET_MODE_STATIC) {
 			assert_non_null(p->host);
 			/* A shared host address: the peer's is chosen when it is planned. */
