@@ -35,8 +35,8 @@ static int rm_parse(const char *args, void *data)
 	char dst[32], back[STEP_ARGS_MAX];
 	unsigned metric;
 
-	if (sscanf(args, "%31s %u", dst, &metric) != 2 || usbnet_ip4_parse(dst, true, &d->dst) < 0 ||
-	    d->dst.prefix == 0)
+	if (sscanf(args, "%31s %u", dst, &metric) != 2 ||
+	    usbnet_ip4_parse(dst, true, &d->dst) < 0 || d->dst.prefix == 0)
 		return -EBADMSG;
 	d->metric = metric;
 	if (rm_format(d, back, sizeof(back)) < 0 || strcmp(back, args) != 0)
@@ -66,7 +66,8 @@ static int rm_apply(struct step_env *env, void *data)
 
 	usbnet_ip4_format(&d->dst, s, sizeof(s));
 	if (!env->be->br)
-		return ctx_fail(env->ctx, -EOPNOTSUPP, "no route backend here for a route to %s", s);
+		return ctx_fail(env->ctx, -EOPNOTSUPP, "no route backend here for a route to %s",
+				s);
 	rm_full(env, d, &rt);
 	r = env->be->br->route_add_full(env->be->br_h, &rt);
 	if (r == -EEXIST)
@@ -74,8 +75,8 @@ static int rm_apply(struct step_env *env, void *data)
 	if (r < 0)
 		return ctx_fail(env->ctx, r, "could not add a route to %s through %s: %s", s,
 				env->rec->ifname, strerror(-r));
-	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: route to %s (metric %u) added", env->rec->ifname,
-		s, d->metric);
+	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: route to %s (metric %u) added", env->rec->ifname, s,
+		d->metric);
 	return 0;
 }
 
@@ -109,12 +110,12 @@ static void rm_describe(const void *data, char *buf, size_t len)
 }
 
 const struct step_kind step_route_metric = {
-	.name = "route-metric",
-	.scope = STEP_SCOPE_LINK,
-	.size = sizeof(struct step_route_metric),
-	.apply = rm_apply,
-	.undo = rm_undo,
-	.format = rm_format,
-	.parse = rm_parse,
-	.describe = rm_describe,
+    .name = "route-metric",
+    .scope = STEP_SCOPE_LINK,
+    .size = sizeof(struct step_route_metric),
+    .apply = rm_apply,
+    .undo = rm_undo,
+    .format = rm_format,
+    .parse = rm_parse,
+    .describe = rm_describe,
 };

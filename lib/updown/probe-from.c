@@ -46,7 +46,7 @@ static int probe_from_taken(struct up_run *u, char *buf, size_t len)
 	if (r < 0)
 		return ctx_fail(u->ctx, r, "cannot list the host's addresses: %s", strerror(-r));
 	for (size_t i = 0; i < n && !found; i++) {
-		struct usbnet_ip4 one = { .addr = addrs[i].ip.addr, .prefix = 32 };
+		struct usbnet_ip4 one = {.addr = addrs[i].ip.addr, .prefix = 32};
 
 		if (addrs[i].ifindex == u->link.ifindex || !overlaps(&one, pf))
 			continue;
@@ -86,8 +86,8 @@ static int probe_from_taken(struct up_run *u, char *buf, size_t len)
 
 int probe_from_steps(struct up_run *u)
 {
-	struct step_rpfilter rp = { .before = 0 };
-	struct step_route_metric rt = { .dst = u->plan.probe_from, .metric = 0 };
+	struct step_rpfilter rp = {.before = 0};
+	struct step_route_metric rt = {.dst = u->plan.probe_from, .metric = 0};
 	char what[160], s[32];
 	int r;
 

@@ -154,7 +154,7 @@ for rp in 1 2; do
 done
 
 # The host's own network holds the prefix: no route of ours, said; answered through its own.
-T=own-network
+T="own-network"
 new_host 1
 # (a veth pair: kernels without the dummy module have veths all the same)
 hx ip link add lab0 type veth peer name lab1 || exit 1
