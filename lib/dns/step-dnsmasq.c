@@ -102,6 +102,8 @@ static int dnsmasq_format(const void *data, char *buf, size_t len)
 	r = dns_handle_format(&d->h, buf, len);
 	if (r < 0 || !d->has_host6)
 		return r;
+	if (IN6_IS_ADDR_UNSPECIFIED(&d->host6))
+		return -EINVAL; /* never a listening address: the reader would refuse it */
 	inet_ntop(AF_INET6, &d->host6, a6, sizeof(a6));
 	used = strlen(buf);
 	n = snprintf(buf + used, len - used, " %s", a6);
