@@ -21,6 +21,10 @@ _now() { # sets NOW (µs)
 }
 _now
 _t0=$NOW
+# _nap SECONDS: sleep without forking: a read with a timeout on a pipe nobody writes to (this
+# shell holds its only write end; opened once, shared with the subshells and jobs).
+exec {_NAP_FD}<> <(:)
+_nap() { read -r -t "$1" -u "$_NAP_FD" 2>/dev/null || :; }
 _fmt() { printf -v "$1" '%d.%02d' $(($2 / 1000000)) $(($2 % 1000000 / 10000)); } # VAR µs
 _us() {                                                                          # SECONDS → US (µs)
 	local i=${1%.*} f=
@@ -80,7 +84,7 @@ wait_until() {
 		if "$@" >/dev/null 2>&1; then return 0; fi
 		_now
 		((NOW >= deadline)) && return 1
-		sleep 0.1
+		_nap 0.1
 	done
 }
 
@@ -96,7 +100,7 @@ holds_for() {
 		"$@" >/dev/null 2>&1 || return 1
 		_now
 		((NOW >= deadline)) && return 0
-		sleep 0.2
+		_nap 0.2
 	done
 }
 
