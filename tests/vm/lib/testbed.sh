@@ -74,17 +74,27 @@ trap 'rc=$?; _ts; printf "[%6s] ERROR: \"%s\" failed with status %s (%s line %s)
 # A scenario waits for states, never for durations: TIMEOUT is a safety net for a state that
 # never comes, wide enough for a machine twice as slow and busy as the developers' (a wait
 # that succeeds ends as soon as CMD does).
+# A CMD that takes longer than 0.1 s (nmcli, python3, usbnet-host under emulation) is run
+# again after a pause as long as its run (1 s at most): the poll takes at most half a vCPU
+# from what it waits for (NetworkManager answering nmcli, the watcher, udev).
 wait_until() {
-	local deadline
+	local deadline t0 nap
 	_us "$1"
 	_now
 	deadline=$((NOW + US))
 	shift
 	while :; do
+		t0=$NOW
 		if "$@" >/dev/null 2>&1; then return 0; fi
 		_now
 		((NOW >= deadline)) && return 1
-		_nap 0.1
+		nap=$((NOW - t0))
+		((nap < 100000)) && nap=100000
+		((nap > 1000000)) && nap=1000000
+		((nap > deadline - NOW)) && nap=$((deadline - NOW))
+		_fmt nap "$nap"
+		_nap "$nap"
+		_now
 	done
 }
 
