@@ -173,7 +173,16 @@ peer_if() {
 	_host_if_on "$(_udc_port "$udc")"
 }
 
-_configfs_put() { printf '%s' "$1" | dd of="$2" bs=4096 iflag=fullblock status=none; } # VALUE FILE
+# _configfs_put VALUE FILE: as bytes, without a newline (configfs counts it in its 126-byte
+# limit), in one write(): configfs takes each write as the whole value, and bash writes line by
+# line: a value with a newline goes through dd, one without is one write of bash's printf.
+_configfs_put() {
+	if [[ "$1" == *$'\n'* ]]; then
+		printf '%s' "$1" | dd of="$2" bs=4096 iflag=fullblock status=none
+	else
+		printf '%s' "$1" >"$2"
+	fi
+}
 
 _gadget_create() { # NAME
 	local g=$GADGETS/$1
@@ -182,15 +191,12 @@ _gadget_create() { # NAME
 	echo "0x$P_VID" >"$g/idVendor"
 	echo "0x$P_PID" >"$g/idProduct"
 	echo 0x0200 >"$g/bcdUSB"
-	mkdir "$g/strings/0x409"
-	# As bytes, without a newline (configfs counts it in its 126-byte limit), in one write():
-	# configfs takes each write as the whole value, and bash writes line by line.
+	# One mkdir for the groups (in this order: a parent before its child).
+	mkdir "$g/strings/0x409" "$g/functions/$P_FUNC.usb0" "$g/configs/c.1" \
+		"$g/configs/c.1/strings/0x409"
 	_configfs_put "$P_MFR" "$g/strings/0x409/manufacturer"
 	_configfs_put "$P_PRODUCT" "$g/strings/0x409/product"
 	_configfs_put "$P_SERIAL" "$g/strings/0x409/serialnumber"
-	mkdir "$g/functions/$P_FUNC.usb0"
-	mkdir "$g/configs/c.1"
-	mkdir "$g/configs/c.1/strings/0x409"
 	echo "$P_FUNC" >"$g/configs/c.1/strings/0x409/configuration"
 	echo 250 >"$g/configs/c.1/MaxPower"
 	ln -s "$g/functions/$P_FUNC.usb0" "$g/configs/c.1/"
@@ -201,11 +207,13 @@ _gadget_create() { # NAME
 _gadget_netdev_moved() {
 	local gif
 	[ -f "$PEERS_RUN/$1/moved" ] && return 0
-	in_peer "$1" ip link show usb0 >/dev/null 2>&1 && touch "$PEERS_RUN/$1/moved" && return 0
 	read -r gif 2>/dev/null <"$GADGETS/$1/functions/$2.usb0/ifname" || return 1
-	[ -e "/sys/class/net/$gif" ] || return 1
-	ip link set "$gif" netns "$1" && ip -n "$1" link set "$gif" name usb0 &&
-		touch "$PEERS_RUN/$1/moved"
+	if [ -e "/sys/class/net/$gif" ]; then
+		ip link set "$gif" netns "$1" && ip -n "$1" link set "$gif" name usb0 &&
+			: >"$PEERS_RUN/$1/moved"
+		return
+	fi
+	in_peer "$1" ip link show usb0 >/dev/null 2>&1 && : >"$PEERS_RUN/$1/moved"
 }
 
 # _carrier_keeper NAME PORT: for the peers whose link state travels in a CDC notification
@@ -327,7 +335,7 @@ peer_plug() { # KIND [NAME]
 	if [ ! -f "$d/addressed" ]; then
 		ip -n "$name" addr add "$P_ADDR" dev usb0
 		[ "$kind" = fobnail ] && in_peer "$name" sysctl -qw net.ipv6.conf.usb0.disable_ipv6=1
-		touch "$d/addressed"
+		: >"$d/addressed"
 	fi
 	ip -n "$name" link set usb0 up
 	if [ ! -f "$d/pids" ]; then
