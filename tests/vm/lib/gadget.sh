@@ -168,9 +168,9 @@ _host_if_on() {
 }
 
 peer_if() {
-	local udc
-	udc=$(_peer_get "$1" udc) || return 1
-	_host_if_on "$(_udc_port "$udc")"
+	local udc=
+	read -r udc 2>/dev/null <"$PEERS_RUN/$1/udc" || [ -n "$udc" ] || return 1
+	_host_if_on "dummy_hcd.${udc#dummy_udc.}"
 }
 
 # _configfs_put VALUE FILE: as bytes, without a newline (configfs counts it in its 126-byte
