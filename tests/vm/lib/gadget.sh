@@ -355,7 +355,7 @@ peer_wait_if() {
 		fail "$name: no host-side interface on $(_udc_port "$(_peer_get "$name" udc)") within 60s"
 	PEER_IF=$(peer_if "$name")
 	echo "$PEER_IF" >"$d/host_if"
-	local vid= pid= drv
+	local vid='' pid='' drv
 	read -r vid 2>/dev/null <"/sys/class/net/$PEER_IF/device/../idVendor" || true
 	read -r pid 2>/dev/null <"/sys/class/net/$PEER_IF/device/../idProduct" || true
 	drv=$(readlink "/sys/class/net/$PEER_IF/device/driver" 2>/dev/null) || true
