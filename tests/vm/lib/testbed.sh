@@ -21,9 +21,14 @@ _now() { # sets NOW (µs)
 }
 _now
 _t0=$NOW
-# _nap SECONDS: sleep without forking: a read with a timeout on a pipe nobody writes to (this
-# shell holds its only write end; opened once, shared with the subshells and jobs).
-exec {_NAP_FD}<> <(:)
+# _nap SECONDS: sleep without forking: a read with a timeout on a FIFO nobody writes to (this
+# shell holds it open for reading and writing, so the read never sees an end; opened once,
+# shared with the subshells and jobs; its name is removed at once). A FIFO, not <(:): the
+# guest has no /dev/fd.
+_nap_fifo=$TESTBED_RUN/nap.$$.$RANDOM
+mkfifo "$_nap_fifo"
+exec {_NAP_FD}<>"$_nap_fifo"
+rm -f "$_nap_fifo"
 _nap() { read -r -t "$1" -u "$_NAP_FD" 2>/dev/null || :; }
 _fmt() { printf -v "$1" '%d.%02d' $(($2 / 1000000)) $(($2 % 1000000 / 10000)); } # VAR µs
 _us() {                                                                          # SECONDS → US (µs)
