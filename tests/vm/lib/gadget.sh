@@ -7,6 +7,9 @@
 #                             waits, bounded, for the host-side interface; sets PEER_IF
 #   peer_if NAME              the host-side interface of NAME now (found by its USB port)
 #   peer_unplug NAME          empty UDC; waits until the host-side interface is gone
+#   PEER_NOWAIT=1 peer_plug/peer_unplug ...: the same without the wait for the host side, to
+#                             plug or unplug many at once; then peer_wait_if NAME (sets
+#                             PEER_IF) or peer_wait_gone NAME for each
 #   peer_replug NAME          plug NAME again on the same port; sets PEER_IF
 #   peer_reauthorize NAME     host-side replug without touching the gadget: the host's USB
 #                             device authorized 0 then 1; waits for the new interface; PEER_IF
@@ -118,47 +121,80 @@ in_peer() {
 	ip netns exec "$ns" "$@"
 }
 
-_peer_get() { cat "$PEERS_RUN/$1/$2" 2>/dev/null; }
+_peer_get() { # NAME KEY: its one-line file in the peer's run directory
+	local v=
+	read -r v 2>/dev/null <"$PEERS_RUN/$1/$2" || [ -n "$v" ] || return 1
+	echo "$v"
+}
 
 # The dummy_hcd host port wired to UDC dummy_udc.N is the platform device dummy_hcd.N.
 _udc_port() { echo "dummy_hcd.${1#dummy_udc.}"; }
 
+# Every fork costs under emulation (and these run in polls, and in a loop per peer): the
+# helpers below use bash's globs and `read`, no external program.
 _free_udc() {
-	local u used
-	used=$(cat "$GADGETS"/*/UDC 2>/dev/null || true)
-	for u in $(ls /sys/class/udc | sort -V); do
-		grep -qx "$u" <<<"$used" || {
+	local f u i used=" "
+	for f in "$GADGETS"/*/UDC; do
+		[ -f "$f" ] && read -r u 2>/dev/null <"$f" && [ -n "$u" ] && used+="$u "
+	done
+	for ((i = 0; ; i++)); do
+		u=dummy_udc.$i
+		[ -e "/sys/class/udc/$u" ] || return 1
+		[[ "$used" == *" $u "* ]] || {
 			echo "$u"
 			return 0
 		}
 	done
-	return 1
+}
+
+# _port_netdevs PORT: the sysfs directories of the host-side netdevs whose USB device hangs off
+# PORT (dummy_hcd.N: /sys/devices/platform/dummy_hcd.N/usbB/B-1/B-1:1.I/net/IF), in PORT_NETDEVS.
+_port_netdevs() {
+	local n
+	PORT_NETDEVS=()
+	for n in /sys/devices/platform/"$1"/usb*/*/*/net/*; do
+		[ -e "$n" ] && PORT_NETDEVS+=("$n")
+	done
+	return 0
+}
+# _port_empty PORT: no host-side netdev on PORT (its USB device gone, or unbound).
+_port_empty() {
+	_port_netdevs "$1"
+	[ ${#PORT_NETDEVS[@]} = 0 ]
 }
 
 # _host_if_on PORT: the host-side netdev whose USB device hangs off PORT (dummy_hcd.N), once
 # udev has finished with it (renamed, database written) when udevd runs.
 _host_if_on() {
-	local n dev idx
-	for n in /sys/class/net/*; do
-		dev=$(readlink -f "$n/device" 2>/dev/null) || continue
-		[[ "$dev" == */"$1"/* ]] || continue
+	local n idx
+	_port_netdevs "$1"
+	for n in "${PORT_NETDEVS[@]}"; do
 		if [ -S /run/udev/control ]; then
-			idx=$(cat "$n/ifindex" 2>/dev/null) || continue
+			read -r idx 2>/dev/null <"$n/ifindex" || continue
 			[ -e "/run/udev/data/n$idx" ] || continue
 		fi
-		basename "$n"
+		echo "${n##*/}"
 		return 0
 	done
 	return 1
 }
 
 peer_if() {
-	local udc
-	udc=$(_peer_get "$1" udc) || return 1
-	_host_if_on "$(_udc_port "$udc")"
+	local udc=
+	read -r udc 2>/dev/null <"$PEERS_RUN/$1/udc" || [ -n "$udc" ] || return 1
+	_host_if_on "dummy_hcd.${udc#dummy_udc.}"
 }
 
-_configfs_put() { printf '%s' "$1" | dd of="$2" bs=4096 iflag=fullblock status=none; } # VALUE FILE
+# _configfs_put VALUE FILE: as bytes, without a newline (configfs counts it in its 126-byte
+# limit), in one write(): configfs takes each write as the whole value, and bash writes line by
+# line: a value with a newline goes through dd, one without is one write of bash's printf.
+_configfs_put() {
+	if [[ "$1" == *$'\n'* ]]; then
+		printf '%s' "$1" | dd of="$2" bs=4096 iflag=fullblock status=none
+	else
+		printf '%s' "$1" >"$2"
+	fi
+}
 
 _gadget_create() { # NAME
 	local g=$GADGETS/$1
@@ -167,15 +203,12 @@ _gadget_create() { # NAME
 	echo "0x$P_VID" >"$g/idVendor"
 	echo "0x$P_PID" >"$g/idProduct"
 	echo 0x0200 >"$g/bcdUSB"
-	mkdir "$g/strings/0x409"
-	# As bytes, without a newline (configfs counts it in its 126-byte limit), in one write():
-	# configfs takes each write as the whole value, and bash writes line by line.
+	# One mkdir for the groups (in this order: a parent before its child).
+	mkdir "$g/strings/0x409" "$g/functions/$P_FUNC.usb0" "$g/configs/c.1" \
+		"$g/configs/c.1/strings/0x409"
 	_configfs_put "$P_MFR" "$g/strings/0x409/manufacturer"
 	_configfs_put "$P_PRODUCT" "$g/strings/0x409/product"
 	_configfs_put "$P_SERIAL" "$g/strings/0x409/serialnumber"
-	mkdir "$g/functions/$P_FUNC.usb0"
-	mkdir "$g/configs/c.1"
-	mkdir "$g/configs/c.1/strings/0x409"
 	echo "$P_FUNC" >"$g/configs/c.1/strings/0x409/configuration"
 	echo 250 >"$g/configs/c.1/MaxPower"
 	ln -s "$g/functions/$P_FUNC.usb0" "$g/configs/c.1/"
@@ -185,10 +218,14 @@ _gadget_create() { # NAME
 # namespace NAME as usb0 (only the first time: it stays there across unplug/replug).
 _gadget_netdev_moved() {
 	local gif
-	in_peer "$1" ip link show usb0 >/dev/null 2>&1 && return 0
-	gif=$(cat "$GADGETS/$1/functions/$2.usb0/ifname" 2>/dev/null) || return 1
-	[ -e "/sys/class/net/$gif" ] || return 1
-	ip link set "$gif" netns "$1" && ip -n "$1" link set "$gif" name usb0
+	[ -f "$PEERS_RUN/$1/moved" ] && return 0
+	read -r gif 2>/dev/null <"$GADGETS/$1/functions/$2.usb0/ifname" || return 1
+	if [ -e "/sys/class/net/$gif" ]; then
+		ip link set "$gif" netns "$1" && ip -n "$1" link set "$gif" name usb0 &&
+			: >"$PEERS_RUN/$1/moved"
+		return
+	fi
+	in_peer "$1" ip link show usb0 >/dev/null 2>&1 && : >"$PEERS_RUN/$1/moved"
 }
 
 # _carrier_keeper NAME PORT: for the peers whose link state travels in a CDC notification
@@ -201,18 +238,17 @@ _gadget_netdev_moved() {
 # the peer's run directory ("kicks") and shown by peer_remove. A file "hold-down" in the peer's
 # run directory stops it while the scenario keeps the device's side down itself.
 _carrier_keeper() {
-	local name=$1 port=$2 n dev flags carrier polls=0
+	local name=$1 port=$2 n flags carrier polls=0
 	set +e
 	trap - ERR
 	while [ -d "$PEERS_RUN/$name" ]; do
-		for n in /sys/class/net/*; do
-			dev=$(readlink -f "$n/device" 2>/dev/null) || continue
-			[[ "$dev" == */"$port"/* ]] || continue
-			read -r flags <"$n/flags" 2>/dev/null || break
+		_port_netdevs "$port"
+		for n in "${PORT_NETDEVS[@]}"; do
+			read -r flags 2>/dev/null <"$n/flags" || break
 			if (((flags & 1) == 0)); then polls=0 && break; fi
 			# The scenario holds the device's side down on purpose (a late device).
 			if [ -e "$PEERS_RUN/$name/hold-down" ]; then polls=0 && break; fi
-			read -r carrier <"$n/carrier" 2>/dev/null || carrier=0
+			read -r carrier 2>/dev/null <"$n/carrier" || carrier=0
 			if [ "$carrier" = 1 ]; then polls=0 && break; fi
 			polls=$((polls + 1))
 			if ((polls >= 3)); then
@@ -223,7 +259,7 @@ _carrier_keeper() {
 			fi
 			break
 		done
-		sleep 0.5
+		_nap 0.5
 	done
 }
 
@@ -463,7 +499,7 @@ peer_plug() { # KIND [NAME]
 	if [ ! -f "$d/addressed" ] && [ "$kind" != rpi ]; then
 		ip -n "$name" addr add "$P_ADDR" dev usb0
 		[ "$kind" = fobnail ] && in_peer "$name" sysctl -qw net.ipv6.conf.usb0.disable_ipv6=1
-		touch "$d/addressed"
+		: >"$d/addressed"
 	fi
 	ip -n "$name" link set usb0 up
 	if [ ! -f "$d/pids" ]; then
@@ -471,11 +507,23 @@ peer_plug() { # KIND [NAME]
 		wait_until 60 _peer_services_ready "$name" "$kind" ||
 			fail "$name: its service did not start: $(cat "$d"/*.log 2>/dev/null)"
 	fi
+	PEER_IF=
+	[ -n "${PEER_NOWAIT:-}" ] || peer_wait_if "$name"
+}
+
+# peer_wait_if NAME: waits (bounded) for the host-side interface of NAME, plugged by
+# PEER_NOWAIT=1 peer_plug; sets PEER_IF.
+peer_wait_if() {
+	local name=$1 d=$PEERS_RUN/$1
 	wait_until 60 peer_if "$name" ||
-		fail "$name: no host-side interface on $(_udc_port "$udc") within 60s"
+		fail "$name: no host-side interface on $(_udc_port "$(_peer_get "$name" udc)") within 60s"
 	PEER_IF=$(peer_if "$name")
 	echo "$PEER_IF" >"$d/host_if"
-	log "$name is up: host side $PEER_IF ($(cat "/sys/class/net/$PEER_IF/device/../idVendor" 2>/dev/null):$(cat "/sys/class/net/$PEER_IF/device/../idProduct" 2>/dev/null), driver $(basename "$(readlink -f "/sys/class/net/$PEER_IF/device/driver")"))"
+	local vid='' pid='' drv
+	read -r vid 2>/dev/null <"/sys/class/net/$PEER_IF/device/../idVendor" || true
+	read -r pid 2>/dev/null <"/sys/class/net/$PEER_IF/device/../idProduct" || true
+	drv=$(readlink "/sys/class/net/$PEER_IF/device/driver" 2>/dev/null) || true
+	log "$name is up: host side $PEER_IF ($vid:$pid, driver ${drv##*/})"
 }
 
 peer_replug() { peer_plug "$(_peer_get "$1" kind)" "$1"; }
@@ -493,7 +541,7 @@ peer_reauthorize() { # NAME
 	port=$(_udc_port "$(_peer_get "$name" udc)")
 	log "reauthorize $name ($usb): authorized 0, then 1"
 	echo 0 >"$usb/authorized"
-	wait_until 60 sh -c "! ls -d /sys/class/net/*/device 2>/dev/null | xargs -r readlink -f | grep -q '/$port/'" ||
+	wait_until 60 _port_empty "$port" ||
 		fail "$name: the host-side interface is still there 60s after authorized=0"
 	echo 1 >"$usb/authorized"
 	wait_until 60 peer_if "$name" || fail "$name: no host-side interface within 60s of authorized=1"
@@ -505,12 +553,20 @@ peer_reauthorize() { # NAME
 peer_unplug() { # NAME
 	local name=$1 hif
 	[ -f "$GADGETS/$name/UDC" ] || return 0
-	[ -n "$(cat "$GADGETS/$name/UDC")" ] || return 0
+	local udc=
+	read -r udc <"$GADGETS/$name/UDC" || true
+	[ -n "$udc" ] || return 0
 	hif=$(peer_if "$name" || true)
 	log "unplug $name${hif:+ (host side $hif)}"
 	echo "" >"$GADGETS/$name/UDC"
-	wait_until 60 sh -c "! ls -d /sys/class/net/*/device 2>/dev/null | xargs -r readlink -f | grep -q '/$(_udc_port "$(_peer_get "$name" udc)")/'" ||
-		fail "$name: the host-side interface is still there 60s after unplug"
+	[ -n "${PEER_NOWAIT:-}" ] || peer_wait_gone "$name"
+}
+
+# peer_wait_gone NAME: waits (bounded) until NAME's host-side interface is gone (after
+# PEER_NOWAIT=1 peer_unplug).
+peer_wait_gone() {
+	wait_until 60 _port_empty "$(_udc_port "$(_peer_get "$1" udc)")" ||
+		fail "$1: the host-side interface is still there 60s after unplug"
 }
 
 peer_remove() { # NAME
@@ -539,6 +595,13 @@ peer_remove() { # NAME
 
 peer_remove_all() {
 	local g
+	# All unplugged at once, then waited for: the host tears them down side by side.
+	for g in "$GADGETS"/*/; do
+		[ -d "$g" ] && PEER_NOWAIT=1 peer_unplug "$(basename "$g")"
+	done
+	for g in "$GADGETS"/*/; do
+		[ -d "$g" ] && [ -f "$PEERS_RUN/$(basename "$g")/udc" ] && peer_wait_gone "$(basename "$g")"
+	done
 	for g in "$GADGETS"/*/; do
 		[ -d "$g" ] && peer_remove "$(basename "$g")"
 	done

@@ -21,6 +21,15 @@ _now() { # sets NOW (µs)
 }
 _now
 _t0=$NOW
+# _nap SECONDS: sleep without forking: a read with a timeout on a FIFO nobody writes to (this
+# shell holds it open for reading and writing, so the read never sees an end; opened once,
+# shared with the subshells and jobs; its name is removed at once). A FIFO, not <(:): the
+# guest has no /dev/fd.
+_nap_fifo=$TESTBED_RUN/nap.$$.$RANDOM
+mkfifo "$_nap_fifo"
+exec {_NAP_FD}<>"$_nap_fifo"
+rm -f "$_nap_fifo"
+_nap() { read -r -t "$1" -u "$_NAP_FD" 2>/dev/null || :; }
 _fmt() { printf -v "$1" '%d.%02d' $(($2 / 1000000)) $(($2 % 1000000 / 10000)); } # VAR µs
 _us() {                                                                          # SECONDS → US (µs)
 	local i=${1%.*} f=
@@ -70,17 +79,27 @@ trap 'rc=$?; _ts; printf "[%6s] ERROR: \"%s\" failed with status %s (%s line %s)
 # A scenario waits for states, never for durations: TIMEOUT is a safety net for a state that
 # never comes, wide enough for a machine twice as slow and busy as the developers' (a wait
 # that succeeds ends as soon as CMD does).
+# A CMD that takes longer than 0.1 s (nmcli, python3, usbnet-host under emulation) is run
+# again after a pause as long as its run (1 s at most): the poll takes at most half a vCPU
+# from what it waits for (NetworkManager answering nmcli, the watcher, udev).
 wait_until() {
-	local deadline
+	local deadline t0 nap
 	_us "$1"
 	_now
 	deadline=$((NOW + US))
 	shift
 	while :; do
+		t0=$NOW
 		if "$@" >/dev/null 2>&1; then return 0; fi
 		_now
 		((NOW >= deadline)) && return 1
-		sleep 0.1
+		nap=$((NOW - t0))
+		((nap < 100000)) && nap=100000
+		((nap > 1000000)) && nap=1000000
+		((nap > deadline - NOW)) && nap=$((deadline - NOW))
+		_fmt nap "$nap"
+		_nap "$nap"
+		_now
 	done
 }
 
@@ -96,7 +115,7 @@ holds_for() {
 		"$@" >/dev/null 2>&1 || return 1
 		_now
 		((NOW >= deadline)) && return 0
-		sleep 0.2
+		_nap 0.2
 	done
 }
 

@@ -75,10 +75,14 @@ plug() { # K: plug peer aK (made before) by its UDC, no wait; the device side up
 }
 
 step "make the gadgets: each plugged once with the watcher stopped, then unplugged"
+# All at once (the host enumerates them side by side), then all waited for.
 for ((k = 0; k <= N + 1; k++)); do
-	PEER_SERIAL=$(printf UNK%04d "$((100 + k))") PEER_ADDR=$(net "$k").2/24 peer_plug unknown "a$k"
+	PEER_NOWAIT=1 PEER_SERIAL=$(printf UNK%04d "$((100 + k))") PEER_ADDR=$(net "$k").2/24 \
+		peer_plug unknown "a$k"
 done
-for ((k = 0; k <= N + 1; k++)); do peer_unplug "a$k"; done
+for ((k = 0; k <= N + 1; k++)); do peer_wait_if "a$k"; done
+for ((k = 0; k <= N + 1; k++)); do PEER_NOWAIT=1 peer_unplug "a$k"; done
+for ((k = 0; k <= N + 1; k++)); do peer_wait_gone "a$k"; done
 watch_start
 
 step "one mode=auto peer alone"
@@ -144,6 +148,7 @@ log "the watcher's lines about $i9: $(grep -F "$i9:" "$(watch_log)" | tr '\n' '|
 assert_eq "records in $USBNET_RUN_DIR" "$N" "$(find "$USBNET_RUN_DIR" -name '*.state' | wc -l)"
 
 step "unplug them all: every record goes"
-for ((k = 1; k <= N; k++)); do peer_unplug "a$k"; done
+for ((k = 1; k <= N; k++)); do PEER_NOWAIT=1 peer_unplug "a$k"; done
+for ((k = 1; k <= N; k++)); do peer_wait_gone "a$k"; done
 expect_within 90 "no record left" sh -c "[ -z \"\$(find '$USBNET_RUN_DIR' -name '*.state')\" ]"
 for ((k = 1; k <= N; k++)); do assert_eq "interfaces with $(net "$k").1" 0 "$(hosts_with "$(net "$k").1")"; done
