@@ -416,6 +416,14 @@ _rpi_ics() { # NAME
 	_rpi_shared_off "$name"
 }
 
+# rpi_renew NAME: the Pi's DHCP client renews its lease now (what it does at half the lease
+# time: busybox udhcpc's SIGUSR1), so a scenario waits for the renewal, not for the timer.
+rpi_renew() {
+	local pid=
+	read -r pid 2>/dev/null <"$PEERS_RUN/$1/client.job" || return 1
+	kill -USR1 "$pid"
+}
+
 # rpi_mode NAME: "shared", "client-trying" or "client" (leased, its gateway answers ARP).
 rpi_mode() { cat "$PEERS_RUN/$1/mode" 2>/dev/null; }
 # rpi_lease NAME [FIELD]: the address (or FIELD: mask, router, dns) the Pi's client holds.
