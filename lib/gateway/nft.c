@@ -29,12 +29,12 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
 #include "core/ifname.h"
 #include "gateway/nft.h"
+#include "gateway/nft-expr.h"
 
 #define FAMILY NFPROTO_IPV4
 #define PRIO_FILTER 0
@@ -81,176 +81,41 @@ const char *nft_family_name(uint32_t family)
 	}
 }
 
-/* ---- expressions ------------------------------------------------------------------------ */
-
-static int add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
-{
-	if (!e)
-		return -ENOMEM;
-	nftnl_rule_add_expr(r, e);
-	return 0;
-}
-
-/* cmp OP reg1, data */
-static int add_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
-	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, data, len);
-	return add_expr(r, e);
-}
-
-/* reg1 = reg1 & mask (4 bytes) */
-static int add_mask(struct nftnl_rule *r, uint32_t mask)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
-	uint32_t zero = 0;
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
-	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
-	nftnl_expr_set_data(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
-	return add_expr(r, e);
-}
-
-/* meta iifname/oifname == name (the whole IFNAMSIZ buffer, zero-padded: an exact match) */
-static int match_ifname(struct nftnl_rule *r, uint32_t key, const char *name)
-{
-	char buf[USBNET_IFNAMSIZ] = {};
-	struct nftnl_expr *e;
-	int rc;
-
-	snprintf(buf, sizeof(buf), "%s", name);
-	e = nftnl_expr_alloc("meta");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	return add_cmp(r, NFT_CMP_EQ, buf, sizeof(buf));
-}
+/* ---- expressions (the shared ones are in nft-expr.c) ------------------------------------ */
 
 /* ip saddr SUBNET */
-static int match_saddr(struct nftnl_rule *r, const struct usbnet_ip4 *subnet)
+static struct nft_addr_match ip_saddr(const struct usbnet_ip4 *subnet)
 {
 	uint32_t mask = subnet->prefix ? htonl(~0u << (32 - subnet->prefix)) : 0;
 	uint32_t net = subnet->addr.s_addr & mask;
-	struct nftnl_expr *e;
-	int rc;
+	struct nft_addr_match m = {.offset = 12, .len = 4, .masked = subnet->prefix < 32};
 
-	e = nftnl_expr_alloc("payload");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 12); /* struct iphdr, saddr */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	if (subnet->prefix < 32) {
-		rc = add_mask(r, mask);
-		if (rc < 0)
-			return rc;
-	}
-	return add_cmp(r, NFT_CMP_EQ, &net, 4);
+	memcpy(m.data, &net, 4);
+	memcpy(m.mask, &mask, 4);
+	return m;
 }
 
 /* ip daddr HOST */
+static struct nft_addr_match ip_daddr(struct in_addr host)
+{
+	struct nft_addr_match m = {.offset = 16, .len = 4};
+
+	memcpy(m.data, &host.s_addr, 4);
+	return m;
+}
+
+static int match_saddr(struct nftnl_rule *r, const struct usbnet_ip4 *subnet)
+{
+	struct nft_addr_match m = ip_saddr(subnet);
+
+	return nft_expr_addr(r, &m);
+}
+
 static int match_daddr(struct nftnl_rule *r, struct in_addr host)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-	int rc;
+	struct nft_addr_match m = ip_daddr(host);
 
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 16); /* struct iphdr, daddr */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 4);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	return add_cmp(r, NFT_CMP_EQ, &host.s_addr, 4);
-}
-
-/* meta l4proto PROTO th dport PORT (nft shows it as "udp dport 53") */
-static int match_dport(struct nftnl_rule *r, uint8_t proto, uint16_t port)
-{
-	uint16_t p = htons(port);
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-	int rc;
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc >= 0)
-		rc = add_cmp(r, NFT_CMP_EQ, &proto, 1);
-	if (rc < 0)
-		return rc;
-	e = nftnl_expr_alloc("payload");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2); /* udphdr/tcphdr, dest */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	return add_cmp(r, NFT_CMP_EQ, &p, 2);
-}
-
-/* meta iifname != name (exact, as match_ifname) */
-static int match_not_iifname(struct nftnl_rule *r, const char *name)
-{
-	char buf[USBNET_IFNAMSIZ] = {};
-	struct nftnl_expr *e;
-	int rc;
-
-	snprintf(buf, sizeof(buf), "%s", name);
-	e = nftnl_expr_alloc("meta");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_IIFNAME);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	return add_cmp(r, NFT_CMP_NEQ, buf, sizeof(buf));
-}
-
-/* ct state established,related */
-static int match_ct_reply(struct nftnl_rule *r)
-{
-	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
-	uint32_t zero = 0;
-	struct nftnl_expr *e;
-	int rc;
-
-	e = nftnl_expr_alloc("ct");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	rc = add_mask(r, mask);
-	if (rc < 0)
-		return rc;
-	return add_cmp(r, NFT_CMP_NEQ, &zero, 4);
+	return nft_expr_addr(r, &m);
 }
 
 /* reg1 = value (4 bytes) */
@@ -262,7 +127,7 @@ static int load_imm(struct nftnl_rule *r, const void *value)
 		return -ENOMEM;
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
 	nftnl_expr_set_data(e, NFTNL_EXPR_IMM_DATA, value, 4);
-	return add_expr(r, e);
+	return nft_expr_add(r, e);
 }
 
 /* meta mark set M */
@@ -278,23 +143,15 @@ static int set_mark(struct nftnl_rule *r, uint32_t mark)
 		return -ENOMEM;
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_MARK);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
-	return add_expr(r, e);
+	return nft_expr_add(r, e);
 }
 
 /* meta mark M */
 static int match_mark(struct nftnl_rule *r, uint32_t mark)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-	int rc;
+	int rc = nft_expr_meta(r, NFT_META_MARK);
 
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_MARK);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	return add_cmp(r, NFT_CMP_EQ, &mark, 4);
+	return rc < 0 ? rc : nft_expr_cmp(r, NFT_CMP_EQ, &mark, 4);
 }
 
 /* dnat to A / snat to A */
@@ -311,18 +168,7 @@ static int nat_to(struct nftnl_rule *r, uint32_t type, struct in_addr a)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, type);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, FAMILY);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
-	return add_expr(r, e);
-}
-
-static int verdict(struct nftnl_rule *r, int v)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
-	return add_expr(r, e);
+	return nft_expr_add(r, e);
 }
 
 /* ---- the batch -------------------------------------------------------------------------- */
@@ -457,36 +303,36 @@ static void put_rule_of(struct builder *bd, const char *chain, enum rule_kind k,
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	switch (k) {
 	case RULE_OUT:
-		rc = match_ifname(r, NFT_META_IIFNAME, p->ifname);
+		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->ifname);
 		if (rc >= 0)
-			rc = match_ifname(r, NFT_META_OIFNAME, p->uplink);
+			rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->uplink);
 		if (rc >= 0)
 			rc = match_saddr(r, &p->subnet);
 		if (rc >= 0)
-			rc = verdict(r, NF_ACCEPT);
+			rc = nft_expr_verdict(r, NF_ACCEPT);
 		break;
 	case RULE_BACK:
-		rc = match_ifname(r, NFT_META_IIFNAME, p->uplink);
+		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->uplink);
 		if (rc >= 0)
-			rc = match_ifname(r, NFT_META_OIFNAME, p->ifname);
+			rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->ifname);
 		if (rc >= 0)
-			rc = match_ct_reply(r);
+			rc = nft_expr_ct_reply(r);
 		if (rc >= 0)
-			rc = verdict(r, NF_ACCEPT);
+			rc = nft_expr_verdict(r, NF_ACCEPT);
 		break;
 	case RULE_DROP_IN:
 	case RULE_DROP_OUT:
-		rc = match_ifname(r, k == RULE_DROP_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME,
-				  p->ifname);
+		rc = nft_expr_ifname(r, k == RULE_DROP_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME,
+				     p->ifname);
 		if (rc >= 0)
-			rc = verdict(r, NF_DROP);
+			rc = nft_expr_verdict(r, NF_DROP);
 		break;
 	case RULE_MASQUERADE:
-		rc = match_ifname(r, NFT_META_OIFNAME, p->uplink);
+		rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->uplink);
 		if (rc >= 0)
 			rc = match_saddr(r, &p->subnet);
 		if (rc >= 0)
-			rc = add_expr(r, nftnl_expr_alloc("masq"));
+			rc = nft_expr_add(r, nftnl_expr_alloc("masq"));
 		break;
 	case RULE_ALIAS_MARK:
 		rc = match_daddr(r, a->alias);
@@ -499,7 +345,7 @@ static void put_rule_of(struct builder *bd, const char *chain, enum rule_kind k,
 			rc = nat_to(r, NFT_NAT_DNAT, a->peer);
 		break;
 	case RULE_ALIAS_SNAT:
-		rc = match_ifname(r, NFT_META_OIFNAME, a->ifname);
+		rc = nft_expr_ifname(r, NFT_META_OIFNAME, a->ifname);
 		if (rc >= 0)
 			rc = match_mark(r, a->mark);
 		if (rc >= 0)
@@ -537,15 +383,15 @@ static void put_input_rule(struct builder *bd, const char *chain, const struct n
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	rc = match_not_iifname(r, in->ifname);
+	rc = nft_expr_not_iifname(r, in->ifname);
 	if (rc >= 0)
-		rc = match_not_iifname(r, "lo");
+		rc = nft_expr_not_iifname(r, "lo");
 	if (rc >= 0)
 		rc = match_daddr(r, in->host);
 	if (rc >= 0)
-		rc = match_dport(r, proto, 53);
+		rc = nft_expr_dport(r, proto, 53);
 	if (rc >= 0)
-		rc = verdict(r, NF_DROP);
+		rc = nft_expr_verdict(r, NF_DROP);
 	if (rc < 0) {
 		nftnl_rule_free(r);
 		bd->err = rc;
@@ -569,16 +415,16 @@ static bool exists(const struct nft_existing *ex, const char *chain)
 
 static bool peer_ok(const struct nft_peer *p)
 {
-	return ifname_valid(p->ifname) && ifname_valid(p->uplink) && strcmp(p->ifname, p->uplink) != 0 &&
-	       p->subnet.prefix <= 32;
+	return ifname_valid(p->ifname) && ifname_valid(p->uplink) &&
+	       strcmp(p->ifname, p->uplink) != 0 && p->subnet.prefix <= 32;
 }
 
 int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,
 		    struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
 	struct builder bd = {.seq = seq};
-	bool table_wanted = c->input_only ? c->n_input_add > 0
-					   : c->n_add > 0 || c->guard || c->n_alias_add > 0;
+	bool table_wanted =
+	    c->input_only ? c->n_input_add > 0 : c->n_add > 0 || c->guard || c->n_alias_add > 0;
 	char alias[3][NFT_CHAIN_NAME_MAX];
 	size_t left = ex->n_chains;
 	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX], in[NFT_CHAIN_NAME_MAX];
@@ -588,8 +434,8 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 	    c->n_input_del > NFT_MAX_PEERS)
 		return -EINVAL;
 	for (size_t i = 0; i < c->n_input_add; i++)
-		if (!ifname_valid(c->input_add[i].ifname) || strcmp(c->input_add[i].ifname, "lo") == 0 ||
-		    c->input_add[i].host.s_addr == 0)
+		if (!ifname_valid(c->input_add[i].ifname) ||
+		    strcmp(c->input_add[i].ifname, "lo") == 0 || c->input_add[i].host.s_addr == 0)
 			return -EINVAL;
 	for (size_t i = 0; i < c->n_input_del; i++)
 		if (!ifname_valid(c->input_del[i]))
@@ -665,9 +511,9 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 			int32_t prio;
 			enum rule_kind rule;
 		} ch[3] = {
-			{ "route", NF_INET_LOCAL_OUT, PRIO_MANGLE, RULE_ALIAS_MARK },
-			{ "nat", NF_INET_LOCAL_OUT, PRIO_DSTNAT, RULE_ALIAS_DNAT },
-			{ "nat", NF_INET_POST_ROUTING, PRIO_SRCNAT, RULE_ALIAS_SNAT },
+		    {"route", NF_INET_LOCAL_OUT, PRIO_MANGLE, RULE_ALIAS_MARK},
+		    {"nat", NF_INET_LOCAL_OUT, PRIO_DSTNAT, RULE_ALIAS_DNAT},
+		    {"nat", NF_INET_POST_ROUTING, PRIO_SRCNAT, RULE_ALIAS_SNAT},
 		};
 
 		nft_alias_chain_names(c->alias_add[i].ifname, alias);
@@ -865,8 +711,7 @@ static int chains_cb(const struct nlmsghdr *nlh, void *data)
 	    nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY) == q->family) {
 		q->ex->table = true;
 		if (q->ex->n_chains < sizeof(q->ex->chains) / sizeof(q->ex->chains[0]))
-			snprintf(q->ex->chains[q->ex->n_chains++], NFT_CHAIN_NAME_MAX, "%s",
-				 name);
+			snprintf(q->ex->chains[q->ex->n_chains++], NFT_CHAIN_NAME_MAX, "%s", name);
 	}
 	nftnl_chain_free(c);
 	return MNL_CB_OK;

@@ -14,12 +14,12 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
 #include "core/ifname.h"
 #include "gateway/nft6.h"
+#include "gateway/nft-expr.h"
 
 #define FAMILY NFPROTO_IPV6
 #define PRIO_FILTER 0
@@ -32,151 +32,22 @@ struct builder {
 	int err;
 };
 
-static int add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
-{
-	if (!e)
-		return -ENOMEM;
-	nftnl_rule_add_expr(r, e);
-	return 0;
-}
-
-static int add_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
-	nftnl_expr_set_data(e, NFTNL_EXPR_CMP_DATA, data, len);
-	return add_expr(r, e);
-}
-
-static int match_ifname(struct nftnl_rule *r, uint32_t key, const char *name)
-{
-	char buf[USBNET_IFNAMSIZ] = {};
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-	int rc;
-
-	snprintf(buf, sizeof(buf), "%s", name);
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, buf, sizeof(buf));
-}
-
 /* ip6 saddr PREFIX/64: the first 8 bytes of the source (struct ipv6hdr, saddr at 8) */
 static int match_saddr64(struct nftnl_rule *r, const struct in6_addr *prefix)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-	int rc;
+	struct nft_addr_match m = {.offset = 8, .len = 8};
 
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 8);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 8);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, prefix->s6_addr, 8);
-}
-
-/* meta iifname != name */
-static int match_not_iifname(struct nftnl_rule *r, const char *name)
-{
-	char buf[USBNET_IFNAMSIZ] = {};
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-	int rc;
-
-	snprintf(buf, sizeof(buf), "%s", name);
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_IIFNAME);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	return rc < 0 ? rc : add_cmp(r, NFT_CMP_NEQ, buf, sizeof(buf));
+	memcpy(m.data, prefix->s6_addr, 8);
+	return nft_expr_addr(r, &m);
 }
 
 /* ip6 daddr HOST (struct ipv6hdr, daddr at 24) */
 static int match_daddr(struct nftnl_rule *r, const struct in6_addr *host)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-	int rc;
+	struct nft_addr_match m = {.offset = 24, .len = 16};
 
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 24);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 16);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, host->s6_addr, 16);
-}
-
-/* meta l4proto PROTO th dport PORT */
-static int match_dport(struct nftnl_rule *r, uint8_t proto, uint16_t port)
-{
-	uint16_t p = htons(port);
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-	int rc;
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc >= 0)
-		rc = add_cmp(r, NFT_CMP_EQ, &proto, 1);
-	if (rc < 0)
-		return rc;
-	e = nftnl_expr_alloc("payload");
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2); /* udphdr/tcphdr, dest */
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	return rc < 0 ? rc : add_cmp(r, NFT_CMP_EQ, &p, 2);
-}
-
-static int match_ct_reply(struct nftnl_rule *r)
-{
-	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
-	uint32_t zero = 0;
-	struct nftnl_expr *e = nftnl_expr_alloc("ct"), *b;
-	int rc;
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	rc = add_expr(r, e);
-	if (rc < 0)
-		return rc;
-	b = nftnl_expr_alloc("bitwise");
-	if (!b)
-		return -ENOMEM;
-	nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(b, NFTNL_EXPR_BITWISE_LEN, 4);
-	nftnl_expr_set_data(b, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
-	nftnl_expr_set_data(b, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
-	rc = add_expr(r, b);
-	return rc < 0 ? rc : add_cmp(r, NFT_CMP_NEQ, &zero, 4);
-}
-
-static int verdict(struct nftnl_rule *r, int v)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
-
-	if (!e)
-		return -ENOMEM;
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)v);
-	return add_expr(r, e);
+	memcpy(m.data, host->s6_addr, 16);
+	return nft_expr_addr(r, &m);
 }
 
 static void put_table(struct builder *bd, uint16_t type, uint16_t flags)
@@ -286,49 +157,49 @@ static void put_rule_(struct builder *bd, const char *chain, enum rule_kind k,
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	switch (k) {
 	case RULE_OUT:
-		rc = match_ifname(r, NFT_META_IIFNAME, p->ifname);
+		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->ifname);
 		if (rc >= 0)
-			rc = match_ifname(r, NFT_META_OIFNAME, p->uplink);
+			rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->uplink);
 		if (rc >= 0)
 			rc = match_saddr64(r, &p->prefix);
 		if (rc >= 0)
-			rc = verdict(r, NF_ACCEPT);
+			rc = nft_expr_verdict(r, NF_ACCEPT);
 		break;
 	case RULE_BACK:
-		rc = match_ifname(r, NFT_META_IIFNAME, p->uplink);
+		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->uplink);
 		if (rc >= 0)
-			rc = match_ifname(r, NFT_META_OIFNAME, p->ifname);
+			rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->ifname);
 		if (rc >= 0)
-			rc = match_ct_reply(r);
+			rc = nft_expr_ct_reply(r);
 		if (rc >= 0)
-			rc = verdict(r, NF_ACCEPT);
+			rc = nft_expr_verdict(r, NF_ACCEPT);
 		break;
 	case RULE_DROP_IN:
 	case RULE_DROP_OUT:
-		rc = match_ifname(r, k == RULE_DROP_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME,
-				  p->ifname);
+		rc = nft_expr_ifname(r, k == RULE_DROP_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME,
+				     p->ifname);
 		if (rc >= 0)
-			rc = verdict(r, NF_DROP);
+			rc = nft_expr_verdict(r, NF_DROP);
 		break;
 	case RULE_MASQUERADE:
-		rc = match_ifname(r, NFT_META_OIFNAME, p->uplink);
+		rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->uplink);
 		if (rc >= 0)
 			rc = match_saddr64(r, &p->prefix);
 		if (rc >= 0)
-			rc = add_expr(r, nftnl_expr_alloc("masq"));
+			rc = nft_expr_add(r, nftnl_expr_alloc("masq"));
 		break;
 	case RULE_DNS_UDP:
 	case RULE_DNS_TCP:
 		/* iifname != IF iifname != "lo" ip6 daddr HOST PROTO dport 53 drop */
-		rc = match_not_iifname(r, in->ifname);
+		rc = nft_expr_not_iifname(r, in->ifname);
 		if (rc >= 0)
-			rc = match_not_iifname(r, "lo");
+			rc = nft_expr_not_iifname(r, "lo");
 		if (rc >= 0)
 			rc = match_daddr(r, &in->host);
 		if (rc >= 0)
-			rc = match_dport(r, k == RULE_DNS_UDP ? IPPROTO_UDP : IPPROTO_TCP, 53);
+			rc = nft_expr_dport(r, k == RULE_DNS_UDP ? IPPROTO_UDP : IPPROTO_TCP, 53);
 		if (rc >= 0)
-			rc = verdict(r, NF_DROP);
+			rc = nft_expr_verdict(r, NF_DROP);
 		break;
 	}
 	if (rc < 0) {
