@@ -34,13 +34,10 @@
 
 #include "core/ifname.h"
 #include "gateway/nft.h"
+#include "gateway/nft-builder.h"
 #include "gateway/nft-expr.h"
 
 #define FAMILY NFPROTO_IPV4
-#define PRIO_FILTER 0
-#define PRIO_SRCNAT 100
-#define PRIO_MANGLE (-150)
-#define PRIO_DSTNAT (-100)
 
 void nft_chain_names(const char *ifname, char fwd[NFT_CHAIN_NAME_MAX],
 		     char post[NFT_CHAIN_NAME_MAX])
@@ -171,92 +168,7 @@ static int nat_to(struct nftnl_rule *r, uint32_t type, struct in_addr a)
 	return nft_expr_add(r, e);
 }
 
-/* ---- the batch -------------------------------------------------------------------------- */
-
-struct builder {
-	struct nftnl_batch *b;
-	uint32_t seq;
-	unsigned n;
-	int err;
-};
-
-static void put_table(struct builder *bd, uint16_t type, uint16_t flags)
-{
-	struct nftnl_table *t;
-	struct nlmsghdr *nlh;
-
-	if (bd->err)
-		return;
-	t = nftnl_table_alloc();
-	if (!t) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), type, FAMILY, flags | NLM_F_ACK,
-				    bd->seq++);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	nftnl_batch_update(bd->b);
-	bd->n++;
-}
-
-/* A base chain (type, hook, priority, policy), or a deletion when type is NULL. */
-static void put_chain(struct builder *bd, uint16_t msg, const char *name, const char *type,
-		      uint32_t hook, int32_t prio, uint32_t policy)
-{
-	struct nftnl_chain *c;
-	struct nlmsghdr *nlh;
-
-	if (bd->err)
-		return;
-	c = nftnl_chain_alloc();
-	if (!c) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, FAMILY);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
-	if (type) {
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
-		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, policy);
-	}
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), msg, FAMILY,
-				    (msg == NFT_MSG_NEWCHAIN ? NLM_F_CREATE : 0) | NLM_F_ACK,
-				    bd->seq++);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
-	nftnl_batch_update(bd->b);
-	bd->n++;
-}
-
-/* Every rule of a chain of ours goes: a DELRULE naming the chain and no handle. */
-static void put_flush(struct builder *bd, const char *chain)
-{
-	struct nftnl_rule *r;
-	struct nlmsghdr *nlh;
-
-	if (bd->err)
-		return;
-	r = nftnl_rule_alloc();
-	if (!r) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_DELRULE, FAMILY, NLM_F_ACK,
-				    bd->seq++);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	nftnl_batch_update(bd->b);
-	bd->n++;
-}
+/* ---- the batch (nft-builder.c) ------------------------------------------------------- */
 
 enum rule_kind {
 	RULE_OUT,	 /* iifname IF oifname UPLINK ip saddr SUBNET accept */
@@ -269,38 +181,29 @@ enum rule_kind {
 	RULE_ALIAS_SNAT, /* oifname IF meta mark MARK snat to HOST */
 };
 
-static void put_rule_of(struct builder *bd, const char *chain, enum rule_kind k,
+static void put_rule_of(struct nft_builder *bd, const char *chain, enum rule_kind k,
 			const struct nft_peer *p, const struct nft_alias *a);
 
-static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
+static void put_rule(struct nft_builder *bd, const char *chain, enum rule_kind k,
 		     const struct nft_peer *p)
 {
 	put_rule_of(bd, chain, k, p, NULL);
 }
 
-static void put_alias_rule(struct builder *bd, const char *chain, enum rule_kind k,
+static void put_alias_rule(struct nft_builder *bd, const char *chain, enum rule_kind k,
 			   const struct nft_alias *a)
 {
 	put_rule_of(bd, chain, k, NULL, a);
 }
 
-static void put_rule_of(struct builder *bd, const char *chain, enum rule_kind k,
+static void put_rule_of(struct nft_builder *bd, const char *chain, enum rule_kind k,
 			const struct nft_peer *p, const struct nft_alias *a)
 {
-	struct nftnl_rule *r;
-	struct nlmsghdr *nlh;
+	struct nftnl_rule *r = nft_builder_rule(bd, chain);
 	int rc = 0;
 
-	if (bd->err)
+	if (!r)
 		return;
-	r = nftnl_rule_alloc();
-	if (!r) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	switch (k) {
 	case RULE_OUT:
 		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->ifname);
@@ -352,37 +255,18 @@ static void put_rule_of(struct builder *bd, const char *chain, enum rule_kind k,
 			rc = nat_to(r, NFT_NAT_SNAT, a->host);
 		break;
 	}
-	if (rc < 0) {
-		nftnl_rule_free(r);
-		bd->err = rc;
-		return;
-	}
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_NEWRULE, FAMILY,
-				    NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, bd->seq++);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	nftnl_batch_update(bd->b);
-	bd->n++;
+	nft_builder_rule_put(bd, r, rc);
 }
 
 /* iifname != IF iifname != "lo" ip daddr HOST PROTO dport 53 drop */
-static void put_input_rule(struct builder *bd, const char *chain, const struct nft_input *in,
+static void put_input_rule(struct nft_builder *bd, const char *chain, const struct nft_input *in,
 			   uint8_t proto)
 {
-	struct nftnl_rule *r;
-	struct nlmsghdr *nlh;
+	struct nftnl_rule *r = nft_builder_rule(bd, chain);
 	int rc;
 
-	if (bd->err)
+	if (!r)
 		return;
-	r = nftnl_rule_alloc();
-	if (!r) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	rc = nft_expr_not_iifname(r, in->ifname);
 	if (rc >= 0)
 		rc = nft_expr_not_iifname(r, "lo");
@@ -392,25 +276,7 @@ static void put_input_rule(struct builder *bd, const char *chain, const struct n
 		rc = nft_expr_dport(r, proto, 53);
 	if (rc >= 0)
 		rc = nft_expr_verdict(r, NF_DROP);
-	if (rc < 0) {
-		nftnl_rule_free(r);
-		bd->err = rc;
-		return;
-	}
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_NEWRULE, FAMILY,
-				    NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, bd->seq++);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	nftnl_batch_update(bd->b);
-	bd->n++;
-}
-
-static bool exists(const struct nft_existing *ex, const char *chain)
-{
-	for (size_t i = 0; i < ex->n_chains; i++)
-		if (strcmp(ex->chains[i], chain) == 0)
-			return true;
-	return false;
+	nft_builder_rule_put(bd, r, rc);
 }
 
 static bool peer_ok(const struct nft_peer *p)
@@ -422,12 +288,12 @@ static bool peer_ok(const struct nft_peer *p)
 int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,
 		    struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
-	struct builder bd = {.seq = seq};
+	struct nft_builder bd;
 	bool table_wanted =
 	    c->input_only ? c->n_input_add > 0 : c->n_add > 0 || c->guard || c->n_alias_add > 0;
 	char alias[3][NFT_CHAIN_NAME_MAX];
-	size_t left = ex->n_chains;
 	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX], in[NFT_CHAIN_NAME_MAX];
+	int r;
 
 	if (c->n_add > NFT_MAX_PEERS || c->n_del > NFT_MAX_PEERS ||
 	    c->n_guard_peers > NFT_MAX_PEERS || c->n_input_add > NFT_MAX_PEERS ||
@@ -458,51 +324,32 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 		if (!ifname_valid(c->alias_del[i]))
 			return -EINVAL;
 
-	bd.b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
-	if (!bd.b)
-		return -ENOMEM;
-	nftnl_batch_begin(nftnl_batch_buffer(bd.b), bd.seq++);
-	nftnl_batch_update(bd.b);
-
+	r = nft_builder_begin(&bd, FAMILY, NFT_TABLE, ex, seq);
+	if (r < 0)
+		return r;
+	bd.flush_on_delete = true;
 	if (table_wanted)
-		put_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+		nft_builder_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 	if (c->input_only)
 		goto input;
 	for (size_t i = 0; i < c->n_add; i++) {
 		const struct nft_peer *p = &c->add[i];
 
 		nft_chain_names(p->ifname, fwd, post);
-		put_chain(&bd, NFT_MSG_NEWCHAIN, fwd, "filter", NF_INET_FORWARD, PRIO_FILTER,
-			  NF_ACCEPT);
-		if (exists(ex, fwd))
-			put_flush(&bd, fwd);
-		else
-			left++;
+		nft_builder_chain_reset(&bd, fwd, "filter", NF_INET_FORWARD, NFT_PRIO_FILTER,
+					NF_ACCEPT);
 		put_rule(&bd, fwd, RULE_OUT, p);
 		put_rule(&bd, fwd, RULE_BACK, p);
 		put_rule(&bd, fwd, RULE_DROP_IN, p);
 		put_rule(&bd, fwd, RULE_DROP_OUT, p);
-		put_chain(&bd, NFT_MSG_NEWCHAIN, post, "nat", NF_INET_POST_ROUTING, PRIO_SRCNAT,
-			  NF_ACCEPT);
-		if (exists(ex, post))
-			put_flush(&bd, post);
-		else
-			left++;
+		nft_builder_chain_reset(&bd, post, "nat", NF_INET_POST_ROUTING, NFT_PRIO_SRCNAT,
+					NF_ACCEPT);
 		put_rule(&bd, post, RULE_MASQUERADE, p);
 	}
 	for (size_t i = 0; i < c->n_del; i++) {
-		const char *names[2];
-
 		nft_chain_names(c->del[i], fwd, post);
-		names[0] = fwd;
-		names[1] = post;
-		for (int j = 0; j < 2; j++) {
-			if (!exists(ex, names[j]))
-				continue;
-			put_flush(&bd, names[j]);
-			put_chain(&bd, NFT_MSG_DELCHAIN, names[j], NULL, 0, 0, 0);
-			left--;
-		}
+		nft_builder_chain_del(&bd, fwd);
+		nft_builder_chain_del(&bd, post);
 	}
 	for (size_t i = 0; i < c->n_alias_add; i++) {
 		static const struct {
@@ -511,83 +358,51 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 			int32_t prio;
 			enum rule_kind rule;
 		} ch[3] = {
-		    {"route", NF_INET_LOCAL_OUT, PRIO_MANGLE, RULE_ALIAS_MARK},
-		    {"nat", NF_INET_LOCAL_OUT, PRIO_DSTNAT, RULE_ALIAS_DNAT},
-		    {"nat", NF_INET_POST_ROUTING, PRIO_SRCNAT, RULE_ALIAS_SNAT},
+		    {"route", NF_INET_LOCAL_OUT, NFT_PRIO_MANGLE, RULE_ALIAS_MARK},
+		    {"nat", NF_INET_LOCAL_OUT, NFT_PRIO_DSTNAT, RULE_ALIAS_DNAT},
+		    {"nat", NF_INET_POST_ROUTING, NFT_PRIO_SRCNAT, RULE_ALIAS_SNAT},
 		};
 
 		nft_alias_chain_names(c->alias_add[i].ifname, alias);
 		for (int j = 0; j < 3; j++) {
-			put_chain(&bd, NFT_MSG_NEWCHAIN, alias[j], ch[j].type, ch[j].hook,
-				  ch[j].prio, NF_ACCEPT);
-			if (exists(ex, alias[j]))
-				put_flush(&bd, alias[j]);
-			else
-				left++;
+			nft_builder_chain_reset(&bd, alias[j], ch[j].type, ch[j].hook, ch[j].prio,
+						NF_ACCEPT);
 			put_alias_rule(&bd, alias[j], ch[j].rule, &c->alias_add[i]);
 		}
 	}
 	for (size_t i = 0; i < c->n_alias_del; i++) {
 		nft_alias_chain_names(c->alias_del[i], alias);
-		for (int j = 0; j < 3; j++) {
-			if (!exists(ex, alias[j]))
-				continue;
-			put_flush(&bd, alias[j]);
-			put_chain(&bd, NFT_MSG_DELCHAIN, alias[j], NULL, 0, 0, 0);
-			left--;
-		}
+		for (int j = 0; j < 3; j++)
+			nft_builder_chain_del(&bd, alias[j]);
 	}
 	if (c->keep_guard) {
 		/* not this change's business */
 	} else if (c->guard) {
-		put_chain(&bd, NFT_MSG_NEWCHAIN, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
-			  PRIO_FILTER, NF_DROP);
-		if (exists(ex, NFT_GUARD_CHAIN))
-			put_flush(&bd, NFT_GUARD_CHAIN);
-		else
-			left++;
+		nft_builder_chain_reset(&bd, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
+					NFT_PRIO_FILTER, NF_DROP);
 		for (size_t i = 0; i < c->n_guard_peers; i++) {
 			put_rule(&bd, NFT_GUARD_CHAIN, RULE_OUT, &c->guard_peers[i]);
 			put_rule(&bd, NFT_GUARD_CHAIN, RULE_BACK, &c->guard_peers[i]);
 		}
-	} else if (exists(ex, NFT_GUARD_CHAIN)) {
-		put_flush(&bd, NFT_GUARD_CHAIN);
-		put_chain(&bd, NFT_MSG_DELCHAIN, NFT_GUARD_CHAIN, NULL, 0, 0, 0);
-		left--;
+	} else {
+		nft_builder_chain_del(&bd, NFT_GUARD_CHAIN);
 	}
 input:
 	for (size_t i = 0; c->input_only && i < c->n_input_add; i++) {
 		nft_input_chain_name(c->input_add[i].ifname, in);
-		put_chain(&bd, NFT_MSG_NEWCHAIN, in, "filter", NF_INET_LOCAL_IN, PRIO_FILTER,
-			  NF_ACCEPT);
-		if (exists(ex, in))
-			put_flush(&bd, in);
-		else
-			left++;
+		nft_builder_chain_reset(&bd, in, "filter", NF_INET_LOCAL_IN, NFT_PRIO_FILTER,
+					NF_ACCEPT);
 		put_input_rule(&bd, in, &c->input_add[i], IPPROTO_UDP);
 		put_input_rule(&bd, in, &c->input_add[i], IPPROTO_TCP);
 	}
 	for (size_t i = 0; c->input_only && i < c->n_input_del; i++) {
 		nft_input_chain_name(c->input_del[i], in);
-		if (!exists(ex, in))
-			continue;
-		put_flush(&bd, in);
-		put_chain(&bd, NFT_MSG_DELCHAIN, in, NULL, 0, 0, 0);
-		left--;
+		nft_builder_chain_del(&bd, in);
 	}
 	/* Nothing left of ours (nor anyone's) in the table: it goes too. */
-	if ((ex->table || table_wanted) && left == 0)
-		put_table(&bd, NFT_MSG_DELTABLE, NLM_F_NONREC);
-
-	nftnl_batch_end(nftnl_batch_buffer(bd.b), bd.seq++);
-	nftnl_batch_update(bd.b);
-	if (bd.err) {
-		nftnl_batch_free(bd.b);
-		return bd.err;
-	}
-	*ret = bd.b;
-	*ret_n_msgs = bd.n;
-	return 0;
+	if ((ex->table || table_wanted) && bd.left == 0)
+		nft_builder_table(&bd, NFT_MSG_DELTABLE, NLM_F_NONREC);
+	return nft_builder_end(&bd, ret, ret_n_msgs);
 }
 
 /* ---- talking to the kernel -------------------------------------------------------------- */

@@ -19,18 +19,10 @@
 
 #include "core/ifname.h"
 #include "gateway/nft6.h"
+#include "gateway/nft-builder.h"
 #include "gateway/nft-expr.h"
 
 #define FAMILY NFPROTO_IPV6
-#define PRIO_FILTER 0
-#define PRIO_SRCNAT 100
-
-struct builder {
-	struct nftnl_batch *b;
-	uint32_t seq;
-	unsigned n;
-	int err;
-};
 
 /* ip6 saddr PREFIX/64: the first 8 bytes of the source (struct ipv6hdr, saddr at 8) */
 static int match_saddr64(struct nftnl_rule *r, const struct in6_addr *prefix)
@@ -50,83 +42,6 @@ static int match_daddr(struct nftnl_rule *r, const struct in6_addr *host)
 	return nft_expr_addr(r, &m);
 }
 
-static void put_table(struct builder *bd, uint16_t type, uint16_t flags)
-{
-	struct nftnl_table *t;
-	struct nlmsghdr *nlh;
-
-	if (bd->err)
-		return;
-	t = nftnl_table_alloc();
-	if (!t) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), type, FAMILY, flags | NLM_F_ACK,
-				    bd->seq++);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	nftnl_batch_update(bd->b);
-	bd->n++;
-}
-
-/* A base chain, or its deletion when type is NULL. */
-static void put_chain(struct builder *bd, uint16_t msg, const char *name, const char *type,
-		      uint32_t hook, int32_t prio, uint32_t policy)
-{
-	struct nftnl_chain *c;
-	struct nlmsghdr *nlh;
-
-	if (bd->err)
-		return;
-	c = nftnl_chain_alloc();
-	if (!c) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, FAMILY);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
-	if (type) {
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
-		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, policy);
-	}
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), msg, FAMILY,
-				    (msg == NFT_MSG_NEWCHAIN ? NLM_F_CREATE : 0) | NLM_F_ACK,
-				    bd->seq++);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
-	nftnl_batch_update(bd->b);
-	bd->n++;
-}
-
-static void put_flush(struct builder *bd, const char *chain)
-{
-	struct nftnl_rule *r;
-	struct nlmsghdr *nlh;
-
-	if (bd->err)
-		return;
-	r = nftnl_rule_alloc();
-	if (!r) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_DELRULE, FAMILY, NLM_F_ACK,
-				    bd->seq++);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	nftnl_batch_update(bd->b);
-	bd->n++;
-}
-
 enum rule_kind {
 	RULE_OUT,
 	RULE_BACK,
@@ -138,23 +53,14 @@ enum rule_kind {
 };
 
 /* p for the forward and nat rules, in for the input ones */
-static void put_rule_(struct builder *bd, const char *chain, enum rule_kind k,
+static void put_rule_(struct nft_builder *bd, const char *chain, enum rule_kind k,
 		      const struct nft6_peer *p, const struct nft6_input *in)
 {
-	struct nftnl_rule *r;
-	struct nlmsghdr *nlh;
+	struct nftnl_rule *r = nft_builder_rule(bd, chain);
 	int rc = 0;
 
-	if (bd->err)
+	if (!r)
 		return;
-	r = nftnl_rule_alloc();
-	if (!r) {
-		bd->err = -ENOMEM;
-		return;
-	}
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, FAMILY);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	switch (k) {
 	case RULE_OUT:
 		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->ifname);
@@ -202,31 +108,13 @@ static void put_rule_(struct builder *bd, const char *chain, enum rule_kind k,
 			rc = nft_expr_verdict(r, NF_DROP);
 		break;
 	}
-	if (rc < 0) {
-		nftnl_rule_free(r);
-		bd->err = rc;
-		return;
-	}
-	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(bd->b), NFT_MSG_NEWRULE, FAMILY,
-				    NLM_F_APPEND | NLM_F_CREATE | NLM_F_ACK, bd->seq++);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	nftnl_batch_update(bd->b);
-	bd->n++;
+	nft_builder_rule_put(bd, r, rc);
 }
 
-static void put_rule(struct builder *bd, const char *chain, enum rule_kind k,
+static void put_rule(struct nft_builder *bd, const char *chain, enum rule_kind k,
 		     const struct nft6_peer *p)
 {
 	put_rule_(bd, chain, k, p, NULL);
-}
-
-static bool exists(const struct nft_existing *ex, const char *chain)
-{
-	for (size_t i = 0; i < ex->n_chains; i++)
-		if (strcmp(ex->chains[i], chain) == 0)
-			return true;
-	return false;
 }
 
 static bool peer_ok(const struct nft6_peer *p)
@@ -240,58 +128,41 @@ static int input_batch_build(const struct nft6_change *c, const struct nft_exist
 			     uint32_t seq, struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
 	static const struct in6_addr any = IN6ADDR_ANY_INIT;
-	struct builder bd = {.seq = seq};
+	struct nft_builder bd;
 	char in[NFT_CHAIN_NAME_MAX];
-	size_t left = ex->n_chains;
+	int r;
 
 	if ((c->has_input_add &&
 	     (!ifname_valid(c->input_add.ifname) || strcmp(c->input_add.ifname, "lo") == 0 ||
 	      memcmp(&c->input_add.host, &any, sizeof(any)) == 0)) ||
 	    (c->input_del[0] && !ifname_valid(c->input_del)))
 		return -EINVAL;
-	bd.b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
-	if (!bd.b)
-		return -ENOMEM;
-	nftnl_batch_begin(nftnl_batch_buffer(bd.b), bd.seq++);
-	nftnl_batch_update(bd.b);
+	r = nft_builder_begin(&bd, FAMILY, NFT_TABLE, ex, seq);
+	if (r < 0)
+		return r;
 	if (c->input_del[0]) {
 		nft_input_chain_name(c->input_del, in);
-		if (exists(ex, in)) {
-			put_chain(&bd, NFT_MSG_DELCHAIN, in, NULL, 0, 0, 0);
-			left--;
-		}
+		nft_builder_chain_del(&bd, in);
 	}
 	if (c->has_input_add) {
-		put_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+		nft_builder_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 		nft_input_chain_name(c->input_add.ifname, in);
-		put_chain(&bd, NFT_MSG_NEWCHAIN, in, "filter", NF_INET_LOCAL_IN, PRIO_FILTER,
-			  NF_ACCEPT);
-		if (exists(ex, in))
-			put_flush(&bd, in);
-		else
-			left++;
+		nft_builder_chain_reset(&bd, in, "filter", NF_INET_LOCAL_IN, NFT_PRIO_FILTER,
+					NF_ACCEPT);
 		put_rule_(&bd, in, RULE_DNS_UDP, NULL, &c->input_add);
 		put_rule_(&bd, in, RULE_DNS_TCP, NULL, &c->input_add);
 	}
-	if (left == 0 && ex->table)
-		put_table(&bd, NFT_MSG_DELTABLE, 0);
-	nftnl_batch_end(nftnl_batch_buffer(bd.b), bd.seq++);
-	nftnl_batch_update(bd.b);
-	if (bd.err) {
-		nftnl_batch_free(bd.b);
-		return bd.err;
-	}
-	*ret = bd.b;
-	*ret_n_msgs = bd.n;
-	return 0;
+	if (bd.left == 0 && ex->table)
+		nft_builder_table(&bd, NFT_MSG_DELTABLE, 0);
+	return nft_builder_end(&bd, ret, ret_n_msgs);
 }
 
 int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex, uint32_t seq,
 		     struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
-	struct builder bd = {.seq = seq};
+	struct nft_builder bd;
 	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
-	size_t left = ex->n_chains;
+	int r;
 
 	if (c->input_only)
 		return input_batch_build(c, ex, seq, ret, ret_n_msgs);
@@ -301,79 +172,48 @@ int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex,
 	for (size_t i = 0; i < c->n_guard_peers; i++)
 		if (!peer_ok(&c->guard_peers[i]))
 			return -EINVAL;
-	bd.b = nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
-	if (!bd.b)
-		return -ENOMEM;
-	nftnl_batch_begin(nftnl_batch_buffer(bd.b), bd.seq++);
-	nftnl_batch_update(bd.b);
-
+	r = nft_builder_begin(&bd, FAMILY, NFT_TABLE, ex, seq);
+	if (r < 0)
+		return r;
 	if (c->has_add || c->guard)
-		put_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+		nft_builder_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 	if (c->del[0]) {
 		nft_chain_names(c->del, fwd, post);
-		if (exists(ex, fwd)) {
-			put_chain(&bd, NFT_MSG_DELCHAIN, fwd, NULL, 0, 0, 0);
-			left--;
-		}
-		if (exists(ex, post)) {
-			put_chain(&bd, NFT_MSG_DELCHAIN, post, NULL, 0, 0, 0);
-			left--;
-		}
+		nft_builder_chain_del(&bd, fwd);
+		nft_builder_chain_del(&bd, post);
 	}
 	if (c->has_add) {
 		const struct nft6_peer *p = &c->add;
 
 		nft_chain_names(p->ifname, fwd, post);
-		put_chain(&bd, NFT_MSG_NEWCHAIN, fwd, "filter", NF_INET_FORWARD, PRIO_FILTER,
-			  NF_ACCEPT);
-		if (exists(ex, fwd))
-			put_flush(&bd, fwd);
-		else
-			left++;
+		nft_builder_chain_reset(&bd, fwd, "filter", NF_INET_FORWARD, NFT_PRIO_FILTER,
+					NF_ACCEPT);
 		put_rule(&bd, fwd, RULE_OUT, p);
 		put_rule(&bd, fwd, RULE_BACK, p);
 		put_rule(&bd, fwd, RULE_DROP_IN, p);
 		put_rule(&bd, fwd, RULE_DROP_OUT, p);
 		if (p->masquerade) {
-			put_chain(&bd, NFT_MSG_NEWCHAIN, post, "nat", NF_INET_POST_ROUTING,
-				  PRIO_SRCNAT, NF_ACCEPT);
-			if (exists(ex, post))
-				put_flush(&bd, post);
-			else
-				left++;
+			nft_builder_chain_reset(&bd, post, "nat", NF_INET_POST_ROUTING,
+						NFT_PRIO_SRCNAT, NF_ACCEPT);
 			put_rule(&bd, post, RULE_MASQUERADE, p);
-		} else if (exists(ex, post)) {
-			put_chain(&bd, NFT_MSG_DELCHAIN, post, NULL, 0, 0, 0);
-			left--;
+		} else {
+			nft_builder_chain_del(&bd, post);
 		}
 	}
 	if (c->guard) {
-		put_chain(&bd, NFT_MSG_NEWCHAIN, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
-			  PRIO_FILTER, NF_DROP);
-		if (exists(ex, NFT_GUARD_CHAIN))
-			put_flush(&bd, NFT_GUARD_CHAIN);
-		else
-			left++;
+		nft_builder_chain_reset(&bd, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
+					NFT_PRIO_FILTER, NF_DROP);
 		for (size_t i = 0; i < c->n_guard_peers; i++) {
 			put_rule(&bd, NFT_GUARD_CHAIN, RULE_OUT, &c->guard_peers[i]);
 			put_rule(&bd, NFT_GUARD_CHAIN, RULE_BACK, &c->guard_peers[i]);
 		}
-	} else if (exists(ex, NFT_GUARD_CHAIN)) {
-		put_chain(&bd, NFT_MSG_DELCHAIN, NFT_GUARD_CHAIN, NULL, 0, 0, 0);
-		left--;
+	} else {
+		nft_builder_chain_del(&bd, NFT_GUARD_CHAIN);
 	}
 	/* The table goes with its last chain: nothing of ours stays behind. */
-	if (left == 0 && ex->table)
-		put_table(&bd, NFT_MSG_DELTABLE, 0);
-	nftnl_batch_end(nftnl_batch_buffer(bd.b), bd.seq++);
-	nftnl_batch_update(bd.b);
-	if (bd.err) {
-		nftnl_batch_free(bd.b);
-		return bd.err;
-	}
-	*ret = bd.b;
-	*ret_n_msgs = bd.n;
-	return 0;
+	if (bd.left == 0 && ex->table)
+		nft_builder_table(&bd, NFT_MSG_DELTABLE, 0);
+	return nft_builder_end(&bd, ret, ret_n_msgs);
 }
 
 int nft6_commit(const struct nft6_change *c, char *errbuf, size_t errlen)
