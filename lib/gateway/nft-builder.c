@@ -47,17 +47,21 @@ static struct nlmsghdr *put_hdr(struct nft_builder *bd, uint16_t type, uint16_t 
 				     flags | NLM_F_ACK, bd->seq++);
 }
 
+/* Whether obj, a libnftnl object allocated unless the builder had failed, is there; a failed
+ * allocation is the builder's error. */
+static bool allocated(struct nft_builder *bd, const void *obj)
+{
+	if (!obj && !bd->err)
+		bd->err = -ENOMEM;
+	return obj != NULL;
+}
+
 void nft_builder_table(struct nft_builder *bd, uint16_t type, uint16_t flags)
 {
-	struct nftnl_table *t;
+	struct nftnl_table *t = bd->err ? NULL : nftnl_table_alloc();
 
-	if (bd->err)
+	if (!allocated(bd, t))
 		return;
-	t = nftnl_table_alloc();
-	if (!t) {
-		bd->err = -ENOMEM;
-		return;
-	}
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, bd->family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, bd->table);
 	nftnl_table_nlmsg_build_payload(put_hdr(bd, type, flags), t);
@@ -69,15 +73,10 @@ void nft_builder_table(struct nft_builder *bd, uint16_t type, uint16_t flags)
 static void put_chain(struct nft_builder *bd, uint16_t msg, const char *name, const char *type,
 		      uint32_t hook, int32_t prio, uint32_t policy)
 {
-	struct nftnl_chain *c;
+	struct nftnl_chain *c = bd->err ? NULL : nftnl_chain_alloc();
 
-	if (bd->err)
+	if (!allocated(bd, c))
 		return;
-	c = nftnl_chain_alloc();
-	if (!c) {
-		bd->err = -ENOMEM;
-		return;
-	}
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, bd->family);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, bd->table);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
@@ -103,15 +102,10 @@ static void put_rule(struct nft_builder *bd, uint16_t msg, uint16_t flags, struc
 
 struct nftnl_rule *nft_builder_rule(struct nft_builder *bd, const char *chain)
 {
-	struct nftnl_rule *r;
+	struct nftnl_rule *r = bd->err ? NULL : nftnl_rule_alloc();
 
-	if (bd->err)
+	if (!allocated(bd, r))
 		return NULL;
-	r = nftnl_rule_alloc();
-	if (!r) {
-		bd->err = -ENOMEM;
-		return NULL;
-	}
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, bd->family);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, bd->table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
