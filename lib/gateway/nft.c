@@ -34,28 +34,15 @@
 
 #include "core/ifname.h"
 #include "gateway/nft.h"
-#include "gateway/nft-builder.h"
-#include "gateway/nft-expr.h"
+#include "gateway/nft-chains.h"
 
 #define FAMILY NFPROTO_IPV4
-
-void nft_chain_names(const char *ifname, char fwd[NFT_CHAIN_NAME_MAX],
-		     char post[NFT_CHAIN_NAME_MAX])
-{
-	snprintf(fwd, NFT_CHAIN_NAME_MAX, "forward-%s", ifname);
-	snprintf(post, NFT_CHAIN_NAME_MAX, "postrouting-%s", ifname);
-}
 
 void nft_alias_chain_names(const char *ifname, char names[3][NFT_CHAIN_NAME_MAX])
 {
 	snprintf(names[0], NFT_CHAIN_NAME_MAX, "alias-mark-%s", ifname);
 	snprintf(names[1], NFT_CHAIN_NAME_MAX, "alias-dnat-%s", ifname);
 	snprintf(names[2], NFT_CHAIN_NAME_MAX, "alias-snat-%s", ifname);
-}
-
-void nft_input_chain_name(const char *ifname, char name[NFT_CHAIN_NAME_MAX])
-{
-	snprintf(name, NFT_CHAIN_NAME_MAX, "input-%s", ifname);
 }
 
 const char *nft_family_name(uint32_t family)
@@ -99,13 +86,6 @@ static struct nft_addr_match ip_daddr(struct in_addr host)
 
 	memcpy(m.data, &host.s_addr, 4);
 	return m;
-}
-
-static int match_saddr(struct nftnl_rule *r, const struct usbnet_ip4 *subnet)
-{
-	struct nft_addr_match m = ip_saddr(subnet);
-
-	return nft_expr_addr(r, &m);
 }
 
 static int match_daddr(struct nftnl_rule *r, struct in_addr host)
@@ -168,36 +148,17 @@ static int nat_to(struct nftnl_rule *r, uint32_t type, struct in_addr a)
 	return nft_expr_add(r, e);
 }
 
-/* ---- the batch (nft-builder.c) ------------------------------------------------------- */
+/* ---- the batch (nft-builder.c, the chains ip6 has too in nft-chains.c) ---------------- */
 
-enum rule_kind {
-	RULE_OUT,	 /* iifname IF oifname UPLINK ip saddr SUBNET accept */
-	RULE_BACK,	 /* iifname UPLINK oifname IF ct state established,related accept */
-	RULE_DROP_IN,	 /* iifname IF drop */
-	RULE_DROP_OUT,	 /* oifname IF drop */
-	RULE_MASQUERADE, /* oifname UPLINK ip saddr SUBNET masquerade */
-	RULE_ALIAS_MARK, /* ip daddr ALIAS meta mark set MARK */
-	RULE_ALIAS_DNAT, /* ip daddr ALIAS dnat to PEER */
-	RULE_ALIAS_SNAT, /* oifname IF meta mark MARK snat to HOST */
+/* An isolated peer's rules, one a chain. */
+enum alias_rule {
+	ALIAS_MARK, /* ip daddr ALIAS meta mark set MARK */
+	ALIAS_DNAT, /* ip daddr ALIAS dnat to PEER */
+	ALIAS_SNAT, /* oifname IF meta mark MARK snat to HOST */
 };
 
-static void put_rule_of(struct nft_builder *bd, const char *chain, enum rule_kind k,
-			const struct nft_peer *p, const struct nft_alias *a);
-
-static void put_rule(struct nft_builder *bd, const char *chain, enum rule_kind k,
-		     const struct nft_peer *p)
-{
-	put_rule_of(bd, chain, k, p, NULL);
-}
-
-static void put_alias_rule(struct nft_builder *bd, const char *chain, enum rule_kind k,
+static void put_alias_rule(struct nft_builder *bd, const char *chain, enum alias_rule k,
 			   const struct nft_alias *a)
-{
-	put_rule_of(bd, chain, k, NULL, a);
-}
-
-static void put_rule_of(struct nft_builder *bd, const char *chain, enum rule_kind k,
-			const struct nft_peer *p, const struct nft_alias *a)
 {
 	struct nftnl_rule *r = nft_builder_rule(bd, chain);
 	int rc = 0;
@@ -205,49 +166,17 @@ static void put_rule_of(struct nft_builder *bd, const char *chain, enum rule_kin
 	if (!r)
 		return;
 	switch (k) {
-	case RULE_OUT:
-		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->ifname);
-		if (rc >= 0)
-			rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->uplink);
-		if (rc >= 0)
-			rc = match_saddr(r, &p->subnet);
-		if (rc >= 0)
-			rc = nft_expr_verdict(r, NF_ACCEPT);
-		break;
-	case RULE_BACK:
-		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->uplink);
-		if (rc >= 0)
-			rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->ifname);
-		if (rc >= 0)
-			rc = nft_expr_ct_reply(r);
-		if (rc >= 0)
-			rc = nft_expr_verdict(r, NF_ACCEPT);
-		break;
-	case RULE_DROP_IN:
-	case RULE_DROP_OUT:
-		rc = nft_expr_ifname(r, k == RULE_DROP_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME,
-				     p->ifname);
-		if (rc >= 0)
-			rc = nft_expr_verdict(r, NF_DROP);
-		break;
-	case RULE_MASQUERADE:
-		rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->uplink);
-		if (rc >= 0)
-			rc = match_saddr(r, &p->subnet);
-		if (rc >= 0)
-			rc = nft_expr_add(r, nftnl_expr_alloc("masq"));
-		break;
-	case RULE_ALIAS_MARK:
+	case ALIAS_MARK:
 		rc = match_daddr(r, a->alias);
 		if (rc >= 0)
 			rc = set_mark(r, a->mark);
 		break;
-	case RULE_ALIAS_DNAT:
+	case ALIAS_DNAT:
 		rc = match_daddr(r, a->alias);
 		if (rc >= 0)
 			rc = nat_to(r, NFT_NAT_DNAT, a->peer);
 		break;
-	case RULE_ALIAS_SNAT:
+	case ALIAS_SNAT:
 		rc = nft_expr_ifname(r, NFT_META_OIFNAME, a->ifname);
 		if (rc >= 0)
 			rc = match_mark(r, a->mark);
@@ -258,25 +187,33 @@ static void put_rule_of(struct nft_builder *bd, const char *chain, enum rule_kin
 	nft_builder_rule_put(bd, r, rc);
 }
 
-/* iifname != IF iifname != "lo" ip daddr HOST PROTO dport 53 drop */
-static void put_input_rule(struct nft_builder *bd, const char *chain, const struct nft_input *in,
-			   uint8_t proto)
+/* An isolated peer's three chains made or reset, each with its rule. */
+static void put_alias_chains(struct nft_builder *bd, const struct nft_alias *a)
 {
-	struct nftnl_rule *r = nft_builder_rule(bd, chain);
-	int rc;
+	static const struct {
+		const char *type;
+		uint32_t hook;
+		int32_t prio;
+		enum alias_rule rule;
+	} ch[3] = {
+	    {"route", NF_INET_LOCAL_OUT, NFT_PRIO_MANGLE, ALIAS_MARK},
+	    {"nat", NF_INET_LOCAL_OUT, NFT_PRIO_DSTNAT, ALIAS_DNAT},
+	    {"nat", NF_INET_POST_ROUTING, NFT_PRIO_SRCNAT, ALIAS_SNAT},
+	};
+	char names[3][NFT_CHAIN_NAME_MAX];
 
-	if (!r)
-		return;
-	rc = nft_expr_not_iifname(r, in->ifname);
-	if (rc >= 0)
-		rc = nft_expr_not_iifname(r, "lo");
-	if (rc >= 0)
-		rc = match_daddr(r, in->host);
-	if (rc >= 0)
-		rc = nft_expr_dport(r, proto, 53);
-	if (rc >= 0)
-		rc = nft_expr_verdict(r, NF_DROP);
-	nft_builder_rule_put(bd, r, rc);
+	nft_alias_chain_names(a->ifname, names);
+	for (int j = 0; j < 3; j++) {
+		nft_builder_chain_reset(bd, names[j], ch[j].type, ch[j].hook, ch[j].prio,
+					NF_ACCEPT);
+		put_alias_rule(bd, names[j], ch[j].rule, a);
+	}
+}
+
+static struct nft_chain_peer chain_peer(const struct nft_peer *p)
+{
+	return (struct nft_chain_peer){
+	    .ifname = p->ifname, .uplink = p->uplink, .saddr = ip_saddr(&p->subnet)};
 }
 
 static bool peer_ok(const struct nft_peer *p)
@@ -285,45 +222,108 @@ static bool peer_ok(const struct nft_peer *p)
 	       strcmp(p->ifname, p->uplink) != 0 && p->subnet.prefix <= 32;
 }
 
+/* Every count within bounds, every name valid, every peer's uplink another interface. */
+static bool change_ok(const struct nft_change *c)
+{
+	if (c->n_add > NFT_MAX_PEERS || c->n_del > NFT_MAX_PEERS ||
+	    c->n_guard_peers > NFT_MAX_PEERS || c->n_input_add > NFT_MAX_PEERS ||
+	    c->n_input_del > NFT_MAX_PEERS)
+		return false;
+	for (size_t i = 0; i < c->n_input_add; i++)
+		if (!ifname_valid(c->input_add[i].ifname) ||
+		    strcmp(c->input_add[i].ifname, "lo") == 0 || c->input_add[i].host.s_addr == 0)
+			return false;
+	for (size_t i = 0; i < c->n_input_del; i++)
+		if (!ifname_valid(c->input_del[i]))
+			return false;
+	for (size_t i = 0; i < c->n_add; i++)
+		if (!peer_ok(&c->add[i]))
+			return false;
+	for (size_t i = 0; i < c->n_guard_peers; i++)
+		if (!peer_ok(&c->guard_peers[i]))
+			return false;
+	for (size_t i = 0; i < c->n_del; i++)
+		if (!ifname_valid(c->del[i]))
+			return false;
+	if (c->n_alias_add > NFT_MAX_PEERS || c->n_alias_del > NFT_MAX_PEERS)
+		return false;
+	for (size_t i = 0; i < c->n_alias_add; i++)
+		if (!ifname_valid(c->alias_add[i].ifname) || c->alias_add[i].mark == 0)
+			return false;
+	for (size_t i = 0; i < c->n_alias_del; i++)
+		if (!ifname_valid(c->alias_del[i]))
+			return false;
+	return true;
+}
+
+/* The guard made or reset with peers' accept rules. */
+static void put_guard(struct nft_builder *bd, const struct nft_peer *peers, size_t n)
+{
+	struct nft_chain_peer g[NFT_MAX_PEERS];
+
+	for (size_t i = 0; i < n; i++)
+		g[i] = chain_peer(&peers[i]);
+	nft_chain_guard(bd, g, n);
+}
+
+/* Peers' chains made (or reset) and deleted, aliases' too, and the guard. */
+static void put_peers(struct nft_builder *bd, const struct nft_change *c)
+{
+	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
+	char alias[3][NFT_CHAIN_NAME_MAX];
+
+	for (size_t i = 0; i < c->n_add; i++) {
+		struct nft_chain_peer p = chain_peer(&c->add[i]);
+
+		nft_chain_forward(bd, &p);
+		nft_chain_postrouting(bd, &p);
+	}
+	for (size_t i = 0; i < c->n_del; i++) {
+		nft_chain_names(c->del[i], fwd, post);
+		nft_builder_chain_del(bd, fwd);
+		nft_builder_chain_del(bd, post);
+	}
+	for (size_t i = 0; i < c->n_alias_add; i++)
+		put_alias_chains(bd, &c->alias_add[i]);
+	for (size_t i = 0; i < c->n_alias_del; i++) {
+		nft_alias_chain_names(c->alias_del[i], alias);
+		for (int j = 0; j < 3; j++)
+			nft_builder_chain_del(bd, alias[j]);
+	}
+	if (c->keep_guard)
+		return; /* not this change's business */
+	if (c->guard)
+		put_guard(bd, c->guard_peers, c->n_guard_peers);
+	else
+		nft_builder_chain_del(bd, NFT_GUARD_CHAIN);
+}
+
+/* DNS forwarders' input chains made (or reset) and deleted. */
+static void put_inputs(struct nft_builder *bd, const struct nft_change *c)
+{
+	char in[NFT_CHAIN_NAME_MAX];
+
+	for (size_t i = 0; i < c->n_input_add; i++) {
+		struct nft_addr_match host = ip_daddr(c->input_add[i].host);
+
+		nft_chain_input(bd, c->input_add[i].ifname, &host);
+	}
+	for (size_t i = 0; i < c->n_input_del; i++) {
+		nft_input_chain_name(c->input_del[i], in);
+		nft_builder_chain_del(bd, in);
+	}
+}
+
 int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,
 		    struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
 	struct nft_builder bd;
 	bool table_wanted =
 	    c->input_only ? c->n_input_add > 0 : c->n_add > 0 || c->guard || c->n_alias_add > 0;
-	char alias[3][NFT_CHAIN_NAME_MAX];
-	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX], in[NFT_CHAIN_NAME_MAX];
 	int r;
 
-	if (c->n_add > NFT_MAX_PEERS || c->n_del > NFT_MAX_PEERS ||
-	    c->n_guard_peers > NFT_MAX_PEERS || c->n_input_add > NFT_MAX_PEERS ||
-	    c->n_input_del > NFT_MAX_PEERS)
+	if (!change_ok(c))
 		return -EINVAL;
-	for (size_t i = 0; i < c->n_input_add; i++)
-		if (!ifname_valid(c->input_add[i].ifname) ||
-		    strcmp(c->input_add[i].ifname, "lo") == 0 || c->input_add[i].host.s_addr == 0)
-			return -EINVAL;
-	for (size_t i = 0; i < c->n_input_del; i++)
-		if (!ifname_valid(c->input_del[i]))
-			return -EINVAL;
-	for (size_t i = 0; i < c->n_add; i++)
-		if (!peer_ok(&c->add[i]))
-			return -EINVAL;
-	for (size_t i = 0; i < c->n_guard_peers; i++)
-		if (!peer_ok(&c->guard_peers[i]))
-			return -EINVAL;
-	for (size_t i = 0; i < c->n_del; i++)
-		if (!ifname_valid(c->del[i]))
-			return -EINVAL;
-	if (c->n_alias_add > NFT_MAX_PEERS || c->n_alias_del > NFT_MAX_PEERS)
-		return -EINVAL;
-	for (size_t i = 0; i < c->n_alias_add; i++)
-		if (!ifname_valid(c->alias_add[i].ifname) || c->alias_add[i].mark == 0)
-			return -EINVAL;
-	for (size_t i = 0; i < c->n_alias_del; i++)
-		if (!ifname_valid(c->alias_del[i]))
-			return -EINVAL;
-
 	r = nft_builder_begin(&bd, FAMILY, NFT_TABLE, ex, seq);
 	if (r < 0)
 		return r;
@@ -331,74 +331,9 @@ int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, u
 	if (table_wanted)
 		nft_builder_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 	if (c->input_only)
-		goto input;
-	for (size_t i = 0; i < c->n_add; i++) {
-		const struct nft_peer *p = &c->add[i];
-
-		nft_chain_names(p->ifname, fwd, post);
-		nft_builder_chain_reset(&bd, fwd, "filter", NF_INET_FORWARD, NFT_PRIO_FILTER,
-					NF_ACCEPT);
-		put_rule(&bd, fwd, RULE_OUT, p);
-		put_rule(&bd, fwd, RULE_BACK, p);
-		put_rule(&bd, fwd, RULE_DROP_IN, p);
-		put_rule(&bd, fwd, RULE_DROP_OUT, p);
-		nft_builder_chain_reset(&bd, post, "nat", NF_INET_POST_ROUTING, NFT_PRIO_SRCNAT,
-					NF_ACCEPT);
-		put_rule(&bd, post, RULE_MASQUERADE, p);
-	}
-	for (size_t i = 0; i < c->n_del; i++) {
-		nft_chain_names(c->del[i], fwd, post);
-		nft_builder_chain_del(&bd, fwd);
-		nft_builder_chain_del(&bd, post);
-	}
-	for (size_t i = 0; i < c->n_alias_add; i++) {
-		static const struct {
-			const char *type;
-			uint32_t hook;
-			int32_t prio;
-			enum rule_kind rule;
-		} ch[3] = {
-		    {"route", NF_INET_LOCAL_OUT, NFT_PRIO_MANGLE, RULE_ALIAS_MARK},
-		    {"nat", NF_INET_LOCAL_OUT, NFT_PRIO_DSTNAT, RULE_ALIAS_DNAT},
-		    {"nat", NF_INET_POST_ROUTING, NFT_PRIO_SRCNAT, RULE_ALIAS_SNAT},
-		};
-
-		nft_alias_chain_names(c->alias_add[i].ifname, alias);
-		for (int j = 0; j < 3; j++) {
-			nft_builder_chain_reset(&bd, alias[j], ch[j].type, ch[j].hook, ch[j].prio,
-						NF_ACCEPT);
-			put_alias_rule(&bd, alias[j], ch[j].rule, &c->alias_add[i]);
-		}
-	}
-	for (size_t i = 0; i < c->n_alias_del; i++) {
-		nft_alias_chain_names(c->alias_del[i], alias);
-		for (int j = 0; j < 3; j++)
-			nft_builder_chain_del(&bd, alias[j]);
-	}
-	if (c->keep_guard) {
-		/* not this change's business */
-	} else if (c->guard) {
-		nft_builder_chain_reset(&bd, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
-					NFT_PRIO_FILTER, NF_DROP);
-		for (size_t i = 0; i < c->n_guard_peers; i++) {
-			put_rule(&bd, NFT_GUARD_CHAIN, RULE_OUT, &c->guard_peers[i]);
-			put_rule(&bd, NFT_GUARD_CHAIN, RULE_BACK, &c->guard_peers[i]);
-		}
-	} else {
-		nft_builder_chain_del(&bd, NFT_GUARD_CHAIN);
-	}
-input:
-	for (size_t i = 0; c->input_only && i < c->n_input_add; i++) {
-		nft_input_chain_name(c->input_add[i].ifname, in);
-		nft_builder_chain_reset(&bd, in, "filter", NF_INET_LOCAL_IN, NFT_PRIO_FILTER,
-					NF_ACCEPT);
-		put_input_rule(&bd, in, &c->input_add[i], IPPROTO_UDP);
-		put_input_rule(&bd, in, &c->input_add[i], IPPROTO_TCP);
-	}
-	for (size_t i = 0; c->input_only && i < c->n_input_del; i++) {
-		nft_input_chain_name(c->input_del[i], in);
-		nft_builder_chain_del(&bd, in);
-	}
+		put_inputs(&bd, c);
+	else
+		put_peers(&bd, c);
 	/* Nothing left of ours (nor anyone's) in the table: it goes too. */
 	if ((ex->table || table_wanted) && bd.left == 0)
 		nft_builder_table(&bd, NFT_MSG_DELTABLE, NLM_F_NONREC);

@@ -83,7 +83,7 @@ struct nft_change {
 	char del[NFT_MAX_PEERS][USBNET_IFNAMSIZ];
 	size_t n_del;
 	bool keep_guard; /* the guard is left as it is (an alias change) */
-	bool guard; /* the guard chain present, with guard_peers' accept rules; else absent */
+	bool guard;	 /* the guard chain present, with guard_peers' accept rules; else absent */
 	struct nft_peer guard_peers[NFT_MAX_PEERS];
 	size_t n_guard_peers;
 	bool input_only; /* the batch touches input chains only (add/del/guard ignored) */
@@ -102,12 +102,8 @@ struct nft_existing {
 
 struct nftnl_batch;
 
-void nft_chain_names(const char *ifname, char fwd[NFT_CHAIN_NAME_MAX],
-		     char post[NFT_CHAIN_NAME_MAX]);
-/* An isolated peer's three chains (mark, dnat, snat). */
+/* An isolated peer's three chains (mark, dnat, snat); the others' names are in nft-chains.h. */
 void nft_alias_chain_names(const char *ifname, char names[3][NFT_CHAIN_NAME_MAX]);
-/* "input-IF" */
-void nft_input_chain_name(const char *ifname, char name[NFT_CHAIN_NAME_MAX]);
 /* Builds the batch (begin, messages, end) for c given what exists; *ret_n_msgs counts the
  * messages between begin and end (0: nothing to do). Pure. */
 int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,

@@ -3,118 +3,36 @@
 #include <netinet/in.h>
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <libmnl/libmnl.h>
 #include <libnftnl/batch.h>
-#include <libnftnl/chain.h>
-#include <libnftnl/common.h>
-#include <libnftnl/expr.h>
-#include <libnftnl/rule.h>
-#include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
 
 #include "core/ifname.h"
 #include "gateway/nft6.h"
-#include "gateway/nft-builder.h"
-#include "gateway/nft-expr.h"
+#include "gateway/nft-chains.h"
 
 #define FAMILY NFPROTO_IPV6
 
 /* ip6 saddr PREFIX/64: the first 8 bytes of the source (struct ipv6hdr, saddr at 8) */
-static int match_saddr64(struct nftnl_rule *r, const struct in6_addr *prefix)
+static struct nft_chain_peer chain_peer(const struct nft6_peer *p)
 {
-	struct nft_addr_match m = {.offset = 8, .len = 8};
+	struct nft_chain_peer cp = {
+	    .ifname = p->ifname, .uplink = p->uplink, .saddr = {.offset = 8, .len = 8}};
 
-	memcpy(m.data, prefix->s6_addr, 8);
-	return nft_expr_addr(r, &m);
+	memcpy(cp.saddr.data, p->prefix.s6_addr, 8);
+	return cp;
 }
 
 /* ip6 daddr HOST (struct ipv6hdr, daddr at 24) */
-static int match_daddr(struct nftnl_rule *r, const struct in6_addr *host)
+static struct nft_addr_match ip6_daddr(const struct in6_addr *host)
 {
 	struct nft_addr_match m = {.offset = 24, .len = 16};
 
 	memcpy(m.data, host->s6_addr, 16);
-	return nft_expr_addr(r, &m);
-}
-
-enum rule_kind {
-	RULE_OUT,
-	RULE_BACK,
-	RULE_DROP_IN,
-	RULE_DROP_OUT,
-	RULE_MASQUERADE,
-	RULE_DNS_UDP,
-	RULE_DNS_TCP
-};
-
-/* p for the forward and nat rules, in for the input ones */
-static void put_rule_(struct nft_builder *bd, const char *chain, enum rule_kind k,
-		      const struct nft6_peer *p, const struct nft6_input *in)
-{
-	struct nftnl_rule *r = nft_builder_rule(bd, chain);
-	int rc = 0;
-
-	if (!r)
-		return;
-	switch (k) {
-	case RULE_OUT:
-		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->ifname);
-		if (rc >= 0)
-			rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->uplink);
-		if (rc >= 0)
-			rc = match_saddr64(r, &p->prefix);
-		if (rc >= 0)
-			rc = nft_expr_verdict(r, NF_ACCEPT);
-		break;
-	case RULE_BACK:
-		rc = nft_expr_ifname(r, NFT_META_IIFNAME, p->uplink);
-		if (rc >= 0)
-			rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->ifname);
-		if (rc >= 0)
-			rc = nft_expr_ct_reply(r);
-		if (rc >= 0)
-			rc = nft_expr_verdict(r, NF_ACCEPT);
-		break;
-	case RULE_DROP_IN:
-	case RULE_DROP_OUT:
-		rc = nft_expr_ifname(r, k == RULE_DROP_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME,
-				     p->ifname);
-		if (rc >= 0)
-			rc = nft_expr_verdict(r, NF_DROP);
-		break;
-	case RULE_MASQUERADE:
-		rc = nft_expr_ifname(r, NFT_META_OIFNAME, p->uplink);
-		if (rc >= 0)
-			rc = match_saddr64(r, &p->prefix);
-		if (rc >= 0)
-			rc = nft_expr_add(r, nftnl_expr_alloc("masq"));
-		break;
-	case RULE_DNS_UDP:
-	case RULE_DNS_TCP:
-		/* iifname != IF iifname != "lo" ip6 daddr HOST PROTO dport 53 drop */
-		rc = nft_expr_not_iifname(r, in->ifname);
-		if (rc >= 0)
-			rc = nft_expr_not_iifname(r, "lo");
-		if (rc >= 0)
-			rc = match_daddr(r, &in->host);
-		if (rc >= 0)
-			rc = nft_expr_dport(r, k == RULE_DNS_UDP ? IPPROTO_UDP : IPPROTO_TCP, 53);
-		if (rc >= 0)
-			rc = nft_expr_verdict(r, NF_DROP);
-		break;
-	}
-	nft_builder_rule_put(bd, r, rc);
-}
-
-static void put_rule(struct nft_builder *bd, const char *chain, enum rule_kind k,
-		     const struct nft6_peer *p)
-{
-	put_rule_(bd, chain, k, p, NULL);
+	return m;
 }
 
 static bool peer_ok(const struct nft6_peer *p)
@@ -145,16 +63,39 @@ static int input_batch_build(const struct nft6_change *c, const struct nft_exist
 		nft_builder_chain_del(&bd, in);
 	}
 	if (c->has_input_add) {
+		struct nft_addr_match host = ip6_daddr(&c->input_add.host);
+
 		nft_builder_table(&bd, NFT_MSG_NEWTABLE, NLM_F_CREATE);
-		nft_input_chain_name(c->input_add.ifname, in);
-		nft_builder_chain_reset(&bd, in, "filter", NF_INET_LOCAL_IN, NFT_PRIO_FILTER,
-					NF_ACCEPT);
-		put_rule_(&bd, in, RULE_DNS_UDP, NULL, &c->input_add);
-		put_rule_(&bd, in, RULE_DNS_TCP, NULL, &c->input_add);
+		nft_chain_input(&bd, c->input_add.ifname, &host);
 	}
 	if (bd.left == 0 && ex->table)
 		nft_builder_table(&bd, NFT_MSG_DELTABLE, 0);
 	return nft_builder_end(&bd, ret, ret_n_msgs);
+}
+
+/* The peer's forward chain, and its postrouting chain only with NAT66. */
+static void put_peer(struct nft_builder *bd, const struct nft6_peer *p)
+{
+	struct nft_chain_peer cp = chain_peer(p);
+	char fwd[NFT_CHAIN_NAME_MAX], post[NFT_CHAIN_NAME_MAX];
+
+	nft_chain_forward(bd, &cp);
+	if (p->masquerade) {
+		nft_chain_postrouting(bd, &cp);
+	} else {
+		nft_chain_names(p->ifname, fwd, post);
+		nft_builder_chain_del(bd, post);
+	}
+}
+
+/* The guard made or reset with peers' accept rules. */
+static void put_guard(struct nft_builder *bd, const struct nft6_peer *peers, size_t n)
+{
+	struct nft_chain_peer g[NFT_MAX_PEERS];
+
+	for (size_t i = 0; i < n; i++)
+		g[i] = chain_peer(&peers[i]);
+	nft_chain_guard(bd, g, n);
 }
 
 int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex, uint32_t seq,
@@ -182,34 +123,12 @@ int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex,
 		nft_builder_chain_del(&bd, fwd);
 		nft_builder_chain_del(&bd, post);
 	}
-	if (c->has_add) {
-		const struct nft6_peer *p = &c->add;
-
-		nft_chain_names(p->ifname, fwd, post);
-		nft_builder_chain_reset(&bd, fwd, "filter", NF_INET_FORWARD, NFT_PRIO_FILTER,
-					NF_ACCEPT);
-		put_rule(&bd, fwd, RULE_OUT, p);
-		put_rule(&bd, fwd, RULE_BACK, p);
-		put_rule(&bd, fwd, RULE_DROP_IN, p);
-		put_rule(&bd, fwd, RULE_DROP_OUT, p);
-		if (p->masquerade) {
-			nft_builder_chain_reset(&bd, post, "nat", NF_INET_POST_ROUTING,
-						NFT_PRIO_SRCNAT, NF_ACCEPT);
-			put_rule(&bd, post, RULE_MASQUERADE, p);
-		} else {
-			nft_builder_chain_del(&bd, post);
-		}
-	}
-	if (c->guard) {
-		nft_builder_chain_reset(&bd, NFT_GUARD_CHAIN, "filter", NF_INET_FORWARD,
-					NFT_PRIO_FILTER, NF_DROP);
-		for (size_t i = 0; i < c->n_guard_peers; i++) {
-			put_rule(&bd, NFT_GUARD_CHAIN, RULE_OUT, &c->guard_peers[i]);
-			put_rule(&bd, NFT_GUARD_CHAIN, RULE_BACK, &c->guard_peers[i]);
-		}
-	} else {
+	if (c->has_add)
+		put_peer(&bd, &c->add);
+	if (c->guard)
+		put_guard(&bd, c->guard_peers, c->n_guard_peers);
+	else
 		nft_builder_chain_del(&bd, NFT_GUARD_CHAIN);
-	}
 	/* The table goes with its last chain: nothing of ours stays behind. */
 	if (bd.left == 0 && ex->table)
 		nft_builder_table(&bd, NFT_MSG_DELTABLE, 0);
