@@ -395,48 +395,6 @@ out:
 	return r;
 }
 
-static int existing_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nft_existing *ex = data;
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	const char *t, *name;
-
-	if (!c)
-		return MNL_CB_ERROR;
-	if (nftnl_chain_nlmsg_parse(nlh, c) < 0) {
-		nftnl_chain_free(c);
-		return MNL_CB_OK;
-	}
-	t = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
-	name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
-	if (t && name && strcmp(t, NFT_TABLE) == 0 &&
-	    nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY) == FAMILY) {
-		ex->table = true;
-		if (ex->n_chains < sizeof(ex->chains) / sizeof(ex->chains[0]))
-			snprintf(ex->chains[ex->n_chains++], NFT_CHAIN_NAME_MAX, "%s", name);
-	}
-	nftnl_chain_free(c);
-	return MNL_CB_OK;
-}
-
-int nft_existing_read(struct nft_existing *ret)
-{
-	struct nft_existing ex = {};
-	int r;
-
-	r = dump(NFT_MSG_GETCHAIN, FAMILY, existing_cb, &ex);
-	if (r < 0)
-		return r;
-	if (!ex.table) {
-		r = nft_table_exists(FAMILY, NFT_TABLE);
-		if (r < 0)
-			return r;
-		ex.table = r > 0;
-	}
-	*ret = ex;
-	return 0;
-}
-
 struct chains_query {
 	uint32_t family;
 	const char *table;
@@ -655,7 +613,7 @@ int nft_commit(const struct nft_change *c, char *errbuf, size_t errlen)
 	unsigned n = 0;
 	int r;
 
-	r = nft_existing_read(&ex);
+	r = nft_chains_read(FAMILY, NFT_TABLE, &ex);
 	if (r < 0) {
 		snprintf(errbuf, errlen, "cannot read nftables' ruleset: %s", strerror(-r));
 		return r;

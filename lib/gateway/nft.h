@@ -109,8 +109,6 @@ void nft_alias_chain_names(const char *ifname, char names[3][NFT_CHAIN_NAME_MAX]
 int nft_batch_build(const struct nft_change *c, const struct nft_existing *ex, uint32_t seq,
 		    struct nftnl_batch **ret, unsigned *ret_n_msgs);
 
-/* Real: what our table holds (-ENOENT-free: no table is table=false). */
-int nft_existing_read(struct nft_existing *ret);
 /* Real: apply c in one batch. -errno as the kernel said; errbuf gets the words. */
 int nft_commit(const struct nft_change *c, char *errbuf, size_t errlen);
 
@@ -131,7 +129,8 @@ int nft_table_exists(uint32_t family, const char *name);
 
 const char *nft_family_name(uint32_t family);
 
-/* Real: the chains of table family/name (nft6.c's table too). */
+/* Real: the chains of table family/name, ours in ip or ip6 (-ENOENT-free: no table is
+ * table=false). */
 int nft_chains_read(uint32_t family, const char *table, struct nft_existing *ret);
 /* Real: send a built batch; -errno of the first message the kernel refused (errbuf says). */
 int nft_batch_send(struct nftnl_batch *b, char *errbuf, size_t errlen);
