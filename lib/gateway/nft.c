@@ -606,19 +606,22 @@ int nft_batch_send(struct nftnl_batch *b, char *errbuf, size_t errlen)
 	return 0;
 }
 
-int nft_commit(const struct nft_change *c, char *errbuf, size_t errlen)
+int nft_table_commit(uint32_t family,
+		     int (*build)(const void *change, const struct nft_existing *ex, uint32_t seq,
+				  struct nftnl_batch **ret, unsigned *ret_n_msgs),
+		     const void *change, char *errbuf, size_t errlen)
 {
 	struct nft_existing ex;
 	struct nftnl_batch *b;
 	unsigned n = 0;
 	int r;
 
-	r = nft_chains_read(FAMILY, NFT_TABLE, &ex);
+	r = nft_chains_read(family, NFT_TABLE, &ex);
 	if (r < 0) {
 		snprintf(errbuf, errlen, "cannot read nftables' ruleset: %s", strerror(-r));
 		return r;
 	}
-	r = nft_batch_build(c, &ex, (uint32_t)time(NULL), &b, &n);
+	r = build(change, &ex, (uint32_t)time(NULL), &b, &n);
 	if (r < 0) {
 		snprintf(errbuf, errlen, "cannot build the nftables batch: %s", strerror(-r));
 		return r;
@@ -627,4 +630,15 @@ int nft_commit(const struct nft_change *c, char *errbuf, size_t errlen)
 		r = nft_batch_send(b, errbuf, errlen);
 	nftnl_batch_free(b);
 	return r;
+}
+
+static int build(const void *change, const struct nft_existing *ex, uint32_t seq,
+		 struct nftnl_batch **ret, unsigned *ret_n_msgs)
+{
+	return nft_batch_build(change, ex, seq, ret, ret_n_msgs);
+}
+
+int nft_commit(const struct nft_change *c, char *errbuf, size_t errlen)
+{
+	return nft_table_commit(FAMILY, build, c, errbuf, errlen);
 }

@@ -134,5 +134,12 @@ const char *nft_family_name(uint32_t family);
 int nft_chains_read(uint32_t family, const char *table, struct nft_existing *ret);
 /* Real: send a built batch; -errno of the first message the kernel refused (errbuf says). */
 int nft_batch_send(struct nftnl_batch *b, char *errbuf, size_t errlen);
+/* Real: what our table of family (ip, ip6) holds read, the batch for change built from it by
+ * build (nft_batch_build, nft6_batch_build) and sent when it holds anything; -errno, errbuf
+ * says what failed. nft_commit and nft6_commit. */
+int nft_table_commit(uint32_t family,
+		     int (*build)(const void *change, const struct nft_existing *ex, uint32_t seq,
+				  struct nftnl_batch **ret, unsigned *ret_n_msgs),
+		     const void *change, char *errbuf, size_t errlen);
 
 #endif

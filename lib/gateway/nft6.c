@@ -2,9 +2,7 @@
 /* Table ip6 usbnet_host: IPv6 sharing's forward chains, NAT66 and guard (nft6.h). */
 #include <netinet/in.h>
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <libnftnl/batch.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -135,25 +133,13 @@ int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex,
 	return nft_builder_end(&bd, ret, ret_n_msgs);
 }
 
+static int build(const void *change, const struct nft_existing *ex, uint32_t seq,
+		 struct nftnl_batch **ret, unsigned *ret_n_msgs)
+{
+	return nft6_batch_build(change, ex, seq, ret, ret_n_msgs);
+}
+
 int nft6_commit(const struct nft6_change *c, char *errbuf, size_t errlen)
 {
-	struct nft_existing ex;
-	struct nftnl_batch *b;
-	unsigned n = 0;
-	int r;
-
-	r = nft_chains_read(FAMILY, NFT_TABLE, &ex);
-	if (r < 0) {
-		snprintf(errbuf, errlen, "cannot read nftables' ruleset: %s", strerror(-r));
-		return r;
-	}
-	r = nft6_batch_build(c, &ex, (uint32_t)time(NULL), &b, &n);
-	if (r < 0) {
-		snprintf(errbuf, errlen, "cannot build the nftables batch: %s", strerror(-r));
-		return r;
-	}
-	if (n > 0)
-		r = nft_batch_send(b, errbuf, errlen);
-	nftnl_batch_free(b);
-	return r;
+	return nft_table_commit(FAMILY, build, c, errbuf, errlen);
 }
