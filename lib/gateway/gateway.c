@@ -53,17 +53,19 @@ int gateway_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, co
 					ifname, strerror(-r));
 	}
 	if (strcmp(gp.uplink, ifname) == 0)
-		return ctx_fail_input(ctx, -EINVAL,
-				"%s: the uplink %s is the peer itself%s; nothing was changed: name "
-				"another uplink with --uplink IF",
-				ifname, gp.uplink,
-				gp.uplink_auto ? " (the default route goes through it)" : "");
+		return ctx_fail_input(
+		    ctx, -EINVAL,
+		    "%s: the uplink %s is the peer itself%s; nothing was changed: name "
+		    "another uplink with --uplink IF",
+		    ifname, gp.uplink,
+		    gp.uplink_auto ? " (the default route goes through it)" : "");
 	r = be->nl->link_get(be->nl_h, gp.uplink, &link);
 	if (r == -ENODEV)
-		return ctx_fail_input(ctx, -EINVAL,
-				"%s: there is no interface %s to use as the uplink; nothing was "
-				"changed",
-				ifname, gp.uplink);
+		return ctx_fail_input(
+		    ctx, -EINVAL,
+		    "%s: there is no interface %s to use as the uplink; nothing was "
+		    "changed",
+		    ifname, gp.uplink);
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot look up the uplink %s: %s", gp.uplink,
 				strerror(-r));
@@ -114,6 +116,23 @@ void gateway_unlock(int fd)
 		return;
 	lock_release(lock_fd);
 	lock_fd = -1;
+}
+
+int gateway_nft_locked(struct step_env *env, size_t size,
+		       int (*fn)(struct step_env *env, void *change, const void *data),
+		       const void *data)
+{
+	void *change = calloc(1, size);
+	int lock = -1, r;
+
+	if (!change)
+		return ctx_fail(env->ctx, -ENOMEM, "out of memory");
+	r = gateway_lock(env->ctx, &lock);
+	if (r >= 0)
+		r = fn(env, change, data);
+	gateway_unlock(lock);
+	free(change);
+	return r;
 }
 
 int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers, size_t *ret_n,
@@ -181,8 +200,8 @@ int gateway_forwarding_before(struct usbnet_ctx *ctx, const struct usbnet_backen
 				"net.ipv4.ip_forward by hand, then remove the file",
 				ctx->run_dir, GATEWAY_RECORD_NAME);
 	if (r != -ENOENT)
-		return ctx_fail(ctx, r, "cannot read %s/%s: %s", ctx->run_dir,
-				GATEWAY_RECORD_NAME, strerror(-r));
+		return ctx_fail(ctx, r, "cannot read %s/%s: %s", ctx->run_dir, GATEWAY_RECORD_NAME,
+				strerror(-r));
 	/* The first gateway peer: forwarding as it is now is what the last one restores */
 	r = be->gw->forwarding_get(be->gw_h, ret_before);
 	if (r < 0)

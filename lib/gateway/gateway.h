@@ -38,8 +38,7 @@ struct gateway_plan {
 };
 
 /* The step kinds (host-wide: they outlive the interface). */
-extern const struct step_kind step_nft, step_forwarding, step_nft_dns,
-	step_alias_nat;
+extern const struct step_kind step_nft, step_forwarding, step_nft_dns, step_alias_nat;
 
 /* step_nft_dns's data: the peer-side address the DNS forwarder listens on. */
 struct nft_dns_step {
@@ -73,6 +72,13 @@ int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *p
  * with gateway_unlock(). */
 int gateway_lock(struct usbnet_ctx *ctx, int *ret_fd);
 void gateway_unlock(int fd);
+/* fn(env, change, data) under the gateway lock, change a zeroed buffer of size bytes (an
+ * nft_change, an nft6_change: too large for the stack): the nft kinds' apply and undo, which
+ * read the other peers and commit one batch. fn's result; -errno with ctx_fail() when the
+ * buffer or the lock could not be had. */
+int gateway_nft_locked(struct step_env *env, size_t size,
+		       int (*fn)(struct step_env *env, void *change, const void *data),
+		       const void *data);
 /* IPv4 forwarding from before the first gateway peer: the record's, or (no record) as it is
  * now; *ret_have_record says which. -errno with ctx_fail() when neither can be read. */
 int gateway_forwarding_before(struct usbnet_ctx *ctx, const struct usbnet_backends *be,

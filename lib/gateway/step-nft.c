@@ -20,35 +20,37 @@
 
 _Static_assert(sizeof(struct nft_step) <= STEP_DATA_MAX, "nft step data too large");
 
-static int nft_apply(struct step_env *env, void *data)
+/* c committed; what (and ifname) says what could not be done. */
+static int commit(struct step_env *env, const struct nft_change *c, const char *what)
+{
+	const struct usbnet_backends *be = env->be;
+	char err[256] = "";
+	int r = be->gw->nft_commit(be->gw_h, c, err, sizeof(err));
+
+	if (r < 0)
+		return ctx_fail(env->ctx, gateway_nft_errno(r), "could not %s %s (table ip %s): %s",
+				what, env->rec->ifname, NFT_TABLE, err[0] ? err : strerror(-r));
+	return 0;
+}
+
+/* Under the gateway lock: the peer's chains, and the guard with every gateway peer's rules. */
+static int apply_locked(struct step_env *env, void *change, const void *data)
 {
 	struct usbnet_ctx *ctx = env->ctx;
-	const struct usbnet_backends *be = env->be;
 	const struct nft_step *d = data;
 	const char *ifname = env->rec->ifname;
-	struct nft_change *c;
+	struct nft_change *c = change;
 	size_t holders, n = 0;
-	char err[256] = "";
 	bool have_record;
-	int lock = -1, before, r;
+	int before, r;
 
-	if (!be->gw)
-		return ctx_fail(ctx, -EOPNOTSUPP, "%s: gateway mode has no backend here", ifname);
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return ctx_fail(ctx, -ENOMEM, "out of memory");
-	r = gateway_lock(ctx, &lock);
+	r = gateway_forwarding_before(ctx, env->be, &before, &have_record);
 	if (r < 0)
-		goto out;
-	r = gateway_forwarding_before(ctx, be, &before, &have_record);
-	if (r < 0)
-		goto out;
+		return r;
 	r = gateway_scan(ctx, ifname, c->guard_peers, &n, &holders);
-	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
-			     strerror(-r));
-		goto out;
-	}
+	if (r < 0)
+		return ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
+				strerror(-r));
 	c->add[0] = (struct nft_peer){.subnet = d->subnet};
 	memcpy(c->add[0].ifname, ifname, sizeof(c->add[0].ifname));
 	memcpy(c->add[0].uplink, d->uplink, sizeof(c->add[0].uplink));
@@ -58,47 +60,36 @@ static int nft_apply(struct step_env *env, void *data)
 	if (n < NFT_MAX_PEERS)
 		c->guard_peers[n++] = c->add[0];
 	c->n_guard_peers = c->guard ? n : 0;
-	r = be->gw->nft_commit(be->gw_h, c, err, sizeof(err));
-	if (r < 0) {
-		r = ctx_fail(ctx, gateway_nft_errno(r),
-			     "could not add the nftables rules for %s (table ip %s): %s", ifname,
-			     NFT_TABLE, err[0] ? err : strerror(-r));
-		goto out;
-	}
+	r = commit(env, c, "add the nftables rules for");
+	if (r < 0)
+		return r;
 	ctx_log(ctx, USBNET_LOG_INFO, "%s: nftables: forward and masquerade out of %s%s", ifname,
 		d->uplink, c->guard ? ", nothing else forwarded (guard)" : "");
-out:
-	gateway_unlock(lock);
-	free(c);
-	return r;
+	return 0;
 }
 
-/* Pending or made, the batch deletes the peer's chains only where they exist. */
-static int nft_undo(struct step_env *env, const void *data, char *phrase, size_t len)
+static int nft_apply(struct step_env *env, void *data)
+{
+	if (!env->be->gw)
+		return ctx_fail(env->ctx, -EOPNOTSUPP, "%s: gateway mode has no backend here",
+				env->rec->ifname);
+	return gateway_nft_locked(env, sizeof(struct nft_change), apply_locked, data);
+}
+
+/* Under the gateway lock: the peer's chains deleted, the guard kept with the others' rules. */
+static int undo_locked(struct step_env *env, void *change, const void *data)
 {
 	struct usbnet_ctx *ctx = env->ctx;
-	const struct usbnet_backends *be = env->be;
 	const char *ifname = env->rec->ifname;
-	struct nft_change *c;
+	struct nft_change *c = change;
 	size_t holders;
-	char err[256] = "";
-	int lock = -1, r;
+	int r;
 
 	(void)data;
-	if (!be->gw)
-		return ctx_fail(ctx, -EOPNOTSUPP, "no gateway backend to undo %s's steps", ifname);
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return ctx_fail(ctx, -ENOMEM, "out of memory");
-	r = gateway_lock(ctx, &lock);
-	if (r < 0)
-		goto out;
 	r = gateway_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers, &holders);
-	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
-			     strerror(-r));
-		goto out;
-	}
+	if (r < 0)
+		return ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
+				strerror(-r));
 	memcpy(c->del[0], ifname, sizeof(c->del[0]));
 	c->n_del = 1;
 	/* Forwarding was given back before this (or is another peer's): the guard stays only
@@ -106,18 +97,22 @@ static int nft_undo(struct step_env *env, const void *data, char *phrase, size_t
 	c->guard = gateway_guard_wanted(ctx);
 	if (!c->guard)
 		c->n_guard_peers = 0;
-	r = be->gw->nft_commit(be->gw_h, c, err, sizeof(err));
-	if (r < 0) {
-		r = ctx_fail(ctx, gateway_nft_errno(r),
-			     "could not remove the nftables chains of %s (table ip %s): %s", ifname,
-			     NFT_TABLE, err[0] ? err : strerror(-r));
-		goto out;
-	}
-	snprintf(phrase, len, "nftables chains of %s removed", ifname);
-out:
-	gateway_unlock(lock);
-	free(c);
-	return r;
+	return commit(env, c, "remove the nftables chains of");
+}
+
+/* Pending or made, the batch deletes the peer's chains only where they exist. */
+static int nft_undo(struct step_env *env, const void *data, char *phrase, size_t len)
+{
+	int r;
+
+	if (!env->be->gw)
+		return ctx_fail(env->ctx, -EOPNOTSUPP, "no gateway backend to undo %s's steps",
+				env->rec->ifname);
+	r = gateway_nft_locked(env, sizeof(struct nft_change), undo_locked, data);
+	if (r < 0)
+		return r;
+	snprintf(phrase, len, "nftables chains of %s removed", env->rec->ifname);
+	return 0;
 }
 
 /* "UPLINK A.B.C.D/N auto|fixed" */
@@ -177,18 +172,19 @@ static void nft_describe(const void *data, char *buf, size_t len)
 	char ip[32];
 
 	usbnet_ip4_format(&d->subnet, ip, sizeof(ip));
-	snprintf(buf, len, "nftables chains in table ip %s: %s forwarded and masqueraded out of %s%s",
+	snprintf(buf, len,
+		 "nftables chains in table ip %s: %s forwarded and masqueraded out of %s%s",
 		 NFT_TABLE, ip, d->uplink, d->uplink_auto ? " (the default route's)" : "");
 }
 
 const struct step_kind step_nft = {
-	.name = "nft",
-	.scope = STEP_SCOPE_HOST,
-	.size = sizeof(struct nft_step),
-	.apply = nft_apply,
-	.undo = nft_undo,
-	.format = nft_format,
-	.parse = nft_parse,
-	.report = nft_report,
-	.describe = nft_describe,
+    .name = "nft",
+    .scope = STEP_SCOPE_HOST,
+    .size = sizeof(struct nft_step),
+    .apply = nft_apply,
+    .undo = nft_undo,
+    .format = nft_format,
+    .parse = nft_parse,
+    .report = nft_report,
+    .describe = nft_describe,
 };

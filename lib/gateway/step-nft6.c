@@ -58,29 +58,22 @@ static int commit(struct step_env *env, struct nft6_change *c, const char *what)
 	return 0;
 }
 
-static int nft6_apply(struct step_env *env, void *data)
+/* Under the gateway lock: the peer's chains, and the guard with every IPv6 gateway peer's. */
+static int apply_locked(struct step_env *env, void *change, const void *data)
 {
 	struct usbnet_ctx *ctx = env->ctx;
 	const struct nft6_step *d = data;
 	const char *ifname = env->rec->ifname;
-	struct nft6_change *c;
+	struct nft6_change *c = change;
 	size_t n = 0;
-	int lock = -1, r;
+	int r;
 
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return ctx_fail(ctx, -ENOMEM, "out of memory");
-	r = gateway_lock(ctx, &lock);
-	if (r < 0)
-		goto out;
 	r = gateway6_scan(ctx, ifname, c->guard_peers, &n, NULL, NULL, NULL);
 	if (r >= 0)
 		r = guard_wanted(env, true, &c->guard);
-	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot read the run directory %s or IPv6 forwarding: %s",
-			     ctx->run_dir, strerror(-r));
-		goto out;
-	}
+	if (r < 0)
+		return ctx_fail(ctx, r, "cannot read the run directory %s or IPv6 forwarding: %s",
+				ctx->run_dir, strerror(-r));
 	c->has_add = true;
 	memcpy(c->add.ifname, ifname, sizeof(c->add.ifname));
 	memcpy(c->add.uplink, d->uplink, sizeof(c->add.uplink));
@@ -91,49 +84,47 @@ static int nft6_apply(struct step_env *env, void *data)
 	c->n_guard_peers = c->guard ? n : 0;
 	r = commit(env, c, "add the IPv6 nftables rules");
 	if (r < 0)
-		goto out;
+		return r;
 	ctx_log(ctx, USBNET_LOG_INFO, "%s: nftables (ip6): forward%s out of %s%s", ifname,
 		d->masquerade ? " and masquerade" : "", d->uplink,
 		c->guard ? ", nothing else forwarded (guard)" : "");
-out:
-	gateway_unlock(lock);
-	free(c);
-	return r;
+	return 0;
+}
+
+static int nft6_apply(struct step_env *env, void *data)
+{
+	return gateway_nft_locked(env, sizeof(struct nft6_change), apply_locked, data);
+}
+
+/* Under the gateway lock: the peer's chains deleted, the guard kept with the others' rules. */
+static int undo_locked(struct step_env *env, void *change, const void *data)
+{
+	struct usbnet_ctx *ctx = env->ctx;
+	const char *ifname = env->rec->ifname;
+	struct nft6_change *c = change;
+	int r;
+
+	(void)data;
+	r = gateway6_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers, NULL, NULL, NULL);
+	if (r >= 0)
+		r = guard_wanted(env, false, &c->guard);
+	if (r < 0)
+		return ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
+				strerror(-r));
+	if (!c->guard)
+		c->n_guard_peers = 0;
+	snprintf(c->del, sizeof(c->del), "%s", ifname);
+	return commit(env, c, "remove the IPv6 nftables chains");
 }
 
 static int nft6_undo(struct step_env *env, const void *data, char *phrase, size_t len)
 {
-	struct usbnet_ctx *ctx = env->ctx;
-	const char *ifname = env->rec->ifname;
-	struct nft6_change *c;
-	int lock = -1, r;
+	int r = gateway_nft_locked(env, sizeof(struct nft6_change), undo_locked, data);
 
-	(void)data;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return ctx_fail(ctx, -ENOMEM, "out of memory");
-	r = gateway_lock(ctx, &lock);
 	if (r < 0)
-		goto out;
-	r = gateway6_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers, NULL, NULL, NULL);
-	if (r >= 0)
-		r = guard_wanted(env, false, &c->guard);
-	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
-			     strerror(-r));
-		goto out;
-	}
-	if (!c->guard)
-		c->n_guard_peers = 0;
-	snprintf(c->del, sizeof(c->del), "%s", ifname);
-	r = commit(env, c, "remove the IPv6 nftables chains");
-	if (r < 0)
-		goto out;
-	snprintf(phrase, len, "IPv6 nftables chains of %s removed", ifname);
-out:
-	gateway_unlock(lock);
-	free(c);
-	return r;
+		return r;
+	snprintf(phrase, len, "IPv6 nftables chains of %s removed", env->rec->ifname);
+	return 0;
 }
 
 static int nft6_format(const void *data, char *buf, size_t len)
@@ -200,13 +191,13 @@ static void nft6_describe(const void *data, char *buf, size_t len)
 }
 
 const struct step_kind step_nft6 = {
-	.name = "nft6",
-	.scope = STEP_SCOPE_HOST,
-	.size = sizeof(struct nft6_step),
-	.apply = nft6_apply,
-	.undo = nft6_undo,
-	.format = nft6_format,
-	.parse = nft6_parse,
-	.report = nft6_report,
-	.describe = nft6_describe,
+    .name = "nft6",
+    .scope = STEP_SCOPE_HOST,
+    .size = sizeof(struct nft6_step),
+    .apply = nft6_apply,
+    .undo = nft6_undo,
+    .format = nft6_format,
+    .parse = nft6_parse,
+    .report = nft6_report,
+    .describe = nft6_describe,
 };
