@@ -88,6 +88,7 @@ static struct nft_addr_match ip_daddr(struct in_addr host)
 	return m;
 }
 
+/* ip daddr HOST, in a rule */
 static int match_daddr(struct nftnl_rule *r, struct in_addr host)
 {
 	struct nft_addr_match m = ip_daddr(host);
@@ -210,6 +211,7 @@ static void put_alias_chains(struct nft_builder *bd, const struct nft_alias *a)
 	}
 }
 
+/* p as the chains both tables hold see it (nft-chains.h): its sources are ip saddr SUBNET */
 static struct nft_chain_peer chain_peer(const struct nft_peer *p)
 {
 	return (struct nft_chain_peer){
@@ -632,6 +634,7 @@ int nft_table_commit(uint32_t family,
 	return r;
 }
 
+/* nft_table_commit's builder: change is an nft_change */
 static int build(const void *change, const struct nft_existing *ex, uint32_t seq,
 		 struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {

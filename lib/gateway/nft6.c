@@ -14,7 +14,8 @@
 
 #define FAMILY NFPROTO_IPV6
 
-/* ip6 saddr PREFIX/64: the first 8 bytes of the source (struct ipv6hdr, saddr at 8) */
+/* p as the chains both tables hold see it (nft-chains.h): its sources are ip6 saddr PREFIX/64,
+ * the first 8 bytes of the source (struct ipv6hdr, saddr at 8) */
 static struct nft_chain_peer chain_peer(const struct nft6_peer *p)
 {
 	struct nft_chain_peer cp = {
@@ -133,6 +134,7 @@ int nft6_batch_build(const struct nft6_change *c, const struct nft_existing *ex,
 	return nft_builder_end(&bd, ret, ret_n_msgs);
 }
 
+/* nft_table_commit's builder: change is an nft6_change */
 static int build(const void *change, const struct nft_existing *ex, uint32_t seq,
 		 struct nftnl_batch **ret, unsigned *ret_n_msgs)
 {
