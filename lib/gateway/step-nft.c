@@ -27,7 +27,7 @@ static int nft_apply(struct step_env *env, void *data)
 	const struct nft_step *d = data;
 	const char *ifname = env->rec->ifname;
 	struct nft_change *c;
-	size_t holders, n = 0;
+	size_t n = 0;
 	char err[256] = "";
 	bool have_record;
 	int lock = -1, before, r;
@@ -43,7 +43,7 @@ static int nft_apply(struct step_env *env, void *data)
 	r = gateway_forwarding_before(ctx, be, &before, &have_record);
 	if (r < 0)
 		goto out;
-	r = gateway_scan(ctx, ifname, c->guard_peers, &n, &holders);
+	r = gateway_scan(ctx, ifname, c->guard_peers, &n);
 	if (r < 0) {
 		r = ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
 			     strerror(-r));
@@ -80,7 +80,6 @@ static int nft_undo(struct step_env *env, const void *data, char *phrase, size_t
 	const struct usbnet_backends *be = env->be;
 	const char *ifname = env->rec->ifname;
 	struct nft_change *c;
-	size_t holders;
 	char err[256] = "";
 	int lock = -1, r;
 
@@ -93,7 +92,7 @@ static int nft_undo(struct step_env *env, const void *data, char *phrase, size_t
 	r = gateway_lock(ctx, &lock);
 	if (r < 0)
 		goto out;
-	r = gateway_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers, &holders);
+	r = gateway_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers);
 	if (r < 0) {
 		r = ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
 			     strerror(-r));
