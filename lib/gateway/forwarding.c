@@ -1,31 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/small-file.h"
 #include "gateway/forwarding.h"
-#include "core/journal.h"
+#include "gateway/gateway.h"
+#include "gateway/gateway6.h"
 
 #define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
-#define RECORD_MAGIC "usbnet-host-gateway 1\n"
 
 int forwarding_sysctl_get(int *ret)
 {
-	char buf[8] = "";
-	ssize_t n;
-	int fd = open(IP_FORWARD, O_RDONLY | O_CLOEXEC);
+	char buf[8];
+	ssize_t n = small_file_read(IP_FORWARD, 0, buf, sizeof(buf));
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	if (strcmp(buf, "0\n") == 0)
 		*ret = 0;
 	else if (strcmp(buf, "1\n") == 0)
@@ -49,68 +41,47 @@ int forwarding_sysctl_set(int value)
 	return r;
 }
 
-static int record_path(const char *run_dir, char *buf, size_t len)
+/* IPv4's switch is the gateway backend's; the steps check that there is one. */
+static int ipv4_get(const struct usbnet_backends *be, int *ret)
 {
-	int n = snprintf(buf, len, "%s/%s", run_dir, GATEWAY_RECORD_NAME);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	return be->gw->forwarding_get(be->gw_h, ret);
 }
 
-int gateway_record_parse(const char *text, size_t len, int *ret_before)
+static int ipv4_set(const struct usbnet_backends *be, int value)
 {
-	static const char *const good[] = {
-	    RECORD_MAGIC "forwarding-before 0\nend\n",
-	    RECORD_MAGIC "forwarding-before 1\nend\n",
-	};
-
-	for (int i = 0; i < 2; i++)
-		if (len == strlen(good[i]) && memcmp(text, good[i], len) == 0) {
-			*ret_before = i;
-			return 0;
-		}
-	return -EBADMSG;
+	return be->gw->forwarding_set(be->gw_h, value);
 }
 
-int gateway_record_read(const char *run_dir, int *ret_before)
+static int ipv6_get(const struct usbnet_backends *be, int *ret)
 {
-	char path[PATH_MAX], buf[128];
-	ssize_t n;
-	int fd, r;
-
-	r = record_path(run_dir, path, sizeof(path));
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf));
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
-	return gateway_record_parse(buf, (size_t)n, ret_before);
+	if (!be->nl->sysctl_get)
+		return -EOPNOTSUPP;
+	return be->nl->sysctl_get(be->nl_h, "all", "ipv6", "forwarding", ret);
 }
 
-int gateway_record_write(const char *run_dir, int before)
+static int ipv6_set(const struct usbnet_backends *be, int value)
 {
-	char path[PATH_MAX], text[64];
-	int r;
-
-	r = record_path(run_dir, path, sizeof(path));
-	if (r < 0)
-		return r;
-	snprintf(text, sizeof(text), RECORD_MAGIC "forwarding-before %d\nend\n", !!before);
-	return journal_file_write(run_dir, path, text);
+	if (!be->nl->sysctl_set)
+		return -EOPNOTSUPP;
+	return be->nl->sysctl_set(be->nl_h, "all", "ipv6", "forwarding", value);
 }
 
-int gateway_record_remove(const char *run_dir)
-{
-	char path[PATH_MAX];
-	int r = record_path(run_dir, path, sizeof(path));
+const struct forwarding_family forwarding_ipv4 = {
+    .label = "IPv4",
+    .sysctl = "net.ipv4.ip_forward",
+    .record_name = GATEWAY_RECORD_NAME,
+    .record_magic = "usbnet-host-gateway 1\n",
+    .kind = &step_forwarding,
+    .get = ipv4_get,
+    .set = ipv4_set,
+};
 
-	if (r < 0)
-		return r;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
+const struct forwarding_family forwarding_ipv6 = {
+    .label = "IPv6",
+    .sysctl = "net.ipv6.conf.all.forwarding",
+    .record_name = GATEWAY6_RECORD_NAME,
+    .record_magic = "usbnet-host-gateway6 1\n",
+    .kind = &step_forwarding6,
+    .get = ipv6_get,
+    .set = ipv6_set,
+};

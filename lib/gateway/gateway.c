@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/forwarding.h"
+#include "gateway/forwarding-record.h"
 #include "gateway/gateway.h"
 #include "core/lock.h"
 #include "core/journal.h"
@@ -135,47 +135,36 @@ int gateway_nft_locked(struct step_env *env, size_t size,
 	return r;
 }
 
-int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers, size_t *ret_n,
-		 size_t *ret_holders)
+/* gateway_scan's walk: each record's first nft step, as long as there is room. */
+struct scan {
+	struct nft_peer *peers;
+	size_t n;
+};
+
+static void scan_one(const struct state_record *rec, void *user)
 {
-	struct state_record *rec;
-	char **names = NULL;
-	size_t n = 0, holders = 0;
-	int r;
+	struct scan *sc = user;
+	const struct state_step *s = journal_find(rec, &step_nft, NULL);
+	const struct nft_step *d = s ? (const void *)s->data.bytes : NULL;
+	struct nft_peer *p;
 
-	rec = malloc(sizeof(*rec));
-	if (!rec)
-		return -ENOMEM;
-	r = journal_list(ctx, &names);
-	if (r < 0) {
-		free(rec);
+	if (!d || sc->n >= NFT_MAX_PEERS)
+		return;
+	p = &sc->peers[sc->n++];
+	memset(p, 0, sizeof(*p));
+	memcpy(p->ifname, rec->ifname, sizeof(p->ifname));
+	memcpy(p->uplink, d->uplink, sizeof(p->uplink));
+	p->subnet = d->subnet;
+}
+
+int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers, size_t *ret_n)
+{
+	struct scan sc = {.peers = peers};
+	int r = gateway_each_record(ctx, exclude, scan_one, &sc);
+
+	if (r < 0)
 		return r;
-	}
-	for (char **p = names; *p; p++) {
-		const struct state_step *s;
-		const struct nft_step *d;
-
-		if (exclude && strcmp(*p, exclude) == 0)
-			continue;
-		if (journal_read(ctx, *p, rec) < 0)
-			continue;
-		/* Pending steps count too: what they may have made is still to undo. */
-		if (journal_find(rec, &step_forwarding, NULL))
-			holders++;
-		s = journal_find(rec, &step_nft, NULL);
-		if (!s || n >= NFT_MAX_PEERS)
-			continue;
-		d = (const struct nft_step *)s->data.bytes;
-		memset(&peers[n], 0, sizeof(peers[n]));
-		memcpy(peers[n].ifname, rec->ifname, sizeof(peers[n].ifname));
-		memcpy(peers[n].uplink, d->uplink, sizeof(peers[n].uplink));
-		peers[n].subnet = d->subnet;
-		n++;
-	}
-	usbnet_strv_free(names);
-	free(rec);
-	*ret_n = n;
-	*ret_holders = holders;
+	*ret_n = sc.n;
 	return 0;
 }
 
@@ -183,13 +172,13 @@ bool gateway_guard_wanted(struct usbnet_ctx *ctx)
 {
 	int before;
 
-	return gateway_record_read(ctx->run_dir, &before) >= 0 && before == 0;
+	return forwarding_record_read(ctx->run_dir, &forwarding_ipv4, &before) >= 0 && before == 0;
 }
 
 int gateway_forwarding_before(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 			      int *ret_before, bool *ret_have_record)
 {
-	int r = gateway_record_read(ctx->run_dir, ret_before);
+	int r = forwarding_record_read(ctx->run_dir, &forwarding_ipv4, ret_before);
 
 	*ret_have_record = r >= 0;
 	if (r >= 0)

@@ -7,7 +7,7 @@
  *   nft         the peer's chains in table ip usbnet_host (and the guard, see nft.h), one batch
  *               (gateway/step-nft.c): "step nft UPLINK SUBNET auto|fixed"
  *   forwarding  IPv4 forwarding on; its value from before the first gateway peer is kept in
- *               RUN_DIR/:gateway.record (forwarding.h) and given back by the last one down
+ *               RUN_DIR/:gateway.record (forwarding-record.h) and given back by the last one down
  *               (gateway/step-forwarding.c): "step forwarding"
  *   nft-dns     with --dns: the input chain that keeps port 53 on the peer-side address to the
  *               peer's link (gateway/step-nft-dns.c): "step nft-dns A.B.C.D"
@@ -64,9 +64,13 @@ int gateway_apply(struct step_env *env, const struct gateway_plan *gp, char *war
 		  size_t warning_len);
 
 /* For the kinds and refresh.c: the gateway peers recorded in the run directory (but exclude),
- * as nft peers (their first nft step), and how many of them hold forwarding. */
-int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers, size_t *ret_n,
-		 size_t *ret_holders);
+ * as nft peers (their first nft step). Who holds forwarding: forwarding_holders(). */
+int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers,
+		 size_t *ret_n);
+/* fn for each record of the run directory but exclude's (peer-records.c); one that cannot be
+ * read is passed over. -errno when the run directory cannot be listed. */
+int gateway_each_record(struct usbnet_ctx *ctx, const char *exclude,
+			void (*fn)(const struct state_record *rec, void *user), void *user);
 /* RUN_DIR/:gateway.lock. Taken again by the process that holds it, it is the same lock (a
  * count): gateway_apply() holds it around the kinds' apply, which take it themselves. Release
  * with gateway_unlock(). */

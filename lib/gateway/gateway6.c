@@ -2,148 +2,59 @@
 /* Gateway mode sharing IPv6: validation, apply, and what its three kinds share (gateway6.h). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "gateway/gateway.h"
 #include "gateway/gateway6.h"
 #include "gateway/ula.h"
 
-#define RECORD_MAGIC "usbnet-host-gateway6 1\n"
+/* gateway6_scan's walk: the nft6 peers as long as there is room, and accept-ra's holder. */
+struct scan6 {
+	struct nft6_peer *peers;
+	size_t n;
+	const char *uplink;
+	int ra_before;
+};
 
-int gateway6_forwarding_get(const struct usbnet_backends *be, int *ret)
+/* The accept-ra holder on sc->uplink, when rec is one. */
+static void scan6_accept_ra(const struct state_record *rec, struct scan6 *sc)
 {
-	if (!be->nl->sysctl_get)
-		return -EOPNOTSUPP;
-	return be->nl->sysctl_get(be->nl_h, "all", "ipv6", "forwarding", ret);
+	const struct state_step *s = journal_find(rec, &step_accept_ra, NULL);
+	const struct accept_ra_step *a = s ? (const void *)s->data.bytes : NULL;
+
+	if (a && sc->uplink && strcmp(a->uplink, sc->uplink) == 0)
+		sc->ra_before = a->before;
 }
 
-int gateway6_forwarding_set(const struct usbnet_backends *be, int value)
+static void scan6_one(const struct state_record *rec, void *user)
 {
-	if (!be->nl->sysctl_set)
-		return -EOPNOTSUPP;
-	return be->nl->sysctl_set(be->nl_h, "all", "ipv6", "forwarding", value);
-}
+	struct scan6 *sc = user;
+	const struct state_step *s = journal_find(rec, &step_nft6, NULL);
+	const struct nft6_step *d = s ? (const void *)s->data.bytes : NULL;
+	struct nft6_peer *p;
 
-static int record_path(const char *run_dir, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s/%s", run_dir, GATEWAY6_RECORD_NAME);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-int gateway6_record_read(const char *run_dir, int *ret_before)
-{
-	char path[PATH_MAX], buf[128];
-	ssize_t n;
-	int fd, r;
-
-	r = record_path(run_dir, path, sizeof(path));
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf));
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
-	for (int i = 0; i < 2; i++) {
-		char good[64];
-
-		snprintf(good, sizeof(good), RECORD_MAGIC "forwarding-before %d\nend\n", i);
-		if ((size_t)n == strlen(good) && memcmp(buf, good, (size_t)n) == 0) {
-			*ret_before = i;
-			return 0;
-		}
-	}
-	return -EBADMSG;
-}
-
-int gateway6_record_write(const char *run_dir, int before)
-{
-	char path[PATH_MAX], text[64];
-	int r;
-
-	r = record_path(run_dir, path, sizeof(path));
-	if (r < 0)
-		return r;
-	snprintf(text, sizeof(text), RECORD_MAGIC "forwarding-before %d\nend\n", !!before);
-	return journal_file_write(run_dir, path, text);
-}
-
-int gateway6_record_remove(const char *run_dir)
-{
-	char path[PATH_MAX];
-	int r = record_path(run_dir, path, sizeof(path));
-
-	if (r < 0)
-		return r;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
+	scan6_accept_ra(rec, sc);
+	if (!d || !sc->peers || sc->n >= NFT_MAX_PEERS)
+		return;
+	p = &sc->peers[sc->n++];
+	*p = (struct nft6_peer){.prefix = d->prefix, .masquerade = d->masquerade};
+	memcpy(p->ifname, rec->ifname, sizeof(p->ifname));
+	memcpy(p->uplink, d->uplink, sizeof(p->uplink));
 }
 
 int gateway6_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft6_peer *peers,
-		  size_t *ret_n, size_t *ret_holders, const char *uplink, int *ret_ra_before)
+		  size_t *ret_n, const char *uplink, int *ret_ra_before)
 {
-	struct state_record *rec;
-	char **names = NULL;
-	size_t n = 0, holders = 0;
-	int r, ra_before = -1;
+	struct scan6 sc = {.peers = peers, .uplink = uplink, .ra_before = -1};
+	int r = gateway_each_record(ctx, exclude, scan6_one, &sc);
 
-	rec = malloc(sizeof(*rec));
-	if (!rec)
-		return -ENOMEM;
-	r = journal_list(ctx, &names);
-	if (r < 0) {
-		free(rec);
+	if (r < 0)
 		return r;
-	}
-	for (char **p = names; *p; p++) {
-		const struct state_step *s;
-
-		if (exclude && strcmp(*p, exclude) == 0)
-			continue;
-		if (journal_read(ctx, *p, rec) < 0)
-			continue;
-		/* Pending steps count too: what they may have made is still to undo. */
-		if (journal_find(rec, &step_forwarding6, NULL))
-			holders++;
-		s = journal_find(rec, &step_accept_ra, NULL);
-		if (s && uplink) {
-			const struct accept_ra_step *a = (const void *)s->data.bytes;
-
-			if (strcmp(a->uplink, uplink) == 0)
-				ra_before = a->before;
-		}
-		s = journal_find(rec, &step_nft6, NULL);
-		if (!s || !peers || n >= NFT_MAX_PEERS)
-			continue;
-		{
-			const struct nft6_step *d = (const void *)s->data.bytes;
-
-			memset(&peers[n], 0, sizeof(peers[n]));
-			memcpy(peers[n].ifname, rec->ifname, sizeof(peers[n].ifname));
-			memcpy(peers[n].uplink, d->uplink, sizeof(peers[n].uplink));
-			peers[n].prefix = d->prefix;
-			peers[n].masquerade = d->masquerade;
-			n++;
-		}
-	}
-	usbnet_strv_free(names);
-	free(rec);
 	if (ret_n)
-		*ret_n = n;
-	if (ret_holders)
-		*ret_holders = holders;
+		*ret_n = sc.n;
 	if (ret_ra_before)
-		*ret_ra_before = ra_before;
+		*ret_ra_before = sc.ra_before;
 	return 0;
 }
 

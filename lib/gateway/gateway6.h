@@ -13,8 +13,8 @@
  *   nft6         the peer's chains in table ip6 usbnet_host and the guard (nft6.h):
  *                "step nft6 UPLINK PREFIX/64 nat|routed"
  *   forwarding6  net.ipv6.conf.all.forwarding on; its value from before the first IPv6
- *                gateway peer is kept in RUN_DIR/:gateway6.record and given back by the last
- *                one down: "step forwarding6"
+ *                gateway peer is kept in RUN_DIR/:gateway6.record (forwarding-record.h) and
+ *                given back by the last one down: "step forwarding6"
  *
  * then, composed by updown/mode-gateway.c, the link's address PREFIX::1/64 (netlink step
  * addr6) and the router advertisements (dns step ra). Undo goes backwards: forwarding off
@@ -31,8 +31,6 @@
 #include "core/journal.h"
 #include "core/step.h"
 #include "gateway/nft6.h"
-
-#define GATEWAY6_RECORD_NAME ":gateway6.record"
 
 extern const struct step_kind step_accept_ra, step_forwarding6, step_nft6, step_nft6_dns;
 
@@ -80,18 +78,10 @@ int gateway6_move(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
  * 0 nothing to make (0 there: no RAs wanted; 2 and no other holder: so it is already). */
 int accept_ra_plan(struct step_env *env, const char *uplink, struct accept_ra_step *ret);
 
-/* The IPv6 gateway peers of the run directory but exclude (their nft6 step), how many hold
- * forwarding6, and (uplink non-NULL) whether another holds accept-ra on that uplink: its
- * BEFORE in *ret_ra_before, -1 when none. */
+/* The IPv6 gateway peers of the run directory but exclude (their nft6 step; peers may be
+ * NULL), and (uplink non-NULL) whether another holds accept-ra on that uplink: its BEFORE in
+ * *ret_ra_before, -1 when none. Who holds forwarding6: forwarding_holders(). */
 int gateway6_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft6_peer *peers,
-		  size_t *ret_n, size_t *ret_holders, const char *uplink, int *ret_ra_before);
-
-/* RUN_DIR/:gateway6.record: net.ipv6.conf.all.forwarding from before. */
-int gateway6_record_read(const char *run_dir, int *ret_before);
-int gateway6_record_write(const char *run_dir, int before);
-int gateway6_record_remove(const char *run_dir);
-/* net.ipv6.conf.all.forwarding (through the netlink backend's sysctl ops). */
-int gateway6_forwarding_get(const struct usbnet_backends *be, int *ret);
-int gateway6_forwarding_set(const struct usbnet_backends *be, int value);
+		  size_t *ret_n, const char *uplink, int *ret_ra_before);
 
 #endif

@@ -44,7 +44,7 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	struct nft_change *c = NULL;
 	char **names = NULL, uplink[USBNET_IFNAMSIZ], err[256] = "";
 	struct state_record *rec = NULL;
-	size_t n = 0, count, written = 0, holders;
+	size_t n = 0, count, written = 0;
 	int glock = -1, r;
 
 	ctx_clear_error(ctx);
@@ -142,7 +142,7 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	}
 	c->guard = gateway_guard_wanted(ctx);
 	if (c->guard) {
-		r = gateway_scan(ctx, NULL, c->guard_peers, &c->n_guard_peers, &holders);
+		r = gateway_scan(ctx, NULL, c->guard_peers, &c->n_guard_peers);
 		if (r < 0) {
 			ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
 				 strerror(-r));

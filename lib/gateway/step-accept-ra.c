@@ -48,7 +48,7 @@ int accept_ra_plan(struct step_env *env, const char *uplink, struct accept_ra_st
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot read net.ipv6.conf.%s.accept_ra: %s", uplink,
 				strerror(-r));
-	r = gateway6_scan(ctx, env->rec->ifname, NULL, NULL, NULL, uplink, &other);
+	r = gateway6_scan(ctx, env->rec->ifname, NULL, NULL, uplink, &other);
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
 				strerror(-r));
@@ -101,7 +101,7 @@ static int accept_ra_undo(struct step_env *env, const void *data, char *phrase, 
 	r = gateway_lock(ctx, &lock);
 	if (r < 0)
 		return r;
-	r = gateway6_scan(ctx, env->rec->ifname, NULL, NULL, NULL, d->uplink, &other);
+	r = gateway6_scan(ctx, env->rec->ifname, NULL, NULL, d->uplink, &other);
 	if (r < 0) {
 		r = ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
 			     strerror(-r));

@@ -11,17 +11,17 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "gateway/forwarding-hold.h"
+#include "gateway/forwarding-record.h"
 #include "gateway/gateway.h"
 #include "gateway/gateway6.h"
 
+/* The record read first, the switch once: without a record, as it is now is the before. */
 static int forwarding6_apply(struct step_env *env, void *data)
 {
 	struct usbnet_ctx *ctx = env->ctx;
-	const struct usbnet_backends *be = env->be;
-	const char *ifname = env->rec->ifname;
 	bool have_record;
 	int lock = -1, before = -1, now = -1, r;
 
@@ -29,7 +29,7 @@ static int forwarding6_apply(struct step_env *env, void *data)
 	r = gateway_lock(ctx, &lock);
 	if (r < 0)
 		return r;
-	r = gateway6_record_read(ctx->run_dir, &before);
+	r = forwarding_record_read(ctx->run_dir, &forwarding_ipv6, &before);
 	have_record = r >= 0;
 	if (r == -EBADMSG) {
 		r = ctx_fail(ctx, r,
@@ -43,34 +43,18 @@ static int forwarding6_apply(struct step_env *env, void *data)
 			     strerror(-r));
 		goto out;
 	}
-	r = gateway6_forwarding_get(be, &now);
+	r = forwarding_ipv6.get(env->be, &now);
 	if (r < 0) {
 		r = ctx_fail(ctx, r, "cannot read net.ipv6.conf.all.forwarding: %s", strerror(-r));
 		goto out;
 	}
 	if (!have_record) {
 		before = now;
-		r = gateway6_record_write(ctx->run_dir, before);
-		if (r < 0) {
-			r = ctx_fail(ctx, r, "cannot write %s/%s: %s", ctx->run_dir,
-				     GATEWAY6_RECORD_NAME, strerror(-r));
+		r = forwarding_record_keep(ctx, &forwarding_ipv6, before);
+		if (r < 0)
 			goto out;
-		}
 	}
-	if (now == 1) {
-		r = 0;
-		goto out;
-	}
-	r = gateway6_forwarding_set(be, 1);
-	if (r < 0) {
-		r = ctx_fail(ctx, r,
-			     "could not turn IPv6 forwarding on (net.ipv6.conf.all.forwarding): %s",
-			     strerror(-r));
-		if (!have_record)
-			gateway6_record_remove(ctx->run_dir);
-		goto out;
-	}
-	ctx_log(ctx, USBNET_LOG_INFO, "%s: IPv6 forwarding on (it was %d)", ifname, before);
+	r = forwarding_turn_on(env, &forwarding_ipv6, before, have_record, now);
 out:
 	gateway_unlock(lock);
 	return r;
@@ -78,59 +62,8 @@ out:
 
 static int forwarding6_undo(struct step_env *env, const void *data, char *phrase, size_t len)
 {
-	struct usbnet_ctx *ctx = env->ctx;
-	const struct usbnet_backends *be = env->be;
-	const char *ifname = env->rec->ifname;
-	size_t holders = 0;
-	int lock = -1, before, now = -1, r;
-
 	(void)data;
-	r = gateway_lock(ctx, &lock);
-	if (r < 0)
-		return r;
-	r = gateway6_scan(ctx, ifname, NULL, NULL, &holders, NULL, NULL);
-	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
-			     strerror(-r));
-		goto out;
-	}
-	if (holders > 0) {
-		snprintf(phrase, len, "IPv6 forwarding stays on for %zu other gateway peer%s",
-			 holders, holders == 1 ? "" : "s");
-		goto out;
-	}
-	r = gateway6_record_read(ctx->run_dir, &before);
-	if (r == -ENOENT) {
-		snprintf(phrase, len, "IPv6 forwarding left as it was");
-		r = 0;
-		goto out;
-	}
-	if (r < 0) {
-		r = ctx_fail(ctx, r,
-			     "cannot read %s/%s (net.ipv6.conf.all.forwarding from before): %s",
-			     ctx->run_dir, GATEWAY6_RECORD_NAME, strerror(-r));
-		goto out;
-	}
-	r = gateway6_forwarding_get(be, &now);
-	if (r < 0 || now != before) {
-		r = gateway6_forwarding_set(be, before);
-		if (r < 0) {
-			r = ctx_fail(ctx, r,
-				     "could not set net.ipv6.conf.all.forwarding back to %d: %s",
-				     before, strerror(-r));
-			goto out;
-		}
-	}
-	r = gateway6_record_remove(ctx->run_dir);
-	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot remove %s/%s: %s", ctx->run_dir, GATEWAY6_RECORD_NAME,
-			     strerror(-r));
-		goto out;
-	}
-	snprintf(phrase, len, "IPv6 forwarding back to %d", before);
-out:
-	gateway_unlock(lock);
-	return r;
+	return forwarding_give_back(env, &forwarding_ipv6, phrase, len);
 }
 
 static void forwarding6_describe(const void *data, char *buf, size_t len)

@@ -40,14 +40,14 @@ static int apply_locked(struct step_env *env, void *change, const void *data)
 	const struct nft_step *d = data;
 	const char *ifname = env->rec->ifname;
 	struct nft_change *c = change;
-	size_t holders, n = 0;
+	size_t n = 0;
 	bool have_record;
 	int before, r;
 
 	r = gateway_forwarding_before(ctx, env->be, &before, &have_record);
 	if (r < 0)
 		return r;
-	r = gateway_scan(ctx, ifname, c->guard_peers, &n, &holders);
+	r = gateway_scan(ctx, ifname, c->guard_peers, &n);
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
 				strerror(-r));
@@ -82,11 +82,10 @@ static int undo_locked(struct step_env *env, void *change, const void *data)
 	struct usbnet_ctx *ctx = env->ctx;
 	const char *ifname = env->rec->ifname;
 	struct nft_change *c = change;
-	size_t holders;
 	int r;
 
 	(void)data;
-	r = gateway_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers, &holders);
+	r = gateway_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers);
 	if (r < 0)
 		return ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
 				strerror(-r));

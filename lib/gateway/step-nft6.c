@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/ifname.h"
+#include "gateway/forwarding-record.h"
 #include "gateway/gateway.h"
 #include "gateway/gateway6.h"
 
@@ -23,7 +24,7 @@ _Static_assert(sizeof(struct nft6_step) <= STEP_DATA_MAX, "nft6 step data too la
 /* The guard is wanted while IPv6 forwarding is (or is about to be) ours, turned on from off. */
 static int guard_wanted(struct step_env *env, bool applying, bool *ret)
 {
-	int before = -1, r = gateway6_record_read(env->ctx->run_dir, &before);
+	int before = -1, r = forwarding_record_read(env->ctx->run_dir, &forwarding_ipv6, &before);
 
 	if (r >= 0) {
 		*ret = before == 0;
@@ -35,7 +36,7 @@ static int guard_wanted(struct step_env *env, bool applying, bool *ret)
 		*ret = false;
 		return 0;
 	}
-	r = gateway6_forwarding_get(env->be, &before);
+	r = forwarding_ipv6.get(env->be, &before);
 	if (r < 0)
 		return r;
 	*ret = before == 0;
@@ -68,7 +69,7 @@ static int apply_locked(struct step_env *env, void *change, const void *data)
 	size_t n = 0;
 	int r;
 
-	r = gateway6_scan(ctx, ifname, c->guard_peers, &n, NULL, NULL, NULL);
+	r = gateway6_scan(ctx, ifname, c->guard_peers, &n, NULL, NULL);
 	if (r >= 0)
 		r = guard_wanted(env, true, &c->guard);
 	if (r < 0)
@@ -105,7 +106,7 @@ static int undo_locked(struct step_env *env, void *change, const void *data)
 	int r;
 
 	(void)data;
-	r = gateway6_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers, NULL, NULL, NULL);
+	r = gateway6_scan(ctx, ifname, c->guard_peers, &c->n_guard_peers, NULL, NULL);
 	if (r >= 0)
 		r = guard_wanted(env, false, &c->guard);
 	if (r < 0)

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <glib.h>
 
+#include "core/small-file.h"
 #include "gateway/ula.h"
 
 int ula_prefix(const char *machine_id, const char *identity, struct in6_addr *ret)
@@ -50,16 +49,11 @@ int ula_identity(const struct usbnet_peer *peer, char *buf, size_t len)
 
 int ula_machine_id(char ret[33])
 {
-	char buf[64] = "";
-	ssize_t n;
-	int fd = open("/etc/machine-id", O_RDONLY | O_CLOEXEC);
+	char buf[64];
+	ssize_t n = small_file_read("/etc/machine-id", 0, buf, sizeof(buf));
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	if (n < 32 || (n > 32 && buf[32] != '\n'))
 		return -EBADMSG;
 	for (int i = 0; i < 32; i++)

@@ -28,13 +28,7 @@ int classify_ctx_new(const char *config_path, struct usbnet_ctx **ret)
 		free(ctx);
 		return r;
 	}
-	r = ctx_config_read(ctx);
-	if (!ctx->config) {
-		free(ctx);
-		return -ENOMEM;
-	}
-	*ret = ctx;
-	return r;
+	return ctx_config_finish_new(ctx, ret);
 }
 
 struct usbnet_ctx *classify_ctx_free(struct usbnet_ctx *ctx)

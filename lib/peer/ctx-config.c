@@ -43,9 +43,24 @@ int ctx_config_load(struct usbnet_ctx *ctx, struct usbnet_config **ret)
 	return r;
 }
 
-int ctx_config_read(struct usbnet_ctx *ctx)
+int ctx_config_fall_back(struct usbnet_ctx *ctx, int r, struct usbnet_config **ret)
 {
 	char why[sizeof(ctx->error)];
+
+	/* A file that is not a configuration file, or a broken line, is bad input. */
+	memcpy(why, ctx->error, sizeof(why));
+	if (ctx_config_builtin(ctx, ret) < 0)
+		return -ENOMEM;
+	memcpy(ctx->error, why, sizeof(why));
+	ctx->config_broken = true;
+	ctx->outcome = r == -ENOMEM ? USBNET_OUTCOME_FAILED : USBNET_OUTCOME_BAD_INPUT;
+	return 0;
+}
+
+/* ctx->config, and r of the read: 0, negative for a broken file, -ENOMEM with ctx->config NULL
+ * when not even the built-in profiles. */
+static int config_read(struct usbnet_ctx *ctx)
+{
 	int r;
 
 	if (ctx->config_none)
@@ -53,13 +68,18 @@ int ctx_config_read(struct usbnet_ctx *ctx)
 	r = ctx_config_load(ctx, &ctx->config);
 	if (r >= 0)
 		return 0;
-	/* A file that is not a configuration file, or a broken line, is bad input. */
-	memcpy(why, ctx->error, sizeof(why));
-	if (ctx_config_builtin(ctx, &ctx->config) < 0)
+	return ctx_config_fall_back(ctx, r, &ctx->config) < 0 ? -ENOMEM : r;
+}
+
+int ctx_config_finish_new(struct usbnet_ctx *ctx, struct usbnet_ctx **ret)
+{
+	int r = config_read(ctx);
+
+	if (!ctx->config) {
+		free(ctx);
 		return -ENOMEM;
-	memcpy(ctx->error, why, sizeof(why));
-	ctx->config_broken = true;
-	ctx->outcome = r == -ENOMEM ? USBNET_OUTCOME_FAILED : USBNET_OUTCOME_BAD_INPUT;
+	}
+	*ret = ctx;
 	return r;
 }
 

@@ -20,12 +20,16 @@ int ctx_config_builtin(struct usbnet_ctx *ctx, struct usbnet_config **ret);
  * why on failure. */
 int ctx_config_load(struct usbnet_ctx *ctx, struct usbnet_config **ret);
 /*
- * ctx->config from the file set by ctx_config_path_set(). On a broken file the context is whole
- * all the same, with the built-in profiles alone: config_broken, its outcome (bad input, or
- * failed when out of memory) and its error say why, and the return is negative. -ENOMEM with
- * ctx->config NULL: not even the built-in profiles.
+ * The last step of making a context (usbnet_ctx_new(), classify_ctx_new()): ctx->config from
+ * the file set by ctx_config_path_set(), then ctx in *ret. On a broken file the context is
+ * whole all the same, with the built-in profiles alone: config_broken, its outcome (bad input,
+ * or failed when out of memory) and its error say why, and the return is negative. -ENOMEM,
+ * ctx freed and *ret untouched: not even the built-in profiles.
  */
-int ctx_config_read(struct usbnet_ctx *ctx);
+int ctx_config_finish_new(struct usbnet_ctx *ctx, struct usbnet_ctx **ret);
+/* The file failed to load with r (ctx->error says why): the built-in profiles in *ret instead,
+ * ctx marked broken by it as ctx_config_finish_new() says. -ENOMEM when not even those. */
+int ctx_config_fall_back(struct usbnet_ctx *ctx, int r, struct usbnet_config **ret);
 /* The meaning checks of a file that parsed, each said at warning priority; how many. */
 unsigned ctx_config_check(struct usbnet_ctx *ctx);
 

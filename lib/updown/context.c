@@ -64,25 +64,13 @@ int usbnet_ctx_reload_config(struct usbnet_ctx *ctx, char *ret_changes, size_t l
 	if (ctx->config_none)
 		return 0;
 	r = ctx_config_load(ctx, &next);
-	if (r < 0) {
-		char why[sizeof(ctx->error)];
-
-		memcpy(why, ctx->error, sizeof(why));
-		if (ctx_config_builtin(ctx, &next) < 0)
-			return ctx_fail(ctx, -ENOMEM, "out of memory");
-		config_diff(ctx->config, next, ret_changes, len);
-		config_free(ctx->config);
-		ctx->config = next;
-		ctx->config_broken = true;
-		memcpy(ctx->error, why, sizeof(why));
-		ctx->outcome = r == -ENOMEM ? USBNET_OUTCOME_FAILED : USBNET_OUTCOME_BAD_INPUT;
-		return r;
-	}
+	if (r < 0 && ctx_config_fall_back(ctx, r, &next) < 0)
+		return ctx_fail(ctx, -ENOMEM, "out of memory");
 	config_diff(ctx->config, next, ret_changes, len);
 	config_free(ctx->config);
 	ctx->config = next;
-	ctx->config_broken = false;
-	return 0;
+	ctx->config_broken = r < 0;
+	return r < 0 ? r : 0;
 }
 
 int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_ctx **ret)
@@ -119,13 +107,7 @@ int usbnet_ctx_new(const char *config_path, const char *run_dir, struct usbnet_c
 	}
 	/* The caller reads why with usbnet_ctx_error() before freeing: on a broken file the
 	 * context is whole all the same, with the built-in profiles alone. */
-	r = ctx_config_read(ctx);
-	if (!ctx->config) {
-		free(ctx);
-		return -ENOMEM;
-	}
-	*ret = ctx;
-	return r;
+	return ctx_config_finish_new(ctx, ret);
 }
 
 struct usbnet_ctx *usbnet_ctx_free(struct usbnet_ctx *ctx)

@@ -13,7 +13,7 @@
 #include "core/ctx.h"
 #include "core/journal.h"
 #include "core/json.h"
-#include "gateway/forwarding.h"
+#include "gateway/forwarding-record.h"
 #include "updown/updown.h"
 
 static int64_t record_mtime(const struct usbnet_ctx *ctx, const char *ifname)
@@ -78,7 +78,8 @@ int usbnet_holdings(struct usbnet_ctx *ctx, struct usbnet_holdings *ret)
 	memset(ret, 0, sizeof(*ret));
 	if (forwarding_sysctl_get(&ret->ip_forward) < 0)
 		ret->ip_forward = -1;
-	ret->ip_forward_before = gateway_record_read(ctx->run_dir, &before) >= 0 ? before : -1;
+	ret->ip_forward_before =
+	    forwarding_record_read(ctx->run_dir, &forwarding_ipv4, &before) >= 0 ? before : -1;
 
 	r = usbnet_state_list(ctx, &names);
 	if (r == -ENOENT)

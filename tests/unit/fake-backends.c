@@ -124,6 +124,50 @@ static bool ip_eq(const struct usbnet_ip4 *a, const struct usbnet_ip4 *b)
 	return a->addr.s_addr == b->addr.s_addr && a->prefix == b->prefix;
 }
 
+/* The fake's tables are arrays with a count: entry i out, the later ones moved down. */
+static void table_remove(void *v, size_t *n, size_t size, size_t i)
+{
+	memmove((char *)v + i * size, (char *)v + (i + 1) * size, (*n - i - 1) * size);
+	(*n)--;
+}
+
+/* Tables whose entries start with an interface name (nftables peers, inputs, aliases): the
+ * index of ifname's entry, n when there is none. */
+static size_t named_index(const void *v, size_t n, size_t size, const char *ifname)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp((const char *)v + i * size, ifname) == 0)
+			return i;
+	return n;
+}
+
+/* As a batch does it: the entry in place of the one of its name, or added. */
+static void named_put(void *v, size_t *n, size_t size, const void *entry)
+{
+	size_t i = named_index(v, *n, size, entry);
+
+	if (i == *n)
+		(*n)++;
+	memcpy((char *)v + i * size, entry, size);
+}
+
+/* ifname's entry gone; none, nothing. */
+static void named_del(void *v, size_t *n, size_t size, const char *ifname)
+{
+	size_t i = named_index(v, *n, size, ifname);
+
+	if (i < *n)
+		table_remove(v, n, size, i);
+}
+
+#define TABLE_REMOVE(v, n, i) table_remove((v), &(n), sizeof((v)[0]), (i))
+#define NAMED_PUT(v, n, entry)                                                                     \
+	do {                                                                                       \
+		_Static_assert(sizeof(entry) == sizeof((v)[0]), "not an entry of this table");     \
+		named_put((v), &(n), sizeof((v)[0]), &(entry));                                    \
+	} while (0)
+#define NAMED_DEL(v, n, ifname) named_del((v), &(n), sizeof((v)[0]), (ifname))
+
 void fake_init(struct fake *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -227,8 +271,7 @@ void fake_state_unplug(struct fake_state *s, const char *ifname)
 		;
 	if (i < s->n_links) {
 		ifindex = s->links[i].ifindex;
-		memmove(&s->links[i], &s->links[i + 1], (s->n_links - i - 1) * sizeof(s->links[0]));
-		s->n_links--;
+		TABLE_REMOVE(s->links, s->n_links, i);
 	}
 	for (i = j = 0; i < s->n_addrs; i++)
 		if (s->addrs[i].ifindex != ifindex)
@@ -384,6 +427,17 @@ static int f_addr_list(void *h, int ifindex, struct nl_addr_entry **ret, size_t 
 	return 0;
 }
 
+/* The index of ifindex's address ip, n_addrs when it has none. */
+static size_t addr_index(const struct fake *f, int ifindex, const struct usbnet_ip4 *ip)
+{
+	size_t i;
+
+	for (i = 0; i < f->s.n_addrs; i++)
+		if (f->s.addrs[i].ifindex == ifindex && ip_eq(&f->s.addrs[i].ip, ip))
+			break;
+	return i;
+}
+
 static int f_addr_add(void *h, int ifindex, const struct usbnet_ip4 *ip)
 {
 	struct fake *f = h;
@@ -394,9 +448,8 @@ static int f_addr_add(void *h, int ifindex, const struct usbnet_ip4 *ip)
 		return r;
 	if (!link_by_index(f, ifindex))
 		return -ENODEV;
-	for (size_t i = 0; i < f->s.n_addrs; i++)
-		if (f->s.addrs[i].ifindex == ifindex && ip_eq(&f->s.addrs[i].ip, ip))
-			return -EEXIST;
+	if (addr_index(f, ifindex, ip) < f->s.n_addrs)
+		return -EEXIST;
 	fake_add_addr(f, ifindex, s);
 	return 0;
 }
@@ -405,18 +458,16 @@ static int f_addr_del(void *h, int ifindex, const struct usbnet_ip4 *ip)
 {
 	struct fake *f = h;
 	char s[32];
+	size_t i;
 	int r = call(f, OP_ADDR_DEL, "%d %s", ifindex, usbnet_ip4_format(ip, s, sizeof(s)));
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < f->s.n_addrs; i++)
-		if (f->s.addrs[i].ifindex == ifindex && ip_eq(&f->s.addrs[i].ip, ip)) {
-			memmove(&f->s.addrs[i], &f->s.addrs[i + 1],
-				(f->s.n_addrs - i - 1) * sizeof(f->s.addrs[0]));
-			f->s.n_addrs--;
-			return 0;
-		}
-	return -EADDRNOTAVAIL;
+	i = addr_index(f, ifindex, ip);
+	if (i == f->s.n_addrs)
+		return -EADDRNOTAVAIL;
+	TABLE_REMOVE(f->s.addrs, f->s.n_addrs, i);
+	return 0;
 }
 
 static int f_route_add(void *h, int ifindex, const struct usbnet_ip4 *dst)
@@ -446,9 +497,7 @@ static int f_route_del(void *h, int ifindex, const struct usbnet_ip4 *dst)
 		return r;
 	for (size_t i = 0; i < f->s.n_routes; i++)
 		if (f->s.routes[i].ifindex == ifindex && ip_eq(&f->s.routes[i].dst, dst)) {
-			memmove(&f->s.routes[i], &f->s.routes[i + 1],
-				(f->s.n_routes - i - 1) * sizeof(f->s.routes[0]));
-			f->s.n_routes--;
+			TABLE_REMOVE(f->s.routes, f->s.n_routes, i);
 			return 0;
 		}
 	return -ESRCH;
@@ -508,6 +557,18 @@ static int f_sysctl_set(void *h, const char *ifname, const char *family, const c
 	return r;
 }
 
+/* As addr_index, for the IPv6 addresses. */
+static size_t addr6_index(const struct fake *f, int ifindex, const struct in6_addr *addr)
+{
+	size_t i;
+
+	for (i = 0; i < f->s.n_addrs6; i++)
+		if (f->s.addrs6[i].ifindex == ifindex &&
+		    memcmp(&f->s.addrs6[i].addr, addr, sizeof(*addr)) == 0)
+			break;
+	return i;
+}
+
 static int f_addr6_add(void *h, int ifindex, const struct in6_addr *addr, unsigned prefix)
 {
 	struct fake *f = h;
@@ -517,10 +578,8 @@ static int f_addr6_add(void *h, int ifindex, const struct in6_addr *addr, unsign
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < f->s.n_addrs6; i++)
-		if (f->s.addrs6[i].ifindex == ifindex &&
-		    memcmp(&f->s.addrs6[i].addr, addr, sizeof(*addr)) == 0)
-			return -EEXIST;
+	if (addr6_index(f, ifindex, addr) < f->s.n_addrs6)
+		return -EEXIST;
 	if (f->s.n_addrs6 >= FAKE_MAX)
 		abort();
 	f->s.addrs6[f->s.n_addrs6++] =
@@ -532,20 +591,17 @@ static int f_addr6_del(void *h, int ifindex, const struct in6_addr *addr, unsign
 {
 	struct fake *f = h;
 	char a[INET6_ADDRSTRLEN];
+	size_t i;
 	int r = call(f, OP_ADDR6_DEL, "%d %s/%u", ifindex,
 		     inet_ntop(AF_INET6, addr, a, sizeof(a)), prefix);
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < f->s.n_addrs6; i++)
-		if (f->s.addrs6[i].ifindex == ifindex &&
-		    memcmp(&f->s.addrs6[i].addr, addr, sizeof(*addr)) == 0) {
-			memmove(&f->s.addrs6[i], &f->s.addrs6[i + 1],
-				(f->s.n_addrs6 - i - 1) * sizeof(f->s.addrs6[0]));
-			f->s.n_addrs6--;
-			return 0;
-		}
-	return -EADDRNOTAVAIL;
+	i = addr6_index(f, ifindex, addr);
+	if (i == f->s.n_addrs6)
+		return -EADDRNOTAVAIL;
+	TABLE_REMOVE(f->s.addrs6, f->s.n_addrs6, i);
+	return 0;
 }
 
 static struct fake_nm_device *nm_device(struct fake *f, const char *ifname)
@@ -704,63 +760,21 @@ static int f_gw_nft(void *h, const struct nft_change *c, char *errbuf, size_t er
 		return r;
 	}
 	if (c->input_only) {
-		for (size_t i = 0; i < c->n_input_add; i++) {
-			size_t j;
-
-			for (j = 0; j < next.n_nft_inputs; j++)
-				if (strcmp(next.nft_inputs[j].ifname, c->input_add[i].ifname) == 0)
-					break;
-			if (j == next.n_nft_inputs)
-				next.n_nft_inputs++;
-			next.nft_inputs[j] = c->input_add[i];
-		}
+		for (size_t i = 0; i < c->n_input_add; i++)
+			NAMED_PUT(next.nft_inputs, next.n_nft_inputs, c->input_add[i]);
 		for (size_t i = 0; i < c->n_input_del; i++)
-			for (size_t j = 0; j < next.n_nft_inputs; j++)
-				if (strcmp(next.nft_inputs[j].ifname, c->input_del[i]) == 0) {
-					memmove(&next.nft_inputs[j], &next.nft_inputs[j + 1],
-						(next.n_nft_inputs - j - 1) *
-						    sizeof(next.nft_inputs[0]));
-					next.n_nft_inputs--;
-					break;
-				}
+			NAMED_DEL(next.nft_inputs, next.n_nft_inputs, c->input_del[i]);
 		f->s = next;
 		return 0;
 	}
-	for (size_t i = 0; i < c->n_add; i++) {
-		struct nft_peer *p = (struct nft_peer *)fake_nft_chain(f, c->add[i].ifname);
-
-		if (p)
-			p = &next.nft_chains[p - f->s.nft_chains];
-		else
-			p = &next.nft_chains[next.n_nft_chains++];
-		*p = c->add[i];
-	}
+	for (size_t i = 0; i < c->n_add; i++)
+		NAMED_PUT(next.nft_chains, next.n_nft_chains, c->add[i]);
 	for (size_t i = 0; i < c->n_del; i++)
-		for (size_t j = 0; j < next.n_nft_chains; j++)
-			if (strcmp(next.nft_chains[j].ifname, c->del[i]) == 0) {
-				memmove(&next.nft_chains[j], &next.nft_chains[j + 1],
-					(next.n_nft_chains - j - 1) * sizeof(next.nft_chains[0]));
-				next.n_nft_chains--;
-				break;
-			}
-	for (size_t i = 0; i < c->n_alias_add; i++) {
-		size_t j;
-
-		for (j = 0; j < next.n_nft_aliases; j++)
-			if (strcmp(next.nft_aliases[j].ifname, c->alias_add[i].ifname) == 0)
-				break;
-		if (j == next.n_nft_aliases)
-			next.n_nft_aliases++;
-		next.nft_aliases[j] = c->alias_add[i];
-	}
+		NAMED_DEL(next.nft_chains, next.n_nft_chains, c->del[i]);
+	for (size_t i = 0; i < c->n_alias_add; i++)
+		NAMED_PUT(next.nft_aliases, next.n_nft_aliases, c->alias_add[i]);
 	for (size_t i = 0; i < c->n_alias_del; i++)
-		for (size_t j = 0; j < next.n_nft_aliases; j++)
-			if (strcmp(next.nft_aliases[j].ifname, c->alias_del[i]) == 0) {
-				memmove(&next.nft_aliases[j], &next.nft_aliases[j + 1],
-					(next.n_nft_aliases - j - 1) * sizeof(next.nft_aliases[0]));
-				next.n_nft_aliases--;
-				break;
-			}
+		NAMED_DEL(next.nft_aliases, next.n_nft_aliases, c->alias_del[i]);
 	if (!c->keep_guard) {
 		next.nft_guard = c->guard;
 		next.nft_guard_peers = c->guard ? c->n_guard_peers : 0;
@@ -808,44 +822,17 @@ static int f_gw_nft6(void *h, const struct nft6_change *c, char *errbuf, size_t 
 		return r;
 	}
 	if (c->input_only) {
-		size_t j;
-
-		for (j = 0; c->input_del[0] && j < next.n_nft6_inputs; j++)
-			if (strcmp(next.nft6_inputs[j].ifname, c->input_del) == 0) {
-				memmove(&next.nft6_inputs[j], &next.nft6_inputs[j + 1],
-					(next.n_nft6_inputs - j - 1) * sizeof(next.nft6_inputs[0]));
-				next.n_nft6_inputs--;
-				break;
-			}
-		if (c->has_input_add) {
-			for (j = 0; j < next.n_nft6_inputs; j++)
-				if (strcmp(next.nft6_inputs[j].ifname, c->input_add.ifname) == 0)
-					break;
-			if (j == next.n_nft6_inputs)
-				next.n_nft6_inputs++;
-			next.nft6_inputs[j] = c->input_add;
-		}
+		if (c->input_del[0])
+			NAMED_DEL(next.nft6_inputs, next.n_nft6_inputs, c->input_del);
+		if (c->has_input_add)
+			NAMED_PUT(next.nft6_inputs, next.n_nft6_inputs, c->input_add);
 		f->s = next;
 		return 0;
 	}
 	if (c->del[0])
-		for (size_t j = 0; j < next.n_nft6_chains; j++)
-			if (strcmp(next.nft6_chains[j].ifname, c->del) == 0) {
-				memmove(&next.nft6_chains[j], &next.nft6_chains[j + 1],
-					(next.n_nft6_chains - j - 1) * sizeof(next.nft6_chains[0]));
-				next.n_nft6_chains--;
-				break;
-			}
-	if (c->has_add) {
-		size_t j;
-
-		for (j = 0; j < next.n_nft6_chains; j++)
-			if (strcmp(next.nft6_chains[j].ifname, c->add.ifname) == 0)
-				break;
-		if (j == next.n_nft6_chains)
-			next.n_nft6_chains++;
-		next.nft6_chains[j] = c->add;
-	}
+		NAMED_DEL(next.nft6_chains, next.n_nft6_chains, c->del);
+	if (c->has_add)
+		NAMED_PUT(next.nft6_chains, next.n_nft6_chains, c->add);
 	next.nft6_guard = c->guard;
 	next.nft6_guard_peers = c->guard ? c->n_guard_peers : 0;
 	f->s = next;
@@ -872,10 +859,61 @@ static struct fake_dns *dns_find(struct fake *f, const struct dns_handle *h)
 
 static void dns_remove(struct fake *f, struct fake_dns *d)
 {
-	size_t i = (size_t)(d - f->s.dns);
+	TABLE_REMOVE(f->s.dns, f->s.n_dns, (size_t)(d - f->s.dns));
+}
 
-	memmove(&f->s.dns[i], &f->s.dns[i + 1], (f->s.n_dns - i - 1) * sizeof(f->s.dns[0]));
-	f->s.n_dns--;
+/* The three dnsmasqs the fake runs per link: the DNS forwarder, the DHCP server, the RA one. */
+enum dns_role { DNS_FORWARDER, DNS_DHCP, DNS_RA };
+
+static bool dns_is(const struct fake_dns *d, enum dns_role role)
+{
+	switch (role) {
+	case DNS_DHCP:
+		return d->dhcp;
+	case DNS_RA:
+		return d->ra;
+	default:
+		return !d->dhcp && !d->ra;
+	}
+}
+
+/* The first of role that runs for ifname, or NULL. */
+static struct fake_dns *dns_of(const struct fake *f, const char *ifname, enum dns_role role)
+{
+	for (size_t i = 0; i < f->s.n_dns; i++)
+		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && dns_is(&f->s.dns[i], role))
+			return (struct fake_dns *)&f->s.dns[i];
+	return NULL;
+}
+
+/* A started one: a new pid, its handle in *ret. */
+static struct fake_dns *dns_add(struct fake *f, const char *ifname, struct in_addr addr,
+				enum dns_role role, struct dns_handle *ret)
+{
+	struct fake_dns *d;
+
+	if (f->s.n_dns >= FAKE_MAX)
+		abort();
+	d = &f->s.dns[f->s.n_dns++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	d->addr = addr;
+	d->dhcp = role == DNS_DHCP;
+	d->ra = role == DNS_RA;
+	d->h.pid = f->dns_next_pid++;
+	d->h.start_time = (uint64_t)d->h.pid * 10;
+	*ret = d->h;
+	return d;
+}
+
+/* The one of dh stopped when it is of role; pid 0: whatever of role runs for ifname. */
+static void dns_stop(struct fake *f, const char *ifname, const struct dns_handle *dh,
+		     enum dns_role role)
+{
+	struct fake_dns *d = dh->pid == 0 ? dns_of(f, ifname, role) : dns_find(f, dh);
+
+	if (d && dns_is(d, role))
+		dns_remove(f, d);
 }
 
 static int f_dns_start(void *h, const char *run_dir, const char *ifname, struct in_addr host,
@@ -884,7 +922,6 @@ static int f_dns_start(void *h, const char *run_dir, const char *ifname, struct 
 {
 	struct fake *f = h;
 	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN + 1] = "";
-	struct fake_dns *d;
 	int r;
 
 	if (host6) {
@@ -897,14 +934,7 @@ static int f_dns_start(void *h, const char *run_dir, const char *ifname, struct 
 		snprintf(errbuf, errlen, "%s", f->dns_error);
 		return r;
 	}
-	if (f->s.n_dns >= FAKE_MAX)
-		abort();
-	d = &f->s.dns[f->s.n_dns++];
-	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
-	d->addr = host;
-	d->h.pid = f->dns_next_pid++;
-	d->h.start_time = (uint64_t)d->h.pid * 10;
-	*ret = d->h;
+	dns_add(f, ifname, host, DNS_FORWARDER, ret);
 	return 0;
 }
 
@@ -919,19 +949,12 @@ static int f_dns_alive(void *h, const struct dns_handle *dh)
 static int f_dns_stop(void *h, const char *run_dir, const char *ifname, const struct dns_handle *dh)
 {
 	struct fake *f = h;
-	struct fake_dns *d;
 	int r = call(f, OP_DNS_STOP, "%s %d", ifname, dh->pid);
 
 	if (r < 0)
 		return r;
 	/* pid 0: whatever runs with this interface's pid file */
-	for (size_t i = 0; dh->pid == 0 && i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp &&
-		    !f->s.dns[i].ra)
-			dh = &f->s.dns[i].h;
-	d = dns_find(f, dh);
-	if (d && !d->dhcp && !d->ra)
-		dns_remove(f, d);
+	dns_stop(f, ifname, dh, DNS_FORWARDER);
 	return 0;
 }
 
@@ -941,7 +964,6 @@ static int f_dhcp_start(void *h, const char *run_dir, const char *ifname,
 {
 	struct fake *f = h;
 	char a[INET_ADDRSTRLEN];
-	struct fake_dns *d;
 	int r = call(f, OP_DHCP_START, "%s %s router=%d dns=%d", ifname,
 		     inet_ntop(AF_INET, &spec->peer, a, sizeof(a)), spec->router, spec->dns);
 
@@ -950,17 +972,7 @@ static int f_dhcp_start(void *h, const char *run_dir, const char *ifname,
 					 "already in use");
 		return r;
 	}
-	if (f->s.n_dns >= FAKE_MAX)
-		abort();
-	d = &f->s.dns[f->s.n_dns++];
-	memset(d, 0, sizeof(*d));
-	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
-	d->addr = spec->peer;
-	d->dhcp = true;
-	d->spec = *spec;
-	d->h.pid = f->dns_next_pid++;
-	d->h.start_time = (uint64_t)d->h.pid * 10;
-	*ret = d->h;
+	dns_add(f, ifname, spec->peer, DNS_DHCP, ret)->spec = *spec;
 	return 0;
 }
 
@@ -968,17 +980,11 @@ static int f_dhcp_stop(void *h, const char *run_dir, const char *ifname,
 		       const struct dns_handle *dh)
 {
 	struct fake *f = h;
-	struct fake_dns *d;
 	int r = call(f, OP_DHCP_STOP, "%s %d", ifname, dh->pid);
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; dh->pid == 0 && i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && f->s.dns[i].dhcp)
-			dh = &f->s.dns[i].h;
-	d = dns_find(f, dh);
-	if (d && d->dhcp)
-		dns_remove(f, d);
+	dns_stop(f, ifname, dh, DNS_DHCP);
 	return 0;
 }
 
@@ -988,7 +994,6 @@ static int f_ra_start(void *h, const char *run_dir, const char *ifname,
 {
 	struct fake *f = h;
 	char a[INET6_ADDRSTRLEN];
-	struct fake_dns *d;
 	int r = call(f, OP_RA_START, "%s %s dns=%d", ifname,
 		     inet_ntop(AF_INET6, &spec->prefix, a, sizeof(a)), spec->dns);
 
@@ -996,16 +1001,7 @@ static int f_ra_start(void *h, const char *run_dir, const char *ifname,
 		snprintf(errbuf, errlen, "dnsmasq: fake failure");
 		return r;
 	}
-	if (f->s.n_dns >= FAKE_MAX)
-		abort();
-	d = &f->s.dns[f->s.n_dns++];
-	memset(d, 0, sizeof(*d));
-	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
-	d->addr = spec->host4;
-	d->ra = true;
-	d->h.pid = f->dns_next_pid++;
-	d->h.start_time = (uint64_t)d->h.pid * 10;
-	*ret = d->h;
+	dns_add(f, ifname, spec->host4, DNS_RA, ret);
 	return 0;
 }
 
@@ -1013,54 +1009,42 @@ static int f_ra_stop(void *h, const char *run_dir, const char *ifname,
 		     const struct dns_handle *dh)
 {
 	struct fake *f = h;
-	struct fake_dns *d;
 	int r = call(f, OP_RA_STOP, "%s %d", ifname, dh->pid);
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; dh->pid == 0 && i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && f->s.dns[i].ra)
-			dh = &f->s.dns[i].h;
-	d = dns_find(f, dh);
-	if (d && d->ra)
-		dns_remove(f, d);
+	dns_stop(f, ifname, dh, DNS_RA);
 	return 0;
 }
 
 const struct fake_dns *fake_dhcp_of(const struct fake *f, const char *ifname)
 {
-	for (size_t i = 0; i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && f->s.dns[i].dhcp)
-			return &f->s.dns[i];
-	return NULL;
+	return dns_of(f, ifname, DNS_DHCP);
+}
+
+/* As kill -9 would: gone from the fake's table, no stop call. */
+static bool dns_kill(struct fake *f, const char *ifname, enum dns_role role)
+{
+	struct fake_dns *d = dns_of(f, ifname, role);
+
+	if (d)
+		dns_remove(f, d);
+	return d != NULL;
 }
 
 bool fake_dns_kill(struct fake *f, const char *ifname)
 {
-	for (size_t i = 0; i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp && !f->s.dns[i].ra) {
-			dns_remove(f, &f->s.dns[i]);
-			return true;
-		}
-	return false;
+	return dns_kill(f, ifname, DNS_FORWARDER);
 }
 
 bool fake_dhcp_kill(struct fake *f, const char *ifname)
 {
-	for (size_t i = 0; i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && f->s.dns[i].dhcp) {
-			dns_remove(f, &f->s.dns[i]);
-			return true;
-		}
-	return false;
+	return dns_kill(f, ifname, DNS_DHCP);
 }
 
 const struct fake_dns *fake_dns_of(const struct fake *f, const char *ifname)
 {
-	for (size_t i = 0; i < f->s.n_dns; i++)
-		if (strcmp(f->s.dns[i].ifname, ifname) == 0 && !f->s.dns[i].dhcp && !f->s.dns[i].ra)
-			return &f->s.dns[i];
-	return NULL;
+	return dns_of(f, ifname, DNS_FORWARDER);
 }
 
 static const struct usbnet_dns_ops fake_dns_ops = {
@@ -1226,9 +1210,7 @@ static int f_br_addr_del(void *h, int ifindex, const struct nl_addr_full *a)
 		return r;
 	for (size_t i = 0; i < f->s.n_addrs; i++)
 		if (f->s.addrs[i].ifindex == ifindex && ip_eq(&f->s.addrs[i].ip, &a->ip)) {
-			memmove(&f->s.addrs[i], &f->s.addrs[i + 1],
-				(f->s.n_addrs - i - 1) * sizeof(f->s.addrs[0]));
-			f->s.n_addrs--;
+			TABLE_REMOVE(f->s.addrs, f->s.n_addrs, i);
 			return 0;
 		}
 	return -EADDRNOTAVAIL;

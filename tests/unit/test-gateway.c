@@ -21,7 +21,7 @@
 #include "core/ctx.h"
 #include "fake-backends.h"
 #include "core/journal.h"
-#include "gateway/forwarding.h"
+#include "gateway/forwarding-record.h"
 #include "gateway/gateway.h"
 #include "updown/step-kinds.h"
 
@@ -146,7 +146,7 @@ static void test_gateway_up_adds_chains_then_forwarding_with_a_guard(void **stat
 	assert_ptr_equal(rec.steps[rec.n_steps - 2].kind, &step_nft);
 	assert_string_equal(nft_of(&rec.steps[rec.n_steps - 2])->uplink, "eth0");
 	assert_ptr_equal(rec.steps[rec.n_steps - 1].kind, &step_forwarding);
-	assert_int_equal(gateway_record_read(run_dir, &before), 0);
+	assert_int_equal(forwarding_record_read(run_dir, &forwarding_ipv4, &before), 0);
 	assert_int_equal(before, 0);
 
 	assert_int_equal(usbnet_down(ctx, IF), 0);
@@ -354,7 +354,7 @@ static void test_down_of_a_vanished_peer_still_undoes_the_host_steps(void **stat
 
 static int parse_record(const char *text, int *before)
 {
-	return gateway_record_parse(text, strlen(text), before);
+	return forwarding_record_parse(&forwarding_ipv4, text, strlen(text), before);
 }
 
 static void test_gateway_record_is_read_strictly(void **state)
