@@ -3,147 +3,79 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dns/dhcp-server.h"
+#include "dns/link-dnsmasq.h"
 
-static int path_of(const char *run_dir, const char *ifname, const char *suffix, char *buf,
-		   size_t len)
+/* Exactly the plan's peer address, a short lease, and options of its own. */
+static void dhcp_options(struct link_dnsmasq_args *b, const char *lease_path, const void *data)
 {
-	int n = snprintf(buf, len, "%s/%s.%s", run_dir, ifname, suffix);
+	const struct dhcp_server_spec *spec = data;
+	char host[INET_ADDRSTRLEN], peer[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
+	struct in_addr m = {.s_addr =
+				spec->host.prefix ? htonl(~0u << (32 - spec->host.prefix)) : 0};
 
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	inet_ntop(AF_INET, &spec->host.addr, host, sizeof(host));
+	inet_ntop(AF_INET, &spec->peer, peer, sizeof(peer));
+	inet_ntop(AF_INET, &m, mask, sizeof(mask));
+	link_dnsmasq_add(b, "--dhcp-range=%s,%s,%s,%um", peer, peer, mask, DHCP_LEASE_S / 60);
+	link_dnsmasq_add(b, "--dhcp-leasefile=%s", lease_path);
+	/* A client that asks for its address again after a restart of ours gets it at once. */
+	link_dnsmasq_add(b, "--dhcp-authoritative");
+	/* A point-to-point link: no ping of the address before the offer (3 s saved). */
+	link_dnsmasq_add(b, "--no-ping");
+	/* No option beyond the mask but these: an empty --dhcp-option keeps dnsmasq's default
+	 * (its own address as router, as name server; the broadcast address) from being sent. */
+	if (spec->router)
+		link_dnsmasq_add(b, "--dhcp-option=3,%s", host);
+	else
+		link_dnsmasq_add(b, "--dhcp-option=3");
+	if (spec->dns)
+		link_dnsmasq_add(b, "--dhcp-option=6,%s", host);
+	else
+		link_dnsmasq_add(b, "--dhcp-option=6");
+	link_dnsmasq_add(b, "--dhcp-option=28");
 }
+
+static const struct link_dnsmasq dhcp_server = {
+    .pid_suffix = "dhcp.pid",
+    .lease_suffix = "dhcp.leases",
+    .options = dhcp_options,
+};
 
 int dhcp_server_pid_path(const char *run_dir, const char *ifname, char *buf, size_t len)
 {
-	return path_of(run_dir, ifname, "dhcp.pid", buf, len);
+	return link_dnsmasq_path(run_dir, ifname, dhcp_server.pid_suffix, buf, len);
 }
 
 int dhcp_server_lease_path(const char *run_dir, const char *ifname, char *buf, size_t len)
 {
-	return path_of(run_dir, ifname, "dhcp.leases", buf, len);
-}
-
-struct builder {
-	struct dnsmasq_argv *a;
-	size_t n, used;
-	bool full;
-};
-
-static void add(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct builder *b, const char *fmt, ...)
-{
-	size_t room = sizeof(b->a->storage) - b->used;
-	va_list ap;
-	int n;
-
-	if (b->full || b->n + 1 >= DNSMASQ_ARGV_MAX) {
-		b->full = true;
-		return;
-	}
-	va_start(ap, fmt);
-	n = vsnprintf(b->a->storage + b->used, room, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= room) {
-		b->full = true;
-		return;
-	}
-	b->a->argv[b->n++] = b->a->storage + b->used;
-	b->used += (size_t)n + 1;
+	return link_dnsmasq_path(run_dir, ifname, dhcp_server.lease_suffix, buf, len);
 }
 
 int dhcp_server_build_argv(const struct dnsmasq_conf *conf, const char *pid_path,
 			   const char *lease_path, const char *ifname,
 			   const struct dhcp_server_spec *spec, struct dnsmasq_argv *ret)
 {
-	struct builder b = {.a = ret};
-	char host[INET_ADDRSTRLEN], peer[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
-	struct in_addr m = {
-		.s_addr = spec->host.prefix ? htonl(~0u << (32 - spec->host.prefix)) : 0};
-
-	memset(ret, 0, sizeof(*ret));
-	inet_ntop(AF_INET, &spec->host.addr, host, sizeof(host));
-	inet_ntop(AF_INET, &spec->peer, peer, sizeof(peer));
-	inet_ntop(AF_INET, &m, mask, sizeof(mask));
-	add(&b, "%s", conf && conf->dnsmasq ? conf->dnsmasq : DNSMASQ_PATH);
-	/* Not /etc/dnsmasq.conf: another dnsmasq's ranges and options are not this server's. */
-	add(&b, "--conf-file=/dev/null");
-	add(&b, "--pid-file=%s", pid_path);
-	/* DHCP only: no DNS (the forwarder, when there is one, is the dnsmasq step's). */
-	add(&b, "--port=0");
-	/* This link alone: with one --interface and --bind-interfaces, dnsmasq binds its DHCP
-	 * socket to the device (SO_BINDTODEVICE): a DISCOVER on any other link is never seen. */
-	add(&b, "--interface=%s", ifname);
-	add(&b, "--bind-interfaces");
-	add(&b, "--except-interface=lo");
-	add(&b, "--no-hosts");
-	/* Exactly the plan's peer address, a short lease. */
-	add(&b, "--dhcp-range=%s,%s,%s,%um", peer, peer, mask, DHCP_LEASE_S / 60);
-	add(&b, "--dhcp-leasefile=%s", lease_path);
-	/* A client that asks for its address again after a restart of ours gets it at once. */
-	add(&b, "--dhcp-authoritative");
-	/* A point-to-point link: no ping of the address before the offer (3 s saved). */
-	add(&b, "--no-ping");
-	/* No option beyond the mask but these: an empty --dhcp-option keeps dnsmasq's default
-	 * (its own address as router, as name server; the broadcast address) from being sent. */
-	if (spec->router)
-		add(&b, "--dhcp-option=3,%s", host);
-	else
-		add(&b, "--dhcp-option=3");
-	if (spec->dns)
-		add(&b, "--dhcp-option=6,%s", host);
-	else
-		add(&b, "--dhcp-option=6");
-	add(&b, "--dhcp-option=28");
-	if (b.full)
-		return -E2BIG;
-	ret->argv[b.n] = NULL;
-	return 0;
+	return link_dnsmasq_build_argv(&dhcp_server, conf, pid_path, lease_path, ifname, spec, ret);
 }
 
 int dhcp_server_start(const struct dnsmasq_conf *conf, const char *run_dir, const char *ifname,
 		      const struct dhcp_server_spec *spec, struct dns_handle *ret, char *errbuf,
 		      size_t errlen)
 {
-	char pid_path[PATH_MAX], lease_path[PATH_MAX];
-	struct dnsmasq_argv av;
-	int r;
-
-	errbuf[0] = '\0';
-	if (dhcp_server_pid_path(run_dir, ifname, pid_path, sizeof(pid_path)) < 0 ||
-	    dhcp_server_lease_path(run_dir, ifname, lease_path, sizeof(lease_path)) < 0) {
-		snprintf(errbuf, errlen, "the run directory's name is too long");
-		return -ENAMETOOLONG;
-	}
-	r = dhcp_server_build_argv(conf, pid_path, lease_path, ifname, spec, &av);
-	if (r < 0) {
-		snprintf(errbuf, errlen, "dnsmasq's arguments are too long");
-		return r;
-	}
-	return dnsmasq_spawn(av.argv, run_dir, pid_path, ifname, spec->host.addr, ret, errbuf,
-			     errlen);
+	return link_dnsmasq_start(&dhcp_server, conf, run_dir, ifname, spec, spec->host.addr, ret,
+				  errbuf, errlen);
 }
 
+/* The lease file goes too: the next server's peer asks afresh. */
 int dhcp_server_stop(const char *run_dir, const char *ifname, const struct dns_handle *h)
 {
-	char pid_path[PATH_MAX], lease_path[PATH_MAX];
-	int r;
-
-	if (dhcp_server_pid_path(run_dir, ifname, pid_path, sizeof(pid_path)) < 0 ||
-	    dhcp_server_lease_path(run_dir, ifname, lease_path, sizeof(lease_path)) < 0)
-		return -ENAMETOOLONG;
-	r = dnsmasq_stop_pid_file(pid_path, h);
-	if (r < 0)
-		return r;
-	if (unlink(lease_path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
+	return link_dnsmasq_stop(&dhcp_server, run_dir, ifname, h);
 }
 
 /* A decimal without sign or leading zero. */

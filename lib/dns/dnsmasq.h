@@ -42,8 +42,8 @@ int dnsmasq_pid_path(const char *run_dir, const char *ifname, char *buf, size_t 
 
 /*
  * The argument vector dnsmasq runs with (NULL-terminated, strings in storage): pure, for the
- * tests. Only the peer-side address (and host6, the link's IPv6 one, unless NULL), port 53, no DHCP or TFTP, no /etc/dnsmasq.conf, no
- * /etc/hosts.
+ * tests. Only the peer-side address (and host6, the link's IPv6 one, unless NULL), port 53, no DHCP
+ * or TFTP, no /etc/dnsmasq.conf, no /etc/hosts.
  */
 #define DNSMASQ_ARGV_MAX 24
 struct dnsmasq_argv {
@@ -73,12 +73,11 @@ int dnsmasq_start(const struct dnsmasq_conf *conf, const char *run_dir, const ch
 int dnsmasq_alive(const struct dns_handle *h);
 int dnsmasq_stop(const char *run_dir, const char *ifname, const struct dns_handle *h);
 
-/* What start and stop do, for any dnsmasq of ours (the DHCP server too, dhcp-server.c): run
+/* What start and stop do, for any dnsmasq of ours (those on a link too, link-dnsmasq.c): run
  * argv (argv[0] the binary) once host is on ifname, after stopping a dnsmasq left with the same
  * pid file; stop the one of a handle (pid 0: of the pid file). */
-int dnsmasq_spawn(char *const argv[], const char *run_dir, const char *pid_path,
-		  const char *ifname, struct in_addr host, struct dns_handle *ret, char *errbuf,
-		  size_t errlen);
+int dnsmasq_spawn(char *const argv[], const char *run_dir, const char *pid_path, const char *ifname,
+		  struct in_addr host, struct dns_handle *ret, char *errbuf, size_t errlen);
 int dnsmasq_stop_pid_file(const char *pid_path, const struct dns_handle *h);
 /* 0 when host is on ifname; -EADDRNOTAVAIL (errbuf says where it is) otherwise. */
 int dnsmasq_check_address(const char *ifname, struct in_addr host, char *errbuf, size_t errlen);

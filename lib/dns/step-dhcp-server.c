@@ -5,13 +5,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dns/dhcp-up.h"
 #include "dns/dnsmasq.h"
+#include "dns/step-link-dnsmasq.h"
 
 _Static_assert(sizeof(struct dhcp_server_step) <= STEP_DATA_MAX, "dhcp-server step too large");
+_Static_assert(offsetof(struct dhcp_server_step, h) == 0, "a link dnsmasq step starts with h");
 
 static const char *advice(int err)
 {
@@ -28,55 +31,53 @@ static const char *advice(int err)
 	}
 }
 
-static int dhcp_apply(struct step_env *env, void *data)
+static void dhcp_name(const void *data, char *buf, size_t len)
 {
-	struct usbnet_ctx *ctx = env->ctx;
-	const struct usbnet_backends *be = env->be;
-	const char *ifname = env->rec->ifname;
-	struct dhcp_server_step *d = data;
-	struct dns_handle h = {0};
-	char err[600] = "", p[INET_ADDRSTRLEN];
-	int r;
+	const struct dhcp_server_step *d = data;
+	char p[INET_ADDRSTRLEN];
 
-	if (!be->dns || !be->dns->dhcp_start)
-		return ctx_fail(ctx, -EOPNOTSUPP, "%s: no DHCP server backend here", ifname);
 	inet_ntop(AF_INET, &d->spec.peer, p, sizeof(p));
-	r = be->dns->dhcp_start(be->dns_h, ctx->run_dir, ifname, &d->spec, &h, err, sizeof(err));
-	if (r < 0)
-		return ctx_fail(ctx, r, "could not start the DHCP server for %s on %s: %s; %s", p,
-				ifname, err, advice(r));
-	d->h = h;
-	ctx_log(ctx, USBNET_LOG_INFO, "%s: DHCP server for %s (dnsmasq, pid %d)", ifname, p,
-		h.pid);
-	return 0;
+	snprintf(buf, len, "DHCP server for %s", p);
 }
 
-static int dhcp_check(struct step_env *env, const void *data)
+static const struct step_link_dnsmasq words = {
+    .backend = "DHCP server",
+    .start_article = "the ",
+    .the = "the DHCP server",
+    .stopped = "DHCP server of",
+    .name = dhcp_name,
+    .advice = advice,
+};
+
+static int dhcp_start(const struct usbnet_backends *be, const char *run_dir, const char *ifname,
+		      const void *data, struct dns_handle *ret, char *errbuf, size_t errlen)
 {
 	const struct dhcp_server_step *d = data;
 
-	if (!env->be->dns || d->h.pid <= 0)
-		return 0;
-	return env->be->dns->alive(env->be->dns_h, &d->h) > 0;
+	return be->dns->dhcp_start(be->dns_h, run_dir, ifname, &d->spec, ret, errbuf, errlen);
+}
+
+static int dhcp_stop(const struct usbnet_backends *be, const char *run_dir, const char *ifname,
+		     const struct dns_handle *h)
+{
+	return be->dns->dhcp_stop(be->dns_h, run_dir, ifname, h);
+}
+
+static int dhcp_apply(struct step_env *env, void *data)
+{
+	const struct usbnet_dns_ops *ops = env->be->dns;
+
+	return step_link_dnsmasq_apply(env, &words, ops && ops->dhcp_start ? dhcp_start : NULL,
+				       data);
 }
 
 /* pid 0 (pending, or a start that was not recorded): the interface's pid file names it. */
 static int dhcp_undo(struct step_env *env, const void *data, char *phrase, size_t len)
 {
-	struct usbnet_ctx *ctx = env->ctx;
-	const struct usbnet_backends *be = env->be;
-	const struct dhcp_server_step *d = data;
-	const char *ifname = env->rec->ifname;
-	int r;
+	const struct usbnet_dns_ops *ops = env->be->dns;
 
-	if (!be->dns || !be->dns->dhcp_stop)
-		return ctx_fail(ctx, -EOPNOTSUPP, "no DHCP server backend to stop %s's", ifname);
-	r = be->dns->dhcp_stop(be->dns_h, ctx->run_dir, ifname, &d->h);
-	if (r < 0)
-		return ctx_fail(ctx, r, "could not stop the DHCP server of %s (pid %d): %s", ifname,
-				d->h.pid, strerror(-r));
-	snprintf(phrase, len, "DHCP server of %s stopped", ifname);
-	return 0;
+	return step_link_dnsmasq_undo(env, &words, ops && ops->dhcp_stop ? dhcp_stop : NULL, data,
+				      phrase, len);
 }
 
 static int dhcp_format(const void *data, char *buf, size_t len)
@@ -116,49 +117,20 @@ static int yes_no(const char *s, const char *key, bool *ret)
 static int dhcp_parse(const char *args, void *data)
 {
 	struct dhcp_server_step d;
-	char copy[STEP_ARGS_MAX + 1], *tok[6], *save = NULL, again[STEP_ARGS_MAX + 1];
-	size_t n = 0, at;
+	char copy[STEP_ARGS_MAX + 1], *f[4], again[STEP_ARGS_MAX + 1];
 	struct usbnet_ip4 peer;
 
-	if (strlen(args) > STEP_ARGS_MAX)
-		return -EBADMSG;
-	snprintf(copy, sizeof(copy), "%s", args);
-	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		if (n == 6)
-			return -EBADMSG;
-		tok[n++] = t;
-	}
 	memset(&d, 0, sizeof(d));
-	if (n == 5 && strcmp(tok[0], "-") == 0) {
-		at = 1;
-	} else if (n == 6) {
-		char hs[48];
-
-		snprintf(hs, sizeof(hs), "%s %s", tok[0], tok[1]);
-		if (dns_handle_parse(hs, &d.h) < 0 || d.h.pid == 0)
-			return -EBADMSG;
-		at = 2;
-	} else {
-		return -EBADMSG;
-	}
-	if (usbnet_ip4_parse(tok[at], true, &d.spec.host) < 0 ||
-	    usbnet_ip4_parse(tok[at + 1], false, &peer) < 0 || peer.prefix != 32 ||
-	    yes_no(tok[at + 2], "router", &d.spec.router) < 0 ||
-	    yes_no(tok[at + 3], "dns", &d.spec.dns) < 0)
+	if (step_link_dnsmasq_split(args, copy, &d.h, f, 4) < 0 ||
+	    usbnet_ip4_parse(f[0], true, &d.spec.host) < 0 ||
+	    usbnet_ip4_parse(f[1], false, &peer) < 0 || peer.prefix != 32 ||
+	    yes_no(f[2], "router", &d.spec.router) < 0 || yes_no(f[3], "dns", &d.spec.dns) < 0)
 		return -EBADMSG;
 	d.spec.peer = peer.addr;
 	if (dhcp_format(&d, again, sizeof(again)) < 0 || strcmp(again, args) != 0)
 		return -EBADMSG;
 	memcpy(data, &d, sizeof(d));
 	return 0;
-}
-
-/* One server per peer: an up finds the earlier up's step, whatever its pid. */
-static bool dhcp_same(const void *a, const void *b)
-{
-	(void)a;
-	(void)b;
-	return true;
 }
 
 static void dhcp_report(const void *data, struct usbnet_status *status)
@@ -171,26 +143,19 @@ static void dhcp_report(const void *data, struct usbnet_status *status)
 
 static void dhcp_describe(const void *data, char *buf, size_t len)
 {
-	const struct dhcp_server_step *d = data;
-	char p[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &d->spec.peer, p, sizeof(p));
-	if (d->h.pid > 0)
-		snprintf(buf, len, "DHCP server for %s (dnsmasq, pid %d)", p, d->h.pid);
-	else
-		snprintf(buf, len, "DHCP server for %s (dnsmasq, its pid file)", p);
+	step_link_dnsmasq_describe(&words, data, buf, len);
 }
 
 const struct step_kind step_dhcp_server = {
-	.name = "dhcp-server",
-	.scope = STEP_SCOPE_HOST,
-	.size = sizeof(struct dhcp_server_step),
-	.apply = dhcp_apply,
-	.undo = dhcp_undo,
-	.check = dhcp_check,
-	.format = dhcp_format,
-	.parse = dhcp_parse,
-	.same = dhcp_same,
-	.report = dhcp_report,
-	.describe = dhcp_describe,
+    .name = "dhcp-server",
+    .scope = STEP_SCOPE_HOST,
+    .size = sizeof(struct dhcp_server_step),
+    .apply = dhcp_apply,
+    .undo = dhcp_undo,
+    .check = step_link_dnsmasq_check,
+    .format = dhcp_format,
+    .parse = dhcp_parse,
+    .same = step_link_dnsmasq_same,
+    .report = dhcp_report,
+    .describe = dhcp_describe,
 };

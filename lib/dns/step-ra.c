@@ -5,13 +5,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dns/dnsmasq.h"
 #include "dns/ra-up.h"
+#include "dns/step-link-dnsmasq.h"
 
 _Static_assert(sizeof(struct ra_step) <= STEP_DATA_MAX, "ra step too large");
+_Static_assert(offsetof(struct ra_step, h) == 0, "a link dnsmasq step starts with h");
 
 int ra_apply(struct step_env *env, const struct ra_spec *spec)
 {
@@ -25,59 +28,57 @@ int ra_apply(struct step_env *env, const struct ra_spec *spec)
 	return journal_apply(env, &step_ra, &d);
 }
 
-static int ra_do(struct step_env *env, void *data)
+static const char *advice(int err)
 {
-	struct usbnet_ctx *ctx = env->ctx;
-	const struct usbnet_backends *be = env->be;
-	const char *ifname = env->rec->ifname;
-	struct ra_step *d = data;
-	struct dns_handle h = {0};
-	char err[600] = "", p[INET6_ADDRSTRLEN];
-	int r;
-
-	if (!be->dns || !be->dns->ra_start)
-		return ctx_fail(ctx, -EOPNOTSUPP, "%s: no router advertisement backend here",
-				ifname);
-	inet_ntop(AF_INET6, &d->spec.prefix, p, sizeof(p));
-	r = be->dns->ra_start(be->dns_h, ctx->run_dir, ifname, &d->spec, &h, err, sizeof(err));
-	if (r < 0)
-		return ctx_fail(ctx, r,
-				"could not start router advertisements of %s/64 on %s: %s; %s", p,
-				ifname, err,
-				r == -ENOENT ? "install dnsmasq, or set ipv6=off for the peer"
-					     : "see the system log for dnsmasq's messages");
-	d->h = h;
-	ctx_log(ctx, USBNET_LOG_INFO, "%s: router advertisements of %s/64 (dnsmasq, pid %d)",
-		ifname, p, h.pid);
-	return 0;
+	return err == -ENOENT ? "install dnsmasq, or set ipv6=off for the peer"
+			      : "see the system log for dnsmasq's messages";
 }
 
-static int ra_check(struct step_env *env, const void *data)
+static void ra_name(const void *data, char *buf, size_t len)
+{
+	const struct ra_step *d = data;
+	char p[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, &d->spec.prefix, p, sizeof(p));
+	snprintf(buf, len, "router advertisements of %s/64", p);
+}
+
+static const struct step_link_dnsmasq words = {
+    .backend = "router advertisement",
+    .start_article = "",
+    .the = "the router advertisements",
+    .stopped = "router advertisements on",
+    .name = ra_name,
+    .advice = advice,
+};
+
+static int ra_start(const struct usbnet_backends *be, const char *run_dir, const char *ifname,
+		    const void *data, struct dns_handle *ret, char *errbuf, size_t errlen)
 {
 	const struct ra_step *d = data;
 
-	if (!env->be->dns || d->h.pid <= 0)
-		return 0;
-	return env->be->dns->alive(env->be->dns_h, &d->h) > 0;
+	return be->dns->ra_start(be->dns_h, run_dir, ifname, &d->spec, ret, errbuf, errlen);
+}
+
+static int ra_stop(const struct usbnet_backends *be, const char *run_dir, const char *ifname,
+		   const struct dns_handle *h)
+{
+	return be->dns->ra_stop(be->dns_h, run_dir, ifname, h);
+}
+
+static int ra_do(struct step_env *env, void *data)
+{
+	const struct usbnet_dns_ops *ops = env->be->dns;
+
+	return step_link_dnsmasq_apply(env, &words, ops && ops->ra_start ? ra_start : NULL, data);
 }
 
 static int ra_undo(struct step_env *env, const void *data, char *phrase, size_t len)
 {
-	struct usbnet_ctx *ctx = env->ctx;
-	const struct usbnet_backends *be = env->be;
-	const struct ra_step *d = data;
-	const char *ifname = env->rec->ifname;
-	int r;
+	const struct usbnet_dns_ops *ops = env->be->dns;
 
-	if (!be->dns || !be->dns->ra_stop)
-		return ctx_fail(ctx, -EOPNOTSUPP, "no router advertisement backend to stop %s's",
-				ifname);
-	r = be->dns->ra_stop(be->dns_h, ctx->run_dir, ifname, &d->h);
-	if (r < 0)
-		return ctx_fail(ctx, r, "could not stop the router advertisements of %s (pid %d): %s",
-				ifname, d->h.pid, strerror(-r));
-	snprintf(phrase, len, "router advertisements on %s stopped", ifname);
-	return 0;
+	return step_link_dnsmasq_undo(env, &words, ops && ops->ra_stop ? ra_stop : NULL, data,
+				      phrase, len);
 }
 
 static bool spec_ok(const struct ra_spec *s)
@@ -110,41 +111,22 @@ static int ra_format(const void *data, char *buf, size_t len)
 static int ra_parse(const char *args, void *data)
 {
 	struct ra_step d;
-	char copy[STEP_ARGS_MAX + 1], *tok[6], *save = NULL, again[STEP_ARGS_MAX + 1], *slash;
-	size_t n = 0, at;
+	char copy[STEP_ARGS_MAX + 1], *f[4], again[STEP_ARGS_MAX + 1], *slash;
 
-	if (strlen(args) > STEP_ARGS_MAX)
-		return -EBADMSG;
-	snprintf(copy, sizeof(copy), "%s", args);
-	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		if (n == 6)
-			return -EBADMSG;
-		tok[n++] = t;
-	}
 	memset(&d, 0, sizeof(d));
-	if (n == 5 && strcmp(tok[0], "-") == 0) {
-		at = 1;
-	} else if (n == 6) {
-		char hs[48];
-
-		snprintf(hs, sizeof(hs), "%s %s", tok[0], tok[1]);
-		if (dns_handle_parse(hs, &d.h) < 0 || d.h.pid == 0)
-			return -EBADMSG;
-		at = 2;
-	} else {
+	if (step_link_dnsmasq_split(args, copy, &d.h, f, 4) < 0)
 		return -EBADMSG;
-	}
-	slash = strchr(tok[at], '/');
+	slash = strchr(f[0], '/');
 	if (!slash || strcmp(slash, "/64") != 0)
 		return -EBADMSG;
 	*slash = '\0';
-	if (inet_pton(AF_INET6, tok[at], &d.spec.prefix) != 1 ||
-	    inet_pton(AF_INET6, tok[at + 1], &d.spec.host) != 1 ||
-	    inet_pton(AF_INET, tok[at + 2], &d.spec.host4) != 1)
+	if (inet_pton(AF_INET6, f[0], &d.spec.prefix) != 1 ||
+	    inet_pton(AF_INET6, f[1], &d.spec.host) != 1 ||
+	    inet_pton(AF_INET, f[2], &d.spec.host4) != 1)
 		return -EBADMSG;
-	if (strcmp(tok[at + 3], "dns=yes") == 0)
+	if (strcmp(f[3], "dns=yes") == 0)
 		d.spec.dns = true;
-	else if (strcmp(tok[at + 3], "dns=no") != 0)
+	else if (strcmp(f[3], "dns=no") != 0)
 		return -EBADMSG;
 	if (ra_format(&d, again, sizeof(again)) < 0 || strcmp(again, args) != 0)
 		return -EBADMSG;
@@ -152,35 +134,20 @@ static int ra_parse(const char *args, void *data)
 	return 0;
 }
 
-/* One per peer: an up finds the earlier up's step, whatever its pid. */
-static bool ra_same(const void *a, const void *b)
-{
-	(void)a;
-	(void)b;
-	return true;
-}
-
 static void ra_describe(const void *data, char *buf, size_t len)
 {
-	const struct ra_step *d = data;
-	char p[INET6_ADDRSTRLEN];
-
-	inet_ntop(AF_INET6, &d->spec.prefix, p, sizeof(p));
-	if (d->h.pid > 0)
-		snprintf(buf, len, "router advertisements of %s/64 (dnsmasq, pid %d)", p, d->h.pid);
-	else
-		snprintf(buf, len, "router advertisements of %s/64 (dnsmasq, its pid file)", p);
+	step_link_dnsmasq_describe(&words, data, buf, len);
 }
 
 const struct step_kind step_ra = {
-	.name = "ra",
-	.scope = STEP_SCOPE_HOST,
-	.size = sizeof(struct ra_step),
-	.apply = ra_do,
-	.undo = ra_undo,
-	.check = ra_check,
-	.format = ra_format,
-	.parse = ra_parse,
-	.same = ra_same,
-	.describe = ra_describe,
+    .name = "ra",
+    .scope = STEP_SCOPE_HOST,
+    .size = sizeof(struct ra_step),
+    .apply = ra_do,
+    .undo = ra_undo,
+    .check = step_link_dnsmasq_check,
+    .format = ra_format,
+    .parse = ra_parse,
+    .same = step_link_dnsmasq_same,
+    .describe = ra_describe,
 };
