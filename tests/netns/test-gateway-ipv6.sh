@@ -182,7 +182,8 @@ check "show --json says the link's prefix" said '"ipv6_prefix":"fd'
 check "show --json says it is masqueraded" said '"ipv6_sharing":"nat"'
 DETAIL="$OUT"
 check "show --json lists the peer's address in the prefix" said "\"$PEER6\""
-prefix=$(printf '%s' "$OUT" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)[0]["ipv6_prefix"])')
+prefix=$(printf '%s' "$OUT" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["ipv6_prefix"])')
+check "show --json's prefix is a /64 of fd00::/8" expr "$prefix" : 'fd[0-9a-f:]*/64$'
 uh show veth0
 DETAIL="$OUT"
 check "show says the link's prefix" said_re "^  ipv6 prefix +$prefix "
