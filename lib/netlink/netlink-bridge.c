@@ -200,41 +200,17 @@ static int nlb_addr_list_full(void *p, int ifindex, int family, struct nl_addr_f
 	return 0;
 }
 
-static struct nl_addr *ip4(struct in_addr a, unsigned prefix)
-{
-	struct nl_addr *addr = nl_addr_build(AF_INET, &a, sizeof(a));
-
-	if (addr)
-		nl_addr_set_prefixlen(addr, (int)prefix);
-	return addr;
-}
-
 static struct rtnl_addr *build_addr_full(int ifindex, const struct nl_addr_full *f)
 {
-	struct rtnl_addr *a = rtnl_addr_alloc();
-	struct nl_addr *local = ip4(f->ip.addr, f->ip.prefix), *brd = NULL;
-	int r = -1;
+	struct rtnl_addr *a =
+	    nl_addr_obj_new(ifindex, AF_INET, &f->ip.addr, sizeof(f->ip.addr), f->ip.prefix);
 
-	if (!a || !local)
-		goto out;
-	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, AF_INET);
-	if (rtnl_addr_set_local(a, local) < 0)
-		goto out;
-	rtnl_addr_set_prefixlen(a, f->ip.prefix);
+	if (!a)
+		return NULL;
 	rtnl_addr_set_scope(a, f->scope);
 	if (f->flags & ADDR_SETTABLE_FLAGS)
 		rtnl_addr_set_flags(a, f->flags & ADDR_SETTABLE_FLAGS);
-	if (f->has_brd) {
-		brd = ip4(f->brd, 32);
-		if (!brd || rtnl_addr_set_broadcast(a, brd) < 0)
-			goto out;
-	}
-	r = 0;
-out:
-	nl_addr_put(local);
-	nl_addr_put(brd);
-	if (r < 0 && a) {
+	if (f->has_brd && nl_addr_obj_set_brd(a, f->brd) < 0) {
 		rtnl_addr_put(a);
 		return NULL;
 	}
@@ -243,30 +219,12 @@ out:
 
 static int nlb_addr_add_full(void *p, int ifindex, const struct nl_addr_full *f)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr_full(ifindex, f);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr_full(ifindex, f)), NL_ADDR_ADD);
 }
 
 static int nlb_addr_del_full(void *p, int ifindex, const struct nl_addr_full *f)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr_full(ifindex, f);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr_full(ifindex, f)), NL_ADDR_DELETE);
 }
 
 /* ---- routes --------------------------------------------------------------------------------- */
@@ -355,46 +313,38 @@ static int nlb_route_list_full(void *p, int ifindex, struct nl_route_full **ret,
 
 static struct rtnl_route *build_route_full(const struct nl_route_full *f)
 {
-	struct rtnl_route *rt = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *d = ip4(f->dst.addr, f->dst.prefix), *g = NULL, *s = NULL;
+	struct rtnl_route *rt = nl_route_obj_new(&f->dst, f->ifindex);
+	struct rtnl_nexthop *nh;
+	struct nl_addr *g = NULL, *s = NULL;
 	int r = -1;
 
-	if (!rt || !nh || !d)
-		goto out;
-	rtnl_route_set_family(rt, AF_INET);
+	if (!rt)
+		return NULL;
 	rtnl_route_set_table(rt, f->table);
 	rtnl_route_set_scope(rt, f->scope);
 	rtnl_route_set_protocol(rt, f->protocol);
 	rtnl_route_set_type(rt, f->type);
 	rtnl_route_set_tos(rt, f->tos);
 	rtnl_route_set_priority(rt, f->metric);
-	if (rtnl_route_set_dst(rt, d) < 0)
-		goto out;
 	if (f->has_src) {
-		s = ip4(f->src, 32);
+		s = nl_ip4(f->src, 32);
 		if (!s || rtnl_route_set_pref_src(rt, s) < 0)
 			goto out;
 	}
-	rtnl_route_nh_set_ifindex(nh, f->ifindex);
+	nh = rtnl_route_nexthop_n(rt, 0);
 	if (f->has_gw) {
-		g = ip4(f->gw, 32);
+		g = nl_ip4(f->gw, 32);
 		if (!g)
 			goto out;
 		rtnl_route_nh_set_gateway(nh, g);
 	}
 	if (f->nh_flags)
 		rtnl_route_nh_set_flags(nh, f->nh_flags);
-	rtnl_route_add_nexthop(rt, nh);
-	nh = NULL;
 	r = 0;
 out:
-	nl_addr_put(d);
 	nl_addr_put(g);
 	nl_addr_put(s);
-	if (nh)
-		rtnl_route_nh_free(nh);
-	if (r < 0 && rt) {
+	if (r < 0) {
 		rtnl_route_put(rt);
 		return NULL;
 	}
@@ -403,30 +353,12 @@ out:
 
 static int nlb_route_add_full(void *p, const struct nl_route_full *f)
 {
-	struct nl_handle *h = p;
-	struct rtnl_route *rt = build_route_full(f);
-	int r;
-
-	if (!rt)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_route_add(h->sk, rt, NLM_F_EXCL));
-	rtnl_route_put(rt);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_route_full(f)), NL_ROUTE_ADD);
 }
 
 static int nlb_route_del_full(void *p, const struct nl_route_full *f)
 {
-	struct nl_handle *h = p;
-	struct rtnl_route *rt = build_route_full(f);
-	int r;
-
-	if (!rt)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_route_delete(h->sk, rt, 0));
-	rtnl_route_put(rt);
-	return r == -ENOENT ? -ESRCH : r;
+	return nl_obj_send(p, OBJ_CAST(build_route_full(f)), NL_ROUTE_DELETE);
 }
 
 static int nlb_default_route_dev(void *p, char ret_ifname[USBNET_IFNAMSIZ])

@@ -151,29 +151,14 @@ void *nl_real_close(void *p)
 
 /* ---- builders: pure, no I/O --------------------------------------------------------------- */
 
-static struct nl_addr *build_ip4(struct in_addr a, unsigned prefix)
-{
-	struct nl_addr *addr = nl_addr_build(AF_INET, &a, sizeof(a));
-
-	if (addr)
-		nl_addr_set_prefixlen(addr, (int)prefix);
-	return addr;
-}
-
 /* An IPv4 address as `ip addr add A/N brd + dev IF` would give it. */
 static struct rtnl_addr *build_addr(int ifindex, const struct usbnet_ip4 *ip)
 {
-	struct rtnl_addr *a = rtnl_addr_alloc();
-	struct nl_addr *local = build_ip4(ip->addr, ip->prefix), *brd = NULL;
-	int r = -1;
+	struct rtnl_addr *a =
+	    nl_addr_obj_new(ifindex, AF_INET, &ip->addr, sizeof(ip->addr), ip->prefix);
 
-	if (!a || !local)
-		goto out;
-	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, AF_INET);
-	if (rtnl_addr_set_local(a, local) < 0)
-		goto out;
-	rtnl_addr_set_prefixlen(a, ip->prefix);
+	if (!a)
+		return NULL;
 	/* IPv4 link-local (169.254.0.0/16, the Fobnail's): valid on this link only (RFC 3927),
 	 * and the kernel says so when asked for scope link, as `ip addr add ... scope link`. */
 	if ((ntohl(ip->addr.s_addr) & 0xffff0000u) == 0xa9fe0000u)
@@ -182,17 +167,10 @@ static struct rtnl_addr *build_addr(int ifindex, const struct usbnet_ip4 *ip)
 		uint32_t mask = ip->prefix ? htonl(~0u << (32 - ip->prefix)) : 0;
 		struct in_addr b = { .s_addr = ip->addr.s_addr | ~mask };
 
-		brd = build_ip4(b, 32);
-		if (!brd || rtnl_addr_set_broadcast(a, brd) < 0)
-			goto out;
-	}
-	r = 0;
-out:
-	nl_addr_put(local);
-	nl_addr_put(brd);
-	if (r < 0) {
-		rtnl_addr_put(a);
-		return NULL;
+		if (nl_addr_obj_set_brd(a, b) < 0) {
+			rtnl_addr_put(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -201,31 +179,13 @@ out:
  * The protocol lets route_del remove only a route of ours: the kernel matches it on delete. */
 static struct rtnl_route *build_route(int ifindex, const struct usbnet_ip4 *dst)
 {
-	struct rtnl_route *rt = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *d = build_ip4(dst->addr, dst->prefix);
-	int r = -1;
+	struct rtnl_route *rt = nl_route_obj_new(dst, ifindex);
 
-	if (!rt || !nh || !d)
-		goto out;
-	rtnl_route_set_family(rt, AF_INET);
-	rtnl_route_set_table(rt, RT_TABLE_MAIN);
-	rtnl_route_set_scope(rt, RT_SCOPE_LINK);
-	rtnl_route_set_protocol(rt, RTPROT_STATIC);
-	rtnl_route_set_type(rt, RTN_UNICAST);
-	if (rtnl_route_set_dst(rt, d) < 0)
-		goto out;
-	rtnl_route_nh_set_ifindex(nh, ifindex);
-	rtnl_route_add_nexthop(rt, nh);
-	nh = NULL;
-	r = 0;
-out:
-	nl_addr_put(d);
-	if (nh)
-		rtnl_route_nh_free(nh);
-	if (r < 0) {
-		rtnl_route_put(rt);
-		return NULL;
+	if (rt) {
+		rtnl_route_set_table(rt, RT_TABLE_MAIN);
+		rtnl_route_set_scope(rt, RT_SCOPE_LINK);
+		rtnl_route_set_protocol(rt, RTPROT_STATIC);
+		rtnl_route_set_type(rt, RTN_UNICAST);
 	}
 	return rt;
 }
@@ -365,16 +325,7 @@ static int nl_addr_list(void *p, int ifindex, struct nl_addr_entry **ret, size_t
 
 static int nl_addr_add(void *p, int ifindex, const struct usbnet_ip4 *ip)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr(ifindex, ip);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr(ifindex, ip)), NL_ADDR_ADD);
 }
 
 /* Whether another address of ip's subnet on the link would go with ip: the kernel deletes a
@@ -464,30 +415,12 @@ static int nl_addr_del(void *p, int ifindex, const struct usbnet_ip4 *ip)
 
 static int nl_route_add(void *p, int ifindex, const struct usbnet_ip4 *dst)
 {
-	struct nl_handle *h = p;
-	struct rtnl_route *rt = build_route(ifindex, dst);
-	int r;
-
-	if (!rt)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_route_add(h->sk, rt, NLM_F_EXCL));
-	rtnl_route_put(rt);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_route(ifindex, dst)), NL_ROUTE_ADD);
 }
 
 static int nl_route_del(void *p, int ifindex, const struct usbnet_ip4 *dst)
 {
-	struct nl_handle *h = p;
-	struct rtnl_route *rt = build_route(ifindex, dst);
-	int r;
-
-	if (!rt)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_route_delete(h->sk, rt, 0));
-	rtnl_route_put(rt);
-	return r == -ENOENT ? -ESRCH : r;
+	return nl_obj_send(p, OBJ_CAST(build_route(ifindex, dst)), NL_ROUTE_DELETE);
 }
 
 struct route_acc {
@@ -607,56 +540,24 @@ static int nl_route_dst_list(void *p, struct nl_addr_entry **ret, size_t *ret_n)
 	return r;
 }
 
+/* An IPv6 address without duplicate address detection: `ip addr add A/N dev IF nodad`. */
 static struct rtnl_addr *build_addr6(int ifindex, const struct in6_addr *addr, unsigned prefix)
 {
-	struct rtnl_addr *a = rtnl_addr_alloc();
-	struct nl_addr *local = nl_addr_build(AF_INET6, addr, sizeof(*addr));
+	struct rtnl_addr *a = nl_addr_obj_new(ifindex, AF_INET6, addr, sizeof(*addr), prefix);
 
-	if (!a || !local)
-		goto fail;
-	nl_addr_set_prefixlen(local, (int)prefix);
-	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, AF_INET6);
-	if (rtnl_addr_set_local(a, local) < 0)
-		goto fail;
-	rtnl_addr_set_prefixlen(a, prefix);
-	rtnl_addr_set_flags(a, IFA_F_NODAD);
-	nl_addr_put(local);
-	return a;
-fail:
-	if (local)
-		nl_addr_put(local);
 	if (a)
-		rtnl_addr_put(a);
-	return NULL;
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
+	return a;
 }
 
 static int nl_addr6_add(void *p, int ifindex, const struct in6_addr *addr, unsigned prefix)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr6(ifindex, addr, prefix);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr6(ifindex, addr, prefix)), NL_ADDR_ADD);
 }
 
 static int nl_addr6_del(void *p, int ifindex, const struct in6_addr *addr, unsigned prefix)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr6(ifindex, addr, prefix);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr6(ifindex, addr, prefix)), NL_ADDR_DELETE);
 }
 
 const struct usbnet_netlink_ops nl_real_ops = {
