@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What the rtnetlink files share (netlink.c, netlink-bridge.c, sysctl.c, rtnl-object.c): one
- * socket, one error mapping, one way to build and send an address or a route. */
+/* What the rtnetlink files share (netlink.c, netlink-bridge.c, sysctl.c, rtnl-object.c,
+ * rtnl-walk.c): one socket, one error mapping, one way to build and send an address or a
+ * route, one way to dump them. */
 #ifndef USBNET_NETLINK_INTERNAL_H
 #define USBNET_NETLINK_INTERNAL_H
 
@@ -26,9 +27,6 @@ void nl_begin(struct nl_handle *h);
 int nl_errno(struct nl_handle *h, int nle);
 /* The link by index or name; -ENODEV when there is none. */
 int link_fetch(struct nl_handle *h, int ifindex, const char *ifname, struct rtnl_link **ret);
-/* Room for one more element in *v (n used of *cap, each size bytes): doubles it when full.
- * -ENOMEM leaves *v as it was (the caller frees it). */
-int nl_array_grow(void **v, size_t *cap, size_t n, size_t size);
 /* Pure: the RTM_NEWLINK request that creates a bridge (netlink-bridge.c); nlmsg_free() it. */
 int nl_bridge_build_new(const char *name, const uint8_t mac[6], struct nl_msg **ret);
 
@@ -54,5 +52,23 @@ enum nl_request { NL_ADDR_ADD, NL_ADDR_DELETE, NL_ROUTE_ADD, NL_ROUTE_DELETE };
  * when it is there) or delete it; then put it. A NULL object, what a builder returns when out
  * of memory, is -ENOMEM. Deleting a route that is not there is -ESRCH. */
 int nl_obj_send(struct nl_handle *h, struct nl_object *o, enum nl_request q);
+
+/* The kernel's addresses and routes (rtnl-walk.c). */
+enum nl_walk_what { NL_WALK_ADDRS, NL_WALK_ROUTES4 };
+/* One dump of every address (of every family and link) or every IPv4 route (of every table):
+ * visit is given each object, an rtnl_addr or rtnl_route, with arg; a visit's -errno stops
+ * the dump and is its answer. */
+int nl_walk(struct nl_handle *h, enum nl_walk_what what,
+	    int (*visit)(struct nl_object *o, void *arg), void *arg);
+/* An array of entries of size bytes that a dump's visits fill: {.size = sizeof(entry)}. */
+struct nl_list {
+	void *v;
+	size_t n, cap, size;
+};
+/* A zeroed new entry at the end of l, NULL when out of memory. */
+void *nl_list_add(struct nl_list *l);
+/* The end of a dump that filled l, r its answer: on success *ret and *ret_n get the array (the
+ * caller frees it) and its length; on failure it is freed and r returned. */
+int nl_list_take(struct nl_list *l, int r, void **ret, size_t *ret_n);
 
 #endif
