@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
 
@@ -33,53 +32,28 @@ static int aa_apply(struct step_env *env, void *data)
 {
 	const struct step_addr_alone *d = data;
 	struct nl_addr_full a = full(d);
-	char s[32];
 	int r;
 
-	usbnet_ip4_format(&d->ip, s, sizeof(s));
 	if (!env->be->br)
 		return ctx_fail(env->ctx, -EOPNOTSUPP, "no address backend here");
-	r = step_ip_on_link(env, &d->ip);
-	if (r < 0)
-		return ctx_fail(env->ctx, r, "cannot list the addresses of %s: %s", env->rec->ifname,
-				strerror(-r));
-	if (r > 0)
-		return STEP_NOOP;
+	r = step_ip_present(env, &d->ip);
+	if (r != 0)
+		return r > 0 ? STEP_NOOP : r;
 	r = env->be->br->addr_add_full(env->be->br_h, env->rec->ifindex, &a);
-	if (r == -EEXIST)
-		return STEP_NOOP;
-	if (r < 0)
-		return ctx_fail(env->ctx, r, "could not add address %s to %s: %s", s,
-				env->rec->ifname, strerror(-r));
-	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: address %s added (no prefix route)",
-		env->rec->ifname, s);
-	return 0;
-}
-
-static int aa_check(struct step_env *env, const void *data)
-{
-	const struct step_addr_alone *d = data;
-
-	return step_ip_on_link(env, &d->ip) > 0;
+	return step_ip_added(env, &d->ip, r, " (no prefix route)");
 }
 
 static int aa_undo(struct step_env *env, const void *data, char *phrase, size_t len)
 {
 	const struct step_addr_alone *d = data;
 	struct nl_addr_full a = full(d);
-	char s[32];
 	int r = 0;
 
-	usbnet_ip4_format(&d->ip, s, sizeof(s));
 	if (env->be->br)
 		r = env->be->br->addr_del_full(env->be->br_h, env->rec->ifindex, &a);
 	if (r == -EADDRNOTAVAIL || r == -ENODEV || r == -ENOENT)
 		r = 0;
-	if (r < 0)
-		return ctx_fail(env->ctx, r, "could not remove address %s from %s: %s", s,
-				env->rec->ifname, strerror(-r));
-	snprintf(phrase, len, "address %s removed from %s", s, env->rec->ifname);
-	return 0;
+	return step_ip_removed(env, &d->ip, r, phrase, len);
 }
 
 static void aa_describe(const void *data, char *buf, size_t len)
@@ -96,7 +70,7 @@ const struct step_kind step_addr_alone = {
 	.size = sizeof(struct step_addr_alone),
 	.apply = aa_apply,
 	.undo = aa_undo,
-	.check = aa_check,
+	.check = step_ip_check,
 	.format = step_ip_format,
 	.parse = step_ip_parse,
 	.describe = aa_describe,

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The record line and the presence of an address step's address (core/step-ip.h). */
+/* The record line, the presence and the messages of an address step's address (core/step-ip.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/backend.h"
+#include "core/ctx.h"
 #include "core/journal.h"
 #include "core/step-ip.h"
 
@@ -46,4 +48,46 @@ int step_ip_on_link(struct step_env *env, const struct usbnet_ip4 *ip)
 			found = 1;
 	free(addrs);
 	return found;
+}
+
+int step_ip_check(struct step_env *env, const void *data)
+{
+	return step_ip_on_link(env, data) > 0;
+}
+
+int step_ip_present(struct step_env *env, const struct usbnet_ip4 *ip)
+{
+	int r = step_ip_on_link(env, ip);
+
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "cannot list the addresses of %s: %s",
+				env->rec->ifname, strerror(-r));
+	return r;
+}
+
+int step_ip_added(struct step_env *env, const struct usbnet_ip4 *ip, int r, const char *note)
+{
+	char s[32];
+
+	usbnet_ip4_format(ip, s, sizeof(s));
+	if (r == -EEXIST)
+		return STEP_NOOP;
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "could not add address %s to %s: %s", s,
+				env->rec->ifname, strerror(-r));
+	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: address %s added%s", env->rec->ifname, s, note);
+	return 0;
+}
+
+int step_ip_removed(struct step_env *env, const struct usbnet_ip4 *ip, int r, char *phrase,
+		    size_t len)
+{
+	char s[32];
+
+	usbnet_ip4_format(ip, s, sizeof(s));
+	if (r < 0)
+		return ctx_fail(env->ctx, r, "could not remove address %s from %s: %s", s,
+				env->rec->ifname, strerror(-r));
+	snprintf(phrase, len, "address %s removed from %s", s, env->rec->ifname);
+	return 0;
 }

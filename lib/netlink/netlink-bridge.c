@@ -149,92 +149,64 @@ static int nlb_link_set_master(void *p, int ifindex, int master)
 
 /* ---- addresses ------------------------------------------------------------------------------ */
 
-static int nlb_addr_list_full(void *p, int ifindex, int family, struct nl_addr_full **ret,
-			      size_t *ret_n)
+/* A dump that lists what one link has. */
+struct link_walk {
+	struct nl_list l;
+	int ifindex, family;
+};
+
+/* Each address of the walk's link and family, all of it. */
+static int addr_visit_full(struct nl_object *o, void *arg)
 {
-	struct nl_handle *h = p;
-	struct nl_cache *cache = NULL;
-	struct nl_addr_full *v = NULL;
-	size_t n = 0, cap = 0;
-	int r;
+	struct link_walk *w = arg;
+	struct rtnl_addr *a = (struct rtnl_addr *)o;
+	struct nl_addr *local = rtnl_addr_get_local(a), *brd;
+	const char *label;
+	struct nl_addr_full *e;
 
-	nl_begin(h);
-	r = rtnl_addr_alloc_cache(h->sk, &cache);
-	if (r < 0)
-		return nl_errno(h, r);
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)o;
-		struct nl_addr *local = rtnl_addr_get_local(a), *brd;
-		const char *label;
-		struct nl_addr_full *e;
-
-		if (rtnl_addr_get_family(a) != family || rtnl_addr_get_ifindex(a) != ifindex)
-			continue;
-		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
-			free(v);
-			nl_cache_free(cache);
-			return -ENOMEM;
-		}
-		e = &v[n++];
-		memset(e, 0, sizeof(*e));
-		e->ifindex = ifindex;
-		if (family == AF_INET && local && nl_addr_get_len(local) == sizeof(struct in_addr))
-			memcpy(&e->ip.addr, nl_addr_get_binary_addr(local), sizeof(e->ip.addr));
-		e->ip.prefix = (uint8_t)rtnl_addr_get_prefixlen(a);
-		brd = rtnl_addr_get_broadcast(a);
-		if (family == AF_INET && brd && nl_addr_get_len(brd) == sizeof(struct in_addr)) {
-			memcpy(&e->brd, nl_addr_get_binary_addr(brd), sizeof(e->brd));
-			e->has_brd = true;
-		}
-		e->scope = (uint8_t)rtnl_addr_get_scope(a);
-		e->flags = rtnl_addr_get_flags(a);
-		e->valid_lft =
-		    (e->flags & IFA_F_PERMANENT) ? UINT32_MAX : rtnl_addr_get_valid_lifetime(a);
-		label = rtnl_addr_get_label(a);
-		if (label)
-			snprintf(e->label, sizeof(e->label), "%s", label);
+	if (rtnl_addr_get_family(a) != w->family || rtnl_addr_get_ifindex(a) != w->ifindex)
+		return 0;
+	e = nl_list_add(&w->l);
+	if (!e)
+		return -ENOMEM;
+	e->ifindex = w->ifindex;
+	if (w->family == AF_INET && local && nl_addr_get_len(local) == sizeof(struct in_addr))
+		memcpy(&e->ip.addr, nl_addr_get_binary_addr(local), sizeof(e->ip.addr));
+	e->ip.prefix = (uint8_t)rtnl_addr_get_prefixlen(a);
+	brd = rtnl_addr_get_broadcast(a);
+	if (w->family == AF_INET && brd && nl_addr_get_len(brd) == sizeof(struct in_addr)) {
+		memcpy(&e->brd, nl_addr_get_binary_addr(brd), sizeof(e->brd));
+		e->has_brd = true;
 	}
-	nl_cache_free(cache);
-	*ret = v;
-	*ret_n = n;
+	e->scope = (uint8_t)rtnl_addr_get_scope(a);
+	e->flags = rtnl_addr_get_flags(a);
+	e->valid_lft = (e->flags & IFA_F_PERMANENT) ? UINT32_MAX : rtnl_addr_get_valid_lifetime(a);
+	label = rtnl_addr_get_label(a);
+	if (label)
+		snprintf(e->label, sizeof(e->label), "%s", label);
 	return 0;
 }
 
-static struct nl_addr *ip4(struct in_addr a, unsigned prefix)
+static int nlb_addr_list_full(void *p, int ifindex, int family, struct nl_addr_full **ret,
+			      size_t *ret_n)
 {
-	struct nl_addr *addr = nl_addr_build(AF_INET, &a, sizeof(a));
+	struct link_walk w = {.l.size = sizeof(**ret), .ifindex = ifindex, .family = family};
+	int r = nl_walk(p, NL_WALK_ADDRS, addr_visit_full, &w);
 
-	if (addr)
-		nl_addr_set_prefixlen(addr, (int)prefix);
-	return addr;
+	return nl_list_take(&w.l, r, (void **)ret, ret_n);
 }
 
 static struct rtnl_addr *build_addr_full(int ifindex, const struct nl_addr_full *f)
 {
-	struct rtnl_addr *a = rtnl_addr_alloc();
-	struct nl_addr *local = ip4(f->ip.addr, f->ip.prefix), *brd = NULL;
-	int r = -1;
+	struct rtnl_addr *a =
+	    nl_addr_obj_new(ifindex, AF_INET, &f->ip.addr, sizeof(f->ip.addr), f->ip.prefix);
 
-	if (!a || !local)
-		goto out;
-	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, AF_INET);
-	if (rtnl_addr_set_local(a, local) < 0)
-		goto out;
-	rtnl_addr_set_prefixlen(a, f->ip.prefix);
+	if (!a)
+		return NULL;
 	rtnl_addr_set_scope(a, f->scope);
 	if (f->flags & ADDR_SETTABLE_FLAGS)
 		rtnl_addr_set_flags(a, f->flags & ADDR_SETTABLE_FLAGS);
-	if (f->has_brd) {
-		brd = ip4(f->brd, 32);
-		if (!brd || rtnl_addr_set_broadcast(a, brd) < 0)
-			goto out;
-	}
-	r = 0;
-out:
-	nl_addr_put(local);
-	nl_addr_put(brd);
-	if (r < 0 && a) {
+	if (f->has_brd && nl_addr_obj_set_brd(a, f->brd) < 0) {
 		rtnl_addr_put(a);
 		return NULL;
 	}
@@ -243,30 +215,12 @@ out:
 
 static int nlb_addr_add_full(void *p, int ifindex, const struct nl_addr_full *f)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr_full(ifindex, f);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr_full(ifindex, f)), NL_ADDR_ADD);
 }
 
 static int nlb_addr_del_full(void *p, int ifindex, const struct nl_addr_full *f)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr_full(ifindex, f);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr_full(ifindex, f)), NL_ADDR_DELETE);
 }
 
 /* ---- routes --------------------------------------------------------------------------------- */
@@ -312,89 +266,70 @@ static int route_of(struct rtnl_route *rt, int ifindex, struct nl_route_full *re
 	return 1;
 }
 
-static int nlb_route_list_full(void *p, int ifindex, struct nl_route_full **ret, size_t *ret_n)
+/* Each route through the walk's link, all of it. */
+static int route_visit_full(struct nl_object *o, void *arg)
 {
-	struct nl_handle *h = p;
-	struct nl_cache *cache = NULL;
-	struct nl_route_full *v = NULL;
-	size_t n = 0, cap = 0;
+	struct link_walk *w = arg;
+	struct rtnl_route *rt = (struct rtnl_route *)o;
+	struct nl_route_full f, *e;
 	int r;
 
-	nl_begin(h);
-	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
-	if (r < 0)
-		return nl_errno(h, r);
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_route_full f;
-
-		/* The kernel's own routes come and go with the addresses. */
-		if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL ||
-		    rtnl_route_get_protocol(rt) == RTPROT_KERNEL)
-			continue;
-		r = route_of(rt, ifindex, &f);
-		if (r < 0) {
-			free(v);
-			nl_cache_free(cache);
-			return r;
-		}
-		if (r == 0)
-			continue;
-		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
-			free(v);
-			nl_cache_free(cache);
-			return -ENOMEM;
-		}
-		v[n++] = f;
-	}
-	nl_cache_free(cache);
-	*ret = v;
-	*ret_n = n;
+	/* The kernel's own routes come and go with the addresses. */
+	if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL ||
+	    rtnl_route_get_protocol(rt) == RTPROT_KERNEL)
+		return 0;
+	r = route_of(rt, w->ifindex, &f);
+	if (r <= 0)
+		return r;
+	e = nl_list_add(&w->l);
+	if (!e)
+		return -ENOMEM;
+	*e = f;
 	return 0;
+}
+
+static int nlb_route_list_full(void *p, int ifindex, struct nl_route_full **ret, size_t *ret_n)
+{
+	struct link_walk w = {.l.size = sizeof(**ret), .ifindex = ifindex};
+	int r = nl_walk(p, NL_WALK_ROUTES4, route_visit_full, &w);
+
+	return nl_list_take(&w.l, r, (void **)ret, ret_n);
 }
 
 static struct rtnl_route *build_route_full(const struct nl_route_full *f)
 {
-	struct rtnl_route *rt = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *d = ip4(f->dst.addr, f->dst.prefix), *g = NULL, *s = NULL;
+	struct rtnl_route *rt = nl_route_obj_new(&f->dst, f->ifindex);
+	struct rtnl_nexthop *nh;
+	struct nl_addr *g = NULL, *s = NULL;
 	int r = -1;
 
-	if (!rt || !nh || !d)
-		goto out;
-	rtnl_route_set_family(rt, AF_INET);
+	if (!rt)
+		return NULL;
 	rtnl_route_set_table(rt, f->table);
 	rtnl_route_set_scope(rt, f->scope);
 	rtnl_route_set_protocol(rt, f->protocol);
 	rtnl_route_set_type(rt, f->type);
 	rtnl_route_set_tos(rt, f->tos);
 	rtnl_route_set_priority(rt, f->metric);
-	if (rtnl_route_set_dst(rt, d) < 0)
-		goto out;
 	if (f->has_src) {
-		s = ip4(f->src, 32);
+		s = nl_ip4(f->src, 32);
 		if (!s || rtnl_route_set_pref_src(rt, s) < 0)
 			goto out;
 	}
-	rtnl_route_nh_set_ifindex(nh, f->ifindex);
+	nh = rtnl_route_nexthop_n(rt, 0);
 	if (f->has_gw) {
-		g = ip4(f->gw, 32);
+		g = nl_ip4(f->gw, 32);
 		if (!g)
 			goto out;
 		rtnl_route_nh_set_gateway(nh, g);
 	}
 	if (f->nh_flags)
 		rtnl_route_nh_set_flags(nh, f->nh_flags);
-	rtnl_route_add_nexthop(rt, nh);
-	nh = NULL;
 	r = 0;
 out:
-	nl_addr_put(d);
 	nl_addr_put(g);
 	nl_addr_put(s);
-	if (nh)
-		rtnl_route_nh_free(nh);
-	if (r < 0 && rt) {
+	if (r < 0) {
 		rtnl_route_put(rt);
 		return NULL;
 	}
@@ -403,60 +338,46 @@ out:
 
 static int nlb_route_add_full(void *p, const struct nl_route_full *f)
 {
-	struct nl_handle *h = p;
-	struct rtnl_route *rt = build_route_full(f);
-	int r;
-
-	if (!rt)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_route_add(h->sk, rt, NLM_F_EXCL));
-	rtnl_route_put(rt);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_route_full(f)), NL_ROUTE_ADD);
 }
 
 static int nlb_route_del_full(void *p, const struct nl_route_full *f)
 {
-	struct nl_handle *h = p;
-	struct rtnl_route *rt = build_route_full(f);
-	int r;
+	return nl_obj_send(p, OBJ_CAST(build_route_full(f)), NL_ROUTE_DELETE);
+}
 
-	if (!rt)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_route_delete(h->sk, rt, 0));
-	rtnl_route_put(rt);
-	return r == -ENOENT ? -ESRCH : r;
+struct default_walk {
+	uint32_t best; /* the lowest metric so far */
+	int best_if;   /* its link, 0 before the first */
+};
+
+/* The main table's IPv4 default route with the lowest metric. */
+static int default_visit(struct nl_object *o, void *arg)
+{
+	struct default_walk *w = arg;
+	struct rtnl_route *rt = (struct rtnl_route *)o;
+	struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+	if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST ||
+	    (dst && nl_addr_get_prefixlen(dst) != 0) || rtnl_route_get_nnexthops(rt) < 1)
+		return 0;
+	if (!w->best_if || rtnl_route_get_priority(rt) < w->best) {
+		w->best = rtnl_route_get_priority(rt);
+		w->best_if = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(rt, 0));
+	}
+	return 0;
 }
 
 static int nlb_default_route_dev(void *p, char ret_ifname[USBNET_IFNAMSIZ])
 {
-	struct nl_handle *h = p;
-	struct nl_cache *cache = NULL;
-	uint32_t best = UINT32_MAX;
-	int best_if = 0, r;
+	struct default_walk w = {.best = UINT32_MAX};
+	int r = nl_walk(p, NL_WALK_ROUTES4, default_visit, &w);
 
-	nl_begin(h);
-	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
 	if (r < 0)
-		return nl_errno(h, r);
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_addr *dst = rtnl_route_get_dst(rt);
-
-		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN ||
-		    rtnl_route_get_type(rt) != RTN_UNICAST ||
-		    (dst && nl_addr_get_prefixlen(dst) != 0) || rtnl_route_get_nnexthops(rt) < 1)
-			continue;
-		if (!best_if || rtnl_route_get_priority(rt) < best) {
-			best = rtnl_route_get_priority(rt);
-			best_if = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(rt, 0));
-		}
-	}
-	nl_cache_free(cache);
-	if (!best_if)
+		return r;
+	if (!w.best_if)
 		return -ENOENT;
-	if (!if_indextoname((unsigned)best_if, ret_ifname))
+	if (!if_indextoname((unsigned)w.best_if, ret_ifname))
 		return -errno;
 	return 0;
 }

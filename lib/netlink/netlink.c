@@ -92,22 +92,6 @@ int nl_errno(struct nl_handle *h, int nle)
 	return nle_to_errno(nle);
 }
 
-int nl_array_grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t c;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 8;
-	nv = realloc(*v, c * size);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	*cap = c;
-	return 0;
-}
-
 void nl_begin(struct nl_handle *h)
 {
 	h->kernel_errno = 0;
@@ -151,29 +135,14 @@ void *nl_real_close(void *p)
 
 /* ---- builders: pure, no I/O --------------------------------------------------------------- */
 
-static struct nl_addr *build_ip4(struct in_addr a, unsigned prefix)
-{
-	struct nl_addr *addr = nl_addr_build(AF_INET, &a, sizeof(a));
-
-	if (addr)
-		nl_addr_set_prefixlen(addr, (int)prefix);
-	return addr;
-}
-
 /* An IPv4 address as `ip addr add A/N brd + dev IF` would give it. */
 static struct rtnl_addr *build_addr(int ifindex, const struct usbnet_ip4 *ip)
 {
-	struct rtnl_addr *a = rtnl_addr_alloc();
-	struct nl_addr *local = build_ip4(ip->addr, ip->prefix), *brd = NULL;
-	int r = -1;
+	struct rtnl_addr *a =
+	    nl_addr_obj_new(ifindex, AF_INET, &ip->addr, sizeof(ip->addr), ip->prefix);
 
-	if (!a || !local)
-		goto out;
-	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, AF_INET);
-	if (rtnl_addr_set_local(a, local) < 0)
-		goto out;
-	rtnl_addr_set_prefixlen(a, ip->prefix);
+	if (!a)
+		return NULL;
 	/* IPv4 link-local (169.254.0.0/16, the Fobnail's): valid on this link only (RFC 3927),
 	 * and the kernel says so when asked for scope link, as `ip addr add ... scope link`. */
 	if ((ntohl(ip->addr.s_addr) & 0xffff0000u) == 0xa9fe0000u)
@@ -182,17 +151,10 @@ static struct rtnl_addr *build_addr(int ifindex, const struct usbnet_ip4 *ip)
 		uint32_t mask = ip->prefix ? htonl(~0u << (32 - ip->prefix)) : 0;
 		struct in_addr b = { .s_addr = ip->addr.s_addr | ~mask };
 
-		brd = build_ip4(b, 32);
-		if (!brd || rtnl_addr_set_broadcast(a, brd) < 0)
-			goto out;
-	}
-	r = 0;
-out:
-	nl_addr_put(local);
-	nl_addr_put(brd);
-	if (r < 0) {
-		rtnl_addr_put(a);
-		return NULL;
+		if (nl_addr_obj_set_brd(a, b) < 0) {
+			rtnl_addr_put(a);
+			return NULL;
+		}
 	}
 	return a;
 }
@@ -201,31 +163,13 @@ out:
  * The protocol lets route_del remove only a route of ours: the kernel matches it on delete. */
 static struct rtnl_route *build_route(int ifindex, const struct usbnet_ip4 *dst)
 {
-	struct rtnl_route *rt = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *d = build_ip4(dst->addr, dst->prefix);
-	int r = -1;
+	struct rtnl_route *rt = nl_route_obj_new(dst, ifindex);
 
-	if (!rt || !nh || !d)
-		goto out;
-	rtnl_route_set_family(rt, AF_INET);
-	rtnl_route_set_table(rt, RT_TABLE_MAIN);
-	rtnl_route_set_scope(rt, RT_SCOPE_LINK);
-	rtnl_route_set_protocol(rt, RTPROT_STATIC);
-	rtnl_route_set_type(rt, RTN_UNICAST);
-	if (rtnl_route_set_dst(rt, d) < 0)
-		goto out;
-	rtnl_route_nh_set_ifindex(nh, ifindex);
-	rtnl_route_add_nexthop(rt, nh);
-	nh = NULL;
-	r = 0;
-out:
-	nl_addr_put(d);
-	if (nh)
-		rtnl_route_nh_free(nh);
-	if (r < 0) {
-		rtnl_route_put(rt);
-		return NULL;
+	if (rt) {
+		rtnl_route_set_table(rt, RT_TABLE_MAIN);
+		rtnl_route_set_scope(rt, RT_SCOPE_LINK);
+		rtnl_route_set_protocol(rt, RTPROT_STATIC);
+		rtnl_route_set_type(rt, RTN_UNICAST);
 	}
 	return rt;
 }
@@ -322,89 +266,85 @@ static int nl_link_set_up(void *p, int ifindex, bool up)
 	return r;
 }
 
+struct addr_walk {
+	struct nl_list l;
+	int ifindex; /* 0: every link's */
+};
+
+/* Each IPv4 address of the walk's link. */
+static int addr_visit_entry(struct nl_object *o, void *arg)
+{
+	struct addr_walk *w = arg;
+	struct rtnl_addr *a = (struct rtnl_addr *)o;
+	struct nl_addr *local = rtnl_addr_get_local(a);
+	struct nl_addr_entry *e;
+
+	if (rtnl_addr_get_family(a) != AF_INET || !local ||
+	    nl_addr_get_len(local) != sizeof(struct in_addr))
+		return 0;
+	if (w->ifindex > 0 && rtnl_addr_get_ifindex(a) != w->ifindex)
+		return 0;
+	e = nl_list_add(&w->l);
+	if (!e)
+		return -ENOMEM;
+	e->ifindex = rtnl_addr_get_ifindex(a);
+	memcpy(&e->ip.addr, nl_addr_get_binary_addr(local), sizeof(e->ip.addr));
+	e->ip.prefix = (uint8_t)rtnl_addr_get_prefixlen(a);
+	if (!if_indextoname((unsigned)e->ifindex, e->ifname))
+		e->ifname[0] = '\0';
+	return 0;
+}
+
 static int nl_addr_list(void *p, int ifindex, struct nl_addr_entry **ret, size_t *ret_n)
 {
-	struct nl_handle *h = p;
-	struct nl_cache *cache = NULL;
-	struct nl_addr_entry *v = NULL;
-	size_t n = 0, cap = 0;
-	int r;
+	struct addr_walk w = {.l.size = sizeof(**ret), .ifindex = ifindex};
+	int r = nl_walk(p, NL_WALK_ADDRS, addr_visit_entry, &w);
 
-	nl_begin(h);
-	r = rtnl_addr_alloc_cache(h->sk, &cache);
-	if (r < 0)
-		return nl_errno(h, r);
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)o;
-		struct nl_addr *local = rtnl_addr_get_local(a);
-		struct nl_addr_entry *e;
-
-		if (rtnl_addr_get_family(a) != AF_INET || !local ||
-		    nl_addr_get_len(local) != sizeof(struct in_addr))
-			continue;
-		if (ifindex > 0 && rtnl_addr_get_ifindex(a) != ifindex)
-			continue;
-		if (nl_array_grow((void **)&v, &cap, n, sizeof(*v)) < 0) {
-			free(v);
-			nl_cache_free(cache);
-			return -ENOMEM;
-		}
-		e = &v[n++];
-		memset(e, 0, sizeof(*e));
-		e->ifindex = rtnl_addr_get_ifindex(a);
-		memcpy(&e->ip.addr, nl_addr_get_binary_addr(local), sizeof(e->ip.addr));
-		e->ip.prefix = (uint8_t)rtnl_addr_get_prefixlen(a);
-		if (!if_indextoname((unsigned)e->ifindex, e->ifname))
-			e->ifname[0] = '\0';
-	}
-	nl_cache_free(cache);
-	*ret = v;
-	*ret_n = n;
-	return 0;
+	return nl_list_take(&w.l, r, (void **)ret, ret_n);
 }
 
 static int nl_addr_add(void *p, int ifindex, const struct usbnet_ip4 *ip)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr(ifindex, ip);
-	int r;
+	return nl_obj_send(p, OBJ_CAST(build_addr(ifindex, ip)), NL_ADDR_ADD);
+}
 
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
-	rtnl_addr_put(a);
-	return r;
+struct sibling_walk {
+	int ifindex;
+	const struct usbnet_ip4 *ip;
+	uint32_t mask; /* ip's netmask */
+	bool found;
+};
+
+static int sibling_visit(struct nl_object *o, void *arg)
+{
+	struct sibling_walk *w = arg;
+	struct rtnl_addr *a = (struct rtnl_addr *)o;
+	struct nl_addr *local = rtnl_addr_get_local(a);
+	struct in_addr v;
+
+	if (rtnl_addr_get_family(a) != AF_INET || rtnl_addr_get_ifindex(a) != w->ifindex ||
+	    !local || nl_addr_get_len(local) != sizeof(v) ||
+	    rtnl_addr_get_prefixlen(a) != w->ip->prefix)
+		return 0;
+	memcpy(&v, nl_addr_get_binary_addr(local), sizeof(v));
+	if (v.s_addr != w->ip->addr.s_addr &&
+	    (v.s_addr & w->mask) == (w->ip->addr.s_addr & w->mask))
+		w->found = true;
+	return 0;
 }
 
 /* Whether another address of ip's subnet on the link would go with ip: the kernel deletes a
  * primary address's secondaries unless promote_secondaries is set. */
 static int has_subnet_sibling(struct nl_handle *h, int ifindex, const struct usbnet_ip4 *ip)
 {
-	uint32_t mask = ip->prefix ? htonl(~0u << (32 - ip->prefix)) : 0;
-	struct nl_cache *cache = NULL;
-	bool found = false;
-	int r;
+	struct sibling_walk w = {
+	    .ifindex = ifindex,
+	    .ip = ip,
+	    .mask = ip->prefix ? htonl(~0u << (32 - ip->prefix)) : 0,
+	};
+	int r = nl_walk(h, NL_WALK_ADDRS, sibling_visit, &w);
 
-	nl_begin(h);
-	r = rtnl_addr_alloc_cache(h->sk, &cache);
-	if (r < 0)
-		return nl_errno(h, r);
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)o;
-		struct nl_addr *local = rtnl_addr_get_local(a);
-		struct in_addr v;
-
-		if (rtnl_addr_get_family(a) != AF_INET || rtnl_addr_get_ifindex(a) != ifindex ||
-		    !local || nl_addr_get_len(local) != sizeof(v) ||
-		    rtnl_addr_get_prefixlen(a) != ip->prefix)
-			continue;
-		memcpy(&v, nl_addr_get_binary_addr(local), sizeof(v));
-		if (v.s_addr != ip->addr.s_addr && (v.s_addr & mask) == (ip->addr.s_addr & mask))
-			found = true;
-	}
-	nl_cache_free(cache);
-	return found;
+	return r < 0 ? r : w.found;
 }
 
 static int set_promote_secondaries(struct nl_handle *h, struct rtnl_link *orig, uint32_t v)
@@ -464,93 +404,37 @@ static int nl_addr_del(void *p, int ifindex, const struct usbnet_ip4 *ip)
 
 static int nl_route_add(void *p, int ifindex, const struct usbnet_ip4 *dst)
 {
-	struct nl_handle *h = p;
-	struct rtnl_route *rt = build_route(ifindex, dst);
-	int r;
-
-	if (!rt)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_route_add(h->sk, rt, NLM_F_EXCL));
-	rtnl_route_put(rt);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_route(ifindex, dst)), NL_ROUTE_ADD);
 }
 
 static int nl_route_del(void *p, int ifindex, const struct usbnet_ip4 *dst)
 {
-	struct nl_handle *h = p;
-	struct rtnl_route *rt = build_route(ifindex, dst);
-	int r;
-
-	if (!rt)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_route_delete(h->sk, rt, 0));
-	rtnl_route_put(rt);
-	return r == -ENOENT ? -ESRCH : r;
+	return nl_obj_send(p, OBJ_CAST(build_route(ifindex, dst)), NL_ROUTE_DELETE);
 }
 
-struct route_acc {
-	void *v;
-	size_t n, cap, size;
-};
-
-/* A zeroed new entry at the end of acc's array, or NULL. */
-static void *route_acc_add(struct route_acc *acc)
+/* One IPv4 route dump into a list of entries of this size: visit adds what the list wants of
+ * each route (nothing of the local table's); its -errno stops the dump and is the answer. */
+static int route_dump(void *p, int (*visit)(struct nl_object *o, void *l), size_t size, void **ret,
+		      size_t *ret_n)
 {
-	char *e;
+	struct nl_list l = {.size = size};
 
-	if (nl_array_grow(&acc->v, &acc->cap, acc->n, acc->size) < 0)
-		return NULL;
-	e = (char *)acc->v + acc->n++ * acc->size;
-	memset(e, 0, acc->size);
-	return e;
-}
-
-/* One IPv4 route dump of every table but local: visit keeps what its list wants of each route
- * in acc's array of entries of this size; its -errno stops the dump and is the answer. */
-static int route_dump(void *p, int (*visit)(struct rtnl_route *rt, struct route_acc *acc),
-		      size_t size, void **ret, size_t *ret_n)
-{
-	struct nl_handle *h = p;
-	struct nl_cache *cache = NULL;
-	struct route_acc acc = { .size = size };
-	int r;
-
-	nl_begin(h);
-	r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
-	if (r < 0)
-		return nl_errno(h, r);
-	r = 0;
-	for (struct nl_object *o = nl_cache_get_first(cache); o && r >= 0;
-	     o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-
-		if (rtnl_route_get_table(rt) != RT_TABLE_LOCAL)
-			r = visit(rt, &acc);
-	}
-	nl_cache_free(cache);
-	if (r < 0) {
-		free(acc.v);
-		return r;
-	}
-	*ret = acc.v;
-	*ret_n = acc.n;
-	return 0;
+	return nl_list_take(&l, nl_walk(p, NL_WALK_ROUTES4, visit, &l), ret, ret_n);
 }
 
 /* Each unicast route's next hops. */
-static int route_visit_nexthops(struct rtnl_route *rt, struct route_acc *acc)
+static int route_visit_nexthops(struct nl_object *o, void *l)
 {
+	struct rtnl_route *rt = (struct rtnl_route *)o;
 	struct nl_addr *dst = rtnl_route_get_dst(rt);
 	int nn = rtnl_route_get_nnexthops(rt);
 
-	if (rtnl_route_get_type(rt) != RTN_UNICAST)
+	if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL || rtnl_route_get_type(rt) != RTN_UNICAST)
 		return 0;
 	for (int i = 0; i < nn; i++) {
 		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, i);
 		struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
-		struct nl_route_entry *e = route_acc_add(acc);
+		struct nl_route_entry *e = nl_list_add(l);
 
 		if (!e)
 			return -ENOMEM;
@@ -569,15 +453,16 @@ static int route_visit_nexthops(struct rtnl_route *rt, struct route_acc *acc)
 }
 
 /* Each route's destination but a default route's, with its interface when it has one. */
-static int route_visit_dst(struct rtnl_route *rt, struct route_acc *acc)
+static int route_visit_dst(struct nl_object *o, void *l)
 {
+	struct rtnl_route *rt = (struct rtnl_route *)o;
 	struct nl_addr *dst = rtnl_route_get_dst(rt);
 	struct nl_addr_entry *e;
 
-	if (!dst || nl_addr_get_len(dst) != sizeof(struct in_addr) ||
-	    nl_addr_get_prefixlen(dst) == 0)
+	if (rtnl_route_get_table(rt) == RT_TABLE_LOCAL || !dst ||
+	    nl_addr_get_len(dst) != sizeof(struct in_addr) || nl_addr_get_prefixlen(dst) == 0)
 		return 0;
-	e = route_acc_add(acc);
+	e = nl_list_add(l);
 	if (!e)
 		return -ENOMEM;
 	memcpy(&e->ip.addr, nl_addr_get_binary_addr(dst), sizeof(e->ip.addr));
@@ -589,74 +474,32 @@ static int route_visit_dst(struct rtnl_route *rt, struct route_acc *acc)
 
 static int nl_route_list(void *p, struct nl_route_entry **ret, size_t *ret_n)
 {
-	void *v;
-	int r = route_dump(p, route_visit_nexthops, sizeof(**ret), &v, ret_n);
-
-	if (r == 0)
-		*ret = v;
-	return r;
+	return route_dump(p, route_visit_nexthops, sizeof(**ret), (void **)ret, ret_n);
 }
 
 static int nl_route_dst_list(void *p, struct nl_addr_entry **ret, size_t *ret_n)
 {
-	void *v;
-	int r = route_dump(p, route_visit_dst, sizeof(**ret), &v, ret_n);
-
-	if (r == 0)
-		*ret = v;
-	return r;
+	return route_dump(p, route_visit_dst, sizeof(**ret), (void **)ret, ret_n);
 }
 
+/* An IPv6 address without duplicate address detection: `ip addr add A/N dev IF nodad`. */
 static struct rtnl_addr *build_addr6(int ifindex, const struct in6_addr *addr, unsigned prefix)
 {
-	struct rtnl_addr *a = rtnl_addr_alloc();
-	struct nl_addr *local = nl_addr_build(AF_INET6, addr, sizeof(*addr));
+	struct rtnl_addr *a = nl_addr_obj_new(ifindex, AF_INET6, addr, sizeof(*addr), prefix);
 
-	if (!a || !local)
-		goto fail;
-	nl_addr_set_prefixlen(local, (int)prefix);
-	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, AF_INET6);
-	if (rtnl_addr_set_local(a, local) < 0)
-		goto fail;
-	rtnl_addr_set_prefixlen(a, prefix);
-	rtnl_addr_set_flags(a, IFA_F_NODAD);
-	nl_addr_put(local);
-	return a;
-fail:
-	if (local)
-		nl_addr_put(local);
 	if (a)
-		rtnl_addr_put(a);
-	return NULL;
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
+	return a;
 }
 
 static int nl_addr6_add(void *p, int ifindex, const struct in6_addr *addr, unsigned prefix)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr6(ifindex, addr, prefix);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_add(h->sk, a, NLM_F_EXCL));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr6(ifindex, addr, prefix)), NL_ADDR_ADD);
 }
 
 static int nl_addr6_del(void *p, int ifindex, const struct in6_addr *addr, unsigned prefix)
 {
-	struct nl_handle *h = p;
-	struct rtnl_addr *a = build_addr6(ifindex, addr, prefix);
-	int r;
-
-	if (!a)
-		return -ENOMEM;
-	nl_begin(h);
-	r = nl_errno(h, rtnl_addr_delete(h->sk, a, 0));
-	rtnl_addr_put(a);
-	return r;
+	return nl_obj_send(p, OBJ_CAST(build_addr6(ifindex, addr, prefix)), NL_ADDR_DELETE);
 }
 
 const struct usbnet_netlink_ops nl_real_ops = {

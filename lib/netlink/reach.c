@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/backend.h"
+#include "core/checksum.h"
 
 #define REACH_INTERVAL_US 200000 /* between two requests */
 #define REACH_SEQS 64		 /* send times kept, by sequence number */
@@ -35,20 +36,6 @@ static int64_t now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static uint16_t inet_checksum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)(p[0] << 8 | p[1]);
-	if (len)
-		sum += (uint32_t)(p[0] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
 }
 
 /* ---- builders ------------------------------------------------------------------------------ */
@@ -65,7 +52,7 @@ static void build_echo(struct echo_packet *pkt, uint16_t id, uint16_t seq)
 	pkt->hdr.un.echo.id = htons(id);
 	pkt->hdr.un.echo.sequence = htons(seq);
 	memcpy(pkt->payload, "usbnet-host echo", sizeof(pkt->payload));
-	pkt->hdr.checksum = inet_checksum(pkt, sizeof(*pkt));
+	pkt->hdr.checksum = htons(inet_checksum(pkt, sizeof(*pkt)));
 }
 
 static void build_arp_request(struct ether_arp *arp, const uint8_t mac[ETH_ALEN],

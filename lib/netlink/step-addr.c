@@ -20,48 +20,28 @@ static int addr_apply(struct step_env *env, void *data)
 	char s[32];
 	int r;
 
-	usbnet_ip4_format(&d->ip, s, sizeof(s));
-	r = step_ip_on_link(env, &d->ip);
+	r = step_ip_present(env, &d->ip);
 	if (r < 0)
-		return ctx_fail(env->ctx, r, "cannot list the addresses of %s: %s", env->rec->ifname,
-				strerror(-r));
+		return r;
 	if (r > 0) {
 		/* Someone else's: not touched, and not ours to remove. */
-		ctx_log(env->ctx, USBNET_LOG_INFO, "%s: %s is there already", env->rec->ifname, s);
+		ctx_log(env->ctx, USBNET_LOG_INFO, "%s: %s is there already", env->rec->ifname,
+			usbnet_ip4_format(&d->ip, s, sizeof(s)));
 		return STEP_NOOP;
 	}
 	r = be->nl->addr_add(be->nl_h, env->rec->ifindex, &d->ip);
-	if (r == -EEXIST) /* it appeared meanwhile: not ours */
-		return STEP_NOOP;
-	if (r < 0)
-		return ctx_fail(env->ctx, r, "could not add address %s to %s: %s", s,
-				env->rec->ifname, strerror(-r));
-	ctx_log(env->ctx, USBNET_LOG_INFO, "%s: address %s added", env->rec->ifname, s);
-	return 0;
-}
-
-static int addr_check(struct step_env *env, const void *data)
-{
-	const struct step_ip *d = data;
-
-	return step_ip_on_link(env, &d->ip) > 0;
+	return step_ip_added(env, &d->ip, r, ""); /* -EEXIST: it appeared meanwhile, not ours */
 }
 
 static int addr_undo(struct step_env *env, const void *data, char *phrase, size_t len)
 {
 	const struct step_ip *d = data;
-	char s[32];
 	int r;
 
-	usbnet_ip4_format(&d->ip, s, sizeof(s));
 	r = env->be->nl->addr_del(env->be->nl_h, env->rec->ifindex, &d->ip);
 	if (r == -EADDRNOTAVAIL || r == -ENODEV)
 		r = 0;
-	if (r < 0)
-		return ctx_fail(env->ctx, r, "could not remove address %s from %s: %s", s,
-				env->rec->ifname, strerror(-r));
-	snprintf(phrase, len, "address %s removed from %s", s, env->rec->ifname);
-	return 0;
+	return step_ip_removed(env, &d->ip, r, phrase, len);
 }
 
 static void addr_describe(const void *data, char *buf, size_t len)
@@ -78,7 +58,7 @@ const struct step_kind step_addr = {
 	.size = sizeof(struct step_ip),
 	.apply = addr_apply,
 	.undo = addr_undo,
-	.check = addr_check,
+	.check = step_ip_check,
 	.format = step_ip_format,
 	.parse = step_ip_parse,
 	.describe = addr_describe,

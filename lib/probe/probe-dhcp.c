@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/checksum.h"
 #include "probe/probe.h"
 
 #define BOOTP_LEN 300 /* fixed part (236) + cookie + options, padded as RFC 1542 asks */
@@ -23,19 +24,6 @@ static void put32(uint8_t *p, uint32_t v)
 {
 	put16(p, (uint16_t)(v >> 16));
 	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t ip_checksum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)(p[0] << 8 | p[1]);
-	if (len)
-		sum += (uint32_t)(p[0] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 size_t dhcp_build_discover(uint8_t frame[DHCP_FRAME_MAX], const uint8_t mac[PROBE_ETH_ALEN],
@@ -77,7 +65,7 @@ size_t dhcp_build_discover(uint8_t frame[DHCP_FRAME_MAX], const uint8_t mac[PROB
 	ip[9] = 17;
 	/* source 0.0.0.0, destination 255.255.255.255 */
 	memset(ip + 16, 0xff, 4);
-	put16(ip + 10, ip_checksum(ip, 20));
+	put16(ip + 10, inet_checksum(ip, 20));
 	return 14 + 20 + udp_len;
 }
 
