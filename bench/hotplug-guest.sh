@@ -124,10 +124,14 @@ c_part() {
 	watch_stop TERM
 	mkdir -p "$(dirname "$CONF")"
 	printf '[peer unknown]\nusb=1209:0001\nmode=auto\n' >"$CONF"
+	# All at once (the host enumerates them side by side), then all waited for.
 	for ((k = 0; k <= AUTO; k++)); do
-		PEER_SERIAL=$(printf UNK%04d "$((100 + k))") PEER_ADDR=$(c_net "$k").2/24 peer_plug unknown "ua$k"
+		PEER_NOWAIT=1 PEER_SERIAL=$(printf UNK%04d "$((100 + k))") PEER_ADDR=$(c_net "$k").2/24 \
+			peer_plug unknown "ua$k"
 	done
-	for ((k = 0; k <= AUTO; k++)); do peer_unplug "ua$k"; done
+	for ((k = 0; k <= AUTO; k++)); do peer_wait_if "ua$k"; done
+	for ((k = 0; k <= AUTO; k++)); do PEER_NOWAIT=1 peer_unplug "ua$k"; done
+	for ((k = 0; k <= AUTO; k++)); do peer_wait_gone "ua$k"; done
 	watch_start
 	rss_c0=$(watch_rss_kb)
 
