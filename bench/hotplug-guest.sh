@@ -194,7 +194,7 @@ print("BENCH c link to address: min %.3f s, median %.3f s, max %.3f s (one alone
       % (min(per), sorted(per)[len(per) // 2], max(per), lone))
 EOF
 	bench "c the watcher's VmRSS before the $AUTO auto peers: ${rss_c0} kB, after: $(watch_rss_kb) kB"
-	for ((k = 0; k <= AUTO; k++)); do peer_remove "ua$k"; done
+	peer_remove_all
 }
 
 # d) the idle watcher, next to NetworkManager idle in the same window: d_idle WHEN. CPU time
@@ -402,7 +402,8 @@ EOF
 ) || fail "b $who: no figures: $figures"
 	printf '%s\n' "$figures" | grep '^BENCH '
 	B_LAST=$(printf '%s\n' "$figures" | sed -n 's/^LAST //p')
-	for ((n = 1; n <= PEERS; n++)); do peer_unplug "bp$n"; done
+	for ((n = 1; n <= PEERS; n++)); do PEER_NOWAIT=1 peer_unplug "bp$n"; done
+	for ((n = 1; n <= PEERS; n++)); do peer_wait_gone "bp$n"; done
 	expect_within 60 "b $who: all cleaned" sh -c "! ip -4 -o addr | grep -q ' inet 10\.99\.'"
 }
 
@@ -415,18 +416,22 @@ if [[ "$PARTS" == *b* ]]; then
 			"$n" "$n" "$n" "$n"
 	done >"$CONF"
 	watch_start
-	# Each peer once, one after the other (gadget, namespace, address, echo service), then
-	# unplugged: what b measures is the plug of all of them at once. NetworkManager's
-	# profiles match each by its port (udev's ID_PATH; an EEM host side has no MAC of its own:
-	# usbnet gives every one the same).
+	# Each peer once (gadget, namespace, address, echo service), all made side by side and
+	# waited for, then unplugged: what b measures is the plug of all of them at once.
+	# NetworkManager's profiles match each by its port (udev's ID_PATH; an EEM host side has
+	# no MAC of its own: usbnet gives every one the same).
 	b_path=()
 	for ((n = 1; n <= PEERS; n++)); do
-		PEER_SERIAL=$(printf BENCH%02d "$n") PEER_ADDR=10.99.$n.2/30 peer_plug fobnail "bp$n"
-		expect_within 15 "bp$n configured" has_addr "$PEER_IF" "10.99.$n.1/30"
+		PEER_NOWAIT=1 PEER_SERIAL=$(printf BENCH%02d "$n") PEER_ADDR=10.99.$n.2/30 peer_plug fobnail "bp$n"
+	done
+	for ((n = 1; n <= PEERS; n++)); do
+		peer_wait_if "bp$n"
+		expect_within 60 "bp$n configured" has_addr "$PEER_IF" "10.99.$n.1/30"
 		b_path[n]=$(udevadm info -q property "/sys/class/net/$PEER_IF" | sed -n 's/^ID_PATH=//p')
 		[ -n "${b_path[n]}" ] || fail "bp$n: no ID_PATH for $PEER_IF (NetworkManager's profile matches it)"
 	done
-	for ((n = 1; n <= PEERS; n++)); do peer_unplug "bp$n"; done
+	for ((n = 1; n <= PEERS; n++)); do PEER_NOWAIT=1 peer_unplug "bp$n"; done
+	for ((n = 1; n <= PEERS; n++)); do peer_wait_gone "bp$n"; done
 	expect_within 15 "all cleaned" sh -c "[ \$(ip -4 -o addr | grep -c ' 10\.99\.') = 0 ]"
 	rss_b0=$(watch_rss_kb)
 
@@ -471,7 +476,7 @@ EOF
 	unmask_usbnet_nm_profiles
 	unmask_usbnet_udev_rule
 	watch_start
-	for ((n = 1; n <= PEERS; n++)); do peer_remove "bp$n"; done
+	peer_remove_all
 	bw=$(median "${b_last_w[@]}")
 	bench "b $PEERS peers at once, last plug to last address, runs (s): watcher ${b_last_w[*]}; NetworkManager ${b_last_nm[*]:-none}"
 	if [ "${#b_last_nm[@]}" = "$RUNS" ]; then
