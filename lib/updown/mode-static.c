@@ -113,12 +113,32 @@ static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size
 	return 0;
 }
 
+/* 169.254.0.0/16 (RFC 3927): the same link-local prefix on several links is by design. */
+static bool link_local(struct in_addr a)
+{
+	return (ntohl(a.s_addr) & 0xffff0000u) == 0xa9fe0000u;
+}
+
+/*
+ * Another interface's gateway-less subnet route inside 169.254.0.0/16 (avahi-autoipd's and
+ * NetworkManager's "169.254.0.0/16 dev eth0 metric 1000" on many desktops): a link-local
+ * address means something on its own link only, so the peer's is not the host's on that
+ * link; up reaches the peer by a /32 through its own link instead of the subnet route alone.
+ */
+static bool link_local_overlap(const struct usbnet_plan *plan, const struct nl_route_entry *e,
+			       unsigned ours)
+{
+	return ours < 32 && link_local(plan->peer) && !e->has_gw && e->dst.prefix >= 16 &&
+	       e->dst.prefix < 32 && link_local(e->dst.addr);
+}
+
 /*
  * The peer's address must be new to the host: not one of its own addresses, not the next hop
  * of one of its routes through another interface (the default gateway among them), and not
  * an address the host reaches through another interface by a route as specific as the one up
  * would add (the subnet's own route when the peer is in it, else a /32) or more: up's route
- * would either steal the host's traffic to it or never be used.
+ * would either steal the host's traffic to it or never be used. A link-local peer beside
+ * another link's link-local route is the exception (link_local_overlap).
  */
 static int check_peer_new(struct up_run *u, const struct nl_addr_entry *addrs, size_t n)
 {
@@ -159,6 +179,9 @@ static int check_peer_new(struct up_run *u, const struct nl_addr_entry *addrs, s
 					   "address (--peer)",
 					   ps, e->dst.prefix == 0 ? "default gateway" : "gateway", via,
 					   e->dst.prefix == 0 ? "default" : ds);
+		else if (e->dst.prefix >= ours && same_subnet(plan->peer, e->dst.addr, e->dst.prefix) &&
+			 link_local_overlap(plan, e, ours))
+			u->link_local_route = true;
 		else if (e->dst.prefix >= ours && same_subnet(plan->peer, e->dst.addr, e->dst.prefix))
 			r = ctx_fail_input(u->ctx, -EADDRINUSE,
 					   "the host already reaches the peer's %s through %s (route %s, "
@@ -194,6 +217,7 @@ int mode_static_check(struct up_run *u)
 	r = u->be->nl->addr_list(u->be->nl_h, 0, &addrs, &n);
 	if (r < 0)
 		return ctx_fail(u->ctx, r, "cannot list the host's addresses: %s", strerror(-r));
+	u->link_local_route = false;
 	r = check_clash(u, addrs, n);
 	/* An identical peer (isolated in a routing domain of its own) has its address reached
 	 * through the first one's link by design: that is not the host's own. */
@@ -226,7 +250,7 @@ int mode_static_steps(struct up_run *u)
 		a.ip.prefix = 32;
 	r = journal_apply(&u->env, &step_addr, &a);
 	if (r < 0 || !u->plan.has_peer ||
-	    (!u->plan.shared_host &&
+	    (!u->plan.shared_host && !u->link_local_route &&
 	     same_subnet(u->plan.peer, u->plan.host.addr, u->plan.host.prefix)))
 		return r < 0 ? r : 0;
 	rt.ip.addr = u->plan.peer;

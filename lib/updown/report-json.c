@@ -21,6 +21,9 @@
  *   uplink_auto    the uplink follows the host's default route (refresh)
  *   nameserver     gateway mode with --dns: the address the device takes as its DNS server
  *                  (the host's, where the forwarder listens), or null
+ *   nameserver6    gateway mode sharing IPv6 with --dns: the link's IPv6 address the
+ *                  forwarder listens on too (P::1, in the router advertisements' RDNSS), or
+ *                  null
  *   dns_forwarder  {"pid": N or null, "running": bool} when a forwarder is recorded, or null
  *   name           the peer's name (its interface's altname once up, NAME.usbnet), or null
  *   reach_address  the address the host reaches the peer at: its own address, or for an
@@ -201,6 +204,14 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 		char a[INET_ADDRSTRLEN];
 
 		json_string(w, inet_ntop(AF_INET, &st->host.addr, a, sizeof(a)));
+	} else {
+		json_null(w);
+	}
+	json_key(w, "nameserver6");
+	if (st->uplink[0] && st->dns && st->has_dns6) {
+		char a6[INET6_ADDRSTRLEN];
+
+		json_string(w, inet_ntop(AF_INET6, &st->dns6, a6, sizeof(a6)));
 	} else {
 		json_null(w);
 	}

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# --peer must be new to the host (issue 19): not one of its
-# own addresses, not the next hop of its routes through another interface (the default
-# gateway), not an address it reaches through another interface by a route as specific as the
-# one up would add or more. Each refusal: exit 2, the interface that reaches it named, the host
-# unchanged (addresses, routes, links, ruleset, forwarding, run directory). (peer= of a [peer]
-# group lands in the same plan and the same check, mode_static_check: a forced veth matches no
-# group here.)
+# --peer must be new to the host (issue 19): not one of its own addresses, not the next hop
+# of its routes through another interface (the default gateway), not an address it reaches
+# through another interface by a route as specific as the one up would add or more (but for a
+# link-local peer beside another link's link-local subnet route). Each refusal: exit 2, the
+# interface that reaches it named, the host unchanged (addresses, routes, links, ruleset,
+# forwarding, run directory). (peer= of a [peer] group lands in the same plan and the same
+# check, mode_static_check: a forced veth matches no group here.)
 #
 #   host H: up0 198.51.100.1/24, default via 198.51.100.2 (namespace U); veth0 the peer's link
 #
@@ -61,5 +61,33 @@ expect_rc 0 "--peer on up0's LAN, a /32 more specific than the /24 through up0"
 check "the /32 route to it goes through veth0" route_has 198.51.100.77 veth0
 uh down veth0
 expect_rc 0 "down"
+
+# A link-local peer beside another link's link-local route (avahi-autoipd's and
+# NetworkManager's "169.254.0.0/16 dev eth0 metric 1000" on many desktops; here one of metric 0,
+# which the kernel would prefer to the peer's own): a link-local address means something on its
+# own link only. The Fobnail's plan is taken, with a /32 to the peer through its link, the peer
+# answers through it, and down leaves the host as it was. A /32 through the other link stays a
+# refusal.
+new_case link-local
+make_host
+make_uplink
+ip -n "$H" route add 169.254.0.0/16 dev up0 scope link
+ip -n "$P" addr add 169.254.0.1/16 dev veth1
+ip -n "$P" link set veth1 up
+snapshot before
+uh up veth0 --force --wait 3 --address 169.254.0.8/16 --peer 169.254.0.1
+expect_rc 0 "--peer 169.254.0.1 beside up0's 169.254.0.0/16 route"
+DETAIL=$(ip -n "$H" route get 169.254.0.1 2>&1)
+check "the host routes 169.254.0.1 through veth0 (a /32)" route_has 169.254.0.1 veth0
+check "the host reaches the peer through veth0" \
+	sh -c "ip netns exec '$H' ping -c 1 -W 2 169.254.0.1 >/dev/null 2>&1"
+DETAIL=
+uh down veth0
+expect_rc 0 "down"
+snapshot after
+same_as before after
+ip -n "$H" route add 169.254.0.1/32 dev up0 scope link
+refused "a link-local --peer that a /32 through up0 reaches" "up0" \
+	--address 169.254.0.8/16 --peer 169.254.0.1
 
 core_finish
