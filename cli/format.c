@@ -236,11 +236,18 @@ int print_report_details(const struct usbnet_report *r)
 		snprintf(buf, sizeof(buf), "%s%s", r->status.uplink,
 			 r->status.uplink_auto ? " (follows the default route)" : "");
 		field("uplink", buf);
-		/* and its nameserver: the forwarder on the same address, when there is one */
+		/* and its nameserver: the forwarder on the same address (and on the link's IPv6
+		 * one when IPv6 is shared), when there is one */
 		if (r->status.dns) {
-			char a[INET_ADDRSTRLEN];
+			char a[INET_ADDRSTRLEN + INET6_ADDRSTRLEN + 8];
 
 			inet_ntop(AF_INET, &r->status.host.addr, a, sizeof(a));
+			if (r->status.has_dns6) {
+				size_t n = strlen(a);
+
+				memcpy(a + n, " and ", 6);
+				inet_ntop(AF_INET6, &r->status.dns6, a + n + 5, sizeof(a) - n - 5);
+			}
 			if (r->status.dns_running)
 				snprintf(buf, sizeof(buf), "%s (DNS forwarder, dnsmasq pid %d)", a,
 					 r->status.dns_pid);

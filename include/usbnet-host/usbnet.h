@@ -187,6 +187,10 @@ struct usbnet_status {
 	bool ipv6_nat;
 	struct in6_addr peer6[USBNET_MAX_ADDRS];
 	size_t n_peer6;
+	/* gateway mode sharing IPv6 with a DNS forwarder (--dns): the link's IPv6 address it
+	 * listens on too, P::1, which the router advertisements name (RDNSS) */
+	bool has_dns6;
+	struct in6_addr dns6;
 };
 
 /* A peer, its plan and its state, as `list` and `show` report it. */

@@ -158,6 +158,9 @@ static void dnsmasq_report(const void *data, struct usbnet_status *status)
 
 	status->dns = true;
 	status->dns_pid = d->h.pid;
+	status->has_dns6 = d->has_host6;
+	if (d->has_host6)
+		status->dns6 = d->host6;
 }
 
 static void dnsmasq_describe(const void *data, char *buf, size_t len)

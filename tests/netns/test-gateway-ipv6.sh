@@ -180,6 +180,7 @@ check "A does not reach B through the host (guard)" not a_reaches_b
 uh show veth0 --json
 check "show --json says the link's prefix" said '"ipv6_prefix":"fd'
 check "show --json says it is masqueraded" said '"ipv6_sharing":"nat"'
+check "show --json names no IPv6 nameserver without --dns" said '"nameserver6":null'
 DETAIL="$OUT"
 check "show --json lists the peer's address in the prefix" said "\"$PEER6\""
 prefix=$(printf '%s' "$OUT" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["ipv6_prefix"])')
@@ -271,6 +272,12 @@ host6=$(sed -n 's/^step nft6-dns //p' "$RUN/veth0.state")
 DETAIL="$ra"
 check "the peer's RA names the host's $host6 as its name server (RDNSS)" \
 	test -n "$host6" -a "$(printf '%s\n' "$ra" | sed -n 's/^rdnss //p')" = "$host6"
+uh show veth0 --json
+DETAIL="$OUT"
+check "show --json's nameserver6 is $host6" said "\"nameserver\":\"10.77.0.1\",\"nameserver6\":\"$host6\""
+uh show veth0
+DETAIL="$OUT"
+check "show's nameserver line names $host6 too" said_re "^  nameserver +10\.77\.0\.1 and $host6 \(DNS forwarder, dnsmasq pid [0-9]+\)$"
 ans=$(ip netns exec "$P" "$PY" "$HERE/dns-query.py" "$host6" usbnet.test 3)
 DETAIL="$ans"
 check "the peer resolves through the forwarder on $host6 (UDP)" said_in "$ans" "A 198.51.100.7"

@@ -454,7 +454,7 @@ static const char fobnail_json[] =
 	"\"host_address\":\"169.254.0.8/16\",\"peer_address\":\"169.254.0.1/16\","
 	"\"state\":\"configured\",\"config_peer\":null,\"serves_dhcp\":false,"
 	"\"addresses\":[\"169.254.0.8/16\"],\"rtt_ms\":0.412,\"message\":null,"
-	"\"binding_warning\":null,\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":\"169.254.0.1\",\"dhcp_server\":null,"
+	"\"binding_warning\":null,\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"nameserver6\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":\"169.254.0.1\",\"dhcp_server\":null,"
 	"\"ipv6\":\"off\",\"ipv6_prefix\":null,\"ipv6_sharing\":null,\"ipv6_addresses\":[],"
 	"\"waiting_for_carrier\":false}";
 
@@ -509,7 +509,7 @@ static void test_unconfigured_unknown_peer_has_nulls(void **state)
 		     "\"addresses\":[],\"rtt_ms\":null,\"message\":null,"
 		     "\"binding_warning\":\"cdc_subset is bound to an RNDIS gadget: no traffic "
 		     "will pass; the rndis_host driver must take the device\","
-		     "\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":null,\"dhcp_server\":null,"
+		     "\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"nameserver6\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":null,\"dhcp_server\":null,"
 		     "\"ipv6\":\"on\",\"ipv6_prefix\":null,\"ipv6_sharing\":null,\"ipv6_addresses\":[],"
 		     "\"waiting_for_carrier\":false}");
 	free(out);
