@@ -136,6 +136,7 @@ c_part() {
 	rss_c0=$(watch_rss_kb)
 
 	step "c) one mode=auto peer alone"
+	cw0=$(children_ms "$(watch_pid)")
 	mon_start
 	cat "$PEERS_RUN/ua0/udc" >"$GADGETS/ua0/UDC"
 	ip -n ua0 link set usb0 up 2>/dev/null || true
@@ -149,6 +150,9 @@ c_part() {
 	bench "c one mode=auto peer alone: link to address ${c_lone} s (link to udev's add event ${LAT#* } s)"
 	peer_unplug ua0
 	expect_within 60 "ua0 cleaned" sh -c "! ip -4 -o addr | grep -q ' inet 10\.100\.0\.1/'"
+	expect_within 30 "the watcher's workers finished" sh -c "[ \$(pgrep -c -P $(watch_pid)) = 0 ]"
+	cw1=$(children_ms "$(watch_pid)")
+	bench "c one mode=auto peer alone: its workers' CPU time (up and down): $((cw1 - cw0)) ms"
 
 	step "c) $AUTO mode=auto peers plugged at once"
 	mon_start
@@ -164,6 +168,8 @@ c_part() {
 	for ((k = 1; k <= AUTO; k++)); do
 		expect_within 20 "ua$k answers ping at $(c_net "$k").2" pings "$(c_net "$k").2"
 	done
+	expect_within 30 "the watcher's workers finished" sh -c "[ \$(pgrep -c -P $(watch_pid)) = 0 ]"
+	bench "c $AUTO mode=auto peers: their workers' CPU time (the ups): $(($(children_ms "$(watch_pid)") - cw1)) ms"
 	python3 - "$MON" "$t_last_plug" "$AUTO" "$c_lone" <<'EOF'
 import re, sys
 from datetime import datetime
@@ -208,6 +214,13 @@ cpu_ns() { # PID
 		read -r -a st <"/proc/$1/stat"
 		echo $(((st[13] + st[14]) * 1000000000 / $(getconf CLK_TCK)))
 	fi
+}
+# children_ms PID: CPU time (user + system, ms) of PID's children it has reaped: the watcher's
+# workers that have finished.
+children_ms() {
+	local st
+	read -r -a st <"/proc/$1/stat"
+	echo $(((st[15] + st[16]) * 1000 / $(getconf CLK_TCK)))
 }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; } # PID FIELD
 d_idle() {
