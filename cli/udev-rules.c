@@ -10,20 +10,20 @@
 #include "cli.h"
 
 static const char usage[] =
-	"Usage: usbnet-host udev-rules [--config FILE] [--output FILE]\n"
-	"Print the udev rules made from the built-in profiles and the configuration: udev sets\n"
-	"what udev-probe would print by itself, without running a program; what a rule cannot\n"
-	"match exactly runs udev's helper. --output writes FILE whole or not at all (mode 0644).\n"
-	"The watcher writes " USBNET_UDEV_RULES_RUNTIME " itself.\n";
+    "Usage: usbnet-host udev-rules [--config FILE] [--output FILE]\n"
+    "Print the udev rules made from the built-in profiles and the configuration: udev sets\n"
+    "what udev-probe would print by itself, without running a program; what a rule cannot\n"
+    "match exactly runs udev's helper. --output writes FILE whole or not at all (mode 0644).\n"
+    "The watcher writes " USBNET_UDEV_RULES_RUNTIME " itself.\n";
 
 enum { OPT_OUTPUT = OPT_COMMON_END };
 
 int udev_rules_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "output", required_argument, NULL, OPT_OUTPUT },
-		{},
+	    CLI_COMMON_LONGOPTS,
+	    {"output", required_argument, NULL, OPT_OUTPUT},
+	    {},
 	};
 	struct cli_common c = {};
 	struct usbnet_ctx *ctx = NULL;
@@ -71,8 +71,8 @@ int udev_rules_main(int argc, char *argv[])
 		else
 			fprintf(stderr, "cannot print the udev rules: %s", strerror(-r));
 		fputc('\n', stderr);
-		status = usbnet_ctx_outcome(ctx) == USBNET_OUTCOME_BAD_INPUT ? EXIT_USAGE
-									      : EXIT_FAILED;
+		status =
+		    usbnet_ctx_outcome(ctx) == USBNET_OUTCOME_BAD_INPUT ? EXIT_USAGE : EXIT_FAILED;
 	}
 	free(text);
 	usbnet_ctx_free(ctx);

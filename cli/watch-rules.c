@@ -21,7 +21,7 @@ extern char **environ;
  * directories' times change (which some versions do not look at). */
 static void udev_reload(void)
 {
-	char *argv[] = { "udevadm", "control", "--reload", NULL };
+	char *argv[] = {"udevadm", "control", "--reload", NULL};
 	posix_spawnattr_t attr;
 	sigset_t none;
 	int r, wstatus;
@@ -57,9 +57,10 @@ void watch_rules_install(struct usbnet_ctx *ctx, const char *path)
 	if (!path)
 		return;
 	if (usbnet_udev_rules_install(ctx, path) < 0) {
-		cli_log(USBNET_LOG_WARNING,
-			"udev rules: %s; the packaged rule answers instead (a process per interface)",
-			usbnet_ctx_error(ctx));
+		cli_log(
+		    USBNET_LOG_WARNING,
+		    "udev rules: %s; the packaged rule answers instead (a process per interface)",
+		    usbnet_ctx_error(ctx));
 		return;
 	}
 	cli_log(USBNET_LOG_NOTICE, "udev rules written to %s", path);

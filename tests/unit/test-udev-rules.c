@@ -23,7 +23,8 @@ static char *rules_for(const char *conf)
 	FILE *f;
 
 	if (conf)
-		assert_int_equal(config_parse(conf, strlen(conf), "t.conf", &c, err, sizeof(err)), 0);
+		assert_int_equal(config_parse(conf, strlen(conf), "t.conf", &c, err, sizeof(err)),
+				 0);
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
 	assert_int_equal(udev_rules_write(f, c, HELPER, "t.conf"), 0);
@@ -65,9 +66,9 @@ static void test_plain_safe_refuses_glob_quote_and_substitution(void **state)
 {
 	assert_true(udev_rules_plain_safe("Fobnail"));
 	assert_true(udev_rules_plain_safe("Linux USB Ethernet/RNDIS Gadget (1)"));
-	for (const char *const *s = (const char *const[]){ "Glob*", "a?b", "[x", "a|b", "a\"b",
-							    "a\\b", "$x", "%k", "Ger\xc3\xa4t",
-							    "tab\there", NULL };
+	for (const char *const *s =
+		 (const char *const[]){"Glob*", "a?b", "[x", "a|b", "a\"b", "a\\b", "$x", "%k",
+				       "Ger\xc3\xa4t", "tab\there", NULL};
 	     *s; s++)
 		assert_false(udev_rules_plain_safe(*s));
 }
@@ -109,7 +110,8 @@ static void test_glob_and_non_ascii_values_run_the_helper(void **state)
 	assert_non_null(strstr(text, "# [peer g] (line 1)\n# (a product string a rule cannot "
 				     "match exactly: the helper)\nENV{ID_VENDOR_ID}==\"1209\", "
 				     "ENV{ID_MODEL_ID}==\"0002\", GOTO=\"usbnet_host_helper\"\n"));
-	assert_non_null(strstr(text, "ENV{ID_USB_DRIVER}==\"cdc_ncm\", GOTO=\"usbnet_host_helper\""));
+	assert_non_null(
+	    strstr(text, "ENV{ID_USB_DRIVER}==\"cdc_ncm\", GOTO=\"usbnet_host_helper\""));
 	assert_null(strstr(text, "Glob*"));
 	assert_null(strstr(text, "G*1"));
 	assert_null(strstr(text, "Ger"));
@@ -123,7 +125,8 @@ static void test_mac_matches_either_case(void **state)
 {
 	char *text = rules_for("[peer m]\nmac=0A:1b:2C:3d:4e:5f\n");
 
-	assert_non_null(strstr(text, "ENV{ID_NET_NAME_MAC}==\"enx0[aA]1[bB]2[cC]3[dD]4[eE]5[fF]\""));
+	assert_non_null(
+	    strstr(text, "ENV{ID_NET_NAME_MAC}==\"enx0[aA]1[bB]2[cC]3[dD]4[eE]5[fF]\""));
 	free(text);
 }
 
@@ -134,7 +137,8 @@ static void test_group_without_mode_keeps_the_profile_mode(void **state)
 	char *a = group_lines(text, "a"), *b = group_lines(text, "b");
 
 	assert_non_null(strstr(a, "ENV{.USBNET_HOST_MODE}==\"\", ENV{.USBNET_HOST_MODE}=\"auto\""));
-	assert_non_null(strstr(b, "ENV{.USBNET_HOST_MODE}==\"\", ENV{.USBNET_HOST_MODE}=\"static\""));
+	assert_non_null(
+	    strstr(b, "ENV{.USBNET_HOST_MODE}==\"\", ENV{.USBNET_HOST_MODE}=\"static\""));
 	free(a);
 	free(b);
 	free(text);
@@ -172,8 +176,9 @@ static void test_one_helper_line_and_no_device_string(void **state)
 	assert_null(strstr(p + 1, "IMPORT{program}"));
 	assert_non_null(strstr(text, "IMPORT{program}=\"" HELPER "\"\n"));
 	/* every profile that can match is there; the tethering IDs end it */
-	assert_non_null(strstr(text, "ENV{ID_VENDOR_ID}==\"1234\", ENV{ID_MODEL_ID}==\"4321\", "
-				     "ENV{ID_USB_DRIVER}==\"cdc_eem\", ENV{ID_MODEL_ENC}==\"Fobnail\""));
+	assert_non_null(strstr(text,
+			       "ENV{ID_VENDOR_ID}==\"1234\", ENV{ID_MODEL_ID}==\"4321\", "
+			       "ENV{ID_USB_DRIVER}==\"cdc_eem\", ENV{ID_MODEL_ENC}==\"Fobnail\""));
 	assert_non_null(strstr(text, "ENV{ID_VENDOR_ID}==\"18d1\", ENV{ID_MODEL_ID}==\"4ee3\", "
 				     "GOTO=\"usbnet_host_tag\""));
 	free(text);
@@ -182,16 +187,16 @@ static void test_one_helper_line_and_no_device_string(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_encode_escapes_what_udev_escapes),
-		cmocka_unit_test(test_plain_safe_refuses_glob_quote_and_substitution),
-		cmocka_unit_test(test_exact_length_ends_where_a_cut_string_could_equal),
-		cmocka_unit_test(test_product_with_spaces_matches_both_forms),
-		cmocka_unit_test(test_glob_and_non_ascii_values_run_the_helper),
-		cmocka_unit_test(test_mac_matches_either_case),
-		cmocka_unit_test(test_group_without_mode_keeps_the_profile_mode),
-		cmocka_unit_test(test_driver_that_is_no_peer_driver_matches_nothing),
-		cmocka_unit_test(test_auto_none_leaves_profiles_untagged),
-		cmocka_unit_test(test_one_helper_line_and_no_device_string),
+	    cmocka_unit_test(test_encode_escapes_what_udev_escapes),
+	    cmocka_unit_test(test_plain_safe_refuses_glob_quote_and_substitution),
+	    cmocka_unit_test(test_exact_length_ends_where_a_cut_string_could_equal),
+	    cmocka_unit_test(test_product_with_spaces_matches_both_forms),
+	    cmocka_unit_test(test_glob_and_non_ascii_values_run_the_helper),
+	    cmocka_unit_test(test_mac_matches_either_case),
+	    cmocka_unit_test(test_group_without_mode_keeps_the_profile_mode),
+	    cmocka_unit_test(test_driver_that_is_no_peer_driver_matches_nothing),
+	    cmocka_unit_test(test_auto_none_leaves_profiles_untagged),
+	    cmocka_unit_test(test_one_helper_line_and_no_device_string),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
