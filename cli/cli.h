@@ -118,6 +118,7 @@ int up_main(int argc, char *argv[]);
 int down_main(int argc, char *argv[]);
 int discover_main(int argc, char *argv[]);
 int udev_probe_main(int argc, char *argv[]);
+int udev_rules_main(int argc, char *argv[]);
 int watch_main(int argc, char *argv[]);
 int refresh_main(int argc, char *argv[]);
 int check_config_main(int argc, char *argv[]);

@@ -23,6 +23,7 @@ static const struct {
 	{ "check-config", check_config_main, "Check a configuration file's syntax and meaning" },
 	{ "watch", watch_main, "The hotplug watcher (foreground; systemd runs it)" },
 	{ "udev-probe", udev_probe_main, "For the udev rule: classify, print KEY=VALUE" },
+	{ "udev-rules", udev_rules_main, "Print the udev rules made from the profiles and configuration" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

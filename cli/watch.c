@@ -15,19 +15,23 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "watch-rules.h"
 
 static const char usage[] =
-	"Usage: usbnet-host watch [--down-on-exit] [--config FILE] [--run-dir DIR] [--verbose]\n"
+	"Usage: usbnet-host watch [--down-on-exit] [--config FILE] [--run-dir DIR]\n"
+	"                         [--udev-rules FILE] [--verbose]\n"
 	"The hotplug watcher: configure tagged peers as they are plugged, clean their state when\n"
 	"they go. Runs in the foreground; logs one line per action to stderr, or to the journal\n"
 	"when systemd connected stderr to it (with priorities and the fields USBNET_IFNAME=,\n"
-	"USBNET_SERIAL=).\n";
+	"USBNET_SERIAL=). Writes the udev rules of its configuration (udev-rules) to FILE, by\n"
+	"default " USBNET_UDEV_RULES_RUNTIME " (then udev rereads its rules) unless\n"
+	"--run-dir or $USBNET_HOST_RUN_DIR is given; --udev-rules= writes none.\n";
 
-enum { OPT_DOWN_ON_EXIT = OPT_COMMON_END };
+enum { OPT_DOWN_ON_EXIT = OPT_COMMON_END, OPT_UDEV_RULES };
 
 /* SIGHUP (systemctl reload usbnet-host): read the configuration file again. Peers plugged from
  * now on get the new plans; the configured ones keep theirs until they are plugged again. */
-static void reload(struct usbnet_ctx *ctx)
+static void reload(struct usbnet_ctx *ctx, const char *rules)
 {
 	char changes[1024], *text = NULL;
 	size_t len = 0;
@@ -52,6 +56,19 @@ static void reload(struct usbnet_ctx *ctx)
 	free(text);
 	if (r >= 0)
 		usbnet_ctx_check_config(ctx);
+	/* A broken file: the built-in profiles alone, in the rules too (as udev-probe). */
+	watch_rules_install(ctx, rules);
+}
+
+/* The system's watcher (its default run directory) writes udev's rules; another one (a test,
+ * a second instance with its own run directory) only where it is told. */
+static const char *rules_path(const struct cli_common *c, const char *given)
+{
+	if (given)
+		return *given ? given : NULL;
+	if (c->run_dir || (getenv("USBNET_HOST_RUN_DIR") && *getenv("USBNET_HOST_RUN_DIR")))
+		return NULL;
+	return USBNET_UDEV_RULES_RUNTIME;
 }
 
 int watch_main(int argc, char *argv[])
@@ -59,12 +76,14 @@ int watch_main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
 		{ "down-on-exit", no_argument, NULL, OPT_DOWN_ON_EXIT },
+		{ "udev-rules", required_argument, NULL, OPT_UDEV_RULES },
 		{},
 	};
 	struct cli_common c = {};
 	struct usbnet_watch *w = NULL;
 	struct usbnet_ctx *ctx;
 	bool down_on_exit = false;
+	const char *rules_given = NULL, *rules = NULL;
 	sigset_t mask;
 	int opt, r, status, sfd = -1;
 
@@ -76,6 +95,8 @@ int watch_main(int argc, char *argv[])
 			continue;
 		if (opt == OPT_DOWN_ON_EXIT)
 			down_on_exit = true;
+		if (opt == OPT_UDEV_RULES)
+			rules_given = optarg;
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "watch takes no argument");
@@ -91,6 +112,9 @@ int watch_main(int argc, char *argv[])
 	usbnet_ctx_check_config(ctx);
 	/* The rule's NM_UNMANAGED=1 keeps NetworkManager off the peers the watcher acts on. */
 	usbnet_ctx_set_networkmanager(ctx, false);
+	/* Before the monitor: the devices plugged from now on get this configuration's rules. */
+	rules = rules_path(&c, rules_given);
+	watch_rules_install(ctx, rules);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -131,7 +155,7 @@ int watch_main(int argc, char *argv[])
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
 				continue;
 			if (si.ssi_signo == SIGHUP) {
-				reload(ctx);
+				reload(ctx, rules);
 				continue;
 			}
 			cli_log(USBNET_LOG_NOTICE, "%s, stopping%s", strsignal((int)si.ssi_signo),
@@ -151,6 +175,8 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	usbnet_watch_free(w);
+	/* udev's packaged rule (its helper) answers again, with the file's configuration. */
+	watch_rules_remove(ctx, rules);
 	usbnet_ctx_free(ctx);
 	return status;
 }

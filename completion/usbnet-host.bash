@@ -45,7 +45,7 @@ _usbnet_host_links()
 _usbnet_host()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands='status list show up down watch refresh discover check-config udev-probe help'
+	local commands='status list show up down watch refresh discover check-config udev-probe udev-rules help'
 	local common='--config --run-dir --verbose --quiet --help --version'
 	local json='--json --json=pretty --json=short'
 	local cmd='' i opts=''
@@ -78,7 +78,7 @@ _usbnet_host()
 
 	# The argument of the option before the cursor.
 	case $prev in
-	--config)
+	--config | --udev-rules)
 		compopt -o filenames 2>/dev/null
 		_usbnet_host_reply "$(compgen -f -- "$cur")"
 		return 0
@@ -97,6 +97,11 @@ _usbnet_host()
 		return 0
 		;;
 	--output | -o)
+		if [[ $cmd == udev-rules ]]; then # a file
+			compopt -o filenames 2>/dev/null
+			_usbnet_host_reply "$(compgen -f -- "$cur")"
+			return 0
+		fi
 		# COL,COL...: the columns of the command's --help, after the last comma.
 		local cols pre=''
 		[[ $cur == *,* ]] && pre=${cur%,*},
@@ -120,11 +125,12 @@ _usbnet_host()
 	up) opts="--all --address --peer --wait --force --gateway --uplink --dns --bridge
 		  --bridge-name --auto --dhcp-server --ipv6 $common" ;;
 	down) opts="--all $common" ;;
-	watch) opts="--down-on-exit $common" ;;
+	watch) opts="--down-on-exit --udev-rules $common" ;;
 	refresh) opts="$common" ;;
 	check-config) opts="$common" ;;
 	discover) opts="--timeout $json --output --noheadings --raw --force $common" ;;
 	udev-probe) opts='--config --help' ;;
+	udev-rules) opts="--output $common" ;;
 	*) return 0 ;;
 	esac
 

@@ -291,6 +291,23 @@ bool usbnet_plan_is_automatic(const struct usbnet_ctx *ctx, const struct usbnet_
 /* A peer that usbnet-host must not configure by default: tethering phones, modems. */
 bool usbnet_peer_is_upstream(const struct usbnet_peer *peer);
 
+/* ---- udev rules ------------------------------------------------------------------------- */
+
+/* Where the watcher writes the generated rules: in /run, they override the packaged rule of the
+ * same name, which runs udev's helper for every USB network interface. */
+#define USBNET_UDEV_RULES_RUNTIME "/run/udev/rules.d/85-usbnet-host.rules"
+/* The udev rules for the context's configuration ([peer] groups in order, [general] auto=) and
+ * the built-in profiles: udev matches the device's properties itself and sets what
+ * `usbnet-host udev-probe` would print, with no process; the branches a rule cannot match
+ * exactly run udev's helper. A broken configuration: the built-in profiles alone, as
+ * udev-probe. *ret_text to free(). */
+int usbnet_udev_rules(struct usbnet_ctx *ctx, char **ret_text);
+/* Writes them to path whole or not at all (a temporary file beside it, then rename), mode
+ * 0644; the directory itself is made (0755) when it is missing. */
+int usbnet_udev_rules_install(struct usbnet_ctx *ctx, const char *path);
+/* Removes path; a missing file is no failure. */
+int usbnet_udev_rules_remove(struct usbnet_ctx *ctx, const char *path);
+
 /* ---- configure and undo ----------------------------------------------------------------- */
 
 struct usbnet_up_opts {

@@ -43,6 +43,15 @@ enum usbnet_protocol discover_protocol_of_driver(const char *driver)
 	return USBNET_PROTO_UNKNOWN;
 }
 
+const char *discover_peer_driver(size_t i, enum usbnet_protocol *ret_protocol)
+{
+	if (i >= ELEMENTSOF(peer_drivers))
+		return NULL;
+	if (ret_protocol)
+		*ret_protocol = peer_drivers[i].protocol;
+	return peer_drivers[i].driver;
+}
+
 static bool is_rndis_control(const char *cls, size_t len)
 {
 	if (len != 6)

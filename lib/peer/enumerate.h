@@ -13,6 +13,8 @@ struct usbnet_ctx;
 /* The protocol a USB networking driver speaks; USBNET_PROTO_UNKNOWN when the driver is not
  * one of the peer drivers (cdc_ether, cdc_eem, cdc_ncm, rndis_host, cdc_subset, zaurus). */
 enum usbnet_protocol discover_protocol_of_driver(const char *driver);
+/* The i-th of those drivers and its protocol; NULL past the last (udev-rules.c names them). */
+const char *discover_peer_driver(size_t i, enum usbnet_protocol *ret_protocol);
 
 /* Whether the binding can work. usb_interfaces is udev's ID_USB_INTERFACES (":0202ff:0a0000:")
  * and intf_class the bound interface's class/subclass/protocol as six hex digits; either may

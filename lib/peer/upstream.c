@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "usbnet-host/usbnet.h"
+#include "peer/upstream.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -72,4 +72,13 @@ bool usbnet_peer_is_upstream(const struct usbnet_peer *peer)
 		    peer->product_id == tethering_ids[i].pid)
 			return true;
 	return false;
+}
+
+bool upstream_tethering_id(size_t i, uint16_t *ret_vid, uint16_t *ret_pid)
+{
+	if (i >= ELEMENTSOF(tethering_ids))
+		return false;
+	*ret_vid = tethering_ids[i].vid;
+	*ret_pid = tethering_ids[i].pid;
+	return true;
 }

@@ -42,13 +42,14 @@ bad() {
 }
 
 # --- options --------------------------------------------------------------------------------
-for sub in list show up down watch udev-probe; do
+for sub in list show up down watch udev-probe udev-rules; do
 	bad 2 "--frobnicate" "$sub: an unknown option" -- "$bin" "$sub" --frobnicate
 done
 bad 2 "unknown command" "an unknown command" -- "$bin" lsit
 bad 2 "--config" "--config without its file" -- "$bin" list --config
 bad 2 "--run-dir" "--run-dir without its directory" -- "$bin" list --run-dir
 bad 2 "--config" "udev-probe --config without its file" -- "$bin" udev-probe --config
+bad 2 "--output" "udev-rules --output without its file" -- "$bin" udev-rules --output
 bad 2 "--address" "up --address without a value" -- "$bin" up "$nx" --address
 bad 2 "--peer" "up --peer without a value" -- "$bin" up "$nx" --peer
 bad 2 "--wait" "up --wait without a value" -- "$bin" up "$nx" --wait

@@ -62,7 +62,7 @@ got=$(complete_line usbnet-host --config /dev/null li)
 got=$(complete_line usbnet-host list --json=)
 offers "usbnet-host list --json=<Tab>" "--json=pretty --json=short" "$got"
 got=$(complete_line usbnet-host u)
-[ "$(echo $got)" = "up udev-probe" ] || fail "usbnet-host u<Tab>: got '$(echo $got)'"
+[ "$(echo $got)" = "up udev-probe udev-rules" ] || fail "usbnet-host u<Tab>: got '$(echo $got)'"
 got=$(complete_line usbnet-host --verbose l)
 [ "$(echo $got)" = "list" ] || fail "usbnet-host --verbose l<Tab>: got '$(echo $got)'"
 

@@ -462,6 +462,11 @@ testbed_reset() {
 	trap - ERR
 	set +e
 	watch_stop
+	# the watcher's generated udev rules: a watcher killed (not stopped) leaves them
+	if [ -e /run/udev/rules.d/85-usbnet-host.rules ]; then
+		rm -f /run/udev/rules.d/85-usbnet-host.rules
+		udevadm control --reload
+	fi
 	journald_stop
 	have_usbnet_host && usbnet-host down --all >/dev/null 2>&1
 	peer_remove_all

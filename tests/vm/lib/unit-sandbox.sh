@@ -8,13 +8,17 @@
 #   unit_get FILE KEY          KEY='s value in [Service] (the last assignment; "" resets)
 #   unit_list FILE KEY         the same for a list key: assignments add up, "" resets
 #   unit_exec FILE KEY         ExecStart=/ExecReload='s command line, without its prefixes
+#   unit_start_pre FILE        runs ExecStartPre='s commands as systemd would before the
+#                              sandbox ('+': with full privileges, outside it; '-': a failure
+#                              ignored); unit_sandbox runs it first
 #   unit_check_known FILE      fails when [Service] holds a key this file neither reproduces
 #                              nor lists as not reproducible: a new setting is never untested
 #   unit_sandbox FILE CMD...   runs CMD in the sandbox (exec: the pid is CMD's)
 #
 # Reproduced: CapabilityBoundingSet= (setpriv --bounding-set), NoNewPrivileges= (setpriv
 # --no-new-privs), ProtectSystem= (strict: every mount but /proc, /sys, /dev read-only; full and
-# yes: /usr, /boot, /efi, and /etc for full), ReadWritePaths= (bound writable again),
+# yes: /usr, /boot, /efi, and /etc for full), ReadWritePaths= (bound writable again; '-': not
+# when absent), ExecStartPre= (unit_start_pre),
 # RuntimeDirectory= (made 0755 before), PrivateTmp= (a tmpfs on /tmp and /var/tmp), ProtectHome=
 # (empty read-only tmpfs on /home, /root, /run/user), ProtectControlGroups= (/sys/fs/cgroup
 # read-only), ProtectKernelModules= (/lib/modules hidden), ProtectKernelTunables= (/proc/sys
@@ -30,7 +34,7 @@ ProtectKernelTunables PrivateMounts"
 UNIT_NOT_REPRODUCIBLE="SystemCallFilter SystemCallArchitectures RestrictAddressFamilies
 MemoryDenyWriteExecute LockPersonality RestrictNamespaces RestrictRealtime RestrictSUIDSGID
 ProtectClock ProtectHostname ProtectKernelLogs"
-UNIT_NOT_SANDBOX="Type ExecStart ExecReload Restart RestartSec"
+UNIT_NOT_SANDBOX="Type ExecStartPre ExecStart ExecReload Restart RestartSec"
 
 unit_path() {
 	local d
@@ -79,8 +83,10 @@ _unit_mount_setup() { # FILE
 	rw=$(unit_list "$f" ReadWritePaths)
 	echo 'set -e'
 	for p in $rw; do
-		p=${p#-}
-		echo "mount --bind '$p' '$p'"
+		case $p in
+		-*) echo "[ ! -e '${p#-}' ] || mount --bind '${p#-}' '${p#-}'" ;;
+		*) echo "mount --bind '$p' '$p'" ;;
+		esac
 	done
 	case $ps in
 	strict)
@@ -149,9 +155,27 @@ unit_sandbox_log() { # FILE: what is reproduced and what is not, for the scenari
 	return 0
 }
 
+unit_start_pre() { # FILE
+	local line cmd prefix
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		cmd=$(printf '%s\n' "$line" | sed -E 's/^[-@+!:]+//')
+		prefix=${line%%"$cmd"}
+		case $prefix in
+		*+*) ;;
+		*) echo "unit_start_pre: only '+' commands are reproduced: $line" >&2 && return 1 ;;
+		esac
+		# shellcheck disable=SC2086 # the command line is words, as systemd splits it
+		if ! $cmd; then
+			case $prefix in *-*) ;; *) return 1 ;; esac
+		fi
+	done < <(_unit_service_lines "$1" | awk 'index($0, "ExecStartPre=") == 1 { print substr($0, 14) }')
+}
+
 unit_sandbox() { # FILE CMD...
 	local f=$1 rd
 	shift
+	unit_start_pre "$f" || return 1
 	rd=$(unit_get "$f" RuntimeDirectory)
 	[ -n "$rd" ] && mkdir -p -m 0755 "/run/$rd"
 	# shellcheck disable=SC2046 # setpriv's arguments are words
