@@ -162,7 +162,8 @@ static void glob_hex_digit(char *buf, char d)
  * or encoded: "\\x[4][eE]". */
 static void glob_unit(char *buf, char c, bool encoded)
 {
-	char hex[3], a[8], b[8];
+	/* a and b hold "[xX]" (5 bytes with the NUL): the result is at most 13 bytes */
+	char hex[3], a[6], b[6];
 
 	if (!encoded) {
 		sprintf(buf, "%c", c);
