@@ -294,6 +294,12 @@ int print_report_details(const struct usbnet_report *r)
 		field("ipv6 sharing", r->status.ipv6_nat ? "nat (a unique local /64, masqueraded "
 							  "out of the uplink)"
 							: "routed (ipv6-prefix=, forwarded as it is)");
+		/* IPv6 leaving through another interface than IPv4 (the uplink line above) */
+		if (usbnet_status_uplink6(&r->status)[0]) {
+			snprintf(buf, sizeof(buf), "%s%s", usbnet_status_uplink6(&r->status),
+				 r->status.uplink_auto ? " (follows the IPv6 default route)" : "");
+			field("ipv6 uplink", buf);
+		}
 	}
 	for (size_t i = 0; i < r->status.n_peer6 && i < USBNET_MAX_ADDRS; i++) {
 		char a6[INET6_ADDRSTRLEN];

@@ -6,7 +6,8 @@
 static const char usage[] =
     "Usage: usbnet-host refresh [--config FILE] [--run-dir DIR] [--verbose]\n"
     "Move gateway peers whose uplink is auto to the interface of the host's current default\n"
-    "route (NetworkManager's dispatcher script runs it when the uplink changes). Nothing to\n"
+    "route, and their IPv6 sharing to the interface of the IPv6 default route, which may be\n"
+    "another (NetworkManager's dispatcher script runs it when an uplink changes). Nothing to\n"
     "do is not an error.\n";
 
 int refresh_main(int argc, char *argv[])
@@ -34,7 +35,7 @@ int refresh_main(int argc, char *argv[])
 	r = usbnet_refresh(ctx);
 	status = r < 0 ? cli_fail(ctx, r, "refresh") : EXIT_DONE;
 	if (r > 0)
-		printf("%d gateway peer%s moved to the default route's interface\n", r,
+		printf("%d gateway peer%s moved with the host's default routes\n", r,
 		       r == 1 ? "" : "s");
 	usbnet_ctx_free(ctx);
 	return status;

@@ -17,7 +17,8 @@ static const char usage[] =
 	"  --wait SECONDS        wait for the peer to answer (0: don't)\n"
 	"  --gateway             share the host's internet with the peer (nftables, forwarding)\n"
 	"  --uplink IF           gateway: the interface to share (default, or auto: the one of\n"
-	"                        the default route, followed by 'usbnet-host refresh')\n"
+	"                        the default route, IPv6 the IPv6 one's, followed by\n"
+	"                        'usbnet-host refresh')\n"
 	"  --dns                 gateway: a DNS forwarder for the peer on the host's address\n"
 	"  --dhcp-server         the peer is a DHCP client: serve it exactly its --peer address\n"
 	"                        on that link alone (router option in gateway mode, DNS option\n"
@@ -90,8 +91,10 @@ static void say_gateway(const struct usbnet_report *rep)
 	if (!rep->status.uplink[0] || !rep->status.has_host)
 		return;
 	inet_ntop(AF_INET, &rep->status.host.addr, gw, sizeof(gw));
-	printf("%s: gateway for the device: %s, sharing %s%s\n", rep->peer.ifname, gw,
-	       rep->status.uplink, rep->status.uplink_auto ? " (follows the default route)" : "");
+	printf("%s: gateway for the device: %s, sharing %s%s%s%s\n", rep->peer.ifname, gw,
+	       rep->status.uplink, rep->status.uplink_auto ? " (follows the default route)" : "",
+	       usbnet_status_uplink6(&rep->status)[0] ? ", IPv6 through " : "",
+	       usbnet_status_uplink6(&rep->status));
 }
 
 static void say_result(const struct usbnet_report *rep, enum usbnet_up_result result)

@@ -185,6 +185,9 @@ struct usbnet_status {
 	bool has_ipv6_prefix;
 	struct in6_addr ipv6_prefix;
 	bool ipv6_nat;
+	/* the uplink the IPv6 sharing leaves through (recorded): uplink's, or with uplink_auto the
+	 * IPv6 default route's, which may be another interface; "" when IPv6 is not shared */
+	char uplink6[USBNET_IFNAMSIZ];
 	struct in6_addr peer6[USBNET_MAX_ADDRS];
 	size_t n_peer6;
 	/* gateway mode sharing IPv6 with a DNS forwarder (--dns): the link's IPv6 address it
@@ -513,6 +516,10 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
  * or up --auto waiting, its record says so) and its link has none: the device has not brought
  * its side up, or took it down; the watcher looks at it again when it comes. */
 bool usbnet_report_waiting_for_carrier(const struct usbnet_report *rep);
+/* The uplink a gateway peer's IPv6 sharing leaves through when it is another interface than
+ * its IPv4 uplink (the uplink follows the default routes, and IPv6's is elsewhere); "" when it
+ * is the same one, or IPv6 is not shared. */
+const char *usbnet_status_uplink6(const struct usbnet_status *st);
 
 /* JSON text of reports (an array for list, an object for show); malloc'd, NUL-terminated.
  * Any byte a device gave is escaped so that the result is always valid JSON (UTF-8). */

@@ -192,6 +192,10 @@ struct usbnet_gateway_ops {
 	int (*uplink_has_ipv6)(void *h, const char *uplink);
 	/* Optional (NULL: -EOPNOTSUPP): one nftables batch on table ip6 usbnet_host (nft6.h). */
 	int (*nft6_commit)(void *h, const struct nft6_change *c, char *errbuf, size_t errlen);
+	/* Optional (NULL: as -ENETUNREACH): the interface of the main table's IPv6 default route
+	 * (the lowest metric; on a tie, prefer's when it is one of them, prefer NULL or "" for
+	 * none); -ENETUNREACH when there is none, or no IPv6. */
+	int (*default_uplink6)(void *h, const char *prefer, char ret[USBNET_IFNAMSIZ]);
 };
 
 /* A process the library started (the DNS forwarder): its pid and that process's start time. */
@@ -328,6 +332,9 @@ extern const struct usbnet_alias_ops alias_real_ops; /* lib/alias/alias-ops.c */
 /* The interface of the main table's IPv4 default route with the lowest metric; -ENETUNREACH
  * when there is none (netlink/default-route.c, for the real gateway and bridge ops). */
 int default_route_ifname(char ret[16]);
+/* The same for IPv6 (on a tie of metrics, prefer's route; prefer NULL or "": the first);
+ * -ENETUNREACH also when the kernel has no IPv6. */
+int default_route6_ifname(const char *prefer, char ret[16]);
 
 /*
  * The NetworkManager backend (lib/nm/) is a module, loaded on first use (nm-module.c): libnm

@@ -29,7 +29,9 @@ struct state_step {
 };
 
 #define STATE_MAX_STEPS 32
-#define JOURNAL_PLAN_MAX 160
+/* The longest plan: gateway mode with every word, a routed /64 and an IPv6 uplink of its own
+ * (updown/mode-gateway.c), some 185 characters. */
+#define JOURNAL_PLAN_MAX 192
 #define JOURNAL_BOOT_ID_LEN 36
 
 struct state_record {

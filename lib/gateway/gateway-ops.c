@@ -43,6 +43,11 @@ static int real_nft6_commit(void *h, const struct nft6_change *c, char *errbuf, 
 	return nft6_commit(c, errbuf, errlen);
 }
 
+static int real_default_uplink6(void *h, const char *prefer, char ret[USBNET_IFNAMSIZ])
+{
+	return default_route6_ifname(prefer, ret);
+}
+
 const struct usbnet_gateway_ops gw_real_ops = {
     .default_uplink = real_default_uplink,
     .forwarding_get = real_forwarding_get,
@@ -51,4 +56,5 @@ const struct usbnet_gateway_ops gw_real_ops = {
     .firewall_check = real_firewall_check,
     .uplink_has_ipv6 = real_uplink_has_ipv6,
     .nft6_commit = real_nft6_commit,
+    .default_uplink6 = real_default_uplink6,
 };

@@ -58,9 +58,50 @@ int gateway6_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft6_peer 
 	return 0;
 }
 
+int gateway6_default_uplink(const struct usbnet_backends *be, const char *prefer,
+			    char ret[USBNET_IFNAMSIZ])
+{
+	if (!be->gw || !be->gw->default_uplink6)
+		return -ENETUNREACH;
+	return be->gw->default_uplink6(be->gw_h, prefer, ret);
+}
+
+/* The uplink IPv6 is shared over: the one named, when it has an IPv6 default route; else the
+ * IPv6 default route's. 0 with g->why_not set when there is none. */
+static int resolve_uplink(const struct usbnet_backends *be, const struct usbnet_peer *peer,
+			  const struct gateway_plan *gp, struct gateway6_plan *g)
+{
+	int r;
+
+	if (!gp->uplink_auto) {
+		snprintf(g->uplink, sizeof(g->uplink), "%s", gp->uplink);
+		r = be->gw->uplink_has_ipv6(be->gw_h, g->uplink);
+		if (r <= 0)
+			snprintf(g->why_not, sizeof(g->why_not),
+				 "the uplink %s has no IPv6 default route", g->uplink);
+		return r > 0;
+	}
+	r = gateway6_default_uplink(be, gp->uplink, g->uplink);
+	if (r == -ENETUNREACH) {
+		snprintf(g->why_not, sizeof(g->why_not), "the host has no IPv6 default route");
+		return 0;
+	}
+	if (r < 0) {
+		snprintf(g->why_not, sizeof(g->why_not),
+			 "cannot read the host's IPv6 default route: %s", strerror(-r));
+		return 0;
+	}
+	if (strncmp(g->uplink, peer->ifname, sizeof(peer->ifname)) == 0) {
+		snprintf(g->why_not, sizeof(g->why_not),
+			 "the IPv6 default route goes through the peer itself");
+		return 0;
+	}
+	return 1;
+}
+
 int gateway6_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		     const struct usbnet_peer *peer, const struct usbnet_plan *plan,
-		     const char *uplink, struct gateway6_plan *ret)
+		     const struct gateway_plan *gp, struct gateway6_plan *ret)
 {
 	struct gateway6_plan g = {};
 	char id[160], mid[33];
@@ -75,12 +116,8 @@ int gateway6_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		snprintf(g.why_not, sizeof(g.why_not), "no IPv6 backend here");
 		goto out;
 	}
-	r = be->gw->uplink_has_ipv6(be->gw_h, uplink);
-	if (r <= 0) {
-		snprintf(g.why_not, sizeof(g.why_not), "the uplink %s has no IPv6 default route",
-			 uplink);
+	if (resolve_uplink(be, peer, gp, &g) <= 0)
 		goto out;
-	}
 	if (plan->has_ipv6_prefix) {
 		g.prefix = plan->ipv6_prefix;
 		g.routed = true;
@@ -106,9 +143,10 @@ out:
 	return 0;
 }
 
-int gateway6_apply(struct step_env *env, const char *uplink, const struct gateway6_plan *g6)
+int gateway6_apply(struct step_env *env, const struct gateway6_plan *g6)
 {
 	struct usbnet_ctx *ctx = env->ctx;
+	const char *uplink = g6->uplink;
 	struct accept_ra_step a;
 	struct nft6_step n;
 	int lock = -1, r;

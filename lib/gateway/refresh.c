@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * refresh: gateway peers whose uplink is auto follow the host's default route. NetworkManager's
- * dispatcher script runs it on every uplink change, so the common case (no gateway peer, or the
- * default route where it was) must cost one directory read and nothing else.
+ * refresh: gateway peers whose uplink is auto follow the host's default routes: IPv4 its
+ * default route's interface, IPv6 (its sharing's steps) the IPv6 default route's, each on its
+ * own, so that a host whose IPv6 leaves through another interface (a tunnel, a second ISP), or
+ * whose IPv6 default route moves while IPv4's does not, shares each through its own uplink.
+ * NetworkManager's dispatcher script runs it on every uplink change, so the common case (no
+ * gateway peer, or the default routes where they were) must cost one directory read, the two
+ * route dumps, and nothing else.
  *
  * Locks: each moved peer's interface lock (in name order), then the gateway lock, as up takes
- * them; the records are written ahead with the new uplink, then one batch moves them all.
- * Peers that share IPv6 then move their IPv6 uplink steps one by one (refresh6.c).
+ * them; the records of the peers whose IPv4 moves are written ahead with the new uplink, then
+ * one batch moves them all. Peers that share IPv6 then move their IPv6 uplink steps one by
+ * one (refresh6.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,10 +23,17 @@
 #include "gateway/gateway6.h"
 #include "core/lock.h"
 
+/* The host's default routes now: their interfaces, "" where there is none. */
+struct uplinks {
+	char v4[USBNET_IFNAMSIZ];
+	char v6[USBNET_IFNAMSIZ];
+};
+
 struct moved {
 	struct state_record rec;
 	struct nft_step *step; /* in rec */
 	char old_uplink[USBNET_IFNAMSIZ];
+	bool move4; /* its IPv4 uplink moves (else only its IPv6 sharing) */
 	int lock;
 };
 
@@ -37,12 +49,68 @@ static struct nft_step *auto_step(struct state_record *rec)
 	return d->uplink_auto ? d : NULL;
 }
 
+/* Whether rec's IPv4 uplink moves to up->v4: never to the peer itself (the default route
+ * through a peer is never its own uplink). */
+static bool moves4(const struct state_record *rec, const struct nft_step *s,
+		   const struct uplinks *up)
+{
+	return up->v4[0] && strcmp(rec->ifname, up->v4) != 0 && strcmp(s->uplink, up->v4) != 0;
+}
+
+/* Whether refresh has anything to do for rec (an auto peer): its IPv4 uplink, its IPv6 one. */
+static bool moves(struct state_record *rec, const struct uplinks *up, bool *ret_move4)
+{
+	struct nft_step *s = auto_step(rec);
+	bool m4;
+
+	if (!s)
+		return false;
+	m4 = moves4(rec, s, up);
+	if (ret_move4)
+		*ret_move4 = m4;
+	return m4 || gateway6_refresh_uplink(rec, up->v6, m4 ? up->v4 : NULL);
+}
+
+/* Both default routes' interfaces. 1: read (one may be ""); 0: the host has neither, said;
+ * -errno with ctx_fail(). */
+static int read_uplinks(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+			struct uplinks *ret)
+{
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	r = be->gw->default_uplink(be->gw_h, ret->v4);
+	if (r == -ENETUNREACH)
+		ret->v4[0] = '\0';
+	else if (r < 0)
+		return ctx_fail(ctx, r, "cannot read the host's default route: %s", strerror(-r));
+	/* On a tie of IPv6 metrics, IPv4's: both through one interface, as before */
+	r = gateway6_default_uplink(be, ret->v4, ret->v6);
+	if (r == -ENETUNREACH)
+		ret->v6[0] = '\0';
+	else if (r < 0)
+		return ctx_fail(ctx, r, "cannot read the host's IPv6 default route: %s",
+				strerror(-r));
+	if (!ret->v4[0] && !ret->v6[0]) {
+		ctx_log(ctx, USBNET_LOG_NOTICE,
+			"refresh: the host has no default route now; gateway peers keep their "
+			"uplink");
+		return 0;
+	}
+	if (!ret->v4[0])
+		ctx_log(ctx, USBNET_LOG_NOTICE,
+			"refresh: the host has no IPv4 default route now; gateway peers keep their "
+			"IPv4 uplink");
+	return 1;
+}
+
 int usbnet_refresh(struct usbnet_ctx *ctx)
 {
 	const struct usbnet_backends *be;
 	struct moved *mv = NULL;
 	struct nft_change *c = NULL;
-	char **names = NULL, uplink[USBNET_IFNAMSIZ], err[256] = "";
+	char **names = NULL, err[256] = "";
+	struct uplinks up;
 	struct state_record *rec = NULL;
 	size_t n = 0, count, written = 0;
 	int glock = -1, r;
@@ -70,18 +138,9 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 		r = ctx_fail(ctx, -EIO, "cannot open the netlink backend");
 		goto out;
 	}
-	r = be->gw->default_uplink(be->gw_h, uplink);
-	if (r == -ENETUNREACH) {
-		ctx_log(
-		    ctx, USBNET_LOG_NOTICE,
-		    "refresh: the host has no default route now; gateway peers keep their uplink");
-		r = 0;
+	r = read_uplinks(ctx, be, &up);
+	if (r <= 0)
 		goto out;
-	}
-	if (r < 0) {
-		r = ctx_fail(ctx, r, "cannot read the host's default route: %s", strerror(-r));
-		goto out;
-	}
 
 	count = n < NFT_MAX_PEERS ? n : NFT_MAX_PEERS;
 	mv = calloc(count, sizeof(*mv));
@@ -94,10 +153,9 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	n = 0;
 	for (char **p = names; *p && n < count; p++) {
 		struct moved *m = &mv[n];
-		struct nft_step *s;
 
-		if (strcmp(*p, uplink) == 0)
-			continue; /* the default route through a peer: never its own uplink */
+		if (journal_read(ctx, *p, rec) < 0 || !moves(rec, &up, NULL))
+			continue;
 		r = lock_acquire(ctx->run_dir, *p, LOCK_TIMEOUT_MS, &m->lock);
 		if (r < 0) {
 			r = ctx_fail(ctx, r, "cannot lock %s for refresh: %s; nothing was changed",
@@ -105,13 +163,12 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 			goto unlock;
 		}
 		/* Read again under its lock: a down may have come first */
-		if (journal_read(ctx, *p, &m->rec) < 0 || !(s = auto_step(&m->rec)) ||
-		    strcmp(s->uplink, uplink) == 0) {
+		if (journal_read(ctx, *p, &m->rec) < 0 || !moves(&m->rec, &up, &m->move4)) {
 			lock_release(m->lock);
 			continue;
 		}
-		m->step = s;
-		memcpy(m->old_uplink, s->uplink, sizeof(m->old_uplink));
+		m->step = auto_step(&m->rec);
+		memcpy(m->old_uplink, m->step->uplink, sizeof(m->old_uplink));
 		n++;
 	}
 	if (n == 0) {
@@ -121,14 +178,17 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 	r = gateway_lock(ctx, &glock);
 	if (r < 0)
 		goto unlock;
-	/* Write ahead: the records name the new uplink before the batch */
+	/* Write ahead: the records of the peers whose IPv4 moves name the new uplink before the
+	 * batch */
 	for (size_t i = 0; i < n; i++) {
 		struct nft_step *s = mv[i].step;
 
+		written = i + 1;
+		if (!mv[i].move4)
+			continue;
 		/* the whole field: the step's bytes stay what up would make of this uplink */
 		memset(s->uplink, 0, sizeof(s->uplink));
-		memcpy(s->uplink, uplink, strlen(uplink));
-		written = i + 1;
+		memcpy(s->uplink, up.v4, strlen(up.v4));
 		r = journal_write(ctx, &mv[i].rec);
 		if (r < 0) {
 			ctx_fail(ctx, r, "cannot write the state record %s/%s.state: %s",
@@ -140,32 +200,38 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 		memcpy(c->add[c->n_add].uplink, s->uplink, USBNET_IFNAMSIZ);
 		c->n_add++;
 	}
-	c->guard = gateway_guard_wanted(ctx);
-	if (c->guard) {
-		r = gateway_scan(ctx, NULL, c->guard_peers, &c->n_guard_peers);
+	if (c->n_add > 0) {
+		c->guard = gateway_guard_wanted(ctx);
+		if (c->guard) {
+			r = gateway_scan(ctx, NULL, c->guard_peers, &c->n_guard_peers);
+			if (r < 0) {
+				ctx_fail(ctx, r, "cannot read the run directory %s: %s",
+					 ctx->run_dir, strerror(-r));
+				goto revert;
+			}
+		}
+		r = be->gw->nft_commit(be->gw_h, c, err, sizeof(err));
 		if (r < 0) {
-			ctx_fail(ctx, r, "cannot read the run directory %s: %s", ctx->run_dir,
-				 strerror(-r));
+			ctx_fail(
+			    ctx, gateway_nft_errno(r),
+			    "could not move the gateway peers to %s (table ip %s): %s; nothing "
+			    "was changed",
+			    up.v4, NFT_TABLE, err[0] ? err : strerror(-r));
+			r = gateway_nft_errno(r);
 			goto revert;
 		}
 	}
-	r = be->gw->nft_commit(be->gw_h, c, err, sizeof(err));
-	if (r < 0) {
-		ctx_fail(ctx, gateway_nft_errno(r),
-			 "could not move the gateway peers to %s (table ip %s): %s; nothing was "
-			 "changed",
-			 uplink, NFT_TABLE, err[0] ? err : strerror(-r));
-		r = gateway_nft_errno(r);
-		goto revert;
-	}
 	for (size_t i = 0; i < n; i++)
-		ctx_log(ctx, USBNET_LOG_NOTICE, "%s: gateway moved from %s to %s", mv[i].rec.ifname,
-			mv[i].old_uplink, uplink);
+		if (mv[i].move4)
+			ctx_log(ctx, USBNET_LOG_NOTICE, "%s: gateway moved from %s to %s",
+				mv[i].rec.ifname, mv[i].old_uplink, up.v4);
 	/* Then each peer's IPv6 sharing (its own steps, each written ahead): IPv4 has moved
 	 * whatever comes of it, and a failure says which peer's IPv6 stayed behind. */
 	r = (int)n;
 	for (size_t i = 0; i < n; i++) {
-		int r6 = gateway6_move(ctx, be, &mv[i].rec, uplink);
+		const char *to6 =
+		    gateway6_refresh_uplink(&mv[i].rec, up.v6, mv[i].move4 ? up.v4 : NULL);
+		int r6 = to6 ? gateway6_move(ctx, be, &mv[i].rec, to6) : 0;
 
 		if (r6 < 0 && r >= 0)
 			r = r6;
@@ -175,6 +241,8 @@ revert:
 	for (size_t i = 0; i < written; i++) {
 		struct nft_step *s = mv[i].step;
 
+		if (!mv[i].move4)
+			continue;
 		memcpy(s->uplink, mv[i].old_uplink, sizeof(s->uplink));
 		journal_write(ctx, &mv[i].rec);
 	}

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * refresh's IPv6 part (gateway6.h, gateway6_move): a gateway peer sharing IPv6 that refresh
- * moves to a new uplink takes its uplink steps along, each written ahead in the record:
+ * refresh's IPv6 part (gateway6.h): where a gateway peer's IPv6 sharing goes
+ * (gateway6_refresh_uplink: the IPv6 default route's interface, which may be another than
+ * IPv4's, or with none IPv4's new one), and the move (gateway6_move): the uplink steps go
+ * along, each written ahead in the record:
  *   accept-ra  given back on the old uplink (unless another peer holds it there), then made on
  *              the new one when it says 1 (accept_ra_plan), in the same place of the record;
  *   nft6       the peer's ip6 chains remade for the new uplink (one batch, the guard's rules
@@ -96,11 +98,28 @@ static int move_accept_ra(struct step_env *env, const char *uplink, size_t nft6_
 	return remake(env, nft6_index, &want);
 }
 
+const char *gateway6_refresh_uplink(const struct state_record *rec, const char *uplink6,
+				    const char *moved4)
+{
+	const struct state_step *s = journal_find(rec, &step_nft6, NULL);
+	const struct nft6_step *d = s ? (const void *)s->data.bytes : NULL;
+	bool own = uplink6 && uplink6[0] && strcmp(uplink6, rec->ifname) != 0;
+	/* No IPv6 default route (or through the peer itself): maybe forwarding dropped it (an
+	 * RA-learnt one on an interface without accept_ra=2); the new IPv4 uplink is the best
+	 * guess, and accept_ra=2 there takes the routers' advertisements again. */
+	const char *to = own ? uplink6 : moved4;
+
+	if (!d || !to || !to[0] || strcmp(to, rec->ifname) == 0 || strcmp(d->uplink, to) == 0)
+		return NULL;
+	return to;
+}
+
 int gateway6_move(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		  struct state_record *rec, const char *uplink)
 {
 	struct step_env env = {.ctx = ctx, .be = be, .rec = rec, .link_ours = true};
 	struct nft6_step want;
+	char old[USBNET_IFNAMSIZ];
 	size_t i;
 	int r;
 
@@ -109,6 +128,7 @@ int gateway6_move(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 	memcpy(&want, rec->steps[i].data.bytes, sizeof(want));
 	if (strcmp(want.uplink, uplink) == 0)
 		return 0;
+	memcpy(old, want.uplink, sizeof(old));
 	r = move_accept_ra(&env, uplink, i);
 	if (r < 0)
 		return r;
@@ -119,6 +139,7 @@ int gateway6_move(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 	r = remake(&env, i, &want);
 	if (r < 0)
 		return r;
-	ctx_log(ctx, USBNET_LOG_NOTICE, "%s: IPv6 sharing moved to %s", rec->ifname, uplink);
-	return 0;
+	ctx_log(ctx, USBNET_LOG_NOTICE, "%s: IPv6 sharing moved from %s to %s", rec->ifname, old,
+		uplink);
+	return 1;
 }

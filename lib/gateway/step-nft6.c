@@ -179,6 +179,7 @@ static void nft6_report(const void *data, struct usbnet_status *status)
 	status->has_ipv6_prefix = true;
 	status->ipv6_prefix = d->prefix;
 	status->ipv6_nat = d->masquerade;
+	memcpy(status->uplink6, d->uplink, sizeof(status->uplink6));
 }
 
 static void nft6_describe(const void *data, char *buf, size_t len)

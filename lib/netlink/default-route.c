@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The host's uplink as the kernel sees it: the interface of the IPv4 default route in the main
- * table with the lowest metric (the one the kernel uses), read with one RTM_GETROUTE dump.
+ * The host's uplinks as the kernel sees them: the interface of the IPv4 default route, and of
+ * the IPv6 one, in the main table with the lowest metric (the one the kernel uses), each read
+ * with one RTM_GETROUTE dump. IPv4 and IPv6 may leave through different interfaces (IPv6
+ * through a tunnel or a second ISP): gateway mode shares each through its own.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -15,6 +17,8 @@
 #include "core/rtnl-request.h"
 
 struct best {
+	unsigned char family;
+	int prefer; /* on a tie of metrics, this interface's route (0: the first one dumped) */
 	int ifindex;
 	uint32_t metric;
 	bool found;
@@ -38,7 +42,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	uint32_t table, metric = 0;
 	int ifindex = 0;
 
-	if (rm->rtm_family != AF_INET || rm->rtm_dst_len != 0 || rm->rtm_type != RTN_UNICAST)
+	if (rm->rtm_family != b->family || rm->rtm_dst_len != 0 || rm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*rm), attr_cb, tb);
 	table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rm->rtm_table;
@@ -55,7 +59,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 		ifindex = nh->rtnh_ifindex;
 	}
-	if (ifindex > 0 && (!b->found || metric < b->metric)) {
+	if (ifindex <= 0)
+		return MNL_CB_OK;
+	if (!b->found || metric < b->metric ||
+	    (metric == b->metric && ifindex == b->prefer && b->ifindex != b->prefer)) {
 		b->found = true;
 		b->ifindex = ifindex;
 		b->metric = metric;
@@ -63,18 +70,20 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int default_route_ifname(char ret[16])
+static int default_route(unsigned char family, const char *prefer, char ret[16])
 {
 	char buf[256], name[IF_NAMESIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rm;
-	struct best b = {};
+	struct best b = {.family = family};
 	int r;
 
+	if (prefer && prefer[0])
+		b.prefer = (int)if_nametoindex(prefer); /* 0 when it went: no preference */
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	rm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rm));
-	rm->rtm_family = AF_INET;
+	rm->rtm_family = family;
 	r = rtnl_request(nlh, route_cb, &b);
 	if (r < 0)
 		return r;
@@ -84,4 +93,17 @@ int default_route_ifname(char ret[16])
 		return -errno;
 	snprintf(ret, 16, "%s", name);
 	return 0;
+}
+
+int default_route_ifname(char ret[16])
+{
+	return default_route(AF_INET, NULL, ret);
+}
+
+int default_route6_ifname(const char *prefer, char ret[16])
+{
+	int r = default_route(AF_INET6, prefer, ret);
+
+	/* A kernel without IPv6 (ipv6.disable=1) has no IPv6 default route */
+	return r == -EAFNOSUPPORT || r == -EPROTONOSUPPORT ? -ENETUNREACH : r;
 }

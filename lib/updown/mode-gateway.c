@@ -25,24 +25,28 @@ static int gateway_mode_resolve(struct up_run *u, const struct usbnet_up_opts *o
 	r = gateway_resolve(u->ctx, u->be, u->ifname, &u->plan, &u->gw);
 	if (r < 0)
 		return r;
-	return gateway6_resolve(u->ctx, u->be, &u->peer, &u->plan, u->gw.uplink, &u->gw6);
+	return gateway6_resolve(u->ctx, u->be, &u->peer, &u->plan, &u->gw, &u->gw6);
 }
 
-/* " ipv6=PREFIX/64(nat|routed)" when IPv6 is shared: another prefix is another plan. */
+/* " ipv6=PREFIX/64(nat|routed)" when IPv6 is shared, and " uplink6=IF" when it leaves through
+ * another uplink than IPv4: another prefix or IPv6 uplink is another plan (the words of a plan
+ * with both through one uplink are what they were before IPv6 had an uplink of its own). */
 static void ipv6_words(const struct up_run *u, char *buf, size_t len)
 {
 	char p[INET6_ADDRSTRLEN];
+	bool own = strcmp(u->gw6.uplink, u->gw.uplink) != 0;
 
 	buf[0] = '\0';
 	if (!u->gw6.share)
 		return;
 	inet_ntop(AF_INET6, &u->gw6.prefix, p, sizeof(p));
-	snprintf(buf, len, " ipv6=%s/64(%s)", p, u->gw6.routed ? "routed" : "nat");
+	snprintf(buf, len, " ipv6=%s/64(%s)%s%s", p, u->gw6.routed ? "routed" : "nat",
+		 own ? " uplink6=" : "", own ? u->gw6.uplink : "");
 }
 
 static void gateway_words(const struct up_run *u, char *buf, size_t len)
 {
-	char h[32], p[INET_ADDRSTRLEN] = "-", v6[80];
+	char h[32], p[INET_ADDRSTRLEN] = "-", v6[80 + USBNET_IFNAMSIZ];
 
 	usbnet_ip4_format(&u->plan.host, h, sizeof(h));
 	if (u->plan.has_peer)
@@ -65,7 +69,7 @@ static int gateway_mode_apply(struct up_run *u)
 	/* IPv6 shared: accept_ra, the guard and forwarding, then the host's address in the
 	 * link's /64 (what the advertisements announce and the forwarder listens on). */
 	if (r >= 0 && u->gw6.share) {
-		r = gateway6_apply(&u->env, u->gw.uplink, &u->gw6);
+		r = gateway6_apply(&u->env, &u->gw6);
 		if (r >= 0) {
 			struct step_ip6 a;
 

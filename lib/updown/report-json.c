@@ -19,6 +19,9 @@
  *                  host's on the link), or null
  *   uplink         gateway mode: the host's interface shared with the peer, or null
  *   uplink_auto    the uplink follows the host's default route (refresh)
+ *   uplink6        gateway mode sharing IPv6 through another interface than uplink (the uplink
+ *                  follows the default routes, and IPv6's is elsewhere), or null: the same
+ *                  interface, or IPv6 not shared
  *   nameserver     gateway mode with --dns: the address the device takes as its DNS server
  *                  (the host's, where the forwarder listens), or null
  *   nameserver6    gateway mode sharing IPv6 with --dns: the link's IPv6 address the
@@ -199,6 +202,12 @@ static void write_report(struct json_writer *w, const struct usbnet_report *rep)
 	key_field_or_null(w, "uplink", st->uplink, sizeof(st->uplink));
 	json_key(w, "uplink_auto");
 	json_bool(w, st->uplink[0] && st->uplink_auto);
+	json_key(w, "uplink6");
+	{
+		const char *up6 = usbnet_status_uplink6(st);
+
+		json_string(w, up6[0] ? up6 : NULL);
+	}
 	json_key(w, "nameserver");
 	if (st->uplink[0] && st->has_host && st->dns) {
 		char a[INET_ADDRSTRLEN];

@@ -16,6 +16,8 @@
 # forwards); hosts A and B on other links of the host are not routed to each other (guard);
 # after down every sysctl of the host, its addresses, routes, links and the nft ruleset are as
 # before (lifetimes, which count down, left out).
+# With a second upstream behind up1: refresh moving both with IPv4's default route; IPv6's own
+# uplink (its default route through up1, IPv4's through up0) at up; refresh moving IPv6 alone.
 set -u
 . "$(dirname "$0")/helpers/lib.sh"
 core_init gateway-ipv6
@@ -119,18 +121,21 @@ for l in d:
     for a in l.get("addr_info", []):
         a.pop("valid_life_time", None); a.pop("preferred_life_time", None)
 print(json.dumps(d, sort_keys=True))'
+	# The routes sorted: an RA route learnt again after down (forwarding had dropped it) comes
+	# back after the routes of the same metric that stayed. (Without -6, "table all" lists
+	# both families.)
 	ip -n "$H" -j route show table all | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
 for r in d:
     r.pop("expires", None)
-print(json.dumps(d, sort_keys=True))'
+print(json.dumps(sorted(d, key=lambda r: json.dumps(r, sort_keys=True)), sort_keys=True))'
 	ip -n "$H" -6 -j route show table all | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
 for r in d:
     r.pop("expires", None)
-print(json.dumps(d, sort_keys=True))'
+print(json.dumps(sorted(d, key=lambda r: json.dumps(r, sort_keys=True)), sort_keys=True))'
 	ip -n "$H" -j link
 }
 snap() { # $1: name
@@ -308,25 +313,30 @@ check "no dnsmasq of ours left" not dnsmasq_runs
 # its RA default route there while it forwards), up0's goes back to 1, and the peer reaches the
 # server masqueraded as the host's up1 address. After down, every sysctl and the ruleset are as
 # before.
-new_case refresh
-make_world
-U2="$PFX-$T-u2"
-new_ns "$U2"
-ip -n "$H" link add up1 type veth peer name u1 netns "$U2" || exit 1
-ip -n "$H" addr add 192.0.2.1/24 brd + dev up1
-ip -n "$H" link set up1 up
-ip netns exec "$U2" sysctl -qw net.ipv6.conf.all.forwarding=1
-ip -n "$U2" addr add 192.0.2.2/24 brd + dev u1
-ip -n "$U2" addr add 2001:db8:2::2/64 dev u1
-ip -n "$U2" link set u1 up
-ip -n "$U2" addr add "$SERVER/128" dev lo
-ip netns exec "$U2" dnsmasq --conf-file=/dev/null --pid-file="$W/up2-ra.pid" --port=0 \
-	--interface=u1 --bind-interfaces --enable-ra --leasefile-ro \
-	--dhcp-range=2001:db8:2::,ra-only,64,infinite --ra-param=u1,high,3,1800 ||
-	{ echo "FAIL: $T: the second upstream's dnsmasq did not start"; exit 1; }
-ip netns exec "$U2" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
-	SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
-PIDS+=($!)
+# A second upstream U2 behind the host's up1 (192.0.2.1/24 there): RAs for 2001:db8:2::/64
+# (the host takes a SLAAC address on up1, and an RA default route while it does not forward),
+# the same server address as the first upstream's, so that what the server sees says which
+# uplink the peer's traffic left by.
+make_second_upstream() {
+	U2="$PFX-$T-u2"
+	new_ns "$U2"
+	ip -n "$H" link add up1 type veth peer name u1 netns "$U2" || exit 1
+	ip -n "$H" addr add 192.0.2.1/24 brd + dev up1
+	ip -n "$H" link set up1 up
+	ip netns exec "$U2" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$U2" addr add 192.0.2.2/24 brd + dev u1
+	ip -n "$U2" addr add 2001:db8:2::2/64 dev u1
+	ip -n "$U2" link set u1 up
+	ip -n "$U2" addr add "$SERVER/128" dev lo
+	ip netns exec "$U2" dnsmasq --conf-file=/dev/null --pid-file="$W/up2-ra.pid" --port=0 \
+		--interface=u1 --bind-interfaces --enable-ra --leasefile-ro \
+		--dhcp-range=2001:db8:2::,ra-only,64,infinite --ra-param=u1,high,3,1800 ||
+		{ echo "FAIL: $T: the second upstream's dnsmasq did not start"; exit 1; }
+	ip netns exec "$U2" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
+		SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
+	PIDS+=($!)
+	wait_for 600 up1_global6 >/dev/null || { echo "FAIL: $T: no SLAAC address on up1 in 60 s"; exit 1; }
+}
 up1_global6() {
 	ip -n "$H" -6 -o addr show dev up1 scope global | awk '{ sub("/.*", "", $4); print $4; exit }' | grep .
 }
@@ -337,7 +347,23 @@ wait_for() { # TENTHS CMD...
 	for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done
 	return 1
 }
-wait_for 600 up1_global6 >/dev/null || { echo "FAIL: $T: no SLAAC address on up1 in 60 s"; exit 1; }
+ip6_table() { ip netns exec "$H" nft list table ip6 usbnet_host 2>&1; }
+ip4_table() { ip netns exec "$H" nft list table ip usbnet_host 2>&1; }
+masquerades_out_of() { ip6_table | grep -q "oifname \"$1\" ip6 saddr fd.*::/64 masquerade"; }
+names() { # TABLE-FUNCTION IF: a rule of that table names IF
+	"$1" | grep -q "\"$2\""
+}
+through() { # IF ADDRESS-FUNCTION: the peer reaches the server, which sees the host's IF address
+	seen=$(ask_server)
+	local want
+	want=$("$2")
+	DETAIL="the server saw '$seen', the host's $1 is '$want'"
+	test -n "$seen" -a "$seen" = "$want"
+}
+
+new_case refresh
+make_world
+make_second_upstream
 sleep 0.5
 snap before
 up_gateway
@@ -376,6 +402,129 @@ check "through up1: the server sees the host's up1 address" test -n "$seen" -a "
 DETAIL=
 uh down veth0
 expect_rc 0 "down"
+sleep 0.5
+snap after
+core_cmp "sysctl after 'after' as after 'before'" "$W/before.sysctl" "$W/after.sysctl"
+core_cmp "nft after 'after' as after 'before'" "$W/before.nft" "$W/after.nft"
+check "no dnsmasq of ours left" not dnsmasq_runs
+
+# ---------------------------------------------------------------------------------------------
+# IPv6 leaves by another interface than IPv4 at up: IPv4's default route is up0's, IPv6's a
+# static one through up1 (metric 100, ahead of the RA routes' 1024: a tunnel's, or a second
+# ISP's). With the uplink auto, the IPv6 sharing is up1's from the start (the ip6 chains, the
+# masquerade, accept_ra), IPv4's stays up0's; show says the IPv6 uplink. After down, and once
+# up0 has its RA default route again (forwarding on dropped it: accept_ra 1 there), the host is
+# as before.
+new_case uplink6-at-up
+make_world
+make_second_upstream
+ip -n "$H" -6 route add default via 2001:db8:2::2 dev up1 metric 100
+sleep 0.5
+snap before
+up_gateway
+expect_rc 0 "up --gateway (uplink auto: IPv4 up0, IPv6 up1)"
+DETAIL="$OUT"
+check "up says IPv6 leaves by up1" said "sharing up0 (follows the default route), IPv6 through up1"
+DETAIL="$(cat "$RUN/veth0.state")"
+check "step nft names up0 (IPv4's default route)" grep -Eq "^step nft up0 10.77.0.0/24 auto$" "$RUN/veth0.state"
+check "step nft6 names up1 (IPv6's default route)" grep -Eq "^step nft6 up1 fd[0-9a-f:]+::/64 nat$" "$RUN/veth0.state"
+check "step accept-ra names up1" grep -qx "step accept-ra up1 2 1" "$RUN/veth0.state"
+DETAIL="$(ip6_table)"
+check "the ip6 masquerade is out of up1" masquerades_out_of up1
+check "no ip6 rule names up0" not names ip6_table up0
+DETAIL="$(ip4_table)"
+check "the ip table still names up0" names ip4_table up0
+check "no ip rule names up1" not names ip4_table up1
+DETAIL=
+check "up1 accept_ra 2" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/up1/accept_ra)" = 2
+check "up0 accept_ra still 1" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/up0/accept_ra)" = 1
+DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
+check "the peer got an address in the ULA /64" wait_peer_addr6 fd
+DETAIL=
+check "through up1: the server sees the host's up1 address" through up1 up1_global6
+DETAIL=
+uh show veth0 --json
+DETAIL="$OUT"
+check "show --json says the IPv6 uplink" said '"uplink":"up0","uplink_auto":true,"uplink6":"up1"'
+uh show veth0
+DETAIL="$OUT"
+check "show says the IPv6 uplink" said_re "^  ipv6 uplink +up1 \(follows the IPv6 default route\)$"
+DETAIL=
+uh down veth0
+expect_rc 0 "down"
+DETAIL="$(ip -n "$H" -6 route show default)"
+check "up0 takes its RA default route again" wait_for 100 default6_on up0
+DETAIL=
+sleep 0.5
+snap after
+same_snap before after
+check "no dnsmasq of ours left" not dnsmasq_runs
+
+# ---------------------------------------------------------------------------------------------
+# refresh when only the IPv6 default route moves: both leave by up0 at up (the RA routes of up0
+# and up1 tie at metric 1024: IPv4's uplink is taken), then a static IPv6 default route through
+# up1 comes (a tunnel up) while IPv4's stays on up0. refresh moves the IPv6 sharing alone: the
+# ip6 chains and accept_ra to up1, table ip untouched; the peer's IPv6 leaves by up1. A route
+# through up0 of a lower metric still: refresh moves it back. After down, every sysctl and the
+# ruleset are as before.
+new_case refresh-ipv6-alone
+make_world
+make_second_upstream
+sleep 0.5
+snap before
+up_gateway
+expect_rc 0 "up --gateway (uplink auto: up0)"
+check "step nft6 names up0" grep -Eq "^step nft6 up0 fd[0-9a-f:]+::/64 nat$" "$RUN/veth0.state"
+DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
+check "the peer got an address in the ULA /64" wait_peer_addr6 fd
+DETAIL=
+check "through up0: the server sees the host's up0 address" through up0 host_global6
+DETAIL=
+ip4_before=$(ip4_table)
+ip -n "$H" -6 route add default via 2001:db8:2::2 dev up1 metric 100
+uh refresh
+expect_rc 0 "refresh (IPv6's default route on up1, IPv4's on up0)"
+DETAIL="$(cat "$RUN/veth0.state")"
+check "step nft still names up0" grep -Eq "^step nft up0 10.77.0.0/24 auto$" "$RUN/veth0.state"
+check "step nft6 recorded on up1" grep -Eq "^step nft6 up1 fd[0-9a-f:]+::/64 nat$" "$RUN/veth0.state"
+check "step accept-ra recorded on up1" grep -qx "step accept-ra up1 2 1" "$RUN/veth0.state"
+DETAIL=
+check "up0 accept_ra back to 1" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/up0/accept_ra)" = 1
+check "up1 accept_ra 2" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/up1/accept_ra)" = 2
+DETAIL="$(ip6_table)"
+check "the ip6 masquerade is out of up1" masquerades_out_of up1
+check "no ip6 rule names up0" not names ip6_table up0
+DETAIL="$(ip4_table)"
+check "table ip as it was" test "$(ip4_table)" = "$ip4_before"
+DETAIL=
+check "through up1: the server sees the host's up1 address" through up1 up1_global6
+DETAIL=
+uh show veth0 --json
+DETAIL="$OUT"
+check "show --json says the IPv6 uplink" said '"uplink":"up0","uplink_auto":true,"uplink6":"up1"'
+DETAIL=
+uh refresh
+expect_rc 0 "refresh again"
+check "nothing moved the second time" not said "moved"
+# Back through up0, by a route of a lower metric still: the RA routes of up0 and up1 (up1 takes
+# advertisements again with accept_ra 2) would tie, and which the kernel uses then is its own
+ip -n "$H" -6 route add default via 2001:db8:1::2 dev up0 metric 50
+uh refresh
+expect_rc 0 "refresh (IPv6's default route on up0 again)"
+DETAIL="$(cat "$RUN/veth0.state"; ip -n "$H" -6 route show default)"
+check "step nft6 back on up0" grep -Eq "^step nft6 up0 fd[0-9a-f:]+::/64 nat$" "$RUN/veth0.state"
+check "step accept-ra back on up0" grep -qx "step accept-ra up0 2 1" "$RUN/veth0.state"
+DETAIL="$(ip6_table)"
+check "the ip6 masquerade is out of up0 again" masquerades_out_of up0
+DETAIL=
+check "through up0 again: the server sees the host's up0 address" through up0 host_global6
+DETAIL=
+uh show veth0 --json
+check "show --json says no IPv6 uplink of its own" said '"uplink":"up0","uplink_auto":true,"uplink6":null'
+uh down veth0
+expect_rc 0 "down"
+ip -n "$H" -6 route del default via 2001:db8:1::2 dev up0 metric 50
+ip -n "$H" -6 route del default via 2001:db8:2::2 dev up1 metric 100
 sleep 0.5
 snap after
 core_cmp "sysctl after 'after' as after 'before'" "$W/before.sysctl" "$W/after.sysctl"

@@ -332,7 +332,7 @@ snapshot after
 same_as before after
 
 T=dispatcher
-# NetworkManager's dispatcher script: refresh only on the four actions and only with a gateway
+# NetworkManager's dispatcher script: refresh only on the five actions and only with a gateway
 # peer that follows the default route; NetworkManager's arguments never reach a shell. The
 # built script with its usbnet-host replaced by a stub that logs its arguments.
 make_world
@@ -350,10 +350,10 @@ up_gateway
 disp up0 pre-up
 disp up0 hostname
 [ -e "$TMP/$T/calls" ] && fail "refresh was called for another action"
-for action in up down dhcp4-change connectivity-change; do
+for action in up down dhcp4-change dhcp6-change connectivity-change; do
 	disp up0 "$action" || fail "the script failed on $action"
 done
-[ "$(cat "$TMP/$T/calls" 2>/dev/null)" = "$(printf 'refresh\nrefresh\nrefresh\nrefresh')" ] ||
+[ "$(cat "$TMP/$T/calls" 2>/dev/null)" = "$(printf 'refresh\nrefresh\nrefresh\nrefresh\nrefresh')" ] ||
 	fail "refresh not called once per action: $(cat "$TMP/$T/calls" 2>/dev/null)"
 rm -f "$TMP/$T/calls"
 disp "\$(touch $TMP/$T/pwned)" up

@@ -61,6 +61,7 @@ enum fake_op {
 	OP_GW_NFT6,
 	OP_RA_START,
 	OP_RA_STOP,
+	OP_GW_DEFAULT6,
 	OP_COUNT,
 };
 
@@ -93,6 +94,7 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_ADDR6_ADD] = "nl.addr6_add", [OP_ADDR6_DEL] = "nl.addr6_del",
 	[OP_GW_UPLINK6] = "gw.uplink_has_ipv6", [OP_GW_NFT6] = "gw.nft6_commit",
 	[OP_RA_START] = "dns.ra_start", [OP_RA_STOP] = "dns.ra_stop",
+	[OP_GW_DEFAULT6] = "gw.default_uplink6",
 };
 
 static bool op_mutates(enum fake_op op)
@@ -804,6 +806,20 @@ static int f_gw_uplink6(void *h, const char *uplink)
 	return f->uplink6[0] && strcmp(f->uplink6, uplink) == 0;
 }
 
+/* The one IPv6 default route the model has (prefer: no ties here) */
+static int f_gw_default6(void *h, const char *prefer, char ret[USBNET_IFNAMSIZ])
+{
+	struct fake *f = h;
+	int r = call(f, OP_GW_DEFAULT6, "%s", prefer ? prefer : "");
+
+	if (r < 0)
+		return r;
+	if (!f->uplink6[0])
+		return -ENETUNREACH;
+	memcpy(ret, f->uplink6, USBNET_IFNAMSIZ);
+	return 0;
+}
+
 /* The table as the batch leaves it: this peer's chains made or gone, the guard set. */
 static int f_gw_nft6(void *h, const struct nft6_change *c, char *errbuf, size_t errlen)
 {
@@ -847,6 +863,7 @@ static const struct usbnet_gateway_ops fake_gw_ops = {
 	.firewall_check = f_gw_firewall,
 	.uplink_has_ipv6 = f_gw_uplink6,
 	.nft6_commit = f_gw_nft6,
+	.default_uplink6 = f_gw_default6,
 };
 
 static struct fake_dns *dns_find(struct fake *f, const struct dns_handle *h)

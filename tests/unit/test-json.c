@@ -454,7 +454,7 @@ static const char fobnail_json[] =
 	"\"host_address\":\"169.254.0.8/16\",\"peer_address\":\"169.254.0.1/16\","
 	"\"state\":\"configured\",\"config_peer\":null,\"serves_dhcp\":false,"
 	"\"addresses\":[\"169.254.0.8/16\"],\"rtt_ms\":0.412,\"message\":null,"
-	"\"binding_warning\":null,\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"nameserver6\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":\"169.254.0.1\",\"dhcp_server\":null,"
+	"\"binding_warning\":null,\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"uplink6\":null,\"nameserver\":null,\"nameserver6\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":\"169.254.0.1\",\"dhcp_server\":null,"
 	"\"ipv6\":\"off\",\"ipv6_prefix\":null,\"ipv6_sharing\":null,\"ipv6_addresses\":[],"
 	"\"waiting_for_carrier\":false}";
 
@@ -509,7 +509,7 @@ static void test_unconfigured_unknown_peer_has_nulls(void **state)
 		     "\"addresses\":[],\"rtt_ms\":null,\"message\":null,"
 		     "\"binding_warning\":\"cdc_subset is bound to an RNDIS gadget: no traffic "
 		     "will pass; the rndis_host driver must take the device\","
-		     "\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"nameserver\":null,\"nameserver6\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":null,\"dhcp_server\":null,"
+		     "\"gateway\":null,\"uplink\":null,\"uplink_auto\":false,\"uplink6\":null,\"nameserver\":null,\"nameserver6\":null,\"dns_forwarder\":null,\"name\":null,\"reach_address\":null,\"dhcp_server\":null,"
 		     "\"ipv6\":\"on\",\"ipv6_prefix\":null,\"ipv6_sharing\":null,\"ipv6_addresses\":[],"
 		     "\"waiting_for_carrier\":false}");
 	free(out);
@@ -595,6 +595,45 @@ static void test_plan_addresses_shown_until_configured(void **state)
 	free(out);
 }
 
+/* uplink6: a gateway peer's IPv6 uplink, only when it is another than its IPv4 uplink (the
+ * IPv6 default route elsewhere); null when the same, when IPv6 is not shared, outside gateway
+ * mode. The keys before and after it stay where they were. */
+static void test_uplink6_only_when_another_interface(void **state)
+{
+	static const struct {
+		const char *uplink, *uplink6, *want;
+	} cases[] = {
+		{ "eth0", "wg0", "\"uplink\":\"eth0\",\"uplink_auto\":true,\"uplink6\":\"wg0\","
+				 "\"nameserver\":null," },
+		{ "eth0", "eth0", "\"uplink\":\"eth0\",\"uplink_auto\":true,\"uplink6\":null,"
+				  "\"nameserver\":null," },
+		{ "eth0", "", "\"uplink\":\"eth0\",\"uplink_auto\":true,\"uplink6\":null," },
+		{ "", "wg0", "\"uplink\":null,\"uplink_auto\":false,\"uplink6\":null," },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct usbnet_report r = fobnail_report();
+		char *out;
+
+		strcpy(r.status.uplink, cases[i].uplink);
+		r.plan.mode = r.status.uplink[0] ? USBNET_MODE_GATEWAY : USBNET_MODE_STATIC;
+		r.status.uplink_auto = true;
+		strcpy(r.status.uplink6, cases[i].uplink6);
+		r.status.has_ipv6_prefix = cases[i].uplink6[0] != '\0';
+		r.status.ipv6_off = r.plan.ipv6_off = false;
+		out = usbnet_report_to_json(&r);
+		assert_non_null(out);
+		assert_true(json_check(out, strlen(out), NULL, 0, NULL));
+		if (!strstr(out, cases[i].want))
+			fail_msg("case %zu: no %s in %s", i, cases[i].want, out);
+		assert_string_equal(usbnet_status_uplink6(&r.status),
+				    strcmp(cases[i].uplink6, "wg0") == 0 && cases[i].uplink[0]
+					? "wg0"
+					: "");
+		free(out);
+	}
+}
+
 static void test_hostile_device_strings_give_valid_json(void **state)
 {
 	struct usbnet_report r = fobnail_report();
@@ -638,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_unconfigured_unknown_peer_has_nulls),
 		cmocka_unit_test(test_waiting_for_carrier),
 		cmocka_unit_test(test_plan_addresses_shown_until_configured),
+		cmocka_unit_test(test_uplink6_only_when_another_interface),
 		cmocka_unit_test(test_hostile_device_strings_give_valid_json),
 	};
 
