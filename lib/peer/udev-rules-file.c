@@ -14,28 +14,14 @@
 #include <unistd.h>
 
 #include "core/ctx.h"
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+#include "core/journal.h"
 
 int usbnet_udev_rules_install(struct usbnet_ctx *ctx, const char *path)
 {
-	char dir[PATH_MAX], tmp[2 * PATH_MAX + 16];
+	char dir[PATH_MAX];
 	const char *slash, *base;
 	char *text = NULL;
-	int fd, r;
+	int r;
 
 	if (!path || !*path || strlen(path) >= sizeof(dir))
 		return ctx_fail_input(ctx, -EINVAL, "no file to write the udev rules to");
@@ -56,35 +42,12 @@ int usbnet_udev_rules_install(struct usbnet_ctx *ctx, const char *path)
 		return r;
 
 	/* /run/udev/rules.d is udev's, and need not exist yet: its last component alone is made
-	 * (a missing /run/udev means no udev to read it). A name without ".rules" at the end is
-	 * one udev does not read while it is being written. */
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		r = ctx_fail(ctx, -errno, "cannot make %s: %s", dir, strerror(errno));
-		goto out;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base) >= (int)sizeof(tmp)) {
-		r = ctx_fail_input(ctx, -ENAMETOOLONG, "%s: the name is too long", path);
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		r = ctx_fail(ctx, -errno, "cannot write in %s: %s", dir, strerror(errno));
-		goto out;
-	}
-	r = fchmod(fd, 0644) < 0 ? -errno : 0;
-	if (r == 0)
-		r = write_all(fd, text, strlen(text));
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
+	 * (a missing /run/udev means no udev to read it). The records' atomic write: a temporary
+	 * file "NAME.PID.XXXXXX" beside it, which udev does not read (no ".rules" at the end),
+	 * then rename. */
+	r = journal_file_write(dir, path, text);
+	if (r < 0)
 		r = ctx_fail(ctx, r, "cannot write %s: %s", path, strerror(-r));
-	}
-out:
 	free(text);
 	return r;
 }
