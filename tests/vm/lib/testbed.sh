@@ -397,8 +397,9 @@ nm_dhcp4_lines() { nm_log_since_mark | grep -cF "dhcp4 ($1)" || true; }
 # --- the installed udev rule ------------------------------------------------------------------
 # The rule files usbnet-host installed (any udev rules directory).
 usbnet_udev_rules() {
-	find /etc/udev/rules.d /usr/local/lib/udev/rules.d /usr/lib/udev/rules.d /lib/udev/rules.d \
-		-maxdepth 1 -name '*usbnet-host*' ! -lname /dev/null 2>/dev/null |
+	# (find fails on a directory that does not exist: not this function's failure)
+	{ find /etc/udev/rules.d /usr/local/lib/udev/rules.d /usr/lib/udev/rules.d /lib/udev/rules.d \
+		-maxdepth 1 -name '*usbnet-host*' ! -lname /dev/null 2>/dev/null || true; } |
 		awk -F/ '!seen[$NF]++' # /lib is /usr/lib: one file, one name
 }
 

@@ -156,7 +156,9 @@ unit_sandbox_log() { # FILE: what is reproduced and what is not, for the scenari
 }
 
 unit_start_pre() { # FILE
-	local line cmd prefix
+	local line cmd prefix lines
+	# Not a process substitution: the guest has no /dev/fd.
+	lines=$(_unit_service_lines "$1" | awk 'index($0, "ExecStartPre=") == 1 { print substr($0, 14) }')
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
 		cmd=$(printf '%s\n' "$line" | sed -E 's/^[-@+!:]+//')
@@ -169,7 +171,7 @@ unit_start_pre() { # FILE
 		if ! $cmd; then
 			case $prefix in *-*) ;; *) return 1 ;; esac
 		fi
-	done < <(_unit_service_lines "$1" | awk 'index($0, "ExecStartPre=") == 1 { print substr($0, 14) }')
+	done <<<"$lines"
 }
 
 unit_sandbox() { # FILE CMD...

@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "udev's helper, wrapped so that every run is recorded"
-PACKAGED=$(usbnet_udev_rules | head -n 1)
+PACKAGED=$(usbnet_udev_rules | sed -n 1p)
 [ -n "$PACKAGED" ] || fail "no packaged 85-usbnet-host.rules installed"
 HELPER=$(sed -n 's/.*IMPORT{program}="\([^" ]*\).*/\1/p' "$PACKAGED" | head -n 1)
 [ -x "$HELPER" ] || fail "the packaged rule's helper '$HELPER' is not there"
@@ -66,8 +66,9 @@ props() {
 # probe_says IF: what udev-probe prints for the same environment (udev's other properties).
 probe_says() {
 	local envv
-	mapfile -t envv < <(udevadm info -q property -p "/sys/class/net/$1" |
-		grep -Ev '^(USBNET_HOST_(MODE|PROFILE|AUTO)|NM_UNMANAGED)=')
+	# (a here-string, not a process substitution: the guest has no /dev/fd)
+	mapfile -t envv <<<"$(udevadm info -q property -p "/sys/class/net/$1" |
+		grep -Ev '^(USBNET_HOST_(MODE|PROFILE|AUTO)|NM_UNMANAGED)=')"
 	env -i "${envv[@]}" usbnet-host udev-probe | sort
 }
 tagged() { udevadm info -q all -p "/sys/class/net/$1" | grep -q '^G: usbnet-host$' ||
