@@ -69,7 +69,7 @@ probe_says() {
 	# (a here-string, not a process substitution: the guest has no /dev/fd)
 	mapfile -t envv <<<"$(udevadm info -q property -p "/sys/class/net/$1" |
 		grep -Ev '^(USBNET_HOST_(MODE|PROFILE|AUTO)|NM_UNMANAGED)=')"
-	env -i "${envv[@]}" usbnet-host udev-probe | sort
+	env -i "${envv[@]}" "$(command -v usbnet-host)" udev-probe | sort
 }
 tagged() { udevadm info -q all -p "/sys/class/net/$1" | grep -q '^G: usbnet-host$' ||
 	udevadm info -q property -p "/sys/class/net/$1" | grep -q '^TAGS=.*:usbnet-host:'; }
