@@ -32,6 +32,29 @@ ipv6_cleanup() {
 }
 trap ipv6_cleanup EXIT
 
+# upstream_link NS HOSTIF NSIF V4 V6 NAME: an upstream router in NS behind the host's HOSTIF:
+# V4.1/24 on HOSTIF, V4.2/24 and V6::2/64 on NSIF, forwarding on, RAs for V6::/64 (every 3 s,
+# router lifetime 1800 s, infinite prefix lifetimes; dnsmasq, its pid file W/NAME.pid), and
+# the server at $SERVER answering with the client's address.
+upstream_link() {
+	local ns=$1 hif=$2 nif=$3 v4=$4 v6=$5 name=$6
+	ip -n "$H" link add "$hif" type veth peer name "$nif" netns "$ns" || exit 1
+	ip -n "$H" addr add "$v4.1/24" brd + dev "$hif"
+	ip -n "$H" link set "$hif" up
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$ns" addr add "$v4.2/24" brd + dev "$nif"
+	ip -n "$ns" addr add "$v6::2/64" dev "$nif"
+	ip -n "$ns" link set "$nif" up
+	ip -n "$ns" addr add "$SERVER/128" dev lo
+	ip netns exec "$ns" dnsmasq --conf-file=/dev/null --pid-file="$W/$name.pid" --port=0 \
+		--interface="$nif" --bind-interfaces --enable-ra --leasefile-ro \
+		--dhcp-range="$v6::,ra-only,64,infinite" --ra-param="$nif,high,3,1800" ||
+		{ echo "FAIL: $T: the upstream dnsmasq on $nif did not start"; exit 1; }
+	ip netns exec "$ns" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
+		SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
+	PIDS+=($!)
+}
+
 # The upstream router: RAs on u0 for 2001:db8:1::/64 (every 3 s, router lifetime 1800 s,
 # infinite prefix lifetimes), forwarding on, the server; a second pair of namespaces A and B
 # behind the host to see that nothing else is forwarded.
@@ -39,22 +62,8 @@ make_world() {
 	make_host
 	new_ns "$U"
 	ip netns exec "$H" sysctl -qw net.ipv6.conf.all.forwarding=0 net.ipv6.conf.default.accept_ra=1
-	ip -n "$H" link add up0 type veth peer name u0 netns "$U" || exit 1
-	ip -n "$H" addr add 198.51.100.1/24 brd + dev up0
-	ip -n "$H" link set up0 up
+	upstream_link "$U" up0 u0 198.51.100 2001:db8:1 up-ra
 	ip -n "$H" route add default via 198.51.100.2 dev up0
-	ip netns exec "$U" sysctl -qw net.ipv6.conf.all.forwarding=1
-	ip -n "$U" addr add 198.51.100.2/24 brd + dev u0
-	ip -n "$U" addr add 2001:db8:1::2/64 dev u0
-	ip -n "$U" link set u0 up
-	ip -n "$U" addr add "$SERVER/128" dev lo
-	ip netns exec "$U" dnsmasq --conf-file=/dev/null --pid-file="$W/up-ra.pid" --port=0 \
-		--interface=u0 --bind-interfaces --enable-ra --leasefile-ro \
-		--dhcp-range=2001:db8:1::,ra-only,64,infinite --ra-param=u0,high,3,1800 ||
-		{ echo "FAIL: $T: the upstream dnsmasq did not start"; exit 1; }
-	ip netns exec "$U" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
-		SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
-	PIDS+=($!)
 	A="$PFX-$T-a"
 	B="$PFX-$T-b"
 	new_ns "$A"
@@ -320,21 +329,7 @@ check "no dnsmasq of ours left" not dnsmasq_runs
 make_second_upstream() {
 	U2="$PFX-$T-u2"
 	new_ns "$U2"
-	ip -n "$H" link add up1 type veth peer name u1 netns "$U2" || exit 1
-	ip -n "$H" addr add 192.0.2.1/24 brd + dev up1
-	ip -n "$H" link set up1 up
-	ip netns exec "$U2" sysctl -qw net.ipv6.conf.all.forwarding=1
-	ip -n "$U2" addr add 192.0.2.2/24 brd + dev u1
-	ip -n "$U2" addr add 2001:db8:2::2/64 dev u1
-	ip -n "$U2" link set u1 up
-	ip -n "$U2" addr add "$SERVER/128" dev lo
-	ip netns exec "$U2" dnsmasq --conf-file=/dev/null --pid-file="$W/up2-ra.pid" --port=0 \
-		--interface=u1 --bind-interfaces --enable-ra --leasefile-ro \
-		--dhcp-range=2001:db8:2::,ra-only,64,infinite --ra-param=u1,high,3,1800 ||
-		{ echo "FAIL: $T: the second upstream's dnsmasq did not start"; exit 1; }
-	ip netns exec "$U2" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
-		SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
-	PIDS+=($!)
+	upstream_link "$U2" up1 u1 192.0.2 2001:db8:2 up2-ra
 	wait_for 600 up1_global6 >/dev/null || { echo "FAIL: $T: no SLAAC address on up1 in 60 s"; exit 1; }
 }
 up1_global6() {
