@@ -88,6 +88,28 @@ static void drop_bstep(struct bridge_record *br, size_t i)
 	br->n_steps--;
 }
 
+/* The IPv4 neighbours the link `from` knows, told to the link `to` before the host's addresses
+ * and routes move there: the host's next packets go out at once instead of after an ARP
+ * exchange (whose loss in that moment costs a second's retransmission). A cache, not a change
+ * of the host's: not recorded, and a failure only costs that exchange. */
+static void carry_neighbours(struct usbnet_ctx *ctx, const struct usbnet_backends *be, int from,
+			     int to)
+{
+	struct nl_neigh4 *n = NULL;
+	size_t nn = 0, seeded = 0;
+
+	if (!be->br->neigh_list || !be->br->neigh_seed || from <= 0 || to <= 0 ||
+	    be->br->neigh_list(be->br_h, from, &n, &nn) < 0)
+		return;
+	for (size_t i = 0; i < nn; i++)
+		if (be->br->neigh_seed(be->br_h, to, &n[i]) >= 0)
+			seeded++;
+	if (nn)
+		ctx_log(ctx, USBNET_LOG_DEBUG, "%zu of %zu IPv4 neighbours carried over", seeded,
+			nn);
+	free(n);
+}
+
 /* Make the uplink a port and move its addresses and routes. The steps are all recorded in one
  * write before the first change (the gap in the host's connectivity is the time the changes
  * take, not the time of several fsyncs); their undo accepts a step that was never made. */
@@ -138,6 +160,7 @@ static int move_uplink(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 	if (r < 0)
 		goto out;
 
+	carry_neighbours(ctx, be, u->ifindex, br->ifindex);
 	for (size_t i = first; i < br->n_steps;) {
 		struct bstep *s = &br->steps[i];
 		bool made = true;
@@ -347,6 +370,11 @@ out:
 static int undo_shared(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		       struct bridge_record *br)
 {
+	for (size_t i = 0; i < br->n_steps; i++)
+		if (br->steps[i].kind == BSTEP_UPLINK_ADDR) {
+			carry_neighbours(ctx, be, br->ifindex, br->uplink_ifindex);
+			break;
+		}
 	while (br->n_steps > 0) {
 		struct bstep s = br->steps[br->n_steps - 1];
 		char spec[200];

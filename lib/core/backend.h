@@ -136,6 +136,12 @@ struct nl_route_full {
 	int ifindex;
 };
 
+/* An IPv4 neighbour that answered (bridge mode carries these from one link to the other). */
+struct nl_neigh4 {
+	struct in_addr ip;
+	uint8_t mac[6];
+};
+
 struct usbnet_bridge_ops {
 	/* -ENODEV when there is no such interface. */
 	int (*link_detail)(void *h, const char *ifname, struct nl_link_detail *ret);
@@ -160,6 +166,13 @@ struct usbnet_bridge_ops {
 	/* The interface of the main table's IPv4 default route with the lowest metric;
 	 * -ENOENT when there is none. */
 	int (*default_route_dev)(void *h, char ret_ifname[USBNET_IFNAMSIZ]);
+	/* Optional (NULL: the neighbour cache is not carried). The IPv4 neighbours of the link
+	 * that answered (reachable, stale, delay, probe) with an Ethernet address; free() the
+	 * array. */
+	int (*neigh_list)(void *h, int ifindex, struct nl_neigh4 **ret, size_t *ret_n);
+	/* Tell the link's cache of a neighbour as stale (used at once, confirmed later by the
+	 * kernel); an entry the link has already is left as it is. */
+	int (*neigh_seed)(void *h, int ifindex, const struct nl_neigh4 *n);
 };
 
 struct usbnet_reach_ops {

@@ -3,7 +3,8 @@
  * The rtnetlink side of bridge mode, through libnl-route-3 on netlink.c's socket: what a link
  * is (kind, master, MAC, Wi-Fi), a bridge made the Maemo recipe's way (forward delay 0, STP
  * off), ports, and whole IPv4 addresses and routes (scope, flags, metric, protocol, table) so
- * that moving them to the bridge and back loses nothing.
+ * that moving them to the bridge and back loses nothing; the IPv4 neighbour cache, carried so
+ * that the move costs no ARP exchange.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <netlink/msg.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
 #include "core/backend.h"
@@ -382,6 +384,62 @@ static int nlb_default_route_dev(void *p, char ret_ifname[USBNET_IFNAMSIZ])
 	return 0;
 }
 
+/* ---- neighbours ----------------------------------------------------------------------------- */
+
+#define NEIGH_ANSWERED (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE)
+
+static int neigh_visit(struct nl_object *o, void *arg)
+{
+	struct link_walk *w = arg;
+	struct rtnl_neigh *ne = (struct rtnl_neigh *)o;
+	struct nl_addr *dst = rtnl_neigh_get_dst(ne), *ll = rtnl_neigh_get_lladdr(ne);
+	struct nl_neigh4 *e;
+
+	if (rtnl_neigh_get_family(ne) != AF_INET || rtnl_neigh_get_ifindex(ne) != w->ifindex ||
+	    !(rtnl_neigh_get_state(ne) & NEIGH_ANSWERED) || !dst ||
+	    nl_addr_get_len(dst) != sizeof(struct in_addr) || !ll || nl_addr_get_len(ll) != 6)
+		return 0;
+	e = nl_list_add(&w->l);
+	if (!e)
+		return -ENOMEM;
+	memcpy(&e->ip, nl_addr_get_binary_addr(dst), sizeof(e->ip));
+	memcpy(e->mac, nl_addr_get_binary_addr(ll), sizeof(e->mac));
+	return 0;
+}
+
+static int nlb_neigh_list(void *p, int ifindex, struct nl_neigh4 **ret, size_t *ret_n)
+{
+	struct link_walk w = {.l.size = sizeof(**ret), .ifindex = ifindex, .family = AF_INET};
+	int r = nl_walk(p, NL_WALK_NEIGHS, neigh_visit, &w);
+
+	return nl_list_take(&w.l, r, (void **)ret, ret_n);
+}
+
+static int nlb_neigh_seed(void *p, int ifindex, const struct nl_neigh4 *n)
+{
+	struct nl_handle *h = p;
+	struct rtnl_neigh *ne = rtnl_neigh_alloc();
+	struct nl_addr *dst = nl_addr_build(AF_INET, &n->ip, sizeof(n->ip));
+	struct nl_addr *ll = nl_addr_build(AF_LLC, n->mac, sizeof(n->mac));
+	int r = -ENOMEM;
+
+	if (ne && dst && ll) {
+		rtnl_neigh_set_ifindex(ne, ifindex);
+		rtnl_neigh_set_family(ne, AF_INET);
+		rtnl_neigh_set_dst(ne, dst);
+		rtnl_neigh_set_lladdr(ne, ll);
+		rtnl_neigh_set_state(ne, NUD_STALE);
+		nl_begin(h);
+		/* Create, neither exclusive nor replacing: the kernel keeps an entry that
+		 * answered already and fills in one that is still asking. */
+		r = nl_errno(h, rtnl_neigh_add(h->sk, ne, NLM_F_CREATE));
+	}
+	nl_addr_put(dst);
+	nl_addr_put(ll);
+	rtnl_neigh_put(ne);
+	return r;
+}
+
 const struct usbnet_bridge_ops nl_bridge_real_ops = {
     .link_detail = nlb_link_detail,
     .bridge_add = nlb_bridge_add,
@@ -394,4 +452,6 @@ const struct usbnet_bridge_ops nl_bridge_real_ops = {
     .route_add_full = nlb_route_add_full,
     .route_del_full = nlb_route_del_full,
     .default_route_dev = nlb_default_route_dev,
+    .neigh_list = nlb_neigh_list,
+    .neigh_seed = nlb_neigh_seed,
 };

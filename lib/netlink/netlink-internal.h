@@ -54,9 +54,9 @@ enum nl_request { NL_ADDR_ADD, NL_ADDR_DELETE, NL_ROUTE_ADD, NL_ROUTE_DELETE };
 int nl_obj_send(struct nl_handle *h, struct nl_object *o, enum nl_request q);
 
 /* The kernel's addresses and routes (rtnl-walk.c). */
-enum nl_walk_what { NL_WALK_ADDRS, NL_WALK_ROUTES4 };
-/* One dump of every address (of every family and link) or every IPv4 route (of every table):
- * visit is given each object, an rtnl_addr or rtnl_route, with arg; a visit's -errno stops
+enum nl_walk_what { NL_WALK_ADDRS, NL_WALK_ROUTES4, NL_WALK_NEIGHS };
+/* One dump of every address (of every family and link), every IPv4 route (of every table) or
+ * every neighbour: visit is given each object, an rtnl_addr, rtnl_route or rtnl_neigh, with arg; a visit's -errno stops
  * the dump and is its answer. */
 int nl_walk(struct nl_handle *h, enum nl_walk_what what,
 	    int (*visit)(struct nl_object *o, void *arg), void *arg);

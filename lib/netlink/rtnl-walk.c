@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * One dump of the kernel's addresses or IPv4 routes, each object visited, and the list a
+ * One dump of the kernel's addresses, IPv4 routes or neighbours, each object visited, and the list a
  * visit may fill (netlink-internal.h): what every list and lookup of netlink.c and
  * netlink-bridge.c does before it picks what it wants.
  */
@@ -12,6 +12,7 @@
 #include <netlink/cache.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
 #include "netlink/netlink-internal.h"
@@ -25,6 +26,8 @@ int nl_walk(struct nl_handle *h, enum nl_walk_what what,
 	nl_begin(h);
 	if (what == NL_WALK_ADDRS)
 		r = rtnl_addr_alloc_cache(h->sk, &cache);
+	else if (what == NL_WALK_NEIGHS)
+		r = rtnl_neigh_alloc_cache(h->sk, &cache);
 	else
 		r = rtnl_route_alloc_cache(h->sk, AF_INET, 0, &cache);
 	if (r < 0)

@@ -9,8 +9,10 @@
 #
 # up --bridge: the peer gets a lease from the LAN's dnsmasq and reaches the LAN host; the host
 # reaches it from its moved address, with a measured gap under 1 s; down gives the host's
-# `ip -j addr/route/link` back byte for byte. Two peers share the bridge; a user's bridge is
-# joined and left in place; unfit uplinks are refused with exit 2 and nothing changed.
+# `ip -j addr/route/link` back byte for byte. The host's IPv4 neighbour cache moves with its
+# address both ways (the LAN host answers with ARP dropped). Two peers share the bridge; a
+# user's bridge is joined and left in place; unfit uplinks are refused with exit 2 and nothing
+# changed.
 #
 # Env: USBNET_HOST (the built usbnet-host).
 set -u
@@ -220,6 +222,31 @@ awk -v g="$gap" 'BEGIN { exit !(g > 0 && g < 1.0) }' || fail "connectivity gap $
 ip -n "$H" link show usbnet-br0 >/dev/null 2>&1 && fail "the bridge is still there"
 snapshot after
 same_as before after
+no_records || fail "records left: $(ls "$RUN")"
+
+# ---------------------------------------------------------------------------------------------
+T=neighbours
+# The host's IPv4 neighbour cache moves with its address: the LAN host, once known, answers the
+# host from the bridge after up and from the uplink after down with no ARP exchange at all (its
+# namespace drops every ARP packet from here on; it knows the host's MAC, the uplink's, for good).
+make_world
+ip netns exec "$H" ping -c1 -W2 10.88.0.1 >/dev/null || fail "the LAN host does not answer before up"
+ip -n "$L" neigh replace 10.88.0.5 lladdr "$(mac_of eth0)" dev lan0 nud permanent
+ip netns exec "$L" nft -f - <<'NFT' || fail "cannot drop ARP in the LAN namespace"
+table arp usbnet_test {
+	chain drop_all { type filter hook input priority 0; policy drop; }
+}
+NFT
+uh up veth0 --force --bridge
+[ "$RC" = 0 ] || fail "up: exit $RC: $OUT"
+ip -n "$H" neigh show dev usbnet-br0 10.88.0.1 | grep -q "lladdr" ||
+	fail "the bridge does not know the LAN host's MAC: $(ip -n "$H" neigh)"
+ip netns exec "$H" ping -c1 -W2 10.88.0.1 >/dev/null ||
+	fail "the LAN host does not answer the host on the bridge without ARP"
+uh down veth0
+[ "$RC" = 0 ] || fail "down: exit $RC: $OUT"
+ip netns exec "$H" ping -c1 -W2 10.88.0.1 >/dev/null ||
+	fail "the LAN host does not answer the host on the uplink without ARP after down"
 no_records || fail "records left: $(ls "$RUN")"
 
 # ---------------------------------------------------------------------------------------------
