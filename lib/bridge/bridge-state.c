@@ -15,6 +15,9 @@
  *bridge-addr 10.0.0.5/24 brd 10.0.0.255 scope 0 flags 0 step bridge-route 0.0.0.0/0 via 10.0.0.1
  *src - table 254 proto 4 scope 0 type 1 tos 0 metric 100 flags 0 end
  *
+ * (Neighbours, the user's permanent ones, move too: "step uplink-neigh 10.0.0.9 lladdr
+ * 02:00:00:00:00:09", and "step bridge-neigh" alike.)
+ *
  * "ifindex 0" until the bridge exists; "uplink -" when no uplink was moved by us. Users are
  * the peers that are ports; steps are undone in reverse when the last one leaves. A line is
  * accepted only in the exact form the writer gives it: it is parsed, written again and
@@ -41,6 +44,8 @@ static const char *const bstep_names[] = {
     [BSTEP_UPLINK_ADDR] = "uplink-addr",
     [BSTEP_BRIDGE_ADDR] = "bridge-addr",
     [BSTEP_BRIDGE_ROUTE] = "bridge-route",
+    [BSTEP_UPLINK_NEIGH] = "uplink-neigh",
+    [BSTEP_BRIDGE_NEIGH] = "bridge-neigh",
 };
 
 static bool name_ok(const char *s)
@@ -91,6 +96,18 @@ int bridge_addr_format(const struct nl_addr_full *a, char *buf, size_t len)
 		a4(a->brd, b);
 	n = snprintf(buf, len, "%s/%u brd %s scope %u flags %u", l, a->ip.prefix, b, a->scope,
 		     a->flags);
+	return n < 0 || (size_t)n >= len ? -ENOBUFS : 0;
+}
+
+int bridge_neigh_format(const struct nl_neigh4 *nb, char *buf, size_t len)
+{
+	char l[INET_ADDRSTRLEN];
+	const uint8_t *m = nb->mac;
+	int n;
+
+	a4(nb->ip, l);
+	n = snprintf(buf, len, "%s lladdr %02x:%02x:%02x:%02x:%02x:%02x", l, m[0], m[1], m[2], m[3],
+		     m[4], m[5]);
 	return n < 0 || (size_t)n >= len ? -ENOBUFS : 0;
 }
 
@@ -176,6 +193,13 @@ int bridge_state_serialize(const struct bridge_record *rec, char **ret_text)
 		case BSTEP_UPLINK_ADDR:
 		case BSTEP_BRIDGE_ADDR:
 			if (bridge_addr_format(&s->addr, spec, sizeof(spec)) < 0)
+				goto inval;
+			add_line(&t, "step %s %s", bstep_names[s->kind], spec);
+			break;
+		case BSTEP_UPLINK_NEIGH:
+		case BSTEP_BRIDGE_NEIGH:
+			if (!s->neigh.permanent ||
+			    bridge_neigh_format(&s->neigh, spec, sizeof(spec)) < 0)
 				goto inval;
 			add_line(&t, "step %s %s", bstep_names[s->kind], spec);
 			break;
@@ -320,6 +344,29 @@ static int parse_addr(const char *spec, struct nl_addr_full *ret)
 	return 0;
 }
 
+static int parse_neigh(const char *spec, struct nl_neigh4 *ret)
+{
+	char copy[64], *w[3], again[64];
+	struct nl_neigh4 nb = {.permanent = true};
+	unsigned m[6];
+	char tail;
+
+	if (strlen(spec) >= sizeof(copy))
+		return -EBADMSG;
+	strcpy(copy, spec);
+	if (split(copy, w, 3) != 3 || strcmp(w[1], "lladdr") != 0 ||
+	    parse_a4(w[0], false, NULL, &nb.ip) < 0 ||
+	    sscanf(w[2], "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+		   &tail) != 6)
+		return -EBADMSG;
+	for (int i = 0; i < 6; i++)
+		nb.mac[i] = (uint8_t)m[i];
+	if (bridge_neigh_format(&nb, again, sizeof(again)) < 0 || strcmp(again, spec) != 0)
+		return -EBADMSG;
+	*ret = nb;
+	return 0;
+}
+
 /* "NAME INDEX" with a valid name and a positive index. */
 static int parse_name_index(const char *v, char *name, int *ret_index)
 {
@@ -432,6 +479,12 @@ int bridge_state_parse(const char *text, size_t len, struct bridge_record *ret)
 				s->kind =
 				    after(v, "uplink-addr") ? BSTEP_UPLINK_ADDR : BSTEP_BRIDGE_ADDR;
 				if (parse_addr(arg, &s->addr) < 0)
+					goto out;
+			} else if ((arg = after(v, "uplink-neigh")) ||
+				   (arg = after(v, "bridge-neigh"))) {
+				s->kind = after(v, "uplink-neigh") ? BSTEP_UPLINK_NEIGH
+								   : BSTEP_BRIDGE_NEIGH;
+				if (parse_neigh(arg, &s->neigh) < 0)
 					goto out;
 			} else {
 				goto out;

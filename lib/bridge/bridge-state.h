@@ -19,12 +19,15 @@ enum bstep_kind {
 	BSTEP_UPLINK_ADDR,  /* we deleted this address of the uplink's (undo: add it back) */
 	BSTEP_BRIDGE_ADDR,  /* we added this address to the bridge */
 	BSTEP_BRIDGE_ROUTE, /* we added this route to the bridge */
+	BSTEP_UPLINK_NEIGH, /* we deleted this permanent neighbour of the uplink's (undo: add) */
+	BSTEP_BRIDGE_NEIGH, /* we added this permanent neighbour to the bridge */
 };
 
 struct bstep {
 	enum bstep_kind kind;
 	struct nl_addr_full addr;   /* UPLINK_ADDR, BRIDGE_ADDR */
 	struct nl_route_full route; /* UPLINK_ROUTE, BRIDGE_ROUTE */
+	struct nl_neigh4 neigh;	    /* UPLINK_NEIGH, BRIDGE_NEIGH (permanent) */
 };
 
 struct bridge_user {
@@ -56,5 +59,6 @@ int bridge_state_remove(const char *run_dir, const char *name);
 /* One line of a route or an address as the record writes it (no key, no newline). */
 int bridge_route_format(const struct nl_route_full *rt, char *buf, size_t len);
 int bridge_addr_format(const struct nl_addr_full *a, char *buf, size_t len);
+int bridge_neigh_format(const struct nl_neigh4 *n, char *buf, size_t len);
 
 #endif

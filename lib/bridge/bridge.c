@@ -88,25 +88,34 @@ static void drop_bstep(struct bridge_record *br, size_t i)
 	br->n_steps--;
 }
 
-/* The IPv4 neighbours the link `from` knows, told to the link `to` before the host's addresses
- * and routes move there: the host's next packets go out at once instead of after an ARP
- * exchange (whose loss in that moment costs a second's retransmission). A cache, not a change
- * of the host's: not recorded, and a failure only costs that exchange. */
+static bool neigh_ops(const struct usbnet_backends *be)
+{
+	return be->br->neigh_list && be->br->neigh_add && be->br->neigh_del;
+}
+
+/* The IPv4 neighbours that answered on the link `from`, told to the link `to` before the
+ * host's addresses and routes move there: the host's next packets go out at once instead of
+ * after an ARP exchange (whose loss in that moment costs a second's retransmission). A cache,
+ * not a change of the host's: not recorded, and a failure only costs that exchange. The
+ * user's permanent neighbours are steps of their own (move_uplink). */
 static void carry_neighbours(struct usbnet_ctx *ctx, const struct usbnet_backends *be, int from,
 			     int to)
 {
 	struct nl_neigh4 *n = NULL;
-	size_t nn = 0, seeded = 0;
+	size_t nn = 0, seeded = 0, answered = 0;
 
-	if (!be->br->neigh_list || !be->br->neigh_seed || from <= 0 || to <= 0 ||
+	if (!neigh_ops(be) || from <= 0 || to <= 0 ||
 	    be->br->neigh_list(be->br_h, from, &n, &nn) < 0)
 		return;
 	for (size_t i = 0; i < nn; i++)
-		if (be->br->neigh_seed(be->br_h, to, &n[i]) >= 0)
-			seeded++;
-	if (nn)
+		if (!n[i].permanent) {
+			answered++;
+			if (be->br->neigh_add(be->br_h, to, &n[i]) >= 0)
+				seeded++;
+		}
+	if (answered)
 		ctx_log(ctx, USBNET_LOG_DEBUG, "%zu of %zu IPv4 neighbours carried over", seeded,
-			nn);
+			answered);
 	free(n);
 }
 
@@ -118,7 +127,8 @@ static int move_uplink(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 {
 	struct nl_addr_full *a = NULL;
 	struct nl_route_full *rt = NULL;
-	size_t na = 0, nr = 0, first;
+	struct nl_neigh4 *nb = NULL;
+	size_t na = 0, nr = 0, nn = 0, first;
 	char what[260], spec[200];
 	int r;
 
@@ -132,10 +142,23 @@ static int move_uplink(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		ctx_fail(ctx, r, "cannot list the routes of %s: %s", u->ifname, strerror(-r));
 		goto out;
 	}
+	/* The kernel flushes a link's neighbours, permanent ones too, with its last address. */
+	if (neigh_ops(be)) {
+		r = be->br->neigh_list(be->br_h, u->ifindex, &nb, &nn);
+		if (r < 0) {
+			ctx_fail(ctx, r, "cannot list the neighbours of %s: %s", u->ifname,
+				 strerror(-r));
+			goto out;
+		}
+	}
 	first = br->n_steps;
 	r = push(ctx, br, (struct bstep){.kind = BSTEP_UPLINK_PORT});
 	for (size_t i = 0; r >= 0 && i < nr; i++)
 		r = push(ctx, br, (struct bstep){.kind = BSTEP_UPLINK_ROUTE, .route = rt[i]});
+	for (size_t i = 0; r >= 0 && i < nn; i++)
+		if (nb[i].permanent)
+			r = push(ctx, br,
+				 (struct bstep){.kind = BSTEP_UPLINK_NEIGH, .neigh = nb[i]});
 	/* Secondaries go first: deleting a primary takes its secondaries with it. The undo,
 	 * in reverse, gives the primaries back first, in their order. */
 	for (size_t i = na; r >= 0 && i-- > 0;) {
@@ -149,6 +172,10 @@ static int move_uplink(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 		s.addr.ifindex = br->ifindex;
 		r = push(ctx, br, s);
 	}
+	for (size_t i = 0; r >= 0 && i < nn; i++)
+		if (nb[i].permanent)
+			r = push(ctx, br,
+				 (struct bstep){.kind = BSTEP_BRIDGE_NEIGH, .neigh = nb[i]});
 	for (size_t i = 0; r >= 0 && i < nr; i++) {
 		struct bstep s = {.kind = BSTEP_BRIDGE_ROUTE, .route = rt[i]};
 
@@ -195,6 +222,19 @@ static int move_uplink(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 			bridge_route_format(&s->route, spec, sizeof(spec));
 			snprintf(what, sizeof(what), "add the route %s to %s", spec, br->name);
 			break;
+		case BSTEP_UPLINK_NEIGH:
+			r = be->br->neigh_del(be->br_h, u->ifindex, &s->neigh);
+			made = r != -ENOENT;
+			bridge_neigh_format(&s->neigh, spec, sizeof(spec));
+			snprintf(what, sizeof(what), "remove the neighbour %s from %s", spec,
+				 u->ifname);
+			break;
+		case BSTEP_BRIDGE_NEIGH:
+			r = be->br->neigh_add(be->br_h, br->ifindex, &s->neigh);
+			made = r != -EEXIST; /* the bridge's own already: not ours to remove */
+			bridge_neigh_format(&s->neigh, spec, sizeof(spec));
+			snprintf(what, sizeof(what), "add the neighbour %s to %s", spec, br->name);
+			break;
 		default:
 			r = -EINVAL;
 			break;
@@ -214,6 +254,7 @@ static int move_uplink(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 out:
 	free(a);
 	free(rt);
+	free(nb);
 	return r < 0 ? r : 0;
 }
 
@@ -295,15 +336,13 @@ int bridge_join(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const 
 		/* Another peer may have moved it while this one waited for the lock. */
 		r = be->br->link_detail(be->br_h, uplink, &u);
 		if (r < 0) {
-			ctx_fail(ctx, r, "cannot look up the uplink %s: %s", uplink,
-				 strerror(-r));
+			ctx_fail(ctx, r, "cannot look up the uplink %s: %s", uplink, strerror(-r));
 			goto out;
 		}
 	}
 	if (b.ifindex == 0) {
 		if (!uplink[0] || !u.has_mac) {
-			r = ctx_fail(ctx, -EINVAL, "no uplink to make the bridge %s with",
-				     name);
+			r = ctx_fail(ctx, -EINVAL, "no uplink to make the bridge %s with", name);
 			goto out;
 		}
 		r = push(ctx, br, (struct bstep){.kind = BSTEP_CREATE});
@@ -313,8 +352,7 @@ int bridge_join(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const 
 			goto out;
 		r = be->br->bridge_add(be->br_h, name, u.mac, &b.ifindex);
 		if (r < 0) {
-			ctx_fail(ctx, r, "could not create the bridge %s: %s", name,
-				 strerror(-r));
+			ctx_fail(ctx, r, "could not create the bridge %s: %s", name, strerror(-r));
 			goto out;
 		}
 		br->ifindex = b.ifindex;
@@ -322,8 +360,7 @@ int bridge_join(struct usbnet_ctx *ctx, const struct usbnet_backends *be, const 
 		if (r < 0)
 			goto out;
 		ctx_log(ctx, USBNET_LOG_INFO,
-			"%s: bridge created (forward delay 0, STP off, MAC of %s)", name,
-			uplink);
+			"%s: bridge created (forward delay 0, STP off, MAC of %s)", name, uplink);
 	} else if (br->ifindex == 0) {
 		/* The user's bridge (joined, never deleted: no create step), or ours from a run
 		 * that stopped before it could write where the bridge it made is. */
@@ -420,6 +457,27 @@ static int undo_shared(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 						"could not give the route %s back to %s: %s", spec,
 						br->uplink, strerror(-r));
 			break;
+		case BSTEP_BRIDGE_NEIGH:
+		case BSTEP_UPLINK_NEIGH: {
+			bool back = s.kind == BSTEP_UPLINK_NEIGH;
+			int link = back ? br->uplink_ifindex : br->ifindex;
+
+			if (!neigh_ops(be))
+				r = -EOPNOTSUPP;
+			else if (back)
+				r = be->br->neigh_add(be->br_h, link, &s.neigh);
+			else
+				r = be->br->neigh_del(be->br_h, link, &s.neigh);
+			if (r == (back ? -EEXIST : -ENOENT) || r == -ENODEV)
+				r = 0;
+			bridge_neigh_format(&s.neigh, spec, sizeof(spec));
+			if (r < 0)
+				return ctx_fail(ctx, r, "could not %s the neighbour %s %s %s: %s",
+						back ? "give" : "remove", spec,
+						back ? "back to" : "from",
+						back ? br->uplink : br->name, strerror(-r));
+			break;
+		}
 		case BSTEP_UPLINK_PORT:
 			r = be->br->link_set_master(be->br_h, br->uplink_ifindex, 0);
 			if (r == -ENODEV)

@@ -136,10 +136,12 @@ struct nl_route_full {
 	int ifindex;
 };
 
-/* An IPv4 neighbour that answered (bridge mode carries these from one link to the other). */
+/* An IPv4 neighbour with an Ethernet address: one that answered, or the user's own
+ * (permanent). Bridge mode carries them from one link to the other. */
 struct nl_neigh4 {
 	struct in_addr ip;
 	uint8_t mac[6];
+	bool permanent;
 };
 
 struct usbnet_bridge_ops {
@@ -166,13 +168,16 @@ struct usbnet_bridge_ops {
 	/* The interface of the main table's IPv4 default route with the lowest metric;
 	 * -ENOENT when there is none. */
 	int (*default_route_dev)(void *h, char ret_ifname[USBNET_IFNAMSIZ]);
-	/* Optional (NULL: the neighbour cache is not carried). The IPv4 neighbours of the link
-	 * that answered (reachable, stale, delay, probe) with an Ethernet address; free() the
-	 * array. */
+	/* Optional, the three or none (NULL: neighbours are not carried). The IPv4 neighbours
+	 * of the link with an Ethernet address that answered (reachable, stale, delay, probe)
+	 * or are permanent; free() the array. */
 	int (*neigh_list)(void *h, int ifindex, struct nl_neigh4 **ret, size_t *ret_n);
-	/* Tell the link's cache of a neighbour as stale (used at once, confirmed later by the
-	 * kernel); an entry the link has already is left as it is. */
-	int (*neigh_seed)(void *h, int ifindex, const struct nl_neigh4 *n);
+	/* Add a neighbour: a permanent one as it is (-EEXIST when the link has that address
+	 * already); one that answered as stale (used at once, confirmed later by the kernel),
+	 * leaving an entry the link has already as it is. */
+	int (*neigh_add)(void *h, int ifindex, const struct nl_neigh4 *n);
+	/* -ENOENT when the link has no entry for n's address. */
+	int (*neigh_del)(void *h, int ifindex, const struct nl_neigh4 *n);
 };
 
 struct usbnet_reach_ops {

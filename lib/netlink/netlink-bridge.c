@@ -393,10 +393,11 @@ static int neigh_visit(struct nl_object *o, void *arg)
 	struct link_walk *w = arg;
 	struct rtnl_neigh *ne = (struct rtnl_neigh *)o;
 	struct nl_addr *dst = rtnl_neigh_get_dst(ne), *ll = rtnl_neigh_get_lladdr(ne);
+	int state = rtnl_neigh_get_state(ne);
 	struct nl_neigh4 *e;
 
 	if (rtnl_neigh_get_family(ne) != AF_INET || rtnl_neigh_get_ifindex(ne) != w->ifindex ||
-	    !(rtnl_neigh_get_state(ne) & NEIGH_ANSWERED) || !dst ||
+	    !(state & (NEIGH_ANSWERED | NUD_PERMANENT)) || !dst ||
 	    nl_addr_get_len(dst) != sizeof(struct in_addr) || !ll || nl_addr_get_len(ll) != 6)
 		return 0;
 	e = nl_list_add(&w->l);
@@ -404,6 +405,7 @@ static int neigh_visit(struct nl_object *o, void *arg)
 		return -ENOMEM;
 	memcpy(&e->ip, nl_addr_get_binary_addr(dst), sizeof(e->ip));
 	memcpy(e->mac, nl_addr_get_binary_addr(ll), sizeof(e->mac));
+	e->permanent = state & NUD_PERMANENT;
 	return 0;
 }
 
@@ -415,9 +417,9 @@ static int nlb_neigh_list(void *p, int ifindex, struct nl_neigh4 **ret, size_t *
 	return nl_list_take(&w.l, r, (void **)ret, ret_n);
 }
 
-static int nlb_neigh_seed(void *p, int ifindex, const struct nl_neigh4 *n)
+/* add: the neighbour with its Ethernet address; delete: only its IP address matters. */
+static int neigh_request(struct nl_handle *h, int ifindex, const struct nl_neigh4 *n, bool add)
 {
-	struct nl_handle *h = p;
 	struct rtnl_neigh *ne = rtnl_neigh_alloc();
 	struct nl_addr *dst = nl_addr_build(AF_INET, &n->ip, sizeof(n->ip));
 	struct nl_addr *ll = nl_addr_build(AF_LLC, n->mac, sizeof(n->mac));
@@ -427,17 +429,33 @@ static int nlb_neigh_seed(void *p, int ifindex, const struct nl_neigh4 *n)
 		rtnl_neigh_set_ifindex(ne, ifindex);
 		rtnl_neigh_set_family(ne, AF_INET);
 		rtnl_neigh_set_dst(ne, dst);
-		rtnl_neigh_set_lladdr(ne, ll);
-		rtnl_neigh_set_state(ne, NUD_STALE);
 		nl_begin(h);
-		/* Create, neither exclusive nor replacing: the kernel keeps an entry that
-		 * answered already and fills in one that is still asking. */
-		r = nl_errno(h, rtnl_neigh_add(h->sk, ne, NLM_F_CREATE));
+		if (add) {
+			rtnl_neigh_set_lladdr(ne, ll);
+			rtnl_neigh_set_state(ne, n->permanent ? NUD_PERMANENT : NUD_STALE);
+			/* Stale: create, neither exclusive nor replacing, so that the kernel keeps
+			 * an entry that answered already and fills in one that is still asking. */
+			r = rtnl_neigh_add(h->sk, ne,
+					   NLM_F_CREATE | (n->permanent ? NLM_F_EXCL : 0));
+		} else {
+			r = rtnl_neigh_delete(h->sk, ne, 0);
+		}
+		r = nl_errno(h, r);
 	}
 	nl_addr_put(dst);
 	nl_addr_put(ll);
 	rtnl_neigh_put(ne);
 	return r;
+}
+
+static int nlb_neigh_add(void *p, int ifindex, const struct nl_neigh4 *n)
+{
+	return neigh_request(p, ifindex, n, true);
+}
+
+static int nlb_neigh_del(void *p, int ifindex, const struct nl_neigh4 *n)
+{
+	return neigh_request(p, ifindex, n, false);
 }
 
 const struct usbnet_bridge_ops nl_bridge_real_ops = {
@@ -453,5 +471,6 @@ const struct usbnet_bridge_ops nl_bridge_real_ops = {
     .route_del_full = nlb_route_del_full,
     .default_route_dev = nlb_default_route_dev,
     .neigh_list = nlb_neigh_list,
-    .neigh_seed = nlb_neigh_seed,
+    .neigh_add = nlb_neigh_add,
+    .neigh_del = nlb_neigh_del,
 };

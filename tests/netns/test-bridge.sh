@@ -9,10 +9,10 @@
 #
 # up --bridge: the peer gets a lease from the LAN's dnsmasq and reaches the LAN host; the host
 # reaches it from its moved address, with a measured gap under 1 s; down gives the host's
-# `ip -j addr/route/link` back byte for byte. The host's IPv4 neighbour cache moves with its
-# address both ways (the LAN host answers with ARP dropped). Two peers share the bridge; a
-# user's bridge is joined and left in place; unfit uplinks are refused with exit 2 and nothing
-# changed.
+# `ip -j addr/route/link` and its permanent neighbours back byte for byte. The host's IPv4
+# neighbour cache moves with its address both ways (the LAN host answers with ARP dropped).
+# Two peers share the bridge; a user's bridge is joined and left in place; unfit uplinks are
+# refused with exit 2 and nothing changed.
 #
 # Env: USBNET_HOST (the built usbnet-host).
 set -u
@@ -113,11 +113,12 @@ snapshot() { # $1: name
 	ip -n "$H" -j addr >"$W/$1.addr"
 	{ ip -n "$H" -j route && ip -n "$H" -j route show table 100; } >"$W/$1.route"
 	ip -n "$H" -j link >"$W/$1.link"
+	ip -n "$H" -j neigh show nud permanent >"$W/$1.neigh"
 }
 
 same_as() { # $1, $2: snapshot names
 	local what
-	for what in addr route link; do
+	for what in addr route link neigh; do
 		if ! cmp -s "$W/$1.$what" "$W/$2.$what"; then
 			fail "ip -j $what differs between $1 and $2"
 			diff <(tr ',' '\n' <"$W/$1.$what") <(tr ',' '\n' <"$W/$2.$what") | head -20
@@ -167,6 +168,8 @@ ip -n "$H" addr add 10.88.0.6/24 brd + dev eth0
 ip -n "$H" route add 10.77.0.0/16 via 10.88.0.1 dev eth0 src 10.88.0.6 metric 7 proto static
 ip -n "$H" route add 10.66.0.0/16 via 10.88.0.1 dev eth0 table 100
 ip -n "$H" route add 10.55.0.0/16 via 10.88.0.254 dev eth0 onlink
+# and the user's own neighbour entry (the kernel flushes it with the uplink's last address)
+ip -n "$H" neigh add 10.88.0.77 lladdr 02:00:5e:00:0a:77 dev eth0 nud permanent
 snapshot before
 eth0_mac=$(mac_of eth0)
 start_probe
@@ -195,6 +198,8 @@ ip -n "$H" route show 10.55.0.0/16 | grep -q "dev usbnet-br0 onlink" ||
 ip -n "$H" -j -d link show usbnet-br0 | grep -q '"forward_delay":0' || fail "forward delay is not 0"
 ip -n "$H" -j -d link show usbnet-br0 | grep -q '"stp_state":0' || fail "STP is on"
 grep -q "^step bridge-port usbnet-br0$" "$RUN/veth0.state" || fail "no bridge-port step recorded"
+ip -n "$H" neigh show dev usbnet-br0 nud permanent | grep -q "^10.88.0.77 lladdr 02:00:5e:00:0a:77" ||
+	fail "the user's permanent neighbour did not move to the bridge: $(ip -n "$H" neigh)"
 grep -q "^user veth0 " "$RUN/usbnet-br0.bridge" || fail "veth0 is not a user in the bridge record"
 got=$(lease "$P" veth1)
 case "$got" in

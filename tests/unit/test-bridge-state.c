@@ -24,10 +24,12 @@ static const char good[] = "usbnet-host-bridge 1\n"
 			   "0 type 1 tos 0 metric 100 flags 0\n"
 			   "step uplink-route 10.9.0.0/16 via - src 10.0.0.5 table 1000 proto 3 "
 			   "scope 253 type 1 tos 0 metric 0 flags 4\n"
+			   "step uplink-neigh 10.0.0.9 lladdr 02:00:5e:00:0a:ff\n"
 			   "step uplink-addr 10.0.0.6/24 brd 10.0.0.255 scope 0 flags 0\n"
 			   "step uplink-addr 10.0.0.5/24 brd - scope 0 flags 512\n"
 			   "step bridge-addr 10.0.0.5/24 brd - scope 0 flags 512\n"
 			   "step bridge-addr 10.0.0.6/24 brd 10.0.0.255 scope 0 flags 0\n"
+			   "step bridge-neigh 10.0.0.9 lladdr 02:00:5e:00:0a:ff\n"
 			   "step bridge-route 0.0.0.0/0 via 10.0.0.1 src - table 254 proto 4 scope "
 			   "0 type 1 tos 0 metric 100 flags 0\n"
 			   "end\n";
@@ -44,13 +46,17 @@ static void test_the_documented_form_round_trips(void **state)
 	assert_int_equal(rec->uplink_ifindex, 3);
 	assert_int_equal(rec->n_users, 2);
 	assert_string_equal(rec->users[1].ifname, "enx0123456789ab");
-	assert_int_equal(rec->n_steps, 9);
+	assert_int_equal(rec->n_steps, 11);
 	assert_int_equal(rec->steps[2].kind, BSTEP_UPLINK_ROUTE);
 	assert_int_equal(rec->steps[2].route.metric, 100);
 	assert_int_equal(rec->steps[3].route.table, 1000);
 	assert_true(rec->steps[3].route.has_src);
-	assert_int_equal(rec->steps[5].addr.flags, 512);
-	assert_false(rec->steps[5].addr.has_brd);
+	assert_int_equal(rec->steps[4].kind, BSTEP_UPLINK_NEIGH);
+	assert_true(rec->steps[4].neigh.permanent);
+	assert_int_equal(rec->steps[4].neigh.mac[5], 0xff);
+	assert_int_equal(rec->steps[6].addr.flags, 512);
+	assert_false(rec->steps[6].addr.has_brd);
+	assert_int_equal(rec->steps[9].kind, BSTEP_BRIDGE_NEIGH);
 	assert_int_equal(bridge_state_serialize(rec, &text), 0);
 	assert_string_equal(text, good);
 	free(text);
@@ -111,6 +117,16 @@ static void test_hand_edited_records_are_rejected(void **state)
 	check_edit_rejected("10.0.0.6/24 brd 10.0.0.255", "10.0.0.6/24 brd +");
 	check_edit_rejected("brd 10.0.0.255 scope 0 flags 0", "brd 10.0.0.255 scope 0");
 	check_edit_rejected("scope 0 flags 512", "scope 0 flags 0x200");
+	check_edit_rejected("10.0.0.9 lladdr", "10.0.0.9 mac");
+	check_edit_rejected("10.0.0.9 lladdr", "10.0.0.9/32 lladdr");
+	check_edit_rejected("lladdr 02:00:5e:00:0a:ff\nstep uplink-addr",
+			    "lladdr 02:00:5E:00:0a:ff\nstep uplink-addr");
+	check_edit_rejected("lladdr 02:00:5e:00:0a:ff\nstep uplink-addr",
+			    "lladdr 02:00:5e:00:0a\nstep uplink-addr");
+	check_edit_rejected("lladdr 02:00:5e:00:0a:ff\nstep uplink-addr",
+			    "lladdr 02:00:5e:00:0a:ff:01\nstep uplink-addr");
+	check_edit_rejected("lladdr 02:00:5e:00:0a:ff\nstep uplink-addr",
+			    "lladdr 2:0:5e:0:a:ff\nstep uplink-addr");
 	check_edit_rejected("end\n", "end\n\n");
 	check_edit_rejected("end\n", "end");
 	check_edit_rejected("end\n", "");
