@@ -82,7 +82,9 @@ for d in a b c; do
 	ip -n "$P" addr add 192.168.2.15/24 dev eth0
 	# each answers with its own identity, on TCP 7000 and UDP 7001
 	ip netns exec "$P" socat TCP-LISTEN:7000,fork,reuseaddr SYSTEM:"echo peer-$d" &
-	ip netns exec "$P" socat UDP-RECVFROM:7001,fork SYSTEM:"echo peer-$d" &
+	# (UDP: the answer reads the datagram first; an echo that ended before socat wrote the
+	# datagram to it made socat stop on EPIPE without answering, on a busy host)
+	ip netns exec "$P" socat UDP-RECVFROM:7001,fork SYSTEM:"read -r _; echo peer-$d" &
 	mac=$(hx cat "/sys/class/net/usb-$d/address")
 	printf '[peer dev-%s]\nmac=%s\nmode=static\naddress=192.168.2.14/24\npeer=192.168.2.15\n\n' \
 		"$d" "$mac" >>"$TMP/conf"
