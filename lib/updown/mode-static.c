@@ -72,6 +72,20 @@ static int validate_addresses(struct usbnet_ctx *ctx, const struct usbnet_plan *
 
 /* Two interfaces in one subnet: the kernel would send the peer's traffic through whichever
  * route comes first. Overlap is judged on the shorter of the two prefixes. */
+/* 169.254.0.0/16 (RFC 3927): the same link-local prefix on several links is by design. */
+static bool link_local(struct in_addr a)
+{
+	return (ntohl(a.s_addr) & 0xffff0000u) == 0xa9fe0000u;
+}
+
+/* The host's address as up puts it on the link: a /32 when it is shared by several links or
+ * is link-local beside another link's link-local address (no subnet route: a /32 route to the
+ * peer instead), else as planned. */
+static unsigned host_prefix_on_link(const struct up_run *u)
+{
+	return u->plan.shared_host || u->link_local_beside ? 32 : u->plan.host.prefix;
+}
+
 static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size_t n)
 {
 	const struct usbnet_ip4 *h = &u->plan.host;
@@ -96,6 +110,17 @@ static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size
 			return kind;
 		if (kind == CLASH_ISOLATED)
 			continue;
+		/* A link-local address beside another link's (NetworkManager's
+		 * ipv4.method=link-local, avahi-autoipd on eth0): 169.254/16 on several links is by
+		 * design, an address means something on its own link only. This link gets the
+		 * host's address alone and a /32 to the peer; the other keeps its subnet route. */
+		if (kind == CLASH_OTHER && u->plan.has_peer && link_local(h->addr) &&
+		    link_local(e->ip.addr) && e->ip.addr.s_addr != h->addr.s_addr &&
+		    link_local(u->plan.peer)) {
+			u->link_local_beside = true;
+			u->link_local_route = true;
+			continue;
+		}
 		if (kind == CLASH_PEER && u->plan.mode == USBNET_MODE_STATIC && u->plan.has_peer &&
 		    u->be->alias && e->ip.prefix == h->prefix &&
 		    same_subnet(u->plan.peer, h->addr, h->prefix)) {
@@ -111,12 +136,6 @@ static int check_clash(struct up_run *u, const struct nl_addr_entry *addrs, size
 				      hs, u->ifname, es, e->ifname[0] ? e->ifname : "another interface");
 	}
 	return 0;
-}
-
-/* 169.254.0.0/16 (RFC 3927): the same link-local prefix on several links is by design. */
-static bool link_local(struct in_addr a)
-{
-	return (ntohl(a.s_addr) & 0xffff0000u) == 0xa9fe0000u;
 }
 
 /*
@@ -218,6 +237,7 @@ int mode_static_check(struct up_run *u)
 	if (r < 0)
 		return ctx_fail(u->ctx, r, "cannot list the host's addresses: %s", strerror(-r));
 	u->link_local_route = false;
+	u->link_local_beside = false;
 	r = check_clash(u, addrs, n);
 	/* An identical peer (isolated in a routing domain of its own) has its address reached
 	 * through the first one's link by design: that is not the host's own. */
@@ -245,9 +265,7 @@ int mode_static_steps(struct up_run *u)
 	int r;
 
 	a.ip = u->plan.host;
-	/* Shared by several links: no subnet route, a /32 route to each one's peer. */
-	if (u->plan.shared_host)
-		a.ip.prefix = 32;
+	a.ip.prefix = (uint8_t)host_prefix_on_link(u);
 	r = journal_apply(&u->env, &step_addr, &a);
 	if (r < 0 || !u->plan.has_peer ||
 	    (!u->plan.shared_host && !u->link_local_route &&
@@ -316,7 +334,8 @@ bool mode_static_in_place(struct up_run *u)
 	for (size_t i = 0; i < n; i++)
 		if (addrs[i].ifindex == u->link.ifindex &&
 		    addrs[i].ip.addr.s_addr == u->plan.host.addr.s_addr &&
-		    addrs[i].ip.prefix == (u->plan.shared_host ? 32 : u->plan.host.prefix))
+		    (addrs[i].ip.prefix == host_prefix_on_link(u) ||
+		     (addrs[i].ip.prefix == 32 && link_local(u->plan.host.addr))))
 			ok = true;
 	free(addrs);
 	return ok;

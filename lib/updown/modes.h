@@ -37,6 +37,7 @@ struct up_run {
 	char warning[512];	      /* configured, but (a firewall drops what is forwarded) */
 	bool isolate;		      /* an identical peer: its own routing domain, an alias */
 	bool link_local_route;	      /* a /32 to the link-local peer (check_peer_new) */
+	bool link_local_beside;	      /* link-local beside another link's: the address alone */
 	struct in_addr alias;	      /* the alias isolate_steps() took */
 	char probe_note[256];	      /* probe_from_steps(): why the probe route was left out */
 	enum usbnet_up_result result;

@@ -3,7 +3,7 @@
 # --peer must be new to the host (issue 19): not one of its own addresses, not the next hop
 # of its routes through another interface (the default gateway), not an address it reaches
 # through another interface by a route as specific as the one up would add or more (but for a
-# link-local peer beside another link's link-local subnet route). Each refusal: exit 2, the
+# link-local peer beside another link's link-local subnet route or address). Each refusal: exit 2, the
 # interface that reaches it named, the host unchanged (addresses, routes, links, ruleset,
 # forwarding, run directory). (peer= of a [peer] group lands in the same plan and the same
 # check, mode_static_check: a forced veth matches no group here.)
@@ -88,6 +88,42 @@ snapshot after
 same_as before after
 ip -n "$H" route add 169.254.0.1/32 dev up0 scope link
 refused "a link-local --peer that a /32 through up0 reaches" "up0" \
+	--address 169.254.0.8/16 --peer 169.254.0.1
+
+# A link-local address on another link (NetworkManager's ipv4.method=link-local, avahi-autoipd:
+# 169.254.23.45/16 on up0, with its kernel subnet route): the Fobnail's 169.254.0.8/16 no longer
+# clashes. veth0 gets 169.254.0.8 alone (a /32, no second 169.254.0.0/16 route) and a /32 to the
+# peer; the peer answers through veth0, up0's link-local neighbour still through up0, and down
+# leaves the host as it was. The very same address on up0 stays a clash.
+new_case link-local-address
+make_host
+make_uplink
+ip -n "$H" addr add 169.254.23.45/16 dev up0
+ip -n "$U" addr add 169.254.23.46/16 dev u0
+ip -n "$P" addr add 169.254.0.1/16 dev veth1
+ip -n "$P" link set veth1 up
+snapshot before
+uh up veth0 --force --wait 3 --address 169.254.0.8/16 --peer 169.254.0.1
+expect_rc 0 "169.254.0.8/16 beside up0's 169.254.23.45/16"
+DETAIL=$(ip -n "$H" -br addr show dev veth0; ip -n "$H" route 2>&1)
+check "veth0 has 169.254.0.8 alone (a /32)" has_addr veth0 169.254.0.8 32
+check "the only 169.254.0.0/16 route is up0's" sh -c \
+	"[ \"\$(ip -n '$H' route show 169.254.0.0/16 | grep -c .)\" = 1 ] && ip -n '$H' route show 169.254.0.0/16 | grep -q 'dev up0'"
+check "the host routes 169.254.0.1 through veth0 (a /32)" route_has 169.254.0.1 veth0
+check "the host reaches the peer through veth0" \
+	sh -c "ip netns exec '$H' ping -c 1 -W 2 169.254.0.1 >/dev/null 2>&1"
+check "the host still reaches up0's link-local neighbour" \
+	sh -c "ip netns exec '$H' ping -c 1 -W 2 169.254.23.46 >/dev/null 2>&1"
+DETAIL=
+uh up veth0 --force --wait 3 --address 169.254.0.8/16 --peer 169.254.0.1
+expect_rc 0 "a second up"
+check "a second up finds it in place" said "already configured"
+uh down veth0
+expect_rc 0 "down"
+snapshot after
+same_as before after
+ip -n "$H" addr add 169.254.0.8/16 dev up0
+refused "the very same link-local address on up0" "up0" \
 	--address 169.254.0.8/16 --peer 169.254.0.1
 
 core_finish
