@@ -3,8 +3,10 @@
  * Run by the udev rule through IMPORT{program} for every USB network interface. It reads
  * udev's environment only (no sysfs, no network, no NetworkManager), classifies, and prints
  * KEY=VALUE lines that udev adds to the device. Values are ids the library chose, never a
- * string the device gave.
+ * string the device gave. Upstream devices (tethering phones) get nothing unless a [peer]
+ * group claims them.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,7 +50,7 @@ int udev_probe_main(int argc, char *argv[])
 int udev_probe_run(int argc, char *argv[], const struct udev_probe_ctx_ops *ops)
 {
 	struct cli_common c = {};
-	struct usbnet_peer peer;
+	struct usbnet_peer peer = {};
 	struct usbnet_ctx *ctx = NULL;
 	char out[256];
 	int r;
@@ -74,9 +76,12 @@ int udev_probe_run(int argc, char *argv[], const struct udev_probe_ctx_ops *ops)
 		return cli_bad_option("unknown option '%s'", cli_escape(argv[i], 32, out, sizeof(out)));
 	}
 
+	/* Not a USB network peer: nothing to say, without reading the configuration. An upstream
+	 * device (a tethering phone) is the configuration's to claim: it is read for those too,
+	 * and says nothing either unless a [peer] group names the device (udev_props_format). */
 	r = usbnet_peer_from_env(environ, &peer);
-	if (r < 0)
-		return EXIT_DONE; /* not a USB network peer: nothing to say */
+	if (r < 0 && !(r == -EMEDIUMTYPE && usbnet_peer_is_upstream(&peer)))
+		return EXIT_DONE;
 
 	r = ops->ctx_new(c.config, &ctx);
 	if (r < 0) {

@@ -38,6 +38,10 @@ int udev_props_format(const struct usbnet_ctx *ctx, const struct usbnet_peer *pe
 		return -ENOBUFS;
 	buf[0] = '\0';
 	usbnet_classify(ctx, peer, &plan);
+	/* An upstream device no [peer] group claims is NetworkManager's, as if it were no peer:
+	 * no properties at all (classification gives a claimed one its group's name). */
+	if (usbnet_peer_is_upstream(peer) && !plan.config_peer[0])
+		return 0;
 	automatic = usbnet_plan_is_automatic(ctx, &plan);
 	r = add(buf, len, &pos, "USBNET_HOST_MODE=%s\n", usbnet_mode_name(plan.mode));
 	if (r >= 0 && plan.profile[0])

@@ -265,13 +265,17 @@ void usbnet_ctx_set_progress(struct usbnet_ctx *ctx, usbnet_progress_fn fn, void
 
 /* ---- discovery -------------------------------------------------------------------------- */
 
-/* Every USB network peer present now, sorted by interface name. Free with free(). */
+/* Every USB network peer present now, sorted by interface name; upstream devices (below) only
+ * when a [peer] group of ctx's configuration claims them. Free with free(). */
 int usbnet_discover(struct usbnet_ctx *ctx, struct usbnet_peer **ret_peers, size_t *ret_n);
 /* One interface: -ENODEV when there is no such interface, -EMEDIUMTYPE when it exists but is
- * not a USB network peer (ret is still filled with what is known: ifname, ifindex, driver). */
+ * not a USB network peer, or is an upstream device no [peer] group claims (ret is still filled
+ * with what is known: ifname, ifindex, driver). */
 int usbnet_find_peer(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_peer *ret);
 /* From udev's environment (udev-probe): NULL-terminated "KEY=VALUE" strings. No I/O.
- * -EMEDIUMTYPE when the environment is not a USB network peer's. */
+ * -EMEDIUMTYPE when the environment is not a USB network peer's; for an upstream device (a
+ * tethering phone on a peer driver) ret is filled all the same, since a [peer] group may claim
+ * it (usbnet_classify() then plans it), and left as it was otherwise. */
 int usbnet_peer_from_env(char *const *envp, struct usbnet_peer *ret);
 
 /* ---- classification --------------------------------------------------------------------- */
@@ -291,7 +295,8 @@ bool usbnet_mode_is_owned(enum usbnet_mode mode);
 /* Whether the watcher acts on this plan without being asked: a [peer] group's, or a built-in
  * profile's unless the configuration says [general] auto=none. */
 bool usbnet_plan_is_automatic(const struct usbnet_ctx *ctx, const struct usbnet_plan *plan);
-/* A peer that usbnet-host must not configure by default: tethering phones, modems. */
+/* A peer that usbnet-host must not configure by default: tethering phones, modems. A [peer]
+ * group that names the device with usb=, serial= or mac= claims it all the same. */
 bool usbnet_peer_is_upstream(const struct usbnet_peer *peer);
 
 /* ---- udev rules ------------------------------------------------------------------------- */

@@ -21,14 +21,10 @@
 #include "peer/config.h"
 #include "core/ctx.h"
 #include "peer/profiles.h"
+#include "peer/upstream.h"
 
 /* How long `up` waits for a peer whose address is known to answer, unless configured. */
 #define CLASSIFY_DEFAULT_WAIT_S 3
-
-static bool group_names_device(const struct config_peer *cp)
-{
-	return cp->has_usb || cp->serial || cp->mac;
-}
 
 static void plan_from_profile(const struct profile *p, struct usbnet_plan *plan)
 {
@@ -101,7 +97,7 @@ void usbnet_classify(const struct usbnet_ctx *ctx, const struct usbnet_peer *pee
 
 	if (ctx && ctx->config)
 		cp = config_match(ctx->config, peer);
-	if (usbnet_peer_is_upstream(peer) && !(cp && group_names_device(cp))) {
+	if (usbnet_peer_is_upstream(peer) && !upstream_group_claims(cp)) {
 		usbnet_peer_name(peer, &plan, plan.name, sizeof(plan.name));
 		*ret = plan;
 		return;

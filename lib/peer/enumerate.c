@@ -14,6 +14,7 @@
 
 #include "core/ctx.h"
 #include "peer/enumerate.h"
+#include "peer/upstream.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -450,6 +451,9 @@ int usbnet_discover(struct usbnet_ctx *ctx, struct usbnet_peer **ret_peers, size
 			continue; /* gone since the scan */
 		r = discover_peer_from_udev(dev, &peer);
 		udev_device_unref(dev);
+		if (r == -EMEDIUMTYPE && usbnet_peer_is_upstream(&peer) &&
+		    upstream_claimed(ctx, &peer))
+			r = 0; /* a tethering phone a [peer] group claims: a peer */
 		if (r < 0)
 			continue;
 		if (n == cap) {
@@ -504,6 +508,8 @@ int usbnet_find_peer(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_p
 	}
 	r = discover_peer_from_udev(dev, &peer);
 	udev_device_unref(dev);
+	if (r == -EMEDIUMTYPE && usbnet_peer_is_upstream(&peer) && upstream_claimed(ctx, &peer))
+		r = 0; /* a tethering phone a [peer] group claims: a peer */
 	if (r == -EMEDIUMTYPE) {
 		*ret = peer;
 		if (usbnet_peer_is_upstream(&peer))
@@ -626,8 +632,7 @@ int usbnet_peer_from_env(char *const *envp, struct usbnet_peer *ret)
 	usb_path_from_devpath(p.usb_path, sizeof(p.usb_path), v);
 	mac_from_name(p.mac, sizeof(p.mac), env_get(envp, "ID_NET_NAME_MAC"));
 
-	if (usbnet_peer_is_upstream(&p))
-		return -EMEDIUMTYPE;
+	/* Whether a [peer] group claims it is for the caller, who has the configuration. */
 	*ret = p;
-	return 0;
+	return usbnet_peer_is_upstream(&p) ? -EMEDIUMTYPE : 0;
 }

@@ -58,6 +58,7 @@
  * the rules' working state. */
 #define VAR_MODE ".USBNET_HOST_MODE"
 #define VAR_GROUP ".USBNET_HOST_GROUP"
+#define VAR_UPSTREAM ".USBNET_HOST_UPSTREAM"
 
 /* A cut string keeps USBNET_STR_MAX - 1 bytes, at most 4 fewer to end on a whole UTF-8
  * sequence (discover_copy_str): 123 bytes or more. Shorter values are compared exactly. */
@@ -332,6 +333,14 @@ static void emit_group(struct gen *g, const struct config_peer *cp)
 		return;
 	if (cp->product && !product_conds(g, &c, cp->product))
 		return;
+	/* The first group that matches decides: one that does not name the device leaves an
+	 * upstream device unclaimed. */
+	if (!upstream_group_claims(cp)) {
+		struct conds d = c;
+
+		conds_add(&d, ", ENV{" VAR_UPSTREAM "}==\"1\"");
+		emit(g, &d, "GOTO=\"" LABEL_TAG "\"");
+	}
 	if (cp->has_mode) {
 		snprintf(act, sizeof(act), "ENV{" VAR_MODE "}=\"%s\"", usbnet_mode_name(cp->mode));
 		emit(g, &c, act);
@@ -347,7 +356,7 @@ static void emit_group(struct gen *g, const struct config_peer *cp)
 	emit(g, &c, "ENV{" VAR_GROUP "}=\"1\", GOTO=\"" LABEL_PROPS "\"");
 }
 
-static void emit_head(struct gen *g, const char *source)
+static void emit_head(struct gen *g, const char *source, bool claims)
 {
 	char drivers[128];
 	uint16_t vid, pid;
@@ -382,14 +391,13 @@ static void emit_head(struct gen *g, const char *source)
 		      "GOTO=\"" LABEL_HELPER "\"\n"
 		      "ENV{ID_MODEL_ID}!=\"[0-9a-f][0-9a-f][0-9a-f][0-9a-f]\", "
 		      "GOTO=\"" LABEL_HELPER "\"\n");
+	fprintf(g->f,
+		"ENV{" VAR_MODE "}=\"\", ENV{" VAR_GROUP "}=\"\", ENV{" VAR_UPSTREAM "}=\"\"\n");
 	fprintf(g->f, "# Upstream devices (tethering phones): left to NetworkManager, no "
-		      "properties.\n");
+		      "properties,\n# unless a [peer] group claims one (below).\n");
 	for (size_t i = 0; upstream_tethering_id(i, &vid, &pid); i++)
-		fprintf(g->f,
-			"ENV{ID_VENDOR_ID}==\"%04x\", ENV{ID_MODEL_ID}==\"%04x\", "
-			"GOTO=\"" LABEL_TAG "\"\n",
-			vid, pid);
-	fprintf(g->f, "ENV{" VAR_MODE "}=\"\", ENV{" VAR_GROUP "}=\"\"\n");
+		fprintf(g->f, "ENV{ID_VENDOR_ID}==\"%04x\", ENV{ID_MODEL_ID}==\"%04x\", %s\n", vid,
+			pid, claims ? "ENV{" VAR_UPSTREAM "}=\"1\"" : "GOTO=\"" LABEL_TAG "\"");
 }
 
 static void emit_tail(struct gen *g, const struct usbnet_config *config)
@@ -430,8 +438,12 @@ int udev_rules_write(FILE *f, const struct usbnet_config *config, const char *he
 		     const char *source)
 {
 	struct gen g = {.f = f, .helper = helper};
+	bool claims = false;
 
-	emit_head(&g, source);
+	/* Without a group that could claim one, an upstream device is left at once. */
+	for (size_t i = 0; config && i < config->n_peers; i++)
+		claims = claims || upstream_group_claims(&config->peers[i]);
+	emit_head(&g, source, claims);
 	emit_profiles(&g);
 	fprintf(f, "LABEL=\"" LABEL_GROUPS "\"\n");
 	if (config && config->n_peers) {
@@ -439,6 +451,9 @@ int udev_rules_write(FILE *f, const struct usbnet_config *config, const char *he
 		for (size_t i = 0; i < config->n_peers; i++)
 			emit_group(&g, &config->peers[i]);
 	}
+	if (claims)
+		fprintf(f, "# An upstream device no group claimed: left to NetworkManager.\n"
+			   "ENV{" VAR_UPSTREAM "}==\"1\", GOTO=\"" LABEL_TAG "\"\n");
 	emit_tail(&g, config);
 	return ferror(f) ? -EIO : 0;
 }

@@ -3,11 +3,14 @@
  * Upstream devices: USB network interfaces that bring the host its internet (a phone doing USB
  * tethering, a cellular modem) instead of waiting for the host to configure them. For those,
  * NetworkManager's DHCP is exactly right, so usbnet-host must not touch them by default:
- * discovery hides them and udev-probe leaves them to NetworkManager.
+ * discovery hides them and udev-probe leaves them to NetworkManager, unless a [peer] group
+ * claims one (a rooted phone in a lab, used as a peer).
  */
 #include <stdint.h>
 #include <string.h>
 
+#include "core/ctx.h"
+#include "peer/config.h"
 #include "peer/upstream.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
@@ -81,4 +84,14 @@ bool upstream_tethering_id(size_t i, uint16_t *ret_vid, uint16_t *ret_pid)
 	*ret_vid = tethering_ids[i].vid;
 	*ret_pid = tethering_ids[i].pid;
 	return true;
+}
+
+bool upstream_group_claims(const struct config_peer *cp)
+{
+	return cp && (cp->has_usb || cp->serial || cp->mac);
+}
+
+bool upstream_claimed(const struct usbnet_ctx *ctx, const struct usbnet_peer *peer)
+{
+	return ctx && ctx->config && upstream_group_claims(config_match(ctx->config, peer));
 }

@@ -102,6 +102,24 @@ android_env=(SUBSYSTEM=net INTERFACE=enx0a0b0c0d0e0f IFINDEX=12 ID_BUS=usb ID_US
 expect 0 "udev-probe android phone" -- env -i "${android_env[@]}" "$bin" udev-probe
 [ -z "$out" ] || { echo "FAIL: a tethering phone got properties: $out" >&2; fails=$((fails + 1)); }
 
+# A [peer] group that names the phone (serial=, usb= or mac=) claims it, as list and up do; one
+# that matches first on driver= alone, or names another device, leaves it to NetworkManager.
+phone_env=("${android_env[@]}" ID_SERIAL_SHORT=SNPHONE ID_NET_NAME_MAC=enx0a0b0c0d0e0f)
+printf '[peer lab-phone]\nserial=SNPHONE\naddress=10.79.0.1/24\npeer=10.79.0.2\n' >"$tmp/phone.conf"
+expect 0 "udev-probe phone claimed by serial=" -- env -i "${phone_env[@]}" USBNET_HOST_CONFIG="$tmp/phone.conf" "$bin" udev-probe
+[ "$out" = $'USBNET_HOST_MODE=static\nUSBNET_HOST_AUTO=1\nNM_UNMANAGED=1' ] ||
+	{ echo "FAIL: the claimed phone got [$out]" >&2; fails=$((fails + 1)); }
+printf '[general]\nauto=none\n[peer lab-phone]\nmac=0a:0b:0c:0d:0e:0f\nmode=gateway\n' >"$tmp/phone-mac.conf"
+expect 0 "udev-probe phone claimed by mac=" -- env -i "${phone_env[@]}" USBNET_HOST_CONFIG="$tmp/phone-mac.conf" "$bin" udev-probe
+[ "$out" = $'USBNET_HOST_MODE=gateway\nUSBNET_HOST_AUTO=1\nNM_UNMANAGED=1' ] ||
+	{ echo "FAIL: the phone claimed by mac= got [$out]" >&2; fails=$((fails + 1)); }
+printf '[peer other]\nserial=OTHER\nmode=static\naddress=10.79.1.1/24\n' >"$tmp/phone-other.conf"
+printf '[peer gadgets]\ndriver=rndis_host\nmode=dhcp\n[peer lab-phone]\nusb=18d1:4ee3\naddress=10.79.0.1/24\n' >"$tmp/phone-driver.conf"
+for c in phone-other phone-driver; do
+	expect 0 "udev-probe phone with $c.conf" -- env -i "${phone_env[@]}" USBNET_HOST_CONFIG="$tmp/$c.conf" "$bin" udev-probe
+	[ -z "$out" ] || { echo "FAIL: $c.conf: an unclaimed phone got properties: $out" >&2; fails=$((fails + 1)); }
+done
+
 expect 0 "udev-probe pci card" -- env -i SUBSYSTEM=net INTERFACE=eno1 ID_NET_DRIVER=e1000e "$bin" udev-probe
 [ -z "$out" ] || { echo "FAIL: a PCI card got properties: $out" >&2; fails=$((fails + 1)); }
 

@@ -262,6 +262,19 @@ def made_envs(fixtures):
     variant("gadget-glob", n900, ID_VENDOR_ID="1209", ID_MODEL_ID="0002",
             ID_MODEL_ENC="Glob\\x2a", ID_SERIAL_SHORT="G*1")
     variant("remove", n900, ACTION="remove")
+    # tethering phones: claimed by a [peer] group or left to NetworkManager (configs' "phones")
+    phone = fixtures["fixture-android-tethering-18d1-4ee3"]
+    variant("phone-adb", phone, ID_MODEL_ID="4ee4", ID_SERIAL_SHORT="SNADB",
+            ID_USB_SERIAL_SHORT="SNADB")
+    variant("phone-mac", phone, ID_MODEL_ID="4e24", ID_SERIAL_SHORT=None,
+            ID_USB_SERIAL_SHORT=None, ID_NET_NAME_MAC="enx0a1b2c3d4e61")
+    variant("phone-ignore", phone, ID_VENDOR_ID="0fce", ID_MODEL_ID="71f4",
+            ID_SERIAL_SHORT="SNIGN", ID_USB_SERIAL_SHORT="SNIGN")
+    variant("phone-ncm", phone, ID_USB_DRIVER="cdc_ncm", ID_NET_DRIVER="cdc_ncm",
+            ID_VENDOR_ID="04e8", ID_MODEL_ID="6863", ID_SERIAL_SHORT="SNSAM",
+            ID_USB_SERIAL_SHORT="SNSAM")
+    variant("phone-other", phone, ID_SERIAL_SHORT="SNOTHER", ID_USB_SERIAL_SHORT="SNOTHER")
+    variant("phone-serial-usb-only", phone, ID_SERIAL_SHORT=None)
     return out
 
 
@@ -327,6 +340,12 @@ def group_state(g, e):
     return "yes"
 
 
+def claims(g):
+    """A group that names a device (usb=, serial=, mac=): the only kind that claims an
+    upstream device (a tethering phone) when it is the first to match."""
+    return any(k in g for k in ("usb", "serial", "mac"))
+
+
 def intended_helper(groups, e):
     """Where the rules are meant to run the helper: a peer driver only in ID_NET_DRIVER, IDs
     not as usb_id writes them, the Fobnail profile's product or a group's value or
@@ -343,7 +362,8 @@ def intended_helper(groups, e):
         return False
     if not ids_canonical(e):
         return True
-    if usb_id(e) in TETHERING:
+    # a tethering phone is left at once unless a group could claim it (one naming a device)
+    if usb_id(e) in TETHERING and not any(claims(g) for g in groups):
         return False
     if usb_id(e) == "1234:4321" and e.get("ID_USB_DRIVER") == "cdc_eem" and \
             product_state("Fobnail", e) == "helper":
@@ -426,7 +446,35 @@ def configs(tmp, envs):
         {"name": "space", "product": "Linux USB Ethernet/RNDIS Gadget", "mode": "gateway"},
     ]
     conf("fallback", fallback)
+    # tethering phones: claimed by serial=, usb= (no mode=, no address: auto), mac=, one
+    # claimed as ignore; left to NetworkManager where the first group to match does not name
+    # the device (driver=, product=), or none matches (PHONES below says what each gets)
+    phones = [
+        {"name": "ncm-gadgets", "driver": "cdc_ncm", "mode": "dhcp"},
+        {"name": "lab-phone", "serial": "SNPHONE", "address": "10.79.0.1/24", "peer": "10.79.0.2"},
+        {"name": "adb-phone", "usb": "18d1:4ee4"},
+        {"name": "mac-phone", "mac": "0A:1B:2C:3D:4E:61", "mode": "gateway"},
+        {"name": "ignored-phone", "serial": "SNIGN", "mode": "ignore"},
+        {"name": "sam", "usb": "04e8:6863", "mode": "static", "address": "10.79.5.1/24"},
+        {"name": "pixels", "product": "Pixel 7", "mode": "bridge"},
+    ]
+    conf("phones", phones)
+    conf("phones-auto-none", phones, "[general]\nauto=none\n\n")
     return c
+
+
+# What udev-probe and the rules must give the phones: claimed (tagged, and NM_UNMANAGED=1 in
+# an owned mode), or nothing at all (NetworkManager's, as an unclaimed phone always was).
+CLAIMED = {"USBNET_HOST_AUTO": "1", "NM_UNMANAGED": "1"}
+PHONES = {
+    "fixture-android-tethering-18d1-4ee3": dict(CLAIMED, USBNET_HOST_MODE="static"),
+    "made-phone-adb": dict(CLAIMED, USBNET_HOST_MODE="auto"),
+    "made-phone-mac": dict(CLAIMED, USBNET_HOST_MODE="gateway"),
+    "made-phone-ignore": {"USBNET_HOST_MODE": "ignore", "USBNET_HOST_AUTO": "0"},
+    "made-phone-serial-usb-only": dict(CLAIMED, USBNET_HOST_MODE="static"),
+    "made-phone-ncm": {},
+    "made-phone-other": {},
+}
 
 
 # ---- the comparison -------------------------------------------------------------------------
@@ -453,7 +501,8 @@ def main():
     confs = configs(tmp, envs)
     run = os.path.join(tmp, "run")  # none: the commands need no run directory
 
-    counts = {"compared": 0, "helper": 0, "rules": 0, "unmanaged": 0, "tagged": 0, "silent": 0}
+    counts = {"compared": 0, "helper": 0, "rules": 0, "unmanaged": 0, "tagged": 0, "silent": 0,
+              "phones": 0}
     for cname, (cpath, groups) in sorted(confs.items()):
         r = subprocess.run([bin_, "udev-rules", "--config", cpath], capture_output=True,
                            text=True, env={"PATH": os.environ.get("PATH", ""),
@@ -485,6 +534,11 @@ def main():
             got_env, tags, helper = evaluate(rules, e, is_usb)
             counts["compared"] += 1
             what = f"{ename} with {cname}"
+            if ename in PHONES and (cname.startswith("phones") or cname == "empty"):
+                expected = PHONES[ename] if cname.startswith("phones") else {}
+                if want != expected:
+                    fails.append(f"{what}: udev-probe {want}, expected {expected}")
+                counts["phones"] += bool(expected.get("NM_UNMANAGED"))
             if helper is not None:
                 counts["helper"] += 1
                 if not intended_helper(groups, e):
@@ -504,9 +558,10 @@ def main():
     for f in fails:
         print("FAIL:", f)
     print("compared {compared}: the rules answered {rules} ({unmanaged} NM_UNMANAGED=1, "
-          "{tagged} tagged, {silent} with no properties), the helper {helper}; ".format(**counts)
+          "{tagged} tagged, {silent} with no properties), the helper {helper}; "
+          "{phones} claimed phones; ".format(**counts)
           + f"{len(fails)} failures")
-    for k in ("rules", "helper", "unmanaged", "tagged", "silent"):
+    for k in ("rules", "helper", "unmanaged", "tagged", "silent", "phones"):
         if counts[k] == 0:
             print(f"FAIL: no comparison counted as {k}")
             fails.append(k)

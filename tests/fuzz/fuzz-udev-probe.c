@@ -6,8 +6,10 @@
  * file. Whatever the bytes: no crash, leak or out-of-bounds access, and the output is only the
  * properties udev-probe may set, with values the library chose (a mode name, a profile id,
  * 0/1), never a byte of the device's strings; NM_UNMANAGED=1 only for a plan the watcher acts on
- * in a mode usbnet-host owns; without configuration, only a built-in profile can ask for it.
+ * in a mode usbnet-host owns; without configuration, only a built-in profile can ask for it;
+ * an upstream device (a tethering phone) gets nothing unless a [peer] group claims it.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,8 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t env_len = nul ? (size_t)(nul - (const char *)data) : size;
 	char *env_text, *envp[ENV_MAX + 1], *save = NULL, *line;
 	struct usbnet_ctx ctx = {};
-	struct usbnet_peer peer;
+	struct usbnet_peer peer = {};
 	char err[256], out[256];
+	bool upstream;
 	size_t n = 0;
 	int r;
 
@@ -102,8 +105,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		envp[n++] = line;
 	envp[n] = NULL;
 
+	/* As udev-probe: an upstream device's record goes on, for a [peer] group to claim. */
 	r = usbnet_peer_from_env(envp, &peer);
-	if (r < 0)
+	upstream = r == -EMEDIUMTYPE && usbnet_peer_is_upstream(&peer);
+	if (r < 0 && !upstream)
 		goto out;
 	/* What a peer record holds is bounded and terminated, whatever udev said. */
 	if (strnlen(peer.ifname, sizeof(peer.ifname)) == sizeof(peer.ifname) ||
@@ -118,13 +123,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = udev_props_format(NULL, &peer, out, sizeof(out));
 	if (r < 0)
 		abort();
-	check_props(out, false);
+	if (upstream) {
+		if (out[0]) /* only a [peer] group claims one */
+			abort();
+	} else {
+		check_props(out, false);
+	}
 	if (nul && config_parse(nul + 1, size - env_len - 1, "fuzz.conf", &ctx.config, err,
 				sizeof(err)) >= 0) {
 		r = udev_props_format(&ctx, &peer, out, sizeof(out));
 		if (r < 0)
 			abort();
-		check_props(out, true);
+		/* An unclaimed upstream device: nothing at all; a claimed one, as any peer. */
+		if (!(upstream && !out[0]))
+			check_props(out, true);
 		config_free(ctx.config);
 	}
 out:

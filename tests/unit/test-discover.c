@@ -25,6 +25,7 @@
 #include <umockdev.h>
 
 #include "core/ctx.h"
+#include "peer/config.h"
 #include "peer/enumerate.h"
 
 #define FIXTURES FIXTURES_DIR "/umockdev/"
@@ -407,6 +408,49 @@ static void test_discover_works_without_netlink_or_networkmanager(void **state)
 	free(peers);
 }
 
+/* The context's configuration, as if read from a file. */
+static void use_config(struct usbnet_ctx *ctx, const char *text)
+{
+	char err[256];
+	int r;
+
+	config_free(ctx->config);
+	ctx->config = NULL;
+	r = config_parse(text, strlen(text), "test.conf", &ctx->config, err, sizeof(err));
+	assert_int_equal(r, 0);
+}
+
+static void test_discover_lists_a_tethering_phone_a_group_claims(void **state)
+{
+	struct usbnet_peer *peers = NULL;
+	const struct usbnet_peer *p;
+	size_t n = 0;
+
+	use_config(*state, "[peer lab-phone]\nusb=18d1:4ee3\naddress=10.79.0.1/24\n");
+	assert_int_equal(usbnet_discover(*state, &peers, &n), 0);
+	assert_int_equal(n, 7);
+	p = find_in(peers, n, "enx3e220067e4e6");
+	assert_non_null(p);
+	assert_string_equal(p->driver, "rndis_host");
+	assert_string_equal(p->serial, "SNPHONE");
+	assert_null(find_in(peers, n, "eno1"));
+	free(peers);
+}
+
+static void test_discover_hides_a_tethering_phone_a_driver_group_matches(void **state)
+{
+	struct usbnet_peer *peers = NULL;
+	size_t n = 0;
+
+	/* The first group that matches decides: written for RNDIS gadgets, it claims no phone. */
+	use_config(*state, "[peer gadgets]\ndriver=rndis_host\nmode=dhcp\n"
+			   "[peer lab-phone]\nusb=18d1:4ee3\naddress=10.79.0.1/24\n");
+	assert_int_equal(usbnet_discover(*state, &peers, &n), 0);
+	assert_int_equal(n, 6);
+	assert_null(find_in(peers, n, "enx3e220067e4e6"));
+	free(peers);
+}
+
 /* ---- usbnet_find_peer ------------------------------------------------------------------- */
 
 static void test_find_peer_fobnail_has_addresses_and_nm_state(void **state)
@@ -445,6 +489,22 @@ static void test_find_peer_android_tethering_phone_is_upstream(void **state)
 	assert_string_equal(p.driver, "rndis_host");
 	assert_int_equal(p.vendor_id, 0x18d1);
 	assert_int_equal(p.product_id, 0x4ee3);
+	assert_non_null(strstr(usbnet_ctx_error(*state), "upstream"));
+}
+
+static void test_find_peer_tethering_phone_claimed_by_serial_is_a_peer(void **state)
+{
+	struct usbnet_peer p;
+
+	use_config(*state, "[peer lab-phone]\nserial=SNPHONE\nmode=gateway\n");
+	assert_int_equal(usbnet_find_peer(*state, "enx3e220067e4e6", &p), 0);
+	assert_string_equal(p.driver, "rndis_host");
+	assert_int_equal(p.protocol, USBNET_PROTO_RNDIS);
+	assert_int_equal(p.ifindex, 14);
+	assert_true(usbnet_peer_is_upstream(&p));
+	/* A group for another device claims nothing. */
+	use_config(*state, "[peer other]\nserial=OTHER\nmode=gateway\n");
+	assert_int_equal(usbnet_find_peer(*state, "enx3e220067e4e6", &p), -EMEDIUMTYPE);
 	assert_non_null(strstr(usbnet_ctx_error(*state), "upstream"));
 }
 
@@ -618,16 +678,23 @@ static void test_peer_from_env_uses_id_net_driver_without_id_usb_driver(void **s
 	assert_string_equal(p.syspath, "");
 }
 
-static void test_peer_from_env_android_phone_is_not_a_peer(void **state)
+static void test_peer_from_env_android_phone_is_upstream_with_its_record(void **state)
 {
 	struct usbnet_peer p;
 	struct env env;
 
+	/* Not a peer by itself; the record is there for a [peer] group to claim (udev-probe). */
 	memset(&p, 0xa5, sizeof(p));
 	env_from_fixture(&env, "android-tethering-18d1-4ee3.umockdev");
 	assert_int_equal(usbnet_peer_from_env(env.vars, &p), -EMEDIUMTYPE);
 	env_free(&env);
-	assert_int_equal((unsigned char)p.ifname[0], 0xa5); /* untouched on failure */
+	assert_true(usbnet_peer_is_upstream(&p));
+	assert_string_equal(p.ifname, "enx3e220067e4e6");
+	assert_string_equal(p.driver, "rndis_host");
+	assert_int_equal(p.vendor_id, 0x18d1);
+	assert_int_equal(p.product_id, 0x4ee3);
+	assert_string_equal(p.serial, "SNPHONE");
+	assert_string_equal(p.mac, "3e:22:00:67:e4:e6");
 }
 
 static void test_peer_from_env_pci_card_and_non_net_are_not_peers(void **state)
@@ -650,6 +717,10 @@ static void test_peer_from_env_pci_card_and_non_net_are_not_peers(void **state)
 	assert_int_equal(usbnet_peer_from_env(too_long, &p), -EINVAL);
 	assert_int_equal(usbnet_peer_from_env(empty, &p), -EMEDIUMTYPE);
 	assert_int_equal(usbnet_peer_from_env(NULL, &p), -EMEDIUMTYPE);
+	/* No record for these: untouched. */
+	memset(&p, 0xa5, sizeof(p));
+	assert_int_equal(usbnet_peer_from_env(modem, &p), -EMEDIUMTYPE);
+	assert_int_equal((unsigned char)p.ifname[0], 0xa5);
 }
 
 static void test_peer_from_env_bounds_hostile_strings(void **state)
@@ -806,9 +877,12 @@ int main(void)
 		T(test_discover_flags_rndis_gadget_bound_to_cdc_subset),
 		T(test_discover_asks_netlink_once_for_all_peers),
 		T(test_discover_works_without_netlink_or_networkmanager),
+		T(test_discover_lists_a_tethering_phone_a_group_claims),
+		T(test_discover_hides_a_tethering_phone_a_driver_group_matches),
 		T(test_find_peer_fobnail_has_addresses_and_nm_state),
 		T(test_find_peer_pci_card_is_not_a_peer),
 		T(test_find_peer_android_tethering_phone_is_upstream),
+		T(test_find_peer_tethering_phone_claimed_by_serial_is_a_peer),
 		T(test_find_peer_missing_interface_is_enodev),
 		T(test_find_peer_reads_carrier_flags_and_low_speed),
 		T(test_find_peer_keeps_device_strings_as_raw_bytes),
@@ -818,7 +892,7 @@ int main(void)
 		cmocka_unit_test(test_peer_from_env_unknown_gadget_is_a_peer),
 		cmocka_unit_test(test_peer_from_env_udev_id_stand_ins_are_no_strings),
 		cmocka_unit_test(test_peer_from_env_uses_id_net_driver_without_id_usb_driver),
-		cmocka_unit_test(test_peer_from_env_android_phone_is_not_a_peer),
+		cmocka_unit_test(test_peer_from_env_android_phone_is_upstream_with_its_record),
 		cmocka_unit_test(test_peer_from_env_pci_card_and_non_net_are_not_peers),
 		cmocka_unit_test(test_peer_from_env_bounds_hostile_strings),
 		cmocka_unit_test(test_peer_from_env_cut_never_splits_utf8),
