@@ -160,16 +160,20 @@ int usbnet_report_one(struct usbnet_ctx *ctx, const char *ifname, struct usbnet_
 	}
 	if (r == -EMEDIUMTYPE) {
 		struct usbnet_status st;
+		char why[sizeof(ctx->error)];
 
 		/* Not a peer, but configured with --force: what was done is still shown, and so
-		 * is a record that cannot be read (as failed, naming it). */
+		 * is a record that cannot be read (as failed, naming it). Else the refusal is the
+		 * lookup's, which says why (the driver, or an upstream device). */
+		snprintf(why, sizeof(why), "%s", ctx->error);
 		r = usbnet_status_read(ctx, ifname, &st);
 		if (r < 0 || st.state != USBNET_STATE_UNCONFIGURED) {
 			ctx_clear_error(ctx);
 			link_of(ctx, &peer);
 			return report_fill(ctx, &peer, ret);
 		}
-		return ctx_fail_input(ctx, -EMEDIUMTYPE, "%s: not a USB network peer", ifname);
+		return ctx_fail_input(ctx, -EMEDIUMTYPE, "%s",
+				      why[0] ? why : "not a USB network peer");
 	}
 	if (r < 0)
 		return ctx_fail(ctx, r, "%s: cannot read the device: %s", ifname, strerror(-r));

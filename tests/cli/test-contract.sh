@@ -69,6 +69,15 @@ expect 3 "show a missing interface" -- "$bin" show nosuch0
 
 # --- not a USB peer: exit 2, nothing changed ---
 expect 2 "show lo" -- "$bin" show lo && contains "$err" "not a USB network peer" "lo refused"
+# show says why: an upstream device (the recorded tethering phone, under umockdev-run) or a
+# driver that is no USB network peer's
+fix=$(dirname "$0")/../fixtures/umockdev
+expect 2 "show a tethering phone" -- umockdev-run -d "$fix/android-tethering-18d1-4ee3.umockdev" \
+	-d "$fix/pci-e1000e-8086-15bb.umockdev" -- "$bin" show enx3e220067e4e6 &&
+	contains "$err" "is an upstream device (a tethering phone or a modem)" "show names the phone upstream"
+expect 2 "show a PCI card" -- umockdev-run -d "$fix/android-tethering-18d1-4ee3.umockdev" \
+	-d "$fix/pci-e1000e-8086-15bb.umockdev" -- "$bin" show eno1 &&
+	contains "$err" "not a USB network peer (driver: e1000e)" "show names the PCI card's driver"
 expect 2 "up lo without --force" -- "$bin" up lo --address 10.9.9.1/24 &&
 	contains "$err" "--force" "the message names --force"
 [ ! -e "$tmp/run/lo.state" ] || { echo "FAIL: up lo left a state record" >&2; fails=$((fails + 1)); }
