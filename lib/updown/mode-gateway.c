@@ -123,16 +123,9 @@ static int gateway_mode_apply(struct up_run *u)
 static void gateway_finish(struct up_run *u)
 {
 	mode_probe_peer(u);
-	if (u->warning[0]) {
-		/* Configured, but a firewall will drop what is forwarded: said, and kept */
-		char msg[sizeof(u->rec.status.message) + sizeof(u->warning) + 2];
-
-		snprintf(msg, sizeof(msg), "%s%s%s", u->rec.status.message,
-			 u->rec.status.message[0] ? "; " : "", u->warning);
-		mode_set_message(&u->rec.status, msg);
-		u->rec.status.state = USBNET_STATE_DEGRADED;
+	/* Configured, but a firewall will drop what is forwarded: said, and kept */
+	if (gateway_firewall_note(&u->rec.status, u->warning))
 		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: %s", u->ifname, u->warning);
-	}
 }
 
 const struct mode_entry mode_gateway = {
