@@ -74,6 +74,11 @@ void gateway_firewall_warning(const struct usbnet_backends *be, const char *ifna
  * warning was said. */
 bool gateway_firewall_note(struct usbnet_status *st, const char *warning);
 
+/* refresh's moves (refresh.c): the gateway peers whose uplink is auto moved to the current
+ * default routes' interfaces (IPv4's in one batch, then each one's IPv6 sharing). How many
+ * peers moved; -errno with ctx_fail(). usbnet_refresh() (updown/refresh.c) calls it. */
+int gateway_refresh(struct usbnet_ctx *ctx);
+
 /* For the kinds and refresh.c: the gateway peers recorded in the run directory (but exclude),
  * as nft peers (their first nft step). Who holds forwarding: forwarding_holders(). */
 int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers,

@@ -125,7 +125,7 @@ static void firewall_again(struct usbnet_ctx *ctx, const struct usbnet_backends 
 			rec->ifname, ctx->run_dir, rec->ifname, strerror(-r));
 }
 
-int usbnet_refresh(struct usbnet_ctx *ctx)
+int gateway_refresh(struct usbnet_ctx *ctx)
 {
 	const struct usbnet_backends *be;
 	struct moved *mv = NULL;
