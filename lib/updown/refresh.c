@@ -12,6 +12,10 @@
  * (down stops it before the input chain that keeps PREFIX::1's port 53 to the link goes).
  *
  * Locks: each peer's interface lock alone, then the gateway lock (gateway6_apply()), as up.
+ *
+ * Cost for NetworkManager's dispatcher script (gateway/refresh.c): one more read of the run
+ * directory; with a peer that could start, one IPv6 route dump before anything else (the
+ * common case without IPv6 stops there); the peer's discovery only once the host has one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
