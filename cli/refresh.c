@@ -7,8 +7,9 @@ static const char usage[] =
     "Usage: usbnet-host refresh [--config FILE] [--run-dir DIR] [--verbose]\n"
     "Move gateway peers whose uplink is auto to the interface of the host's current default\n"
     "route, and their IPv6 sharing to the interface of the IPv6 default route, which may be\n"
-    "another (NetworkManager's dispatcher script runs it when an uplink changes). Nothing to\n"
-    "do is not an error.\n";
+    "another (NetworkManager's dispatcher script runs it when an uplink changes). A peer that\n"
+    "shares no IPv6 because the host had no IPv6 default route at its up gets its IPv6\n"
+    "sharing once there is one. Says what it changed; nothing to do is not an error.\n";
 
 int refresh_main(int argc, char *argv[])
 {
@@ -29,13 +30,15 @@ int refresh_main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		return cli_usage_error(usage, "refresh takes no arguments");
+	/* What it changed, peer by peer, is the library's notices */
+	cli_log_notices();
 	ctx = cli_open(&c, &status);
 	if (!ctx)
 		return status;
 	r = usbnet_refresh(ctx);
 	status = r < 0 ? cli_fail(ctx, r, "refresh") : EXIT_DONE;
 	if (r > 0)
-		printf("%d gateway peer%s moved with the host's default routes\n", r,
+		printf("%d gateway peer%s changed with the host's default routes\n", r,
 		       r == 1 ? "" : "s");
 	usbnet_ctx_free(ctx);
 	return status;

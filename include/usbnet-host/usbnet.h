@@ -363,8 +363,12 @@ int usbnet_down(struct usbnet_ctx *ctx, const char *ifname);
  * down --all do. Returns how many records were released. */
 int usbnet_prune(struct usbnet_ctx *ctx);
 /* Gateway peers whose uplink is auto follow the host's current default route: their rules are
- * moved to its interface in one nftables batch. Returns how many peers were moved (0: none
- * needed it, or no gateway peer at all). NetworkManager's dispatcher script calls it. */
+ * moved to its interface in one nftables batch (their IPv6 sharing to the IPv6 default route's),
+ * and one that shares no IPv6 because the host had no IPv6 default route at its up gets its
+ * IPv6 sharing once there is one. Each change is said at notice priority, a firewall that
+ * would drop a moved peer's traffic at warning priority (and kept in its status). Returns how
+ * many peers changed (0: none needed it, or no gateway peer at all). NetworkManager's
+ * dispatcher script calls it. */
 int usbnet_refresh(struct usbnet_ctx *ctx);
 /* An interface by its name or by its peer's name (usbnet_peer_name(), with or without
  * ".usbnet"): the interface of that name, else the one with that altname, else the peer present

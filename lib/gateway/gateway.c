@@ -225,12 +225,7 @@ int gateway_apply(struct step_env *env, const struct gateway_plan *gp, char *war
 		r = journal_apply(env, &step_forwarding, &d); /* no data: size 0 */
 	if (r < 0)
 		goto out;
-	r = be->gw->firewall_check(be->gw_h, env->rec->ifname, gp->uplink, warning, warning_len);
-	if (r < 0) {
-		snprintf(warning, warning_len,
-			 "could not check the host's firewall for rules that drop forwarding: %s",
-			 strerror(-r));
-	}
+	gateway_firewall_warning(be, env->rec->ifname, gp->uplink, warning, warning_len);
 	r = 0;
 out:
 	gateway_unlock(lock);

@@ -63,6 +63,22 @@ int gateway_resolve(struct usbnet_ctx *ctx, const struct usbnet_backends *be, co
 int gateway_apply(struct step_env *env, const struct gateway_plan *gp, char *warning,
 		  size_t warning_len);
 
+/* The host's firewall for a gateway peer on uplink (firewall-note.c; up and refresh both):
+ * warning gets what would drop its forwarded packets (firewall.h), or that it could not be
+ * checked, "" when nothing. */
+void gateway_firewall_warning(const struct usbnet_backends *be, const char *ifname,
+			      const char *uplink, char *warning, size_t len);
+/* The peer's status says warning (gateway_firewall_warning()'s) in place of the finding it
+ * recorded before, if any: appended to the message, the state degraded; with "" the old finding
+ * goes, and the state is configured again when the finding was all that degraded it. Whether
+ * warning was said. */
+bool gateway_firewall_note(struct usbnet_status *st, const char *warning);
+
+/* refresh's moves (refresh.c): the gateway peers whose uplink is auto moved to the current
+ * default routes' interfaces (IPv4's in one batch, then each one's IPv6 sharing). How many
+ * peers moved; -errno with ctx_fail(). usbnet_refresh() (updown/refresh.c) calls it. */
+int gateway_refresh(struct usbnet_ctx *ctx);
+
 /* For the kinds and refresh.c: the gateway peers recorded in the run directory (but exclude),
  * as nft peers (their first nft step). Who holds forwarding: forwarding_holders(). */
 int gateway_scan(struct usbnet_ctx *ctx, const char *exclude, struct nft_peer *peers,

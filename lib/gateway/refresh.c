@@ -104,7 +104,28 @@ static int read_uplinks(struct usbnet_ctx *ctx, const struct usbnet_backends *be
 	return 1;
 }
 
-int usbnet_refresh(struct usbnet_ctx *ctx)
+/* The firewall checked again for rec's new uplink, as up checks it: its finding (or that the
+ * old uplink's is gone) in rec's status, and said. The move stands whatever comes of it. */
+static void firewall_again(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+			   struct state_record *rec)
+{
+	const struct nft_step *s = auto_step(rec);
+	char warning[sizeof(rec->status.message)];
+	int r;
+
+	gateway_firewall_warning(be, rec->ifname, s->uplink, warning, sizeof(warning));
+	if (gateway_firewall_note(&rec->status, warning))
+		ctx_log(ctx, USBNET_LOG_WARNING, "%s: gateway moved to %s, but %s (degraded)",
+			rec->ifname, s->uplink, warning);
+	r = journal_write(ctx, rec);
+	if (r < 0)
+		ctx_log(ctx, USBNET_LOG_WARNING,
+			"%s: cannot write the state record %s/%s.state: %s; its status is "
+			"stale",
+			rec->ifname, ctx->run_dir, rec->ifname, strerror(-r));
+}
+
+int gateway_refresh(struct usbnet_ctx *ctx)
 {
 	const struct usbnet_backends *be;
 	struct moved *mv = NULL;
@@ -222,9 +243,11 @@ int usbnet_refresh(struct usbnet_ctx *ctx)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		if (mv[i].move4)
+		if (mv[i].move4) {
 			ctx_log(ctx, USBNET_LOG_NOTICE, "%s: gateway moved from %s to %s",
 				mv[i].rec.ifname, mv[i].old_uplink, up.v4);
+			firewall_again(ctx, be, &mv[i].rec);
+		}
 	/* Then each peer's IPv6 sharing (its own steps, each written ahead): IPv4 has moved
 	 * whatever comes of it, and a failure says which peer's IPv6 stayed behind. */
 	r = (int)n;

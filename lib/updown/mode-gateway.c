@@ -2,6 +2,7 @@
 /* Mode gateway: static, then the host's uplink shared with the peer (gateway/), and with --dns
  * a DNS forwarder on the host's address (dns/). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,66 @@ static void gateway_words(const struct up_run *u, char *buf, size_t len)
 		 u->plan.has_probe_from ? " probe-from" : "", mode_ipv6_words(u), v6);
 }
 
+/* IPv6 shared: accept_ra, the guard and forwarding, then the host's address in the link's /64
+ * (what the advertisements announce and the forwarder listens on). */
+static int ipv6_steps(struct up_run *u)
+{
+	struct step_ip6 a;
+	int r;
+
+	if (!u->gw6.share)
+		return 0;
+	r = gateway6_apply(&u->env, &u->gw6);
+	if (r < 0)
+		return r;
+	memset(&a, 0, sizeof(a));
+	a.addr = u->gw6.host;
+	a.prefix = 64;
+	return journal_apply(&u->env, &step_addr6, &a);
+}
+
+/* With --dns: the input rule first (the forwarder never answers another link), then the
+ * forwarder. */
+static int dns_steps(struct up_run *u)
+{
+	struct nft_dns_step d;
+	int r;
+
+	if (!u->plan.dns)
+		return 0;
+	memset(&d, 0, sizeof(d));
+	d.host = u->plan.host.addr;
+	r = journal_apply(&u->env, &step_nft_dns, &d);
+	/* IPv6 shared: the forwarder listens on the link's PREFIX::1 too (the RDNSS the
+	 * advertisements name), kept to this link by an ip6 input chain like nft-dns's. */
+	if (r >= 0 && u->gw6.share) {
+		struct nft6_dns_step d6;
+
+		memset(&d6, 0, sizeof(d6));
+		d6.host = u->gw6.host;
+		r = journal_apply(&u->env, &step_nft6_dns, &d6);
+	}
+	if (r >= 0)
+		r = dns_apply(&u->env, u->plan.host.addr, u->gw6.share ? &u->gw6.host : NULL);
+	return r;
+}
+
+/* After the forwarder: the advertisements name it as the peer's name server (RDNSS). */
+static int ra_steps(struct up_run *u)
+{
+	struct ra_spec spec;
+
+	if (!u->gw6.share)
+		return 0;
+	memset(&spec, 0, sizeof(spec));
+	spec.prefix = u->gw6.prefix;
+	spec.host = u->gw6.host;
+	spec.host4 = u->plan.host.addr;
+	/* With --dns, RDNSS PREFIX::1: the forwarder listens there (dns_steps()). */
+	spec.dns = u->plan.dns;
+	return ra_apply(&u->env, &spec);
+}
+
 static int gateway_mode_apply(struct up_run *u)
 {
 	int r;
@@ -66,73 +127,50 @@ static int gateway_mode_apply(struct up_run *u)
 	r = mode_static_apply(u);
 	if (r >= 0)
 		r = gateway_apply(&u->env, &u->gw, u->warning, sizeof(u->warning));
-	/* IPv6 shared: accept_ra, the guard and forwarding, then the host's address in the
-	 * link's /64 (what the advertisements announce and the forwarder listens on). */
-	if (r >= 0 && u->gw6.share) {
-		r = gateway6_apply(&u->env, &u->gw6);
-		if (r >= 0) {
-			struct step_ip6 a;
-
-			memset(&a, 0, sizeof(a));
-			a.addr = u->gw6.host;
-			a.prefix = 64;
-			r = journal_apply(&u->env, &step_addr6, &a);
-		}
-	}
+	if (r >= 0)
+		r = ipv6_steps(u);
 	if (r >= 0 && !u->gw6.share && u->gw6.why_not[0])
 		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: IPv6 not shared: %s", u->ifname,
 			u->gw6.why_not);
-	if (r >= 0 && u->plan.dns) {
-		/* The input rule first: the forwarder never answers another link */
-		struct nft_dns_step d;
-
-		memset(&d, 0, sizeof(d));
-		d.host = u->plan.host.addr;
-		r = journal_apply(&u->env, &step_nft_dns, &d);
-		/* IPv6 shared: the forwarder listens on the link's PREFIX::1 too (the RDNSS the
-		 * advertisements name), kept to this link by an ip6 input chain like nft-dns's. */
-		if (r >= 0 && u->gw6.share) {
-			struct nft6_dns_step d6;
-
-			memset(&d6, 0, sizeof(d6));
-			d6.host = u->gw6.host;
-			r = journal_apply(&u->env, &step_nft6_dns, &d6);
-		}
-		if (r >= 0)
-			r = dns_apply(&u->env, u->plan.host.addr,
-				      u->gw6.share ? &u->gw6.host : NULL);
-	}
-	/* After the forwarder: the advertisements name it as the peer's name server (RDNSS). */
-	if (r >= 0 && u->gw6.share) {
-		struct ra_spec spec;
-
-		memset(&spec, 0, sizeof(spec));
-		spec.prefix = u->gw6.prefix;
-		spec.host = u->gw6.host;
-		spec.host4 = u->plan.host.addr;
-		/* With --dns, RDNSS PREFIX::1: the forwarder listens there (above). */
-		spec.dns = u->plan.dns;
-		r = ra_apply(&u->env, &spec);
-	}
+	if (r >= 0)
+		r = dns_steps(u);
+	if (r >= 0)
+		r = ra_steps(u);
 	/* After the forwarder: the lease names it as the peer's name server. */
 	if (r >= 0)
 		r = mode_dhcp_server_step(u, true);
 	return r < 0 ? r : 0;
 }
 
+int mode_gateway_start_ipv6(struct up_run *u)
+{
+	char v6[80 + USBNET_IFNAMSIZ];
+	size_t len = strlen(u->rec.plan);
+	int r;
+
+	r = ipv6_steps(u);
+	if (r >= 0)
+		r = dns_steps(u);
+	if (r >= 0)
+		r = ra_steps(u);
+	if (r < 0)
+		return r;
+	/* The words up makes of this plan now: the IPv6 ones come last */
+	ipv6_words(u, v6, sizeof(v6));
+	snprintf(u->rec.plan + len, sizeof(u->rec.plan) - len, "%s", v6);
+	r = journal_write(u->ctx, &u->rec);
+	if (r < 0)
+		return ctx_fail(u->ctx, r, "cannot write the state record %s/%s.state: %s",
+				u->ctx->run_dir, u->ifname, strerror(-r));
+	return 0;
+}
+
 static void gateway_finish(struct up_run *u)
 {
 	mode_probe_peer(u);
-	if (u->warning[0]) {
-		/* Configured, but a firewall will drop what is forwarded: said, and kept */
-		char msg[sizeof(u->rec.status.message) + sizeof(u->warning) + 2];
-
-		snprintf(msg, sizeof(msg), "%s%s%s", u->rec.status.message,
-			 u->rec.status.message[0] ? "; " : "", u->warning);
-		mode_set_message(&u->rec.status, msg);
-		u->rec.status.state = USBNET_STATE_DEGRADED;
+	/* Configured, but a firewall will drop what is forwarded: said, and kept */
+	if (gateway_firewall_note(&u->rec.status, u->warning))
 		ctx_log(u->ctx, USBNET_LOG_INFO, "%s: %s", u->ifname, u->warning);
-	}
 }
 
 const struct mode_entry mode_gateway = {

@@ -65,6 +65,17 @@ struct mode_entry {
 
 const struct mode_entry *mode_entry(enum usbnet_mode mode);
 
+/* up's first two moves (up.c), for refresh too: u->peer and u->link of u->ifname (a recheck:
+ * an interface that is no USB peer is taken as up --force takes it), then u->plan from the
+ * configuration and opts. */
+int up_find_peer(struct up_run *u, const struct usbnet_up_opts *opts);
+void up_make_plan(struct up_run *u, const struct usbnet_up_opts *opts);
+/* refresh (refresh.c): IPv6 sharing started on a gateway peer that up made without it (u->rec
+ * its record, u->gw its IPv4 uplink, u->gw6 resolved now and sharing): up's IPv6 steps, after
+ * the record's (with --dns the forwarder's step, which must come after nft6-dns, taken out
+ * first by the caller), and the plan's words made what up's are now. */
+int mode_gateway_start_ipv6(struct up_run *u);
+
 /* For the entries (updown/mode-static.c): the host address and the peer route, checked; the
  * peer's reachability check; the message kept in the record. */
 int mode_static_check(struct up_run *u);

@@ -30,7 +30,7 @@ void usbnet_up_opts_init(struct usbnet_up_opts *opts)
 
 /* ---- the peer and its plan ------------------------------------------------------------------ */
 
-static int find_peer(struct up_run *u, const struct usbnet_up_opts *opts)
+int up_find_peer(struct up_run *u, const struct usbnet_up_opts *opts)
 {
 	const struct usbnet_backends *be = u->be;
 	int r, rl;
@@ -77,7 +77,7 @@ static int find_peer(struct up_run *u, const struct usbnet_up_opts *opts)
 	return 0;
 }
 
-static void make_plan(struct up_run *u, const struct usbnet_up_opts *opts)
+void up_make_plan(struct up_run *u, const struct usbnet_up_opts *opts)
 {
 	struct usbnet_plan *p = &u->plan;
 
@@ -347,10 +347,10 @@ int usbnet_up(struct usbnet_ctx *ctx, const char *ifname, const struct usbnet_up
 	}
 
 	/* 1. Validate: nothing changes before this is done. */
-	r = find_peer(u, opts);
+	r = up_find_peer(u, opts);
 	if (r < 0)
 		goto out;
-	make_plan(u, opts);
+	up_make_plan(u, opts);
 	if (opts->dns && u->plan.mode != USBNET_MODE_GATEWAY) {
 		r = ctx_fail_input(ctx, -EINVAL,
 				   "--dns is for gateway mode (--gateway, or mode=gateway in the "

@@ -18,6 +18,7 @@
 # before (lifetimes, which count down, left out).
 # With a second upstream behind up1: refresh moving both with IPv4's default route; IPv6's own
 # uplink (its default route through up1, IPv4's through up0) at up; refresh moving IPv6 alone.
+# refresh-ipv6-appears: no IPv6 default route at up, one later: refresh starts IPv6 sharing.
 set -u
 . "$(dirname "$0")/helpers/lib.sh"
 core_init gateway-ipv6
@@ -32,12 +33,12 @@ ipv6_cleanup() {
 }
 trap ipv6_cleanup EXIT
 
-# upstream_link NS HOSTIF NSIF V4 V6 NAME: an upstream router in NS behind the host's HOSTIF:
-# V4.1/24 on HOSTIF, V4.2/24 and V6::2/64 on NSIF, forwarding on, RAs for V6::/64 (every 3 s,
-# router lifetime 1800 s, infinite prefix lifetimes; dnsmasq, its pid file W/NAME.pid), and
-# the server at $SERVER answering with the client's address.
+# upstream_link NS HOSTIF NSIF V4 V6 NAME [no-ra]: an upstream router in NS behind the host's
+# HOSTIF: V4.1/24 on HOSTIF, V4.2/24 and V6::2/64 on NSIF, forwarding on, RAs for V6::/64
+# (upstream_ra; not yet with no-ra), and the server at $SERVER answering with the client's
+# address.
 upstream_link() {
-	local ns=$1 hif=$2 nif=$3 v4=$4 v6=$5 name=$6
+	local ns=$1 hif=$2 nif=$3 v4=$4 v6=$5 name=$6 ra=${7:-ra}
 	ip -n "$H" link add "$hif" type veth peer name "$nif" netns "$ns" || exit 1
 	ip -n "$H" addr add "$v4.1/24" brd + dev "$hif"
 	ip -n "$H" link set "$hif" up
@@ -46,13 +47,20 @@ upstream_link() {
 	ip -n "$ns" addr add "$v6::2/64" dev "$nif"
 	ip -n "$ns" link set "$nif" up
 	ip -n "$ns" addr add "$SERVER/128" dev lo
+	[ "$ra" = no-ra ] || upstream_ra "$ns" "$nif" "$v6" "$name"
+	ip netns exec "$ns" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
+		SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
+	PIDS+=($!)
+}
+
+# upstream_ra NS NSIF V6 NAME: RAs on NSIF for V6::/64 (every 3 s, router lifetime 1800 s,
+# infinite prefix lifetimes; dnsmasq, its pid file W/NAME.pid).
+upstream_ra() {
+	local ns=$1 nif=$2 v6=$3 name=$4
 	ip netns exec "$ns" dnsmasq --conf-file=/dev/null --pid-file="$W/$name.pid" --port=0 \
 		--interface="$nif" --bind-interfaces --enable-ra --leasefile-ro \
 		--dhcp-range="$v6::,ra-only,64,infinite" --ra-param="$nif,high,3,1800" ||
 		{ echo "FAIL: $T: the upstream dnsmasq on $nif did not start"; exit 1; }
-	ip netns exec "$ns" socat TCP6-LISTEN:8080,bind="[$SERVER]",fork,reuseaddr \
-		SYSTEM:'echo "$SOCAT_PEERADDR"' 2>/dev/null &
-	PIDS+=($!)
 }
 
 # The upstream router: RAs on u0 for 2001:db8:1::/64 (every 3 s, router lifetime 1800 s,
@@ -525,6 +533,84 @@ snap after
 core_cmp "sysctl after 'after' as after 'before'" "$W/before.sysctl" "$W/after.sysctl"
 core_cmp "nft after 'after' as after 'before'" "$W/before.nft" "$W/after.nft"
 check "no dnsmasq of ours left" not dnsmasq_runs
+
+# ---------------------------------------------------------------------------------------------
+# The host has no IPv6 default route at up (its upstream router not advertising yet): up shares
+# IPv4 alone. The router starts advertising, the host takes its SLAAC address and RA default
+# route on up0: refresh starts the IPv6 sharing as up would have (accept_ra 2 on up0, the ip6
+# chains, forwarding, P::1 and the advertisements, with --dns the forwarder on P::1 too and its
+# input chain), says so, and the peer reaches the server; down gives it all back: every sysctl
+# and the ruleset as before up, and once the router stops and the host forgets what it learnt
+# from it, its addresses and routes too.
+new_case refresh-ipv6-appears
+make_host
+new_ns "$U"
+ip netns exec "$H" sysctl -qw net.ipv6.conf.all.forwarding=0 net.ipv6.conf.default.accept_ra=1
+upstream_link "$U" up0 u0 198.51.100 2001:db8:1 up-ra no-ra
+ip -n "$H" route add default via 198.51.100.2 dev up0
+ip netns exec "$U" dnsmasq --conf-file=/dev/null --pid-file="$W/up-dns.pid" --no-resolv --no-hosts \
+	--listen-address=198.51.100.2 --bind-interfaces --address=/usbnet.test/198.51.100.7 ||
+	{ echo "FAIL: $T: the upstream name server did not start"; exit 1; }
+sleep 0.5
+snap before
+uh_resolv up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --gateway --dns
+expect_rc 0 "up --gateway --dns (no IPv6 default route)"
+DETAIL="$(cat "$RUN/veth0.state")"
+check "no IPv6 step recorded at up" not grep -Eq "^step (nft6|accept-ra|forwarding6|ra) " "$RUN/veth0.state"
+DETAIL=
+uh refresh
+expect_rc 0 "refresh with no IPv6 default route yet"
+check "refresh shares no IPv6 without a default route" not grep -q "^step nft6 " "$RUN/veth0.state"
+upstream_ra "$U" u0 2001:db8:1 up-ra
+DETAIL="$(ip -n "$H" -6 route show default)"
+check "the host takes its RA default route on up0" wait_for 600 host_default6
+DETAIL=
+uh_resolv refresh
+expect_rc 0 "refresh (an IPv6 default route on up0 now)"
+DETAIL="$OUT"
+check "refresh says IPv6 is shared now" said_re "veth0: IPv6 shared now, through up0 \(fd[0-9a-f:]+::/64, nat\)"
+DETAIL="$(cat "$RUN/veth0.state")"
+check "step accept-ra recorded" grep -qx "step accept-ra up0 2 1" "$RUN/veth0.state"
+check "step nft6 recorded (nat)" grep -Eq "^step nft6 up0 fd[0-9a-f:]+::/64 nat$" "$RUN/veth0.state"
+check "step forwarding6 recorded" grep -qx "step forwarding6" "$RUN/veth0.state"
+check "step ra recorded with RDNSS" grep -Eq "^step ra [0-9]+ [0-9]+ fd[0-9a-f:]+::/64 fd[0-9a-f:]+::1 10.77.0.1 dns=yes$" "$RUN/veth0.state"
+check "step dnsmasq recorded with the link's IPv6 address" grep -Eq "^step dnsmasq [0-9]+ [0-9]+ fd[0-9a-f:]+::1$" "$RUN/veth0.state"
+check "the forwarder's step after nft6-dns" sh -c "grep -Eo '^step (nft6-dns|dnsmasq)' '$RUN/veth0.state' | tr '\n' , | grep -qx 'step nft6-dns,step dnsmasq,'"
+check "the plan's words say IPv6" grep -Eq "^plan gateway .* ipv6=fd[0-9a-f:]+::/64\(nat\)$" "$RUN/veth0.state"
+DETAIL=
+check "IPv6 forwarding on" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/all/forwarding)" = 1
+check "up0 accept_ra 2" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/up0/accept_ra)" = 2
+DETAIL="$(ip -n "$P" -6 addr show dev veth1)"
+check "the peer got an address in the ULA /64" wait_peer_addr6 fd
+DETAIL=
+check "through up0: the server sees the host's up0 address" through up0 host_global6
+DETAIL=
+host6=$(sed -n 's/^step nft6-dns //p' "$RUN/veth0.state")
+ans=$(ip netns exec "$P" "$PY" "$HERE/dns-query.py" "$host6" usbnet.test 3)
+DETAIL="$ans"
+check "the peer resolves through the forwarder on $host6" said_in "$ans" "A 198.51.100.7"
+DETAIL=
+sleep 4 # one more of the upstream's RAs: the host takes it with forwarding on
+check "the host keeps its RA default route on up0" host_default6
+uh_resolv up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 3 --gateway --dns
+DETAIL="$OUT"
+check "up after refresh finds it configured" said "already configured"
+DETAIL=
+uh refresh
+expect_rc 0 "refresh again"
+check "nothing changed the second time" not said "changed"
+uh down veth0
+expect_rc 0 "down"
+check "no dnsmasq of ours left" not dnsmasq_runs
+# what the host learnt from the router after up, forgotten: then all is as before up
+kill "$(cat "$W/up-ra.pid")"
+sleep 0.5
+ip -n "$H" -6 route flush dev up0 proto ra
+ip -n "$H" -6 addr flush dev up0 scope global
+ip -n "$H" -6 route del 2001:db8:1::/64 dev up0 proto kernel 2>/dev/null # the RA's on-link prefix
+sleep 0.5
+snap after
+same_snap before after
 
 # ---------------------------------------------------------------------------------------------
 new_case bad-prefix

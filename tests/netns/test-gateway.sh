@@ -11,7 +11,8 @@
 # of the test's own; no configuration). Needs root, nft, iptables-nft, socat.
 #
 # Shown to fail: with the guard never added, "nothing-else" fails (A reaches B through the
-# host); with the dispatcher script's fast path removed, "dispatcher" fails.
+# host); with the dispatcher script's fast path removed, "dispatcher" fails; with refresh not
+# checking the firewall again, "refresh-firewall" fails.
 #
 # Env: USBNET_HOST (the built usbnet-host).
 set -u
@@ -328,6 +329,47 @@ grep -q "step nft up1 " "$RUN/veth0.state" || fail "the record does not name up1
 uh down veth0
 [ "$RC" = 0 ] || fail "down: exit $RC: $OUT"
 ip -n "$H" route replace default via 198.51.100.2 dev up0
+snapshot after
+same_as before after
+
+T=refresh-firewall
+# the default route moves to up1, where a foreign chain (another firewall, started after up)
+# drops what is forwarded out of up1: refresh checks the firewall again for the new uplink,
+# says what drops the peer's traffic and records it as up does; back on up0 the finding goes
+make_world
+snapshot before
+up_gateway
+[ "$RC" = 0 ] || fail "up --gateway: exit $RC: $OUT"
+echo "$OUT" | grep -q "degraded" && fail "degraded with nothing in the way: $OUT"
+ip netns exec "$H" nft -f - <<'NFT'
+table ip fw {
+	chain block {
+		type filter hook forward priority 0; policy drop;
+		oifname "up0" accept
+		iifname "up0" accept
+	}
+}
+NFT
+ip -n "$H" route replace default via 192.0.2.2 dev up1
+uh refresh
+[ "$RC" = 0 ] || fail "refresh: exit $RC: $OUT"
+echo "$OUT" | grep -q "nftables chain ip fw block (hook forward, policy drop)" ||
+	fail "refresh does not name the chain: $OUT"
+echo "$OUT" | grep -q "oifname up1 accept" || fail "refresh's advice does not name up1: $OUT"
+[ "$(ask_server)" = "" ] || fail "the peer passed a policy drop chain"
+grep -qx "state degraded" "$RUN/veth0.state" || fail "not recorded as degraded after refresh"
+uh show veth0
+echo "$OUT" | grep -q "ip fw block" || fail "show does not name the chain after refresh: $OUT"
+# (the check names any policy drop on the forward hook, not only one that matches the uplink)
+ip netns exec "$H" nft delete table ip fw
+ip -n "$H" route replace default via 198.51.100.2 dev up0
+uh refresh
+[ "$RC" = 0 ] || fail "refresh back to up0: exit $RC: $OUT"
+echo "$OUT" | grep -q "firewall" && fail "refresh back to up0 still warns: $OUT"
+grep -qx "state degraded" "$RUN/veth0.state" && fail "still degraded after the move back"
+[ "$(ask_server)" = 198.51.100.1 ] || fail "the peer does not reach the server through up0 again"
+uh down veth0
+[ "$RC" = 0 ] || fail "down: exit $RC: $OUT"
 snapshot after
 same_as before after
 

@@ -336,6 +336,43 @@ static void test_refresh_moves_auto_peers_only(void **state)
 	assert_string_equal(nft_of(journal_find(&rec, &step_nft, NULL))->uplink, "wlan0");
 }
 
+static void test_refresh_checks_the_firewall_again_for_the_new_uplink(void **state)
+{
+	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
+	enum usbnet_up_result res;
+	struct usbnet_status st;
+
+	assert_int_equal(up(IF, &o, &res, NULL), 0);
+	assert_int_equal(res, USBNET_UP_CONFIGURED);
+	/* another firewall came after up, and the default route moved */
+	strcpy(f.firewall_msg, "nftables chain ip fw block (hook forward, policy drop)");
+	strcpy(f.default_uplink, "wlan0");
+	fake_clear_log(&f);
+	assert_int_equal(usbnet_refresh(ctx), 1);
+	assert_true(fake_log_find(&f, "gw.firewall_check " IF " wlan0") >= 0);
+	assert_int_equal(usbnet_status_read(ctx, IF, &st), 0);
+	assert_int_equal(st.state, USBNET_STATE_DEGRADED);
+	assert_non_null(strstr(st.message, "ip fw block"));
+	assert_string_equal(st.uplink, "wlan0");
+	/* moved again with the firewall gone: the old finding goes, not said twice */
+	f.firewall_msg[0] = '\0';
+	strcpy(f.default_uplink, "eth0");
+	assert_int_equal(usbnet_refresh(ctx), 1);
+	assert_int_equal(usbnet_status_read(ctx, IF, &st), 0);
+	assert_int_equal(st.state, USBNET_STATE_CONFIGURED);
+	assert_null(strstr(st.message, "ip fw block"));
+	/* a check that fails is said as such */
+	fake_clear_log(&f);
+	fake_fail(&f, "gw.firewall_check", 1, -EPERM);
+	strcpy(f.default_uplink, "wlan0");
+	assert_int_equal(usbnet_refresh(ctx), 1);
+	assert_int_equal(usbnet_status_read(ctx, IF, &st), 0);
+	assert_int_equal(st.state, USBNET_STATE_DEGRADED);
+	assert_non_null(strstr(st.message, "could not check the host's firewall"));
+	assert_int_equal(usbnet_down(ctx, IF), 0);
+	assert_true(fake_state_equal(&initial, &f.s));
+}
+
 static void test_down_of_a_vanished_peer_still_undoes_the_host_steps(void **state)
 {
 	struct usbnet_up_opts o = gw_opts("169.254.0.8/16", NULL);
@@ -716,6 +753,7 @@ int main(void)
 	    T(test_firewall_finding_is_degraded_and_kept),
 	    T(test_second_up_changes_nothing_and_another_uplink_moves_it),
 	    T(test_refresh_moves_auto_peers_only),
+	    T(test_refresh_checks_the_firewall_again_for_the_new_uplink),
 	    T(test_down_of_a_vanished_peer_still_undoes_the_host_steps),
 	    T(test_dns_starts_last_on_the_host_address_and_down_stops_it),
 	    T(test_dns_start_failing_rolls_everything_back),

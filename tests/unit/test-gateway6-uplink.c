@@ -21,6 +21,9 @@
 #include "fake-backends.h"
 #include "core/journal.h"
 #include "gateway/gateway.h"
+#include "dns/dns-up.h"
+#include "dns/ra-up.h"
+#include "netlink/steps.h"
 #include "gateway/gateway6.h"
 
 #define IF "usbgw0"
@@ -315,6 +318,137 @@ static void test_a_failed_ipv6_move_is_said_and_down_still_undoes(void **state)
 	down_leaves_the_host_as_before();
 }
 
+/* up with no IPv6 default route on the host shares none; refresh once there is one shares it as
+ * up would have: the steps after the record's, the plan's words up's (a second up changes
+ * nothing), and down gives everything back. */
+static void test_refresh_starts_ipv6_once_the_host_has_an_ipv6_default_route(void **state)
+{
+	struct usbnet_up_opts o;
+	struct usbnet_report rep;
+	enum usbnet_up_result res;
+	struct state_record rec;
+	char up4[USBNET_IFNAMSIZ], up6[USBNET_IFNAMSIZ];
+
+	f.uplink6[0] = '\0';
+	up_gateway(NULL, NULL);
+	recorded(up4, up6);
+	assert_string_equal(up6, "");
+	fake_clear_log(&f);
+	assert_int_equal(usbnet_refresh(ctx), 0); /* still none */
+	assert_int_equal(f.n_mutating, 0);
+	strcpy(f.uplink6, "eth0");
+	assert_int_equal(usbnet_refresh(ctx), 1);
+	recorded(up4, up6);
+	assert_string_equal(up4, "eth0");
+	assert_string_equal(up6, "eth0");
+	assert_string_equal(nft6_uplink(), "eth0");
+	assert_int_equal(accept_ra("eth0"), 2);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
+	assert_non_null(journal_find(&rec, &step_ra, NULL)); /* the advertisements */
+	assert_non_null(journal_find(&rec, &step_addr6, NULL));
+	assert_non_null(strstr(rec.plan, " ipv6=2001:db8:77::/64(routed)"));
+	/* nothing more to do the second time */
+	fake_clear_log(&f);
+	assert_int_equal(usbnet_refresh(ctx), 0);
+	assert_int_equal(f.n_mutating, 0);
+	/* up's plan is what refresh made: in place */
+	usbnet_up_opts_init(&o);
+	o.force = true;
+	o.wait_s = 0;
+	o.mode = USBNET_MODE_GATEWAY;
+	assert_int_equal(usbnet_ip4_parse("169.254.0.8/16", true, &o.host), 0);
+	o.has_host = true;
+	assert_int_equal(usbnet_up(ctx, IF, &o, &rep, &res), 0);
+	assert_int_equal(res, USBNET_UP_UNCHANGED);
+	down_leaves_the_host_as_before();
+}
+
+/* A start that fails half-way is said and rolled back: the peer keeps its IPv4 sharing, and
+ * down still gives everything back. */
+static void test_a_failed_ipv6_start_is_rolled_back(void **state)
+{
+	char up4[USBNET_IFNAMSIZ], up6[USBNET_IFNAMSIZ];
+	struct state_record rec;
+
+	f.uplink6[0] = '\0';
+	up_gateway(NULL, NULL);
+	strcpy(f.uplink6, "eth0");
+	fake_clear_log(&f);
+	fake_fail(&f, "gw.nft6_commit", 1, -ENOBUFS);
+	assert_true(usbnet_refresh(ctx) < 0);
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "IPv6 sharing could not be started"));
+	assert_non_null(strstr(usbnet_ctx_error(ctx), "rolled back"));
+	recorded(up4, up6);
+	assert_string_equal(up4, "eth0");
+	assert_string_equal(up6, "");
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
+	assert_null(journal_find(&rec, &step_accept_ra, NULL));
+	assert_null(strstr(rec.plan, " ipv6="));
+	assert_int_equal(accept_ra("eth0"), 1);
+	f.n_faults = 0;
+	down_leaves_the_host_as_before();
+}
+
+/* ipv6=off at up: refresh leaves it so. */
+static void test_refresh_starts_no_ipv6_for_a_peer_told_ipv6_off(void **state)
+{
+	struct usbnet_up_opts o;
+	enum usbnet_up_result res;
+	struct usbnet_report rep;
+	char up4[USBNET_IFNAMSIZ], up6[USBNET_IFNAMSIZ];
+
+	usbnet_up_opts_init(&o);
+	o.force = true;
+	o.wait_s = 0;
+	o.mode = USBNET_MODE_GATEWAY;
+	o.ipv6 = 0;
+	assert_int_equal(usbnet_ip4_parse("169.254.0.8/16", true, &o.host), 0);
+	o.has_host = true;
+	f.uplink6[0] = '\0';
+	assert_int_equal(usbnet_up(ctx, IF, &o, &rep, &res), 0);
+	strcpy(f.uplink6, "eth0");
+	fake_clear_log(&f);
+	assert_int_equal(usbnet_refresh(ctx), 0);
+	assert_int_equal(f.n_mutating, 0);
+	recorded(up4, up6);
+	assert_string_equal(up6, "");
+	down_leaves_the_host_as_before();
+}
+
+/* With --dns: the forwarder listens on PREFIX::1 too, and comes after nft6-dns in the record
+ * (down stops it before the chain that keeps its port 53 to the link goes). */
+static void test_refresh_starting_ipv6_moves_the_forwarder_after_its_input_chain(void **state)
+{
+	struct usbnet_up_opts o;
+	enum usbnet_up_result res;
+	struct usbnet_report rep;
+	struct state_record rec;
+	size_t i6, id;
+
+	usbnet_up_opts_init(&o);
+	o.force = true;
+	o.wait_s = 0;
+	o.mode = USBNET_MODE_GATEWAY;
+	o.dns = true;
+	assert_int_equal(usbnet_ip4_parse("169.254.0.8/16", true, &o.host), 0);
+	o.has_host = true;
+	f.uplink6[0] = '\0';
+	assert_int_equal(usbnet_up(ctx, IF, &o, &rep, &res), 0);
+	strcpy(f.uplink6, "eth0");
+	assert_int_equal(usbnet_refresh(ctx), 1);
+	assert_int_equal(journal_read(ctx, IF, &rec), 0);
+	assert_non_null(journal_find(&rec, &step_nft6_dns, &i6));
+	assert_non_null(journal_find(&rec, &step_dnsmasq, &id));
+	assert_true(id > i6);
+	assert_true(((const struct dnsmasq_step *)rec.steps[id].data.bytes)->has_host6);
+	assert_true(rec.steps[id].done);
+	/* and the plan is up's */
+	assert_int_equal(usbnet_up(ctx, IF, &o, &rep, &res), 0);
+	assert_int_equal(res, USBNET_UP_UNCHANGED);
+	assert_true(rep.status.has_dns6);
+	down_leaves_the_host_as_before();
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -328,6 +462,10 @@ int main(void)
 	    T(test_refresh_without_an_ipv6_default_route),
 	    T(test_refresh_with_ipv6_only_still_moves_ipv6),
 	    T(test_a_failed_ipv6_move_is_said_and_down_still_undoes),
+	    T(test_refresh_starts_ipv6_once_the_host_has_an_ipv6_default_route),
+	    T(test_a_failed_ipv6_start_is_rolled_back),
+	    T(test_refresh_starts_no_ipv6_for_a_peer_told_ipv6_off),
+	    T(test_refresh_starting_ipv6_moves_the_forwarder_after_its_input_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
