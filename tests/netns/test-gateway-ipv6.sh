@@ -344,6 +344,10 @@ up1_global6() {
 	ip -n "$H" -6 -o addr show dev up1 scope global | awk '{ sub("/.*", "", $4); print $4; exit }' | grep .
 }
 default6_on() { ip -n "$H" -6 route show default | grep -q "dev $1 proto ra"; }
+# A default route from RAs waits for the router's next unsolicited RA: dnsmasq sends them 5 to
+# 20 s apart in its first minute (radv.c's new_timeout), whatever --ra-param says, and every
+# case here runs in that minute. So those waits take up to 60 s (they end when it comes; 10 s
+# failed 3 runs in 3 with the gateway tests side by side).
 wait_for() { # TENTHS CMD...
 	local n=$1 _
 	shift
@@ -397,7 +401,7 @@ check "the masquerade rule names up1" sh -c \
 	"ip netns exec '$H' nft list table ip6 usbnet_host | grep -q 'oifname \"up1\" ip6 saddr fd.*::/64 masquerade'"
 check "no rule names up0" not sh -c "ip netns exec '$H' nft list table ip6 usbnet_host | grep -q up0"
 DETAIL="$(ip -n "$H" -6 route show default)"
-check "the host takes its RA default route on up1 (accept_ra 2 with forwarding on)" wait_for 100 default6_on up1
+check "the host takes its RA default route on up1 (accept_ra 2 with forwarding on)" wait_for 600 default6_on up1
 DETAIL=
 seen=$(ask_server)
 DETAIL="the server saw '$seen', the host's up1 is '$(up1_global6)'"
@@ -456,7 +460,7 @@ DETAIL=
 uh down veth0
 expect_rc 0 "down"
 DETAIL="$(ip -n "$H" -6 route show default)"
-check "up0 takes its RA default route again" wait_for 100 default6_on up0
+check "up0 takes its RA default route again" wait_for 600 default6_on up0
 DETAIL=
 sleep 0.5
 snap after
