@@ -96,6 +96,14 @@ peer_spec() {
 		P_SERIAL=FAKE0001 P_ADDR=169.254.0.1/16 P_HOST_ADDR=169.254.0.8/16
 		P_DRIVER=cdc_eem P_PROTO=eem
 		;;
+	phone)
+		# An Android phone with USB tethering on: AOSP's tethering IDs (18d1:4ee3, in
+		# lib/peer/upstream.c's table), RNDIS, Android's own 192.168.42.129/24. An upstream
+		# device: NetworkManager's unless a [peer] group names it (scenario 22).
+		P_FUNC=rndis P_VID=18d1 P_PID=4ee3 P_MFR="Google" P_PRODUCT="Pixel"
+		P_SERIAL=PHONE0001 P_ADDR=192.168.42.129/24 P_HOST_ADDR=192.168.42.1/24
+		P_DRIVER=rndis_host P_PROTO=rndis
+		;;
 	rpi)
 		# A Raspberry Pi with rpi-usb-gadget (2025): g_ether with its IDs and strings
 		# (g_ether.conf), the ECM function a Linux host binds, the board's serial (16 hex
@@ -107,7 +115,7 @@ peer_spec() {
 		P_DRIVER=cdc_ether P_PROTO=ecm
 		;;
 	*)
-		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer unknown poisontap hostile-strings fake-fobnail rpi)" >&2
+		echo "peer_spec: unknown peer kind '$1' (n810 n900 fobnail rndis dhcp-peer unknown poisontap hostile-strings fake-fobnail phone rpi)" >&2
 		return 2
 		;;
 	esac

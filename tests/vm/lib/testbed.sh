@@ -394,6 +394,49 @@ nm_log_since_mark() { tail -n +"$((${NM_LOG_MARK:-0} + 1))" "$NM_LOG" 2>/dev/nul
 # nm_dhcp4_lines IF: NetworkManager's "dhcp4 (IF)" lines since the mark.
 nm_dhcp4_lines() { nm_log_since_mark | grep -cF "dhcp4 ($1)" || true; }
 
+# --- the system's configuration file ----------------------------------------------------------
+# Scenarios that write /etc/usbnet-host/usbnet-host.conf save it first (system_conf_save NN: into
+# $TESTBED_RUN/NN-saved, which the scenario may use for more) and give it back, or remove the
+# one they made, from their exit trap (system_conf_restore).
+SYSTEM_CONF=/etc/usbnet-host/usbnet-host.conf
+system_conf_save() { # NN
+	SYSTEM_CONF_SAVED=$TESTBED_RUN/$1-saved
+	mkdir -p "$SYSTEM_CONF_SAVED" "${SYSTEM_CONF%/*}"
+	_system_conf_existed=0
+	if [ -e "$SYSTEM_CONF" ]; then
+		_system_conf_existed=1
+		cp -a "$SYSTEM_CONF" "$SYSTEM_CONF_SAVED/conf"
+	fi
+}
+system_conf_restore() {
+	if [ "${_system_conf_existed:-0}" = 1 ]; then
+		cp -a "$SYSTEM_CONF_SAVED/conf" "$SYSTEM_CONF"
+	else
+		rm -f "$SYSTEM_CONF"
+	fi
+}
+
+# --- what udev holds of a device, against udev-probe -----------------------------------------
+# udev_usbnet_props IF: USBNET_HOST_* and NM_UNMANAGED as udev holds them, sorted.
+udev_usbnet_props() {
+	udevadm info -q property -p "/sys/class/net/$1" |
+		grep -E '^(USBNET_HOST_(MODE|PROFILE|AUTO)|NM_UNMANAGED)=' | sort || true
+}
+# udev_probe_says IF: what `usbnet-host udev-probe` prints for the same environment (udev's
+# other properties), sorted.
+udev_probe_says() {
+	local envv
+	# (a here-string, not a process substitution: the guest has no /dev/fd)
+	mapfile -t envv <<<"$(udevadm info -q property -p "/sys/class/net/$1" |
+		grep -Ev '^(USBNET_HOST_(MODE|PROFILE|AUTO)|NM_UNMANAGED)=')"
+	env -i "${envv[@]}" "$(command -v usbnet-host)" udev-probe | sort
+}
+# udev_tagged IF: udev holds the usbnet-host tag for it.
+udev_tagged() {
+	udevadm info -q all -p "/sys/class/net/$1" | grep -q '^G: usbnet-host$' ||
+		udevadm info -q property -p "/sys/class/net/$1" | grep -q '^TAGS=.*:usbnet-host:'
+}
+
 # --- the installed udev rule ------------------------------------------------------------------
 # The rule files usbnet-host installed (any udev rules directory).
 usbnet_udev_rules() {

@@ -27,11 +27,8 @@ need_usbnet_host
 { command -v systemd-cat && command -v journalctl; } >/dev/null ||
 	fail "systemd-cat or journalctl missing in the guest (the systemd package)"
 
-CONF=/etc/usbnet-host/usbnet-host.conf
-SAVED=$TESTBED_RUN/20-saved
-mkdir -p "$SAVED" "${CONF%/*}"
-conf_existed=0
-[ -e "$CONF" ] && conf_existed=1 && cp -a "$CONF" "$SAVED/conf"
+CONF=$SYSTEM_CONF
+system_conf_save 20
 W20=
 cleanup() {
 	# Whatever fails here, the configuration file is put back (14-deb's dpkg -i stops at a
@@ -39,7 +36,7 @@ cleanup() {
 	set +e
 	[ -n "$W20" ] && kill "$W20" 2>/dev/null
 	ip link del tb-j20 2>/dev/null
-	if [ "$conf_existed" = 1 ]; then cp -a "$SAVED/conf" "$CONF"; else rm -f "$CONF"; fi
+	system_conf_restore
 	return 0
 }
 trap cleanup EXIT

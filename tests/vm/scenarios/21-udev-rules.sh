@@ -17,17 +17,15 @@
 need_usbnet_host
 
 GEN=/run/udev/rules.d/85-usbnet-host.rules
-CONF=/etc/usbnet-host/usbnet-host.conf
+CONF=$SYSTEM_CONF
 RUNS=$TESTBED_RUN/21-helper-runs
-SAVED=$TESTBED_RUN/21-saved
-mkdir -p "$SAVED" "${CONF%/*}"
-conf_existed=0
-[ -e "$CONF" ] && conf_existed=1 && cp -a "$CONF" "$SAVED/conf"
+system_conf_save 21
+SAVED=$SYSTEM_CONF_SAVED
 HELPER=
 cleanup() {
 	set +e # under the scenario's set -e a failed command here would become its exit status
 	[ -n "$HELPER" ] && umount "$HELPER" 2>/dev/null
-	if [ "$conf_existed" = 1 ]; then cp -a "$SAVED/conf" "$CONF"; else rm -f "$CONF"; fi
+	system_conf_restore
 	return 0
 }
 trap cleanup EXIT
@@ -58,21 +56,9 @@ assert_eq "one IMPORT{program} line (the fallback's)" 1 "$(grep -c 'IMPORT{progr
 assert_cmd "the Fobnail's profile is matched by the rules" \
 	grep -q 'ENV{ID_VENDOR_ID}=="1234", ENV{ID_MODEL_ID}=="4321", ENV{ID_USB_DRIVER}=="cdc_eem", ENV{ID_MODEL_ENC}=="Fobnail"' "$GEN"
 
-# props IF: USBNET_HOST_* and NM_UNMANAGED as udev holds them, sorted.
-props() {
-	udevadm info -q property -p "/sys/class/net/$1" |
-		grep -E '^(USBNET_HOST_(MODE|PROFILE|AUTO)|NM_UNMANAGED)=' | sort
-}
-# probe_says IF: what udev-probe prints for the same environment (udev's other properties).
-probe_says() {
-	local envv
-	# (a here-string, not a process substitution: the guest has no /dev/fd)
-	mapfile -t envv <<<"$(udevadm info -q property -p "/sys/class/net/$1" |
-		grep -Ev '^(USBNET_HOST_(MODE|PROFILE|AUTO)|NM_UNMANAGED)=')"
-	env -i "${envv[@]}" "$(command -v usbnet-host)" udev-probe | sort
-}
-tagged() { udevadm info -q all -p "/sys/class/net/$1" | grep -q '^G: usbnet-host$' ||
-	udevadm info -q property -p "/sys/class/net/$1" | grep -q '^TAGS=.*:usbnet-host:'; }
+props() { udev_usbnet_props "$@"; }
+probe_says() { udev_probe_says "$@"; }
+tagged() { udev_tagged "$@"; }
 same_as_probe() { # IF KIND
 	local got want
 	got=$(props "$1")

@@ -18,12 +18,10 @@ need_usbnet_host
 
 UP=tb-upstream40
 QUERY=$TESTBED_VM_DIR/../netns/dns-query.py
-CONF=/etc/usbnet-host/usbnet-host.conf
-SAVED=$TESTBED_RUN/40-saved
-mkdir -p "$SAVED"
+CONF=$SYSTEM_CONF
+system_conf_save 40
+SAVED=$SYSTEM_CONF_SAVED
 cp -a /etc/resolv.conf "$SAVED/resolv.conf" 2>/dev/null
-conf_existed=0
-[ -e "$CONF" ] && conf_existed=1 && cp -a "$CONF" "$SAVED/conf"
 W40=
 
 cleanup() {
@@ -32,7 +30,7 @@ cleanup() {
 	ip netns pids "$UP" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del "$UP" 2>/dev/null
 	cat "$SAVED/resolv.conf" >/etc/resolv.conf 2>/dev/null
-	if [ "$conf_existed" = 1 ]; then cp -a "$SAVED/conf" "$CONF"; else rm -f "$CONF"; fi
+	system_conf_restore
 	return 0
 }
 trap cleanup EXIT

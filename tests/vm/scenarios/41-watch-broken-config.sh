@@ -10,16 +10,13 @@
 . "$TESTBED_VM_DIR/lib/unit-sandbox.sh"
 need_usbnet_host
 
-CONF=/etc/usbnet-host/usbnet-host.conf
-SAVED=$TESTBED_RUN/41-saved
-mkdir -p "$SAVED" "${CONF%/*}"
-conf_existed=0
-[ -e "$CONF" ] && conf_existed=1 && cp -a "$CONF" "$SAVED/conf"
+CONF=$SYSTEM_CONF
+system_conf_save 41
 W41=
 cleanup() {
 	set +e # under the scenario's set -e a failed command here would become its exit status
 	[ -n "$W41" ] && kill "$W41" 2>/dev/null
-	if [ "$conf_existed" = 1 ]; then cp -a "$SAVED/conf" "$CONF"; else rm -f "$CONF"; fi
+	system_conf_restore
 	return 0
 }
 trap cleanup EXIT
