@@ -51,8 +51,12 @@ bool gateway_firewall_note(struct usbnet_status *st, const char *warning)
 	if (old)
 		*old = '\0'; /* the old uplink's finding */
 	if (warning[0]) {
-		snprintf(msg, sizeof(msg), "%s%s%s", st->message, st->message[0] ? "; " : "",
-			 warning);
+		int n = snprintf(msg, sizeof(msg), "%s%s%s", st->message,
+				 st->message[0] ? "; " : "", warning);
+
+		if (n < 0)
+			return false;
+		/* (a message longer than the status holds is cut, as every status message is) */
 		memcpy(st->message, msg, sizeof(st->message));
 		st->state = USBNET_STATE_DEGRADED;
 		return true;
