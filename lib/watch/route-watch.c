@@ -12,6 +12,7 @@
  * which finds every peer where the routes are, changes nothing and makes no event.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -34,8 +35,9 @@ struct route_watch {
 	struct sched *sched;
 	struct nl_sock *sk;
 	int tfd, epfd;
-	bool armed; /* the settle timer runs */
-	int queued; /* refreshes queued by the current dispatch */
+	bool armed;   /* the settle timer runs */
+	char why[48]; /* for the log: what armed it */
+	int queued;   /* refreshes queued by the current dispatch */
 };
 
 bool route_watch_is_default(const struct nlmsghdr *h)
@@ -61,7 +63,7 @@ bool route_watch_is_default(const struct nlmsghdr *h)
 	return table == RT_TABLE_MAIN;
 }
 
-static void arm(struct route_watch *rw)
+static void arm(struct route_watch *rw, const char *why)
 {
 	struct itimerspec its = {
 	    .it_value.tv_sec = ROUTE_WATCH_SETTLE_MS / 1000,
@@ -70,13 +72,15 @@ static void arm(struct route_watch *rw)
 
 	if (rw->armed)
 		return; /* the burst's first event set the time */
-	if (timerfd_settime(rw->tfd, 0, &its, NULL) == 0)
+	if (timerfd_settime(rw->tfd, 0, &its, NULL) == 0) {
 		rw->armed = true;
+		snprintf(rw->why, sizeof(rw->why), "%s", why);
+	}
 }
 
 void route_watch_kick(struct route_watch *rw)
 {
-	arm(rw);
+	arm(rw, "watcher started");
 }
 
 /* The burst has settled: one refresh, when there is a peer for it. */
@@ -90,22 +94,21 @@ static void settled(struct route_watch *rw)
 	rw->armed = false;
 	followers = gateway_refresh_followers(rw->ctx);
 	if (followers < 0) {
-		ctx_log(rw->ctx, USBNET_LOG_ERR,
-			"default route changed, but the run directory %s cannot be read: %s",
-			rw->ctx->run_dir, strerror(-followers));
+		ctx_log(rw->ctx, USBNET_LOG_ERR, "%s, but the run directory %s cannot be read: %s",
+			rw->why, rw->ctx->run_dir, strerror(-followers));
 		ctx_clear_error(rw->ctx);
 		return;
 	}
 	if (followers == 0) {
 		ctx_log(rw->ctx, USBNET_LOG_DEBUG,
-			"default route changed; no gateway peer follows it, nothing to refresh");
+			"%s; no gateway peer follows the default route, nothing to refresh",
+			rw->why);
 		return;
 	}
-	r = sched_submit(rw->sched, SCHED_REFRESH, NULL, "default route changed");
+	r = sched_submit(rw->sched, SCHED_REFRESH, NULL, rw->why);
 	if (r < 0)
-		ctx_log(rw->ctx, USBNET_LOG_ERR,
-			"default route changed: cannot start a worker to refresh: %s",
-			strerror(-r));
+		ctx_log(rw->ctx, USBNET_LOG_ERR, "%s: cannot start a worker to refresh: %s",
+			rw->why, strerror(-r));
 	else if (r > 0)
 		rw->queued++;
 }
@@ -115,7 +118,7 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	struct route_watch *rw = arg;
 
 	if (route_watch_is_default(nlmsg_hdr(msg)))
-		arm(rw);
+		arm(rw, "default route changed");
 	return NL_OK;
 }
 
@@ -139,7 +142,7 @@ int route_watch_dispatch(struct route_watch *rw)
 			ctx_log(
 			    rw->ctx, USBNET_LOG_INFO,
 			    "route events were lost; refreshing the gateway peers all the same");
-			arm(rw);
+			arm(rw, "route events lost");
 		}
 	}
 	return rw->queued;

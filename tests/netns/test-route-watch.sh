@@ -17,7 +17,8 @@
 #                watcher says at debug level that no gateway peer follows the route, and
 #                nothing else).
 #
-# Each fails without the watcher's route listener (nothing follows the route). The waits are
+# In each, the watcher's refresh at start (the routes may have moved while none ran) is seen to
+# end first, in its own words. Each fails without the watcher's route listener (nothing follows the route). The waits are
 # bounded states (helpers/wait.sh), never durations.
 #
 # Env: USBNET_HOST (the built usbnet-host).
@@ -98,6 +99,7 @@ for l in sys.stdin:
 server_saw() { [ "$(ask_server)" = "$1" ]; }
 server6_saw() { [ "$(ask_server6)" = "$1" ]; }
 peer_has_ula() { ip -n "$P" -6 -o addr show dev veth1 scope global | grep -q ' fd'; }
+forwarding6_is() { [ "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/all/forwarding)" = "$1" ]; }
 logged() { grep -qF -- "$1" "$W/watch.log"; }
 record_has() { grep -Eq -- "$1" "$RUN/veth0.state"; }
 
@@ -114,14 +116,18 @@ check "the nft step names up0, auto" record_has "^step nft up0 10\.77\.0\.0/24 a
 DETAIL="the server saw '$(ask_server)'" check "the peer reaches the server through up0" \
 	server_saw 198.51.100.1
 start_watcher
+# its refresh at start (the routes may have moved while no watcher ran) first: nothing moved
+DETAIL="$(cat "$W/watch.log")" check "the watcher's refresh at start found the peer in place" \
+	wait_until 30 logged "watcher started: the gateway peers are where it is"
 ip -n "$H" route replace default via 192.0.2.2 dev up1
+# (the record is written ahead of the change: what follows waits for the change itself)
 DETAIL="$(cat "$W/watch.log")" check "the nft step names up1, no command run" \
 	wait_until 30 record_has "^step nft up1 10\.77\.0\.0/24 auto$"
 DETAIL="the server saw '$(ask_server)'" check "the peer reaches the server through up1" \
 	wait_until 30 server_saw 192.0.2.1
-check "the watcher says the peer moved" logged "veth0: gateway moved from up0 to up1"
+check "the watcher says the peer moved" wait_until 30 logged "veth0: gateway moved from up0 to up1"
 check "the watcher says what the refresh changed" \
-	logged "default route changed: 1 gateway peer changed with it"
+	wait_until 30 logged "default route changed: 1 gateway peer changed with it"
 # No loop: the refresh made no route event of its own that moved anything again. Back on up0:
 ip -n "$H" route replace default via 198.51.100.2 dev up0
 DETAIL="$(cat "$W/watch.log")" check "back on up0 with the route" \
@@ -138,11 +144,13 @@ up_gateway
 expect_rc 0 "up --gateway with no IPv6 default route"
 DETAIL="$(cat "$RUN/veth0.state")" check "no IPv6 step at up" not record_has "^step (nft6|forwarding6|ra) "
 start_watcher
+DETAIL="$(cat "$W/watch.log")" check "the watcher's refresh at start found nothing to do" \
+	wait_until 30 logged "watcher started: the gateway peers are where it is"
 ip -n "$H" -6 route add default via 2001:db8:1::2 dev up0
 DETAIL="$(cat "$W/watch.log")" check "IPv6 sharing started, no command run" \
 	wait_until 30 record_has "^step nft6 up0 fd[0-9a-f:]+::/64 nat$"
-check "the watcher says IPv6 is shared now" logged "veth0: IPv6 shared now, through up0"
-check "IPv6 forwarding on" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/all/forwarding)" = 1
+check "the watcher says IPv6 is shared now" wait_until 30 logged "veth0: IPv6 shared now, through up0"
+check "IPv6 forwarding on" wait_until 30 forwarding6_is 1
 DETAIL="$(ip -n "$P" -6 addr show dev veth1)" check "the peer got an address in the ULA /64" \
 	wait_until 30 peer_has_ula
 DETAIL="the server saw '$(ask_server6)'" check "the peer reaches the IPv6 server (masqueraded as up0)" \
@@ -150,7 +158,7 @@ DETAIL="the server saw '$(ask_server6)'" check "the peer reaches the IPv6 server
 stop_watcher
 uh down veth0
 expect_rc 0 "down"
-check "IPv6 forwarding off again" test "$(ip netns exec "$H" cat /proc/sys/net/ipv6/conf/all/forwarding)" = 0
+check "IPv6 forwarding off again" forwarding6_is 0
 
 # ---- no gateway peer: no refresh work ----------------------------------------------------------
 new_case no-follower
@@ -158,9 +166,12 @@ make_world
 uh up veth0 --force --address 10.77.0.1/24 --peer 10.77.0.2 --wait 30
 expect_rc 0 "up (static)"
 start_watcher
+# its look at start (the routes may have moved while no watcher ran), apart from the change's
+DETAIL="$(cat "$W/watch.log")" check "the watcher looked at start and found no gateway peer" \
+	wait_until 30 logged "watcher started; no gateway peer follows the default route, nothing to refresh"
 ip -n "$H" route replace default via 192.0.2.2 dev up1
 DETAIL="$(cat "$W/watch.log")" check "the watcher saw the change and found no gateway peer" \
-	wait_until 30 logged "default route changed; no gateway peer follows it, nothing to refresh"
+	wait_until 30 logged "default route changed; no gateway peer follows the default route, nothing to refresh"
 DETAIL="$(cat "$W/watch.log")" check "no refresh worker ran" not grep -Eq "refresh|gateway peers? (are|changed)" \
 	<(grep -v "nothing to refresh" "$W/watch.log")
 stop_watcher
