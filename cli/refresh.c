@@ -7,9 +7,10 @@ static const char usage[] =
     "Usage: usbnet-host refresh [--config FILE] [--run-dir DIR] [--verbose]\n"
     "Move gateway peers whose uplink is auto to the interface of the host's current default\n"
     "route, and their IPv6 sharing to the interface of the IPv6 default route, which may be\n"
-    "another (NetworkManager's dispatcher script runs it when an uplink changes). A peer that\n"
-    "shares no IPv6 because the host had no IPv6 default route at its up gets its IPv6\n"
-    "sharing once there is one. Says what it changed; nothing to do is not an error.\n";
+    "another (the watcher runs it when a default route changes, NetworkManager's dispatcher\n"
+    "script when an uplink changes). A peer that shares no IPv6 because the host had no IPv6\n"
+    "default route at its up gets its IPv6 sharing once there is one. Says what it changed;\n"
+    "nothing to do is not an error.\n";
 
 int refresh_main(int argc, char *argv[])
 {

@@ -78,6 +78,10 @@ bool gateway_firewall_note(struct usbnet_status *st, const char *warning);
  * default routes' interfaces (IPv4's in one batch, then each one's IPv6 sharing). How many
  * peers moved; -errno with ctx_fail(). usbnet_refresh() (updown/refresh.c) calls it. */
 int gateway_refresh(struct usbnet_ctx *ctx);
+/* How many recorded gateway peers follow the default route (uplink auto): refresh has nothing
+ * to do for none (the watcher asks before it starts a worker). One directory read and a record
+ * read per peer; -errno when the run directory cannot be read. */
+int gateway_refresh_followers(struct usbnet_ctx *ctx);
 
 /* For the kinds and refresh.c: the gateway peers recorded in the run directory (but exclude),
  * as nft peers (their first nft step). Who holds forwarding: forwarding_holders(). */

@@ -125,6 +125,33 @@ static void firewall_again(struct usbnet_ctx *ctx, const struct usbnet_backends 
 			rec->ifname, ctx->run_dir, rec->ifname, strerror(-r));
 }
 
+/* How many of names' records follow the default route (rec: room to read them in). */
+static size_t count_followers(struct usbnet_ctx *ctx, char **names, struct state_record *rec)
+{
+	size_t n = 0;
+
+	for (char **p = names; *p; p++)
+		if (journal_read(ctx, *p, rec) >= 0 && auto_step(rec))
+			n++;
+	return n;
+}
+
+int gateway_refresh_followers(struct usbnet_ctx *ctx)
+{
+	struct state_record *rec = malloc(sizeof(*rec));
+	char **names = NULL;
+	int r;
+
+	if (!rec)
+		return -ENOMEM;
+	r = journal_list(ctx, &names);
+	if (r >= 0)
+		r = (int)count_followers(ctx, names, rec);
+	usbnet_strv_free(names);
+	free(rec);
+	return r;
+}
+
 int gateway_refresh(struct usbnet_ctx *ctx)
 {
 	const struct usbnet_backends *be;
@@ -145,9 +172,7 @@ int gateway_refresh(struct usbnet_ctx *ctx)
 		r = -ENOMEM;
 		goto out;
 	}
-	for (char **p = names; *p; p++)
-		if (journal_read(ctx, *p, rec) >= 0 && auto_step(rec))
-			n++;
+	n = count_followers(ctx, names, rec);
 	if (n == 0) {
 		ctx_log(ctx, USBNET_LOG_DEBUG,
 			"refresh: no gateway peer follows the default route");

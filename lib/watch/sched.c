@@ -86,14 +86,14 @@ unsigned sched_waiting(const struct sched *s)
 
 static bool same_iface(const struct job *a, const struct job *b)
 {
-	return a->j.kind != SCHED_PRUNE && b->j.kind != SCHED_PRUNE &&
+	return sched_kind_has_iface(a->j.kind) && sched_kind_has_iface(b->j.kind) &&
 	       strcmp(a->j.ifname, b->j.ifname) == 0;
 }
 
 bool sched_busy(const struct sched *s, const char *ifname)
 {
 	for (const struct job *j = s->head; j; j = j->next)
-		if (j->j.kind != SCHED_PRUNE && strcmp(j->j.ifname, ifname) == 0)
+		if (sched_kind_has_iface(j->j.kind) && strcmp(j->j.ifname, ifname) == 0)
 			return true;
 	return false;
 }
@@ -175,7 +175,7 @@ static void start_ready(struct sched *s)
 	for (struct job *job = s->head; job; job = job->next) {
 		bool blocked = false;
 
-		if (job->j.kind == SCHED_PRUNE) {
+		if (!sched_kind_has_iface(job->j.kind)) {
 			/* Alone: only at the head (nothing before it runs or waits), and
 			 * nothing after it starts. */
 			if (job == s->head && !job->running)
@@ -200,13 +200,14 @@ int sched_submit(struct sched *s, enum sched_kind kind, const char *ifname, cons
 {
 	struct job *job, *last = NULL, **pp;
 
-	if (kind != SCHED_PRUNE && (!ifname || !*ifname || strlen(ifname) >= USBNET_IFNAMSIZ))
+	if (sched_kind_has_iface(kind) &&
+	    (!ifname || !*ifname || strlen(ifname) >= USBNET_IFNAMSIZ))
 		return -EINVAL;
 	job = calloc(1, sizeof(*job));
 	if (!job)
 		return -ENOMEM;
 	job->j.kind = kind;
-	if (kind != SCHED_PRUNE)
+	if (sched_kind_has_iface(kind))
 		strcpy(job->j.ifname, ifname);
 	snprintf(job->j.why, sizeof(job->j.why), "%s", why ? why : "");
 	job->fd = -1;
@@ -227,6 +228,8 @@ int sched_submit(struct sched *s, enum sched_kind kind, const char *ifname, cons
 		}
 		if (kind == SCHED_PRUNE || same_iface(e, job))
 			last = e;
+		if (kind == SCHED_REFRESH && e->j.kind == SCHED_REFRESH && !e->running)
+			last = e; /* one waiting covers this one (sched.h), whatever follows it */
 		pp = &e->next;
 	}
 	/* The same job already waits, with nothing for the interface after it (for a prune:

@@ -9,11 +9,14 @@
  *   (events for one interface stay in order: an unplug during its up waits for the up, then
  *   undoes it);
  * - at most max_workers jobs run at once (the rest wait, in order);
- * - a job without an interface (the prune) runs alone: it starts when nothing runs, and nothing
- *   starts while it runs;
+ * - a job without an interface (the prune, the refresh) runs alone: it starts when nothing runs,
+ *   and nothing starts while it runs;
  * - a down makes the same interface's ups and rechecks that have not started yet pointless: they
  *   are dropped;
- *   a job equal to the last one still waiting for the same interface is not queued twice.
+ *   a job equal to the last one still waiting for the same interface is not queued twice;
+ * - a refresh is not queued while one waits, wherever it waits: it reads the host's routes when
+ *   it starts, so the one waiting covers every route change until then (a running one may have
+ *   read them already: one more is queued after it).
  *
  * Workers are processes, not threads: the library's context holds per-context state and libnl
  * sockets are not thread-safe, so a worker starts from a copy of the watcher (fork) and does the
@@ -33,13 +36,20 @@
 enum sched_kind {
 	SCHED_UP,
 	SCHED_DOWN,
-	SCHED_PRUNE, /* no interface: runs alone */
+	SCHED_PRUNE,   /* no interface: runs alone */
 	SCHED_RECHECK, /* a second look at a recorded peer (carrier.h): an up, as the others */
+	SCHED_REFRESH, /* no interface: runs alone; the default routes changed (route-watch.h) */
 };
+
+/* Whether jobs of this kind are an interface's (the others have none and run alone). */
+static inline bool sched_kind_has_iface(enum sched_kind kind)
+{
+	return kind != SCHED_PRUNE && kind != SCHED_REFRESH;
+}
 
 struct sched_job {
 	enum sched_kind kind;
-	char ifname[USBNET_IFNAMSIZ]; /* "" for SCHED_PRUNE */
+	char ifname[USBNET_IFNAMSIZ]; /* "" for SCHED_PRUNE, SCHED_REFRESH */
 	char why[48];		      /* for the log: "plugged", "present at start"... */
 };
 
@@ -58,9 +68,9 @@ struct sched *sched_free(struct sched *s);
 /* Readable when a worker has exited: then call sched_dispatch(). */
 int sched_get_fd(const struct sched *s);
 void sched_set_max_workers(struct sched *s, unsigned max_workers);
-/* Queue a job (ifname ignored for SCHED_PRUNE) and start what may start. Returns 1 queued,
- * 0 not needed (coalesced), -errno on failure. A job whose worker cannot be forked stays queued
- * and is tried again at the next dispatch. */
+/* Queue a job (ifname ignored for the kinds without one) and start what may start. Returns 1
+ * queued, 0 not needed (coalesced), -errno on failure. A job whose worker cannot be forked stays
+ * queued and is tried again at the next dispatch. */
 int sched_submit(struct sched *s, enum sched_kind kind, const char *ifname, const char *why);
 /* Reap the workers that exited, start what may start. Never blocks. Returns how many exited. */
 int sched_dispatch(struct sched *s);

@@ -7,9 +7,10 @@
  * stay in order; [general] workers= bounds how many run at once). The caller owns the loop
  * (usbnet_watch_get_fd + usbnet_watch_dispatch): the fd is an epoll set of the udev monitor, the
  * workers (sched.c), the DNS forwarders' supervisor (dns-supervise.c), which restarts a
- * gateway peer's forwarder that died, and the carrier listener (carrier.c), which has a
+ * gateway peer's forwarder that died, the carrier listener (carrier.c), which has a
  * degraded peer looked at again when its carrier comes or, for one that did not answer, on a
- * timer.
+ * timer, and the default-route listener (route-watch.c), which has the gateway peers whose
+ * uplink is auto follow the host's default routes (usbnet_refresh, in a worker).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "core/journal.h"
 #include "peer/config.h"
 #include "watch/carrier.h"
+#include "watch/route-watch.h"
 #include "watch/sched.h"
 #include "watch/worker.h"
 
@@ -38,6 +40,7 @@ struct usbnet_watch {
 	struct dns_supervisor *dns; /* NULL when it could not be set up (logged) */
 	struct sched *sched;	    /* the workers: every up and down runs in one */
 	struct carrier *carrier;    /* NULL when it could not be set up (logged) */
+	struct route_watch *routes; /* NULL when it could not be set up (logged) */
 	int epfd;
 };
 
@@ -107,6 +110,16 @@ int usbnet_watch_new(struct usbnet_ctx *ctx, struct usbnet_watch **ret)
 		w->carrier = carrier_free(w->carrier);
 		ctx_clear_error(ctx);
 	}
+	/* Hotplug works without it: the gateway peers then follow the default route only when
+	 * refresh is run (NetworkManager's dispatcher script, the user's hook). */
+	if (route_watch_new(ctx, w->sched, &w->routes) < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, route_watch_get_fd(w->routes),
+		      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+		ctx_log(ctx, USBNET_LOG_WARNING, "the default routes are not followed: %s",
+			usbnet_ctx_error(ctx)[0] ? usbnet_ctx_error(ctx) : strerror(errno));
+		w->routes = route_watch_free(w->routes);
+		ctx_clear_error(ctx);
+	}
 	/* Hotplug works without it: a forwarder that dies is then not restarted. */
 	if (dns_supervisor_new(ctx, &w->dns) < 0 ||
 	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, dns_supervisor_get_fd(w->dns),
@@ -129,6 +142,7 @@ struct usbnet_watch *usbnet_watch_free(struct usbnet_watch *w)
 		return NULL;
 	sched_free(w->sched); /* waits for the running workers */
 	carrier_free(w->carrier);
+	route_watch_free(w->routes);
 	dns_supervisor_free(w->dns);
 	if (w->epfd >= 0)
 		close(w->epfd);
@@ -262,6 +276,22 @@ static int watch_up(struct usbnet_watch *w, const char *ifname, const char *why,
 	return 0;
 }
 
+/* The default routes changed (route-watch.h): the gateway peers that follow them, moved. What
+ * moved is said by the library's notices, peer by peer. */
+static int watch_refresh(struct usbnet_watch *w, const char *why)
+{
+	int r = usbnet_refresh(w->ctx);
+
+	if (r < 0)
+		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: refresh: %s", why, usbnet_ctx_error(w->ctx));
+	else if (r > 0)
+		ctx_log(w->ctx, USBNET_LOG_NOTICE, "%s: %d gateway peer%s changed with it", why, r,
+			r == 1 ? "" : "s");
+	else
+		ctx_log(w->ctx, USBNET_LOG_INFO, "%s: the gateway peers are where it is", why);
+	return r;
+}
+
 static int watch_down(struct usbnet_watch *w, const char *ifname)
 {
 	int r = usbnet_down(w->ctx, ifname);
@@ -316,6 +346,8 @@ static int watch_run_job(void *data, const struct sched_job *job)
 		return watch_down(w, job->ifname) < 0;
 	case SCHED_PRUNE:
 		return usbnet_prune(w->ctx) < 0;
+	case SCHED_REFRESH:
+		return watch_refresh(w, job->why) < 0;
 	}
 	return 1;
 }
@@ -328,10 +360,12 @@ static void watch_job_done(void *data, const struct sched_job *job, int wstatus)
 
 	if (WIFSIGNALED(wstatus))
 		ctx_log(w->ctx, USBNET_LOG_ERR, "%s: %s: its worker was killed by signal %d",
-			job->kind == SCHED_PRUNE ? "prune" : job->ifname, job->why,
-			WTERMSIG(wstatus));
+			job->kind == SCHED_PRUNE     ? "prune"
+			: job->kind == SCHED_REFRESH ? "refresh"
+						     : job->ifname,
+			job->why, WTERMSIG(wstatus));
 	/* Degraded or not now: the carrier listener follows the record (carrier.h). */
-	if (w->carrier && job->kind != SCHED_PRUNE && !sched_busy(w->sched, job->ifname)) {
+	if (w->carrier && sched_kind_has_iface(job->kind) && !sched_busy(w->sched, job->ifname)) {
 		if (job->kind == SCHED_DOWN)
 			carrier_forget(w->carrier, job->ifname);
 		else
@@ -406,6 +440,9 @@ int usbnet_watch_reconcile(struct usbnet_watch *w)
 	/* The degraded records, whether a udev event or the CLI's up made them. */
 	if (w->carrier)
 		carrier_reconcile(w->carrier);
+	/* The default routes may have moved while no watcher ran: after the ups queued here. */
+	if (w->routes)
+		route_watch_kick(w->routes);
 	return n;
 }
 
@@ -447,6 +484,8 @@ int usbnet_watch_dispatch(struct usbnet_watch *w)
 		n += dns_supervisor_dispatch(w->dns);
 	if (w->carrier)
 		n += carrier_dispatch(w->carrier);
+	if (w->routes)
+		n += route_watch_dispatch(w->routes);
 	return n;
 }
 

@@ -74,8 +74,11 @@ static void log_line(const char *what, const struct sched_job *job)
 	if (fd < 0)
 		_exit(90);
 	n = snprintf(line, sizeof(line), "%s %s %s\n", what,
-		     job->kind == SCHED_UP ? "up" : job->kind == SCHED_DOWN ? "down" : "prune",
-		     job->kind == SCHED_PRUNE ? "-" : job->ifname);
+		     job->kind == SCHED_UP	  ? "up"
+		     : job->kind == SCHED_DOWN	  ? "down"
+		     : job->kind == SCHED_REFRESH ? "refresh"
+						  : "prune",
+		     sched_kind_has_iface(job->kind) ? job->ifname : "-");
 	if (write(fd, line, (size_t)n) != n)
 		_exit(91);
 	close(fd);
@@ -85,7 +88,9 @@ static void log_line(const char *what, const struct sched_job *job)
  * is asked for by the test) blocks until released; up "configures" it, down removes that. */
 static int fake_run(void *data, const struct sched_job *job)
 {
-	const char *name = job->kind == SCHED_PRUNE ? "prune" : job->ifname;
+	const char *name = job->kind == SCHED_PRUNE	? "prune"
+			   : job->kind == SCHED_REFRESH ? "refresh"
+							: job->ifname;
 	bool *block_all = data;
 
 	log_line("start", job);
@@ -417,6 +422,77 @@ static void test_prune_alone(void **state)
 	sched_free(s);
 }
 
+/* How many times a line is in the log. */
+static int log_count(const char *line)
+{
+	char l[96];
+	const char *p = read_log();
+	int n = 0;
+
+	snprintf(l, sizeof(l), "%s\n", line);
+	while ((p = strstr(p, l))) {
+		n++;
+		p += strlen(l);
+	}
+	return n;
+}
+
+/* A burst of route changes makes one refresh: while one waits, more are not queued, even with
+ * other jobs queued after it; it runs alone, after what came before it. */
+static void test_refresh_coalesced(void **state)
+{
+	bool block_all = false;
+	struct sched *s;
+	int started;
+
+	(void)state;
+	assert_int_equal(sched_new(4, fake_run, fake_done, &block_all, &s), 0);
+	assert_int_equal(sched_submit(s, SCHED_UP, "slow3", "plugged"), 1);
+	assert_int_equal(sched_submit(s, SCHED_REFRESH, NULL, "default route"), 1);
+	assert_int_equal(sched_submit(s, SCHED_REFRESH, NULL, "default route"), 0);
+	assert_int_equal(sched_submit(s, SCHED_UP, "fast3", "plugged"), 1);
+	assert_int_equal(sched_submit(s, SCHED_REFRESH, NULL, "default route"), 0);
+	assert_int_equal(sched_waiting(s), 2);
+	run_until(s, cond_never, NULL, 0.3);
+	assert_false(logged("start refresh -"));
+	touch("release-%s", "slow3");
+	assert_true(run_until(s, cond_idle, NULL, 10));
+	assert_int_equal(log_count("start refresh -"), 1);
+	assert_true(log_pos("end up slow3") < log_pos("start refresh -"));
+	assert_true(log_pos("end refresh -") < log_pos("start up fast3"));
+	/* Idle again: the next change makes the next refresh. */
+	assert_int_equal(sched_submit(s, SCHED_REFRESH, NULL, "default route"), 1);
+	assert_true(run_until(s, cond_idle, NULL, 10));
+	assert_int_equal(log_count("end refresh -"), 2);
+	assert_int_equal(max_concurrent(&started), 1);
+	assert_int_equal(exited_bad, 0);
+	sched_free(s);
+}
+
+/* A change while a refresh runs (it may have read the routes already) makes one more, after it;
+ * the two never run at once. */
+static void test_refresh_while_one_runs(void **state)
+{
+	bool block_all = true;
+	struct sched *s;
+	int started;
+
+	(void)state;
+	assert_int_equal(sched_new(4, fake_run, fake_done, &block_all, &s), 0);
+	assert_int_equal(sched_submit(s, SCHED_REFRESH, NULL, "default route"), 1);
+	assert_true(run_until(s, cond_logged, "start refresh -", 10));
+	assert_int_equal(sched_submit(s, SCHED_REFRESH, NULL, "default route"), 1);
+	assert_int_equal(sched_submit(s, SCHED_REFRESH, NULL, "default route"), 0);
+	assert_int_equal(sched_running(s), 1);
+	assert_int_equal(sched_waiting(s), 1);
+	touch("%s", "release-all");
+	assert_true(run_until(s, cond_idle, NULL, 10));
+	assert_int_equal(log_count("start refresh -"), 2);
+	assert_int_equal(max_concurrent(&started), 1);
+	assert_int_equal(exited_bad, 0);
+	sched_free(s);
+}
+
 /* sched_finish drops what waits and waits for what runs. */
 static void test_finish(void **state)
 {
@@ -449,6 +525,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_interface_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_coalesced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_while_one_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_finish, setup, teardown),
 	};
 
