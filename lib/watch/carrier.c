@@ -12,23 +12,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/rtnetlink.h>
-#include <netlink/errno.h>
-#include <netlink/handlers.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/attr.h>
-#include <netlink/socket.h>
 
 #include "watch/carrier.h"
 #include "watch/relook.h"
+#include "watch/rtnl-events.h"
 
 struct followed {
 	char ifname[USBNET_IFNAMSIZ];
@@ -43,8 +39,7 @@ struct followed {
 struct carrier {
 	struct usbnet_ctx *ctx;
 	struct sched *sched;
-	struct nl_sock *sk;
-	int tfd, epfd;
+	struct rtnl_events ev;
 	struct followed *list;
 	int queued; /* looks queued by the current dispatch */
 	const char *quiet; /* carrier_note's drain: this interface's events are its job's own */
@@ -118,18 +113,11 @@ void carrier_forget(struct carrier *c, const char *ifname)
 static void arm(struct carrier *c)
 {
 	uint64_t first = 0, now = now_ms();
-	struct itimerspec its = {};
 
 	for (const struct followed *f = c->list; f; f = f->next)
 		if (f->due_ms && (!first || f->due_ms < first))
 			first = f->due_ms;
-	if (first) {
-		uint64_t in = first > now ? first - now : 1;
-
-		its.it_value.tv_sec = (time_t)(in / 1000);
-		its.it_value.tv_nsec = (long)(in % 1000) * 1000000;
-	}
-	timerfd_settime(c->tfd, 0, &its, NULL);
+	rtnl_events_arm(&c->ev, !first ? 0 : first > now ? first - now : 1);
 }
 
 /* Queue a look. None while a job of the interface runs or waits: that job looks at the peer
@@ -296,11 +284,11 @@ static void resync(struct carrier *c);
 /* Read what the socket holds now; ifname's events only update its carrier. */
 static void drain(struct carrier *c, const char *ifname)
 {
-	struct pollfd p = { .fd = nl_socket_get_fd(c->sk), .events = POLLIN };
+	struct pollfd p = { .fd = nl_socket_get_fd(c->ev.sk), .events = POLLIN };
 
 	c->quiet = ifname;
 	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
-		int r = nl_recvmsgs_default(c->sk);
+		int r = nl_recvmsgs_default(c->ev.sk);
 
 		if (r < 0) {
 			if (r != -NLE_AGAIN)
@@ -325,10 +313,8 @@ static void resync(struct carrier *c)
 
 static void timer_fired(struct carrier *c)
 {
-	uint64_t n, now = now_ms();
+	uint64_t now = now_ms();
 
-	if (read(c->tfd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		return;
 	for (struct followed *f = c->list; f; f = f->next) {
 		if (!f->due_ms || f->due_ms > now)
 			continue;
@@ -341,32 +327,25 @@ static void timer_fired(struct carrier *c)
 
 int carrier_dispatch(struct carrier *c)
 {
-	struct epoll_event ev[2];
-	int n;
+	struct rtnl_events_ready ready;
 
 	c->queued = 0;
-	n = epoll_wait(c->epfd, ev, 2, 0);
-	for (int i = 0; i < n; i++) {
-		if (ev[i].data.fd == c->tfd) {
-			timer_fired(c);
-			continue;
-		}
-		/* One read of the socket; level-triggered, the caller's poll comes back for more. */
-		int r = nl_recvmsgs_default(c->sk);
-
-		if (r < 0 && r != -NLE_AGAIN)
-			resync(c);
-	}
+	ready = rtnl_events_dispatch(&c->ev);
+	if (ready.timer)
+		timer_fired(c);
+	if (ready.lost)
+		resync(c);
 	return c->queued;
 }
 
 int carrier_get_fd(const struct carrier *c)
 {
-	return c->epfd;
+	return c->ev.epfd;
 }
 
 int carrier_new(struct usbnet_ctx *ctx, struct sched *sched, struct carrier **ret)
 {
+	static const int groups[] = { RTNLGRP_LINK, 0 };
 	struct carrier *c = calloc(1, sizeof(*c));
 	int r;
 
@@ -374,41 +353,13 @@ int carrier_new(struct usbnet_ctx *ctx, struct sched *sched, struct carrier **re
 		return -ENOMEM;
 	c->ctx = ctx;
 	c->sched = sched;
-	c->tfd = c->epfd = -1;
-	c->sk = nl_socket_alloc();
-	if (!c->sk) {
-		r = ctx_fail(ctx, -ENOMEM, "cannot allocate a netlink socket");
-		goto fail;
-	}
-	nl_socket_disable_seq_check(c->sk);
-	r = nl_socket_modify_cb(c->sk, NL_CB_VALID, NL_CB_CUSTOM, on_msg, c);
-	if (r >= 0)
-		r = nl_connect(c->sk, NETLINK_ROUTE);
-	if (r >= 0)
-		r = nl_socket_add_membership(c->sk, RTNLGRP_LINK);
-	if (r >= 0)
-		r = nl_socket_set_nonblocking(c->sk);
+	r = rtnl_events_open(&c->ev, ctx, "link events", on_msg, c, groups);
 	if (r < 0) {
-		r = ctx_fail(ctx, -EIO, "cannot listen to link events (rtnetlink): %s",
-			     nl_geterror(r));
-		goto fail;
-	}
-	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	c->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (c->tfd < 0 || c->epfd < 0 ||
-	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, nl_socket_get_fd(c->sk),
-		      &(struct epoll_event){ .events = EPOLLIN,
-					     .data.fd = nl_socket_get_fd(c->sk) }) < 0 ||
-	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->tfd,
-		      &(struct epoll_event){ .events = EPOLLIN, .data.fd = c->tfd }) < 0) {
-		r = ctx_fail(ctx, -errno, "cannot follow the carrier: %s", strerror(errno));
-		goto fail;
+		free(c);
+		return r;
 	}
 	*ret = c;
 	return 0;
-fail:
-	carrier_free(c);
-	return r;
 }
 
 struct carrier *carrier_free(struct carrier *c)
@@ -417,11 +368,7 @@ struct carrier *carrier_free(struct carrier *c)
 		return NULL;
 	while (c->list)
 		carrier_forget(c, c->list->ifname);
-	if (c->epfd >= 0)
-		close(c->epfd);
-	if (c->tfd >= 0)
-		close(c->tfd);
-	nl_socket_free(c->sk);
+	rtnl_events_close(&c->ev);
 	free(c);
 	return NULL;
 }

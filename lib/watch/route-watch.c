@@ -15,26 +15,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
 
 #include <linux/rtnetlink.h>
-#include <netlink/errno.h>
-#include <netlink/handlers.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
-#include <netlink/socket.h>
 
 #include "gateway/gateway.h"
 #include "watch/route-watch.h"
+#include "watch/rtnl-events.h"
 
 struct route_watch {
 	struct usbnet_ctx *ctx;
 	struct sched *sched;
-	struct nl_sock *sk;
-	int tfd, epfd;
+	struct rtnl_events ev;
 	bool armed;   /* the settle timer runs */
 	char why[48]; /* for the log: what armed it */
 	int queued;   /* refreshes queued by the current dispatch */
@@ -65,14 +58,9 @@ bool route_watch_is_default(const struct nlmsghdr *h)
 
 static void arm(struct route_watch *rw, const char *why)
 {
-	struct itimerspec its = {
-	    .it_value.tv_sec = ROUTE_WATCH_SETTLE_MS / 1000,
-	    .it_value.tv_nsec = (long)(ROUTE_WATCH_SETTLE_MS % 1000) * 1000000,
-	};
-
 	if (rw->armed)
 		return; /* the burst's first event set the time */
-	if (timerfd_settime(rw->tfd, 0, &its, NULL) == 0) {
+	if (rtnl_events_arm(&rw->ev, ROUTE_WATCH_SETTLE_MS) == 0) {
 		rw->armed = true;
 		snprintf(rw->why, sizeof(rw->why), "%s", why);
 	}
@@ -86,11 +74,8 @@ void route_watch_kick(struct route_watch *rw)
 /* The burst has settled: one refresh, when there is a peer for it. */
 static void settled(struct route_watch *rw)
 {
-	uint64_t n;
 	int followers, r;
 
-	if (read(rw->tfd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		return;
 	rw->armed = false;
 	followers = gateway_refresh_followers(rw->ctx);
 	if (followers < 0) {
@@ -124,37 +109,28 @@ static int on_msg(struct nl_msg *msg, void *arg)
 
 int route_watch_dispatch(struct route_watch *rw)
 {
-	struct epoll_event ev[2];
-	int n;
+	struct rtnl_events_ready ready;
 
 	rw->queued = 0;
-	n = epoll_wait(rw->epfd, ev, 2, 0);
-	for (int i = 0; i < n; i++) {
-		if (ev[i].data.fd == rw->tfd) {
-			settled(rw);
-			continue;
-		}
-		/* One read of the socket; level-triggered, the caller's poll comes back for more.
-		 */
-		int r = nl_recvmsgs_default(rw->sk);
-
-		if (r < 0 && r != -NLE_AGAIN) {
-			ctx_log(
-			    rw->ctx, USBNET_LOG_INFO,
-			    "route events were lost; refreshing the gateway peers all the same");
-			arm(rw, "route events lost");
-		}
+	ready = rtnl_events_dispatch(&rw->ev);
+	if (ready.timer)
+		settled(rw);
+	if (ready.lost) {
+		ctx_log(rw->ctx, USBNET_LOG_INFO,
+			"route events were lost; refreshing the gateway peers all the same");
+		arm(rw, "route events lost");
 	}
 	return rw->queued;
 }
 
 int route_watch_get_fd(const struct route_watch *rw)
 {
-	return rw->epfd;
+	return rw->ev.epfd;
 }
 
 int route_watch_new(struct usbnet_ctx *ctx, struct sched *sched, struct route_watch **ret)
 {
+	static const int groups[] = {RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0};
 	struct route_watch *rw = calloc(1, sizeof(*rw));
 	int r;
 
@@ -162,52 +138,20 @@ int route_watch_new(struct usbnet_ctx *ctx, struct sched *sched, struct route_wa
 		return -ENOMEM;
 	rw->ctx = ctx;
 	rw->sched = sched;
-	rw->tfd = rw->epfd = -1;
-	rw->sk = nl_socket_alloc();
-	if (!rw->sk) {
-		r = ctx_fail(ctx, -ENOMEM, "cannot allocate a netlink socket");
-		goto fail;
-	}
-	nl_socket_disable_seq_check(rw->sk);
-	r = nl_socket_modify_cb(rw->sk, NL_CB_VALID, NL_CB_CUSTOM, on_msg, rw);
-	if (r >= 0)
-		r = nl_connect(rw->sk, NETLINK_ROUTE);
-	if (r >= 0)
-		r = nl_socket_add_memberships(rw->sk, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0);
-	if (r >= 0)
-		r = nl_socket_set_nonblocking(rw->sk);
+	r = rtnl_events_open(&rw->ev, ctx, "route events", on_msg, rw, groups);
 	if (r < 0) {
-		r = ctx_fail(ctx, -EIO, "cannot listen to route events (rtnetlink): %s",
-			     nl_geterror(r));
-		goto fail;
-	}
-	rw->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	rw->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (rw->tfd < 0 || rw->epfd < 0 ||
-	    epoll_ctl(rw->epfd, EPOLL_CTL_ADD, nl_socket_get_fd(rw->sk),
-		      &(struct epoll_event){.events = EPOLLIN,
-					    .data.fd = nl_socket_get_fd(rw->sk)}) < 0 ||
-	    epoll_ctl(rw->epfd, EPOLL_CTL_ADD, rw->tfd,
-		      &(struct epoll_event){.events = EPOLLIN, .data.fd = rw->tfd}) < 0) {
-		r = ctx_fail(ctx, -errno, "cannot follow the default routes: %s", strerror(errno));
-		goto fail;
+		free(rw);
+		return r;
 	}
 	*ret = rw;
 	return 0;
-fail:
-	route_watch_free(rw);
-	return r;
 }
 
 struct route_watch *route_watch_free(struct route_watch *rw)
 {
 	if (!rw)
 		return NULL;
-	if (rw->epfd >= 0)
-		close(rw->epfd);
-	if (rw->tfd >= 0)
-		close(rw->tfd);
-	nl_socket_free(rw->sk);
+	rtnl_events_close(&rw->ev);
 	free(rw);
 	return NULL;
 }
