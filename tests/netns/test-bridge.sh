@@ -323,6 +323,42 @@ same_as before after
 no_records || fail "records left: $(ls "$RUN")"
 
 # ---------------------------------------------------------------------------------------------
+T=gateway-beside
+# A gateway peer (uplink auto) beside a bridged one: up --bridge moves the default route onto the
+# bridge, and refresh (the watcher's route listener runs it too) moves the gateway peer's NAT
+# there; down gives the route back to eth0, and refresh follows it again. The gateway peer
+# reaches the LAN host all along, and downs leave the host as it was.
+make_world
+ip -n "$P2" addr add 10.77.0.2/24 dev veth3
+ip -n "$P2" route add default via 10.77.0.1
+snapshot before
+uh up veth2 --force --gateway --address 10.77.0.1/24 --peer 10.77.0.2
+[ "$RC" = 0 ] || fail "up veth2 --gateway: exit $RC: $OUT"
+grep -q "^step nft eth0 " "$RUN/veth2.state" || fail "the gateway peer's NAT is not on eth0: $(cat "$RUN/veth2.state")"
+ip netns exec "$P2" ping -c1 -W2 10.88.0.1 >/dev/null || fail "the gateway peer does not reach the LAN host"
+uh up veth0 --force --bridge
+[ "$RC" = 0 ] || fail "up veth0 --bridge: exit $RC: $OUT"
+uh refresh
+[ "$RC" = 0 ] || fail "refresh: exit $RC: $OUT"
+grep -q "^step nft usbnet-br0 " "$RUN/veth2.state" ||
+	fail "refresh did not move the gateway peer's NAT onto the bridge: $OUT; $(grep '^step nft ' "$RUN/veth2.state")"
+ip netns exec "$P2" ping -c1 -W2 10.88.0.1 >/dev/null ||
+	fail "the gateway peer does not reach the LAN host through the bridge"
+uh down veth0
+[ "$RC" = 0 ] || fail "down veth0: exit $RC: $OUT"
+uh refresh
+[ "$RC" = 0 ] || fail "refresh after down: exit $RC: $OUT"
+grep -q "^step nft eth0 " "$RUN/veth2.state" ||
+	fail "refresh did not move the gateway peer's NAT back to eth0: $OUT; $(grep '^step nft ' "$RUN/veth2.state")"
+ip netns exec "$P2" ping -c1 -W2 10.88.0.1 >/dev/null ||
+	fail "the gateway peer does not reach the LAN host after the bridge went"
+uh down veth2
+[ "$RC" = 0 ] || fail "down veth2: exit $RC: $OUT"
+snapshot after
+same_as before after
+no_records || fail "records left: $(ls "$RUN")"
+
+# ---------------------------------------------------------------------------------------------
 T=refusals
 make_world
 ip -n "$H" link add vx0 type veth peer name vx1
