@@ -93,19 +93,17 @@ static bool neigh_ops(const struct usbnet_backends *be)
 	return be->br->neigh_list && be->br->neigh_add && be->br->neigh_del;
 }
 
-/* The IPv4 neighbours that answered on the link `from`, told to the link `to` before the
- * host's addresses and routes move there: the host's next packets go out at once instead of
+/* The IPv4 neighbours that answered (n, as neigh_list gave them), told to the link `to` before
+ * the host's addresses and routes move there: the host's next packets go out at once instead of
  * after an ARP exchange (whose loss in that moment costs a second's retransmission). A cache,
  * not a change of the host's: not recorded, and a failure only costs that exchange. The
  * user's permanent neighbours are steps of their own (move_uplink). */
-static void carry_neighbours(struct usbnet_ctx *ctx, const struct usbnet_backends *be, int from,
-			     int to)
+static void seed_answered(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
+			  const struct nl_neigh4 *n, size_t nn, int to)
 {
-	struct nl_neigh4 *n = NULL;
-	size_t nn = 0, seeded = 0, answered = 0;
+	size_t seeded = 0, answered = 0;
 
-	if (!neigh_ops(be) || from <= 0 || to <= 0 ||
-	    be->br->neigh_list(be->br_h, from, &n, &nn) < 0)
+	if (!neigh_ops(be) || to <= 0)
 		return;
 	for (size_t i = 0; i < nn; i++)
 		if (!n[i].permanent) {
@@ -116,6 +114,18 @@ static void carry_neighbours(struct usbnet_ctx *ctx, const struct usbnet_backend
 	if (answered)
 		ctx_log(ctx, USBNET_LOG_DEBUG, "%zu of %zu IPv4 neighbours carried over", seeded,
 			answered);
+}
+
+/* The same from the link `from`'s own list (down: the bridge's, back to the uplink). */
+static void carry_neighbours(struct usbnet_ctx *ctx, const struct usbnet_backends *be, int from,
+			     int to)
+{
+	struct nl_neigh4 *n = NULL;
+	size_t nn = 0;
+
+	if (!neigh_ops(be) || from <= 0 || be->br->neigh_list(be->br_h, from, &n, &nn) < 0)
+		return;
+	seed_answered(ctx, be, n, nn, to);
 	free(n);
 }
 
@@ -187,7 +197,7 @@ static int move_uplink(struct usbnet_ctx *ctx, const struct usbnet_backends *be,
 	if (r < 0)
 		goto out;
 
-	carry_neighbours(ctx, be, u->ifindex, br->ifindex);
+	seed_answered(ctx, be, nb, nn, br->ifindex); /* the list the permanent steps came from */
 	for (size_t i = first; i < br->n_steps;) {
 		struct bstep *s = &br->steps[i];
 		bool made = true;
