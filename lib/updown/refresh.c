@@ -156,10 +156,9 @@ out:
  * ctx_fail(), the others tried all the same. */
 static int start_ipv6(struct usbnet_ctx *ctx)
 {
-	const struct usbnet_backends *be;
+	const struct usbnet_backends *be = NULL;
 	struct state_record *rec = malloc(sizeof(*rec));
 	char **names = NULL, uplink6[USBNET_IFNAMSIZ];
-	size_t n = 0;
 	int r, started = 0, err = 0;
 
 	if (!rec)
@@ -167,18 +166,16 @@ static int start_ipv6(struct usbnet_ctx *ctx)
 	r = journal_list(ctx, &names);
 	if (r < 0)
 		goto out;
-	for (char **p = names; *p; p++)
-		if (journal_read(ctx, *p, rec) >= 0 && wants_ipv6(rec))
-			n++;
-	be = n ? ctx_backends(ctx) : NULL;
-	/* Nothing to look at before the host has an IPv6 default route (the common case) */
-	if (!be || !be->gw || gateway6_default_uplink(be, NULL, uplink6) < 0) {
-		r = 0;
-		goto out;
-	}
 	for (char **p = names; *p; p++) {
 		if (journal_read(ctx, *p, rec) < 0 || !wants_ipv6(rec))
 			continue;
+		/* Nothing to look at before the host has an IPv6 default route (the common
+		 * case): asked once, at the first peer that wants it */
+		if (!be) {
+			be = ctx_backends(ctx);
+			if (!be || !be->gw || gateway6_default_uplink(be, NULL, uplink6) < 0)
+				break;
+		}
 		r = start_one(ctx, be, *p);
 		if (r > 0)
 			started++;
